@@ -1,0 +1,208 @@
+using System.Collections;
+using Dsh.Hashing.Codes;
+using Dsh.Hashing.Internal;
+
+namespace Dsh.Hashing;
+
+/// <summary>
+/// Many codes of one length in one contiguous <see cref="ulong"/> array, a row a code
+/// (<see cref="WordsPerCode"/> words each, layout as <see cref="BinaryCode"/>). This is the form the
+/// indexes store and <see cref="IHammingIndex.AddRange(IReadOnlyList{long}, BinaryCodeSet)"/> takes;
+/// building one from a float matrix allocates the one array and nothing per code.
+/// </summary>
+public sealed class BinaryCodeSet : IReadOnlyList<BinaryCode>
+{
+    private readonly ulong[] _words;
+
+    private BinaryCodeSet(ulong[] words, int bits, int count)
+    {
+        _words = words;
+        Bits = bits;
+        Count = count;
+        WordsPerCode = (bits + 63) >> 6;
+    }
+
+    /// <summary>The length of every code, in bits.</summary>
+    public int Bits { get; }
+
+    /// <summary>The number of codes.</summary>
+    public int Count { get; }
+
+    /// <summary>Words a row: <c>ceil(Bits / 64)</c>.</summary>
+    public int WordsPerCode { get; }
+
+    /// <summary>All rows, back to back.</summary>
+    public ReadOnlySpan<ulong> Words => _words.AsSpan(0, Count * WordsPerCode);
+
+    /// <summary>Code <paramref name="index"/> as a new <see cref="BinaryCode"/>.</summary>
+    /// <param name="index">0 to <see cref="Count"/> - 1.</param>
+    public BinaryCode this[int index] => BinaryCode.Wrap(GetWords(index).ToArray(), Bits);
+
+    internal ulong[] RawWords => _words;
+
+    /// <summary>The words of row <paramref name="index"/>, without copying.</summary>
+    /// <param name="index">0 to <see cref="Count"/> - 1.</param>
+    public ReadOnlySpan<ulong> GetWords(int index)
+    {
+        if ((uint)index >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"Row index must be between 0 and {Count - 1}.");
+        }
+
+        return _words.AsSpan(index * WordsPerCode, WordsPerCode);
+    }
+
+    /// <summary>
+    /// Packs the signs of a row-major float matrix (<c>count × dimensions</c>), bit = <c>value &gt; 0</c>.
+    /// </summary>
+    /// <param name="values">The matrix, <c>values.Length</c> a multiple of <paramref name="dimensions"/>.</param>
+    /// <param name="dimensions">Columns = bits a code, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <exception cref="ArgumentException">The length does not fit, or a value is NaN (the message gives its row and column).</exception>
+    public static BinaryCodeSet FromSigns(ReadOnlySpan<float> values, int dimensions)
+    {
+        Guard.BitsInRange(dimensions);
+        if (values.Length % dimensions != 0)
+        {
+            throw new ArgumentException($"values.Length ({values.Length}) is not a multiple of dimensions ({dimensions}).", nameof(values));
+        }
+
+        int count = values.Length / dimensions;
+        int wordsPerCode = (dimensions + 63) >> 6;
+        var words = new ulong[checked(count * wordsPerCode)];
+        for (int row = 0; row < count; row++)
+        {
+            int nan = BitPacking.PackSigns(values.Slice(row * dimensions, dimensions), words.AsSpan(row * wordsPerCode, wordsPerCode));
+            if (nan >= 0)
+            {
+                throw new ArgumentException($"values has NaN at row {row}, column {nan}; a sign cannot be taken.", nameof(values));
+            }
+        }
+
+        return new BinaryCodeSet(words, dimensions, count);
+    }
+
+    /// <summary>Copies packed rows (<c>count × ceil(bits / 64)</c> words).</summary>
+    /// <param name="words">The rows, back to back; unused high bits of each row must be zero.</param>
+    /// <param name="bits">Bits a code.</param>
+    public static BinaryCodeSet FromWords(ReadOnlySpan<ulong> words, int bits)
+    {
+        Guard.BitsInRange(bits);
+        int wordsPerCode = (bits + 63) >> 6;
+        if (words.Length % wordsPerCode != 0)
+        {
+            throw new ArgumentException($"words.Length ({words.Length}) is not a multiple of {wordsPerCode} words a {bits}-bit code.", nameof(words));
+        }
+
+        ulong mask = ~BitPacking.LastWordMask(bits);
+        for (int i = wordsPerCode - 1; i < words.Length; i += wordsPerCode)
+        {
+            if ((words[i] & mask) != 0)
+            {
+                throw new ArgumentException($"Row {i / wordsPerCode} sets bits above bit {bits - 1}; they must be zero.", nameof(words));
+            }
+        }
+
+        return new BinaryCodeSet(words.ToArray(), bits, words.Length / wordsPerCode);
+    }
+
+    /// <summary>Copies rows of <c>ceil(bits / 8)</c> bytes each in the FAISS layout (see <see cref="BinaryCode.FromBytes"/>).</summary>
+    /// <param name="bytes">The rows, back to back.</param>
+    /// <param name="bits">Bits a code.</param>
+    public static BinaryCodeSet FromBytes(ReadOnlySpan<byte> bytes, int bits)
+    {
+        Guard.BitsInRange(bits);
+        int bytesPerCode = (bits + 7) >> 3;
+        if (bytes.Length % bytesPerCode != 0)
+        {
+            throw new ArgumentException($"bytes.Length ({bytes.Length}) is not a multiple of {bytesPerCode} bytes a {bits}-bit code.", nameof(bytes));
+        }
+
+        int count = bytes.Length / bytesPerCode;
+        int wordsPerCode = (bits + 63) >> 6;
+        var words = new ulong[checked(count * wordsPerCode)];
+        var rowBytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(words.AsSpan());
+        for (int row = 0; row < count; row++)
+        {
+            bytes.Slice(row * bytesPerCode, bytesPerCode).CopyTo(rowBytes.Slice(row * wordsPerCode * 8));
+        }
+
+        if (!BitConverter.IsLittleEndian)
+        {
+            System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(words, words);
+        }
+
+        return FromOwnedWords(words, bits, count, validate: true);
+    }
+
+    /// <summary>Copies codes of one length into a set.</summary>
+    /// <param name="codes">The codes; all must have <paramref name="bits"/> bits.</param>
+    /// <param name="bits">Bits a code.</param>
+    public static BinaryCodeSet FromCodes(IEnumerable<BinaryCode> codes, int bits)
+    {
+        Guard.NotNull(codes);
+        Guard.BitsInRange(bits);
+        int wordsPerCode = (bits + 63) >> 6;
+        var list = codes as IReadOnlyCollection<BinaryCode> ?? codes.ToList();
+        var words = new ulong[checked(list.Count * wordsPerCode)];
+        int row = 0;
+        foreach (BinaryCode code in list)
+        {
+            if (code is null)
+            {
+                throw new ArgumentException($"codes[{row}] is null.", nameof(codes));
+            }
+
+            if (code.Bits != bits)
+            {
+                throw new ArgumentException($"codes[{row}] has {code.Bits} bits; expected {bits}.", nameof(codes));
+            }
+
+            code.Words.CopyTo(words.AsSpan(row * wordsPerCode));
+            row++;
+        }
+
+        return new BinaryCodeSet(words, bits, row);
+    }
+
+    /// <summary>Writes row <paramref name="index"/> as bytes (FAISS layout) into <paramref name="destination"/>.</summary>
+    /// <param name="index">The row.</param>
+    /// <param name="destination">At least <c>ceil(Bits / 8)</c> bytes.</param>
+    public void CopyBytesTo(int index, Span<byte> destination)
+    {
+        ReadOnlySpan<ulong> row = GetWords(index);
+        int byteCount = (Bits + 7) >> 3;
+        for (int i = 0; i < byteCount; i++)
+        {
+            destination[i] = (byte)(row[i >> 3] >> ((i & 7) << 3));
+        }
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<BinaryCode> GetEnumerator()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    internal static BinaryCodeSet FromOwnedWords(ulong[] words, int bits, int count, bool validate)
+    {
+        var set = new BinaryCodeSet(words, bits, count);
+        if (validate)
+        {
+            ulong mask = ~BitPacking.LastWordMask(bits);
+            for (int row = 0; row < count; row++)
+            {
+                if ((words[(row * set.WordsPerCode) + set.WordsPerCode - 1] & mask) != 0)
+                {
+                    throw new ArgumentException($"Row {row} sets bits above bit {bits - 1}; they must be zero.");
+                }
+            }
+        }
+
+        return set;
+    }
+}

@@ -1,0 +1,405 @@
+using Dsh.Hashing.Indexes;
+using Dsh.Hashing.Internal;
+using Dsh.Hashing.Kernels;
+using Dsh.Hashing.Persistence;
+using Dsh.Hashing.Search;
+
+namespace Dsh.Hashing;
+
+/// <summary>
+/// Exact Hamming search by a full scan of packed codes, with SIMD kernels (AVX-512BW, AVX2, scalar
+/// POPCNT) chosen at run time, top-k by distance buckets, and cache-blocked batch search on all cores.
+/// </summary>
+/// <remarks>
+/// Ids are unique (see <see cref="IHammingIndex"/>); searches may run concurrently with each other and
+/// with writes (a reader–writer lock: writes are exclusive, searches shared).
+/// </remarks>
+public sealed class HammingIndex : IHammingIndex
+{
+    internal const string FileKind = "FLAT";
+
+    /// <summary>Bytes of codes a batch search keeps in cache while it scans them for a group of queries.</summary>
+    private const int BlockBytes = 32 * 1024;
+
+    /// <summary>Queries that share one pass over each block.</summary>
+    private const int QueryGroup = 16;
+
+    private readonly CodeStore _store;
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private HammingKernelKind _kernel;
+
+    /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes.</summary>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    public HammingIndex(int bits)
+        : this(new CodeStore(ValidBits(bits)))
+    {
+    }
+
+    private HammingIndex(CodeStore store)
+    {
+        _store = store;
+        _kernel = HammingKernels.Best(store.Bits);
+    }
+
+    /// <inheritdoc />
+    public int Bits => _store.Bits;
+
+    /// <inheritdoc />
+    public int Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _store.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The distance kernel searches use. It starts as the fastest one this CPU supports for <see cref="Bits"/>;
+    /// set it to compare kernels (results are identical).
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The CPU lacks the instructions of that kernel.</exception>
+    public HammingKernelKind Kernel
+    {
+        get => _kernel;
+        set
+        {
+            if (!HammingKernels.IsSupported(value))
+            {
+                throw new PlatformNotSupportedException($"This CPU cannot run the {value} Hamming kernel.");
+            }
+
+            _kernel = value;
+        }
+    }
+
+    /// <summary>Reads an index written by <see cref="Save(Stream)"/>.</summary>
+    /// <param name="stream">The stream, positioned at the index; left open and positioned after it.</param>
+    /// <exception cref="InvalidDataException">The data is not a complete, intact Dsh flat index.</exception>
+    public static HammingIndex Load(Stream stream) => new(IndexFile.Read(stream, FileKind, out _));
+
+    /// <summary>Reads an index file written by <see cref="Save(string)"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="InvalidDataException">The file is not a complete, intact Dsh flat index.</exception>
+    public static HammingIndex Load(string path)
+    {
+        using FileStream stream = OpenForLoad(path);
+        HammingIndex index = Load(stream);
+        ThrowIfTrailing(stream);
+        return index;
+    }
+
+    /// <inheritdoc />
+    public bool Contains(long id)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return _store.Contains(id);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public bool TryGetCode(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BinaryCode? code)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            code = _store.TryGetSlot(id, out int slot) ? BinaryCode.FromWords(_store.Row(slot), Bits) : null;
+            return code is not null;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Add(long id, BinaryCode code)
+    {
+        Guard.SameBits(Bits, code);
+        _lock.EnterWriteLock();
+        try
+        {
+            _store.Add(id, code.Words);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public void AddRange(IReadOnlyList<long> ids, BinaryCodeSet codes)
+    {
+        CheckRange(Bits, ids, codes);
+        _lock.EnterWriteLock();
+        try
+        {
+            _store.AddRange(ids, codes.Words);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public void AddRange(IEnumerable<(long Id, BinaryCode Code)> items)
+    {
+        (long[] ids, BinaryCodeSet codes) = Split(Bits, items);
+        AddRange(ids, codes);
+    }
+
+    /// <inheritdoc />
+    public bool Remove(long id)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            return _store.Remove(id, out _, out _);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Neighbor> Search(BinaryCode query, int k)
+    {
+        Guard.SameBits(Bits, query);
+        Guard.Positive(k);
+        _lock.EnterReadLock();
+        try
+        {
+            if (_store.Count == 0)
+            {
+                return Array.Empty<Neighbor>();
+            }
+
+            var collector = new TopKCollector(k, Bits);
+            HammingKernels.Scan(_kernel, query.Words, _store.Codes, _store.WordsPerCode, 0, _store.Count, collector);
+            return collector.ToResult(_store.Ids);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k) =>
+        SearchBatch(queries, k, -1, CancellationToken.None);
+
+    /// <summary>
+    /// Searches many queries: groups of queries share one pass over each cache-sized block of codes, and
+    /// groups run in parallel.
+    /// </summary>
+    /// <param name="queries">Codes of <see cref="Bits"/> bits.</param>
+    /// <param name="k">How many neighbours a query, at least 1.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; -1 for all cores, 1 for the calling thread only.</param>
+    /// <param name="cancellationToken">Stops the search between blocks.</param>
+    /// <returns>One result list a query, in query order.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default)
+    {
+        CheckQueries(Bits, queries);
+        Guard.Positive(k);
+        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores or a positive thread count.");
+        }
+
+        var results = new IReadOnlyList<Neighbor>[queries.Count];
+        _lock.EnterReadLock();
+        try
+        {
+            int groups = (queries.Count + QueryGroup - 1) / QueryGroup;
+            var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
+            if (maxDegreeOfParallelism == 1 || groups == 1)
+            {
+                for (int g = 0; g < groups; g++)
+                {
+                    SearchGroup(queries, g * QueryGroup, k, results, cancellationToken);
+                }
+            }
+            else
+            {
+                Parallel.For(0, groups, options, g => SearchGroup(queries, g * QueryGroup, k, results, cancellationToken));
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Neighbor> SearchRadius(BinaryCode query, int maxDistance)
+    {
+        Guard.SameBits(Bits, query);
+        Guard.NotNegative(maxDistance);
+        _lock.EnterReadLock();
+        try
+        {
+            var collector = new RadiusCollector(maxDistance);
+            HammingKernels.Scan(_kernel, query.Words, _store.Codes, _store.WordsPerCode, 0, _store.Count, collector);
+            return collector.ToResult(_store.Ids);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Save(Stream stream)
+    {
+        Guard.NotNull(stream);
+        _lock.EnterReadLock();
+        try
+        {
+            IndexFile.Write(stream, FileKind, _store, 0);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Save(string path) => AtomicFile.Write(path, Save);
+
+    internal static int ValidBits(int bits)
+    {
+        Guard.BitsInRange(bits);
+        return bits;
+    }
+
+    internal static void CheckRange(int bits, IReadOnlyList<long> ids, BinaryCodeSet codes)
+    {
+        Guard.NotNull(ids);
+        Guard.NotNull(codes);
+        if (codes.Bits != bits)
+        {
+            throw new ArgumentException($"'codes' holds {codes.Bits}-bit codes but the index holds {bits}-bit codes.", nameof(codes));
+        }
+
+        if (ids.Count != codes.Count)
+        {
+            throw new ArgumentException($"{ids.Count} ids for {codes.Count} codes; give one id a code.", nameof(ids));
+        }
+    }
+
+    internal static (long[] Ids, BinaryCodeSet Codes) Split(int bits, IEnumerable<(long Id, BinaryCode Code)> items)
+    {
+        Guard.NotNull(items);
+        var list = items as IReadOnlyCollection<(long Id, BinaryCode Code)> ?? items.ToList();
+        var ids = new long[list.Count];
+        var codes = new List<BinaryCode>(list.Count);
+        int i = 0;
+        foreach ((long id, BinaryCode code) in list)
+        {
+            if (code is null)
+            {
+                throw new ArgumentException($"items[{i}] has a null code.", nameof(items));
+            }
+
+            if (code.Bits != bits)
+            {
+                throw new ArgumentException($"items[{i}] has {code.Bits} bits but the index holds {bits}-bit codes.", nameof(items));
+            }
+
+            ids[i++] = id;
+            codes.Add(code);
+        }
+
+        return (ids, BinaryCodeSet.FromCodes(codes, bits));
+    }
+
+    internal static void CheckQueries(int bits, IReadOnlyList<BinaryCode> queries)
+    {
+        Guard.NotNull(queries);
+        for (int i = 0; i < queries.Count; i++)
+        {
+            BinaryCode q = queries[i];
+            if (q is null)
+            {
+                throw new ArgumentException($"queries[{i}] is null.", nameof(queries));
+            }
+
+            if (q.Bits != bits)
+            {
+                throw new ArgumentException($"queries[{i}] has {q.Bits} bits but the index holds {bits}-bit codes.", nameof(queries));
+            }
+        }
+    }
+
+    internal static FileStream OpenForLoad(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    }
+
+    internal static void ThrowIfTrailing(FileStream stream)
+    {
+        long extra = stream.Length - stream.Position;
+        if (extra != 0)
+        {
+            throw new InvalidDataException($"Corrupt Dsh index: {extra} unexpected bytes follow the end of the index.");
+        }
+    }
+
+    private void SearchGroup(IReadOnlyList<BinaryCode> queries, int first, int k, IReadOnlyList<Neighbor>[] results, CancellationToken cancellationToken)
+    {
+        int n = Math.Min(QueryGroup, queries.Count - first);
+        int count = _store.Count;
+        if (count == 0)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                results[first + j] = Array.Empty<Neighbor>();
+            }
+
+            return;
+        }
+
+        var collectors = new TopKCollector[n];
+        for (int j = 0; j < n; j++)
+        {
+            collectors[j] = new TopKCollector(k, Bits);
+        }
+
+        int w = _store.WordsPerCode;
+        int block = Math.Max(64, BlockBytes / (w * sizeof(ulong)));
+        ReadOnlySpan<ulong> codes = _store.Codes;
+        for (int start = 0; start < count; start += block)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int length = Math.Min(block, count - start);
+            for (int j = 0; j < n; j++)
+            {
+                HammingKernels.Scan(_kernel, queries[first + j].Words, codes, w, start, length, collectors[j]);
+            }
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            results[first + j] = collectors[j].ToResult(_store.Ids);
+        }
+    }
+}
