@@ -1,0 +1,199 @@
+using Dsh.Hashing.Tests.TestUtilities;
+
+namespace Dsh.Hashing.Tests.Persistence;
+
+public sealed class IndexFileTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("dsh-index-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(64, 1)]
+    [InlineData(100, 37)]
+    [InlineData(128, 500)]
+    [InlineData(4096, 3)]
+    public void SaveLoad_RoundTripsIdsCodesAndSearch(int bits, int count)
+    {
+        HammingIndex index = Build(bits, count, seed: bits);
+        string path = Path.Combine(_folder, "a.dshi");
+        index.Save(path);
+        HammingIndex loaded = HammingIndex.Load(path);
+
+        Assert.Equal(index.Bits, loaded.Bits);
+        Assert.Equal(index.Count, loaded.Count);
+        foreach (BinaryCode q in CodeGenerator.Uniform(bits + 1, 5, bits))
+        {
+            Assert.Equal(index.Search(q, 10), loaded.Search(q, 10));
+        }
+    }
+
+    [Fact]
+    public void Stream_IsLeftOpenAndPositionedAfterTheIndex()
+    {
+        HammingIndex a = Build(64, 10, 1), b = Build(32, 7, 2);
+        using var stream = new MemoryStream();
+        a.Save(stream);
+        b.Save(stream);
+        stream.WriteByte(42);
+        stream.Position = 0;
+
+        Assert.Equal(10, HammingIndex.Load(stream).Count);
+        Assert.Equal(7, HammingIndex.Load(stream).Count);
+        Assert.Equal(42, stream.ReadByte());
+    }
+
+    [Fact]
+    public void Load_NonSeekableStream_Works()
+    {
+        HammingIndex index = Build(128, 50, 3);
+        using var stream = new MemoryStream();
+        index.Save(stream);
+        using var forwardOnly = new ForwardOnlyStream(stream.ToArray());
+        Assert.Equal(50, HammingIndex.Load(forwardOnly).Count);
+    }
+
+    [Fact]
+    public void Load_EmptyFile_SaysEmpty()
+    {
+        string path = Path.Combine(_folder, "empty");
+        File.WriteAllBytes(path, []);
+        Assert.Contains("empty", Assert.Throws<InvalidDataException>(() => HammingIndex.Load(path)).Message);
+    }
+
+    [Fact]
+    public void Load_ForeignFile_SaysNotADshIndex()
+    {
+        string path = Path.Combine(_folder, "foreign.png");
+        File.WriteAllBytes(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]);
+        Assert.Contains("Not a Dsh index", Assert.Throws<InvalidDataException>(() => HammingIndex.Load(path)).Message);
+    }
+
+    [Fact]
+    public void Load_TrailingBytes_AreRejected()
+    {
+        string path = Path.Combine(_folder, "trailing");
+        Build(64, 3, 1).Save(path);
+        File.AppendAllText(path, "x");
+        Assert.Contains("unexpected bytes", Assert.Throws<InvalidDataException>(() => HammingIndex.Load(path)).Message);
+    }
+
+    [Fact]
+    public void Load_HugeBogusCount_FailsWithoutAllocatingIt()
+    {
+        // A well-formed header (valid checksum) that claims 2^31 / 2 codes, followed by almost nothing.
+        using var stream = new MemoryStream();
+        Build(128, 1, 1).Save(stream);
+        byte[] bytes = stream.ToArray();
+        BitConverter.TryWriteBytes(bytes.AsSpan(24), (long)(Array.MaxLength / 2));
+        BitConverter.TryWriteBytes(bytes.AsSpan(40), System.IO.Hashing.XxHash3.HashToUInt64(bytes.AsSpan(0, 40)));
+
+        var seekable = Assert.Throws<InvalidDataException>(() => HammingIndex.Load(new MemoryStream(bytes)));
+        Assert.Contains("Truncated", seekable.Message);
+        var forwardOnly = Assert.Throws<InvalidDataException>(() => HammingIndex.Load(new ForwardOnlyStream(bytes)));
+        Assert.Contains("Truncated", forwardOnly.Message);
+    }
+
+    [Fact]
+    public void Load_DuplicateIdsWithValidChecksums_AreRejected()
+    {
+        using var stream = new MemoryStream();
+        Build(64, 2, 1).Save(stream);
+        byte[] bytes = stream.ToArray();
+        Array.Copy(bytes, 48, bytes, 56, 8); // second id = first id
+        int payload = bytes.Length - 48 - 8;
+        BitConverter.TryWriteBytes(bytes.AsSpan(bytes.Length - 8), System.IO.Hashing.XxHash3.HashToUInt64(bytes.AsSpan(48, payload)));
+        Assert.Contains("appears twice", Assert.Throws<InvalidDataException>(() => HammingIndex.Load(new MemoryStream(bytes))).Message);
+    }
+
+    [Fact]
+    public void EveryTruncation_ThrowsInvalidData()
+    {
+        byte[] bytes = Serialize(Build(128, 200, 5));
+        var rng = new Random(1);
+        var lengths = Enumerable.Range(0, 1000).Select(_ => rng.Next(bytes.Length)).Concat(Enumerable.Range(0, 60)).Distinct();
+        foreach (int length in lengths)
+        {
+            var ex = Record.Exception(() => HammingIndex.Load(new MemoryStream(bytes, 0, length)));
+            Assert.True(ex is InvalidDataException, $"truncated to {length} bytes: {ex?.GetType().Name ?? "no exception"}");
+        }
+    }
+
+    [Fact]
+    public void EveryBitFlip_ThrowsInvalidData()
+    {
+        byte[] original = Serialize(Build(128, 200, 6));
+        var rng = new Random(2);
+        int flips = 0;
+        // Random positions plus every bit of the header and the trailer.
+        var positions = Enumerable.Range(0, 1000).Select(_ => rng.Next(original.Length * 8))
+            .Concat(Enumerable.Range(0, 48 * 8)).Concat(Enumerable.Range((original.Length - 8) * 8, 64));
+        foreach (int bit in positions)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            bytes[bit / 8] ^= (byte)(1 << (bit % 8));
+            var ex = Record.Exception(() => HammingIndex.Load(new MemoryStream(bytes)));
+            Assert.True(ex is InvalidDataException, $"bit {bit} flipped: {ex?.GetType().Name ?? "no exception"}");
+            flips++;
+        }
+
+        Assert.True(flips >= 1000);
+    }
+
+    [Fact]
+    public void Save_ToPath_IsAtomic_OldFileSurvivesAFailedSave()
+    {
+        string path = Path.Combine(_folder, "index.dshi");
+        HammingIndex old = Build(64, 20, 1);
+        old.Save(path);
+        byte[] before = File.ReadAllBytes(path);
+
+        // A save that dies mid-write (the writer throws after some bytes) leaves the old file as it was.
+        Assert.Throws<IOException>(() => Dsh.Hashing.Persistence.AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[100]);
+            throw new IOException("disk gone");
+        }));
+
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Single(Directory.GetFiles(_folder));
+        Assert.Equal(20, HammingIndex.Load(path).Count);
+
+        Build(64, 30, 2).Save(path);
+        Assert.Equal(30, HammingIndex.Load(path).Count);
+        Assert.Single(Directory.GetFiles(_folder));
+    }
+
+    [Fact]
+    public void Save_MissingFolder_Throws()
+    {
+        Assert.Throws<DirectoryNotFoundException>(() => Build(8, 1, 1).Save(Path.Combine(_folder, "no", "such", "x.dshi")));
+        Assert.Throws<FileNotFoundException>(() => HammingIndex.Load(Path.Combine(_folder, "missing.dshi")));
+    }
+
+    private static byte[] Serialize(HammingIndex index)
+    {
+        using var stream = new MemoryStream();
+        index.Save(stream);
+        return stream.ToArray();
+    }
+
+    private static HammingIndex Build(int bits, int count, int seed)
+    {
+        var index = new HammingIndex(bits);
+        BinaryCode[] codes = CodeGenerator.Uniform(seed, count, bits);
+        index.AddRange(Enumerable.Range(0, count).Select(i => (long)(i * 7919) - 50).ToArray(), BinaryCodeSet.FromCodes(codes, bits));
+        return index;
+    }
+
+    /// <summary>A read-only stream that cannot seek, as a network or pipe stream.</summary>
+    private sealed class ForwardOnlyStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => base.Position; set => throw new NotSupportedException(); }
+    }
+}
