@@ -125,6 +125,20 @@ public sealed class HammingIndex : IHammingIndex
         }
     }
 
+    /// <summary>A copy of the ids and codes, row for row (for export, or to build another index).</summary>
+    public IndexSnapshot Snapshot()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return IndexSnapshot.Of(_store);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <inheritdoc />
     public void Add(long id, BinaryCode code)
     {
