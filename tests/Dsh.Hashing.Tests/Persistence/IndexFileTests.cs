@@ -108,6 +108,16 @@ public sealed class IndexFileTests : IDisposable
     }
 
     [Fact]
+    public void Load_WrongKind_NamesIt()
+    {
+        using var stream = new MemoryStream();
+        Build(64, 2, 1).Save(stream);
+        stream.Position = 0;
+        var ex = Assert.Throws<InvalidDataException>(() => MultiIndexHashIndex.Load(stream));
+        Assert.Contains("'FLAT'", ex.Message);
+    }
+
+    [Fact]
     public void EveryTruncation_ThrowsInvalidData()
     {
         byte[] bytes = Serialize(Build(128, 200, 5));
