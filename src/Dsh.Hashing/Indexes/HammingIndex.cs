@@ -125,7 +125,7 @@ public sealed class HammingIndex : IHammingIndex
         }
     }
 
-    /// <summary>A copy of the ids and codes, row for row (for export, or to build another index).</summary>
+    /// <inheritdoc />
     public IndexSnapshot Snapshot()
     {
         _lock.EnterReadLock();

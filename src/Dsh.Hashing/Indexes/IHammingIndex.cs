@@ -67,6 +67,9 @@ public interface IHammingIndex
     /// <param name="code">The code, or null.</param>
     bool TryGetCode(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BinaryCode? code);
 
+    /// <summary>A copy of the ids and codes, row for row (for export, e.g. to FAISS, or to build another index).</summary>
+    IndexSnapshot Snapshot();
+
     /// <summary>Writes the index in the checked Dsh index format (see docs/indexing.md).</summary>
     /// <param name="stream">A writable stream; left open.</param>
     void Save(Stream stream);

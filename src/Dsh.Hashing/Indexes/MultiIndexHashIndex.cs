@@ -206,6 +206,20 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     }
 
     /// <inheritdoc />
+    public IndexSnapshot Snapshot()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return IndexSnapshot.Of(_store);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <inheritdoc />
     public void Add(long id, BinaryCode code)
     {
         Guard.SameBits(Bits, code);

@@ -21,6 +21,8 @@ internal static partial class HammingKernels
         return Avx2.SumAbsoluteDifferences(counts, Vector256<byte>.Zero).AsUInt64();
     }
 
+    // Long-running loops: compiled fully optimised at once rather than through the tiers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScanAvx2(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> rows, int w, int slotBase, int count, NeighborSink sink)
     {
         ref ulong c = ref MemoryMarshal.GetReference(rows);

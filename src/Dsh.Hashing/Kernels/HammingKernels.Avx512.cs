@@ -32,6 +32,8 @@ internal static partial class HammingKernels
         return Avx512F.PermuteVar8x64x2(a, even, b) + Avx512F.PermuteVar8x64x2(a, odd, b);
     }
 
+    // Long-running loops: compiled fully optimised at once rather than through the tiers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScanAvx512(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> rows, int w, int slotBase, int count, NeighborSink sink)
     {
         ref ulong c = ref MemoryMarshal.GetReference(rows);

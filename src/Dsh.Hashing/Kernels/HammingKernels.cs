@@ -90,6 +90,8 @@ internal static partial class HammingKernels
     }
 
     /// <summary>Scalar loop over rows <paramref name="from"/> .. <paramref name="to"/> - 1 of <paramref name="rows"/>.</summary>
+    // Long-running loops: compiled fully optimised at once rather than through the tiers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScanScalar(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> rows, int w, int slotBase, int from, int to, NeighborSink sink)
     {
         ref ulong c = ref MemoryMarshal.GetReference(rows);

@@ -40,6 +40,35 @@ public sealed class FaissBinaryIndexFileTests : IDisposable
     }
 
     [Fact]
+    public void Snapshot_OfEitherIndex_ExportsTheSameRows()
+    {
+        BinaryCode[] codes = CodeGenerator.Clustered(4, 300, 128, 5, 0.1);
+        long[] ids = Enumerable.Range(0, 300).Select(i => (long)(i * 3)).ToArray();
+        IHammingIndex[] indexes = [new HammingIndex(128), new MultiIndexHashIndex(128)];
+        foreach (IHammingIndex index in indexes)
+        {
+            index.AddRange(ids, BinaryCodeSet.FromCodes(codes, 128));
+            index.Remove(30);
+        }
+
+        IndexSnapshot[] back = indexes.Select(index =>
+        {
+            using var stream = new MemoryStream();
+            FaissBinaryIndexFile.Write(index.Snapshot(), stream);
+            stream.Position = 0;
+            return FaissBinaryIndexFile.Read(stream);
+        }).ToArray();
+
+        foreach (IndexSnapshot snapshot in back)
+        {
+            Assert.Equal(299, snapshot.Count);
+            var rows = snapshot.Ids.Zip(snapshot.Codes).ToDictionary(p => p.First, p => p.Second);
+            Assert.False(rows.ContainsKey(30));
+            Assert.All(ids.Where(id => id != 30), id => Assert.Equal(codes[id / 3], rows[id]));
+        }
+    }
+
+    [Fact]
     public void Write_BitsNotMultipleOf8_Throws()
     {
         var snapshot = new IndexSnapshot(new long[] { 1 }, BinaryCodeSet.FromCodes(CodeGenerator.Uniform(1, 1, 12), 12));
