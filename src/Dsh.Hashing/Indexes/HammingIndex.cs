@@ -1,18 +1,22 @@
 using Dsh.Hashing.Indexes;
 using Dsh.Hashing.Internal;
 using Dsh.Hashing.Kernels;
+using Dsh.Hashing.Kernels.BitSliced;
 using Dsh.Hashing.Persistence;
 using Dsh.Hashing.Search;
 
 namespace Dsh.Hashing;
 
 /// <summary>
-/// Exact Hamming search by a full scan of packed codes, with SIMD kernels (AVX-512BW, AVX2, scalar
-/// POPCNT) chosen at run time, top-k by distance buckets, and cache-blocked batch search on all cores.
+/// Exact Hamming search by a full scan, with SIMD kernels chosen at run time (bit-sliced AVX-512,
+/// AVX-512BW, AVX2, scalar POPCNT), top-k by distance buckets, and cache-blocked batch search on all cores.
 /// </summary>
 /// <remarks>
-/// Ids are unique (see <see cref="IHammingIndex"/>); searches may run concurrently with each other and
-/// with writes (a reader–writer lock: writes are exclusive, searches shared).
+/// <para>Ids are unique (see <see cref="IHammingIndex"/>); searches may run concurrently with each other and
+/// with writes (a reader–writer lock: writes are exclusive, searches shared).</para>
+/// <para>Where the CPU has AVX-512F the index also keeps its codes transposed, in blocks of 512 codes (one
+/// 512-bit plane a bit position), for the <see cref="HammingKernelKind.BitSliced"/> kernel: about
+/// <c>bits / 8</c> more bytes a code.</para>
 /// </remarks>
 public sealed class HammingIndex : IHammingIndex
 {
@@ -24,7 +28,13 @@ public sealed class HammingIndex : IHammingIndex
     /// <summary>Queries that share one pass over each block.</summary>
     private const int QueryGroup = 16;
 
+    /// <summary>Bit-sliced blocks (512 codes each) a batch scans between cancellation checks.</summary>
+    private const int SlicedBlocksPerStep = 256;
+
     private readonly CodeStore _store;
+
+    /// <summary>The transposed mirror of <see cref="_store"/> for the bit-sliced kernel, or null where it cannot run.</summary>
+    private readonly BitSlicedStore? _sliced;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private HammingKernelKind _kernel;
 
@@ -38,7 +48,16 @@ public sealed class HammingIndex : IHammingIndex
     private HammingIndex(CodeStore store)
     {
         _store = store;
-        _kernel = HammingKernels.Best(store.Bits);
+        if (BitSlicedStore.IsSupported)
+        {
+            _sliced = new BitSlicedStore(store.Bits);
+            _sliced.AppendRange(store.Codes);
+            _kernel = HammingKernelKind.BitSliced;
+        }
+        else
+        {
+            _kernel = HammingKernels.Best(store.Bits);
+        }
     }
 
     /// <inheritdoc />
@@ -71,7 +90,7 @@ public sealed class HammingIndex : IHammingIndex
         get => _kernel;
         set
         {
-            if (!HammingKernels.IsSupported(value))
+            if (!HammingKernels.IsSupported(value) || (value == HammingKernelKind.BitSliced && _sliced is null))
             {
                 throw new PlatformNotSupportedException($"This CPU cannot run the {value} Hamming kernel.");
             }
@@ -147,6 +166,7 @@ public sealed class HammingIndex : IHammingIndex
         try
         {
             _store.Add(id, code.Words);
+            _sliced?.Append(code.Words);
         }
         finally
         {
@@ -162,6 +182,7 @@ public sealed class HammingIndex : IHammingIndex
         try
         {
             _store.AddRange(ids, codes.Words);
+            _sliced?.AppendRange(codes.Words);
         }
         finally
         {
@@ -182,7 +203,23 @@ public sealed class HammingIndex : IHammingIndex
         _lock.EnterWriteLock();
         try
         {
-            return _store.Remove(id, out _, out _);
+            if (!_store.Remove(id, out int slot, out int movedFrom))
+            {
+                return false;
+            }
+
+            // Mirror the store: the last row moved into the freed slot.
+            if (_sliced is not null)
+            {
+                if (movedFrom >= 0)
+                {
+                    _sliced.CopyRow(movedFrom, slot);
+                }
+
+                _sliced.RemoveLast();
+            }
+
+            return true;
         }
         finally
         {
@@ -204,7 +241,7 @@ public sealed class HammingIndex : IHammingIndex
             }
 
             var collector = new TopKCollector(k, Bits);
-            HammingKernels.Scan(_kernel, query.Words, _store.Codes, _store.WordsPerCode, 0, _store.Count, collector);
+            ScanAll(query, collector);
             return collector.ToResult(_store.Ids);
         }
         finally
@@ -271,7 +308,7 @@ public sealed class HammingIndex : IHammingIndex
         try
         {
             var collector = new RadiusCollector(maxDistance);
-            HammingKernels.Scan(_kernel, query.Words, _store.Codes, _store.WordsPerCode, 0, _store.Count, collector);
+            ScanAll(query, collector);
             return collector.ToResult(_store.Ids);
         }
         finally
@@ -378,6 +415,19 @@ public sealed class HammingIndex : IHammingIndex
         }
     }
 
+    /// <summary>Scans every stored code for <paramref name="query"/> with the current kernel.</summary>
+    private void ScanAll(BinaryCode query, NeighborSink sink)
+    {
+        if (_kernel == HammingKernelKind.BitSliced)
+        {
+            _sliced!.Scan(_sliced.Prepare(query.Words), 0, _sliced.BlockCount, sink);
+        }
+        else
+        {
+            HammingKernels.Scan(_kernel, query.Words, _store.Codes, _store.WordsPerCode, 0, _store.Count, sink);
+        }
+    }
+
     private void SearchGroup(IReadOnlyList<BinaryCode> queries, int first, int k, IReadOnlyList<Neighbor>[] results, CancellationToken cancellationToken)
     {
         int n = Math.Min(QueryGroup, queries.Count - first);
@@ -396,6 +446,31 @@ public sealed class HammingIndex : IHammingIndex
         for (int j = 0; j < n; j++)
         {
             collectors[j] = new TopKCollector(k, Bits);
+        }
+
+        if (_kernel == HammingKernelKind.BitSliced)
+        {
+            // The store walks its blocks once for the whole group (each 512-code block stays in L1).
+            var prepared = new BitSlicedQuery[n];
+            var sinks = new NeighborSink[n];
+            for (int j = 0; j < n; j++)
+            {
+                prepared[j] = _sliced!.Prepare(queries[first + j].Words);
+                sinks[j] = collectors[j];
+            }
+
+            for (int start = 0; start < _sliced!.BlockCount; start += SlicedBlocksPerStep)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _sliced.Scan(prepared, sinks, start, Math.Min(SlicedBlocksPerStep, _sliced.BlockCount - start));
+            }
+
+            for (int j = 0; j < n; j++)
+            {
+                results[first + j] = collectors[j].ToResult(_store.Ids);
+            }
+
+            return;
         }
 
         int w = _store.WordsPerCode;

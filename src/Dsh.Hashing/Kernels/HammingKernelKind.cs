@@ -11,4 +11,11 @@ public enum HammingKernelKind
 
     /// <summary>512-bit vectors: the same lookup with AVX-512BW.</summary>
     Avx512 = 2,
+
+    /// <summary>
+    /// Bit-sliced: codes also kept transposed in blocks of 512 (one 512-bit plane a bit position), counted
+    /// with <c>vpternlog</c> carry-save adders, 512 codes at a time (AVX-512F). The fastest kernel of
+    /// <see cref="HammingIndex"/>; it costs a second copy of the codes (see docs/indexing.md).
+    /// </summary>
+    BitSliced = 3,
 }

@@ -18,6 +18,7 @@ internal static partial class HammingKernels
     public static bool IsSupported(HammingKernelKind kind) => kind switch
     {
         HammingKernelKind.Scalar => true,
+        HammingKernelKind.BitSliced => BitSliced.BitSlicedStore.IsSupported,
         HammingKernelKind.Avx2 => Avx2.IsSupported,
         HammingKernelKind.Avx512 => Avx512BW.IsSupported && Vector512.IsHardwareAccelerated,
         _ => false,
@@ -31,7 +32,10 @@ internal static partial class HammingKernels
         _ => false,
     };
 
-    /// <summary>The fastest kernel this machine supports for <paramref name="bits"/>-bit codes (measured: see docs/performance.md).</summary>
+    /// <summary>The kernels that scan row-major codes (all but <see cref="HammingKernelKind.BitSliced"/>).</summary>
+    public static IEnumerable<HammingKernelKind> RowMajor { get; } = [HammingKernelKind.Scalar, HammingKernelKind.Avx2, HammingKernelKind.Avx512];
+
+    /// <summary>The fastest row-major kernel this machine supports for <paramref name="bits"/>-bit codes (measured: see docs/performance.md).</summary>
     public static HammingKernelKind Best(int bits)
     {
         int words = (bits + 63) >> 6;
@@ -71,6 +75,8 @@ internal static partial class HammingKernels
             case HammingKernelKind.Scalar:
                 ScanScalar(query, rows, wordsPerCode, start, 0, count, sink);
                 return;
+            case HammingKernelKind.BitSliced:
+                throw new ArgumentException("The bit-sliced kernel scans the transposed copy a HammingIndex keeps, not row-major codes.", nameof(kind));
             default:
                 throw new PlatformNotSupportedException($"The {kind} Hamming kernel needs instructions this CPU does not have.");
         }

@@ -86,6 +86,56 @@ public class HammingIndexTests
         Assert.ThrowsAny<OperationCanceledException>(() => index.SearchBatch(CodeGenerator.Uniform(2, 50, 64), 5, -1, cts.Token));
     }
 
+    [Theory]
+    [InlineData(64)]
+    [InlineData(100)]
+    [InlineData(128)]
+    [InlineData(256)]
+    public void InterleavedAddsAndRemoves_EveryKernelStaysEqualToBruteForce(int bits)
+    {
+        // Crosses the 512-code blocks of the bit-sliced copy, whose rows move on every Remove.
+        BinaryCode[] codes = CodeGenerator.Clustered(bits, 3000, bits, 8, 0.1);
+        var index = new HammingIndex(bits);
+        var live = new Dictionary<long, BinaryCode>();
+        var rng = new Random(bits);
+        for (int step = 0; step < 12; step++)
+        {
+            long[] ids = Enumerable.Range(step * 250, 250).Select(i => (long)i).ToArray();
+            index.AddRange(ids, BinaryCodeSet.FromCodes(ids.Select(i => codes[i]), bits));
+            foreach (long id in ids)
+            {
+                live[id] = codes[id];
+            }
+
+            foreach (long id in live.Keys.OrderBy(_ => rng.Next()).Take(90).ToArray())
+            {
+                Assert.True(index.Remove(id));
+                live.Remove(id);
+            }
+
+            index.Add(1_000_000 + step, codes[step]);
+            live[1_000_000 + step] = codes[step];
+
+            var items = live.Select(p => (p.Key, p.Value)).ToList();
+            BinaryCode q = codes[rng.Next(codes.Length)];
+            foreach (HammingKernelKind kind in Enum.GetValues<HammingKernelKind>().Where(HammingKernels.IsSupported))
+            {
+                index.Kernel = kind;
+                Assert.Equal(CodeGenerator.BruteForce(items, q, 15), index.Search(q, 15));
+                Assert.Equal(CodeGenerator.BruteForce(items, q, 15), index.SearchBatch([q, q], 15, 1)[1]);
+            }
+        }
+
+        Assert.Equal(live.Count, index.Count);
+    }
+
+    [Fact]
+    public void Kernel_DefaultsToTheFastestSupported()
+    {
+        var index = new HammingIndex(128);
+        Assert.Equal(HammingKernels.IsSupported(HammingKernelKind.BitSliced) ? HammingKernelKind.BitSliced : HammingKernels.Best(128), index.Kernel);
+    }
+
     [Fact]
     public void Ties_AreOrderedById()
     {
