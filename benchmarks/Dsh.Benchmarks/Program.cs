@@ -1,6 +1,15 @@
 // Dsh benchmarks (BenchmarkDotNet). Run all, or pick with a filter:
 //   dotnet run -c Release --project benchmarks/Dsh.Benchmarks -- --filter '*SearchBenchmarks*'
-// Add --job short for a quick look; docs/performance.md lists the exact commands behind its tables.
+// Export the benchmark's own codes as raw files for the FAISS peer (benchmarks/peers/faiss_bench.py):
+//   dotnet run -c Release --project benchmarks/Dsh.Benchmarks -- export-codes 1000000 128 /tmp/db.bin /tmp/q.bin
+// docs/performance.md lists the exact commands behind its tables.
 using BenchmarkDotNet.Running;
+using Dsh.Benchmarks.Hashing;
+
+if (args.Length > 0 && args[0] == "export-codes")
+{
+    return RawCodeExport.Run(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Dsh.Benchmarks.BenchmarkConfig).Assembly).Run(args, new Dsh.Benchmarks.BenchmarkConfig());
+return 0;

@@ -9,7 +9,11 @@ namespace Dsh.Benchmarks.Hashing;
 /// </summary>
 public class SearchBenchmarks
 {
-    private const int Queries = 256;
+    /// <summary>Queries a batch (and a "Single" run, one at a time).</summary>
+    public const int Queries = 256;
+
+    /// <summary>Seeds shared with <see cref="RawCodeExport"/> so that the FAISS peer sees the same codes.</summary>
+    public const int DataSeed = 1, QuerySeed = 2;
     private HammingIndex _index = null!;
     private BinaryCode[] _queries = null!;
 
@@ -25,10 +29,10 @@ public class SearchBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        BinaryCodeSet codes = CodeData.Generate(N, Bits, CodeDistribution.Uniform, 1);
+        BinaryCodeSet codes = CodeData.Generate(N, Bits, CodeDistribution.Uniform, DataSeed);
         _index = new HammingIndex(Bits);
         _index.AddRange(CodeData.Ids(N), codes);
-        _queries = CodeData.Generate(Queries, Bits, CodeDistribution.Uniform, 2).ToArray();
+        _queries = CodeData.Generate(Queries, Bits, CodeDistribution.Uniform, QuerySeed).ToArray();
     }
 
     [Benchmark(OperationsPerInvoke = Queries)]
