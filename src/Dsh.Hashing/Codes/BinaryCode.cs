@@ -55,8 +55,6 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
         }
     }
 
-    internal ulong[] RawWords => _words;
-
     /// <summary>The number of 64-bit words needed for a code of <paramref name="bits"/> bits.</summary>
     /// <param name="bits">A code length, 1 to <see cref="MaxBits"/>.</param>
     public static int WordsFor(int bits)
@@ -77,7 +75,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
             throw new ArgumentException($"A {bits}-bit code needs {count} words; got {words.Length}.", nameof(words));
         }
 
-        if ((words[^1] & ~BitPacking.LastWordMask(bits)) != 0)
+        if (BitPacking.FirstRowWithPadding(words, bits, count) >= 0)
         {
             throw new ArgumentException($"Bits above bit {bits - 1} are set in the last word; they must be zero.", nameof(words));
         }
@@ -140,7 +138,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
             }
         }
 
-        if ((words[^1] & ~BitPacking.LastWordMask(bits)) != 0)
+        if (BitPacking.FirstRowWithPadding(words, bits, words.Length) >= 0)
         {
             throw new ArgumentException($"Bits above bit {bits - 1} are set in the last byte; they must be zero.", nameof(bytes));
         }
@@ -175,7 +173,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
             words[nibbleIndex >> 4] |= (ulong)value << ((nibbleIndex & 15) << 2);
         }
 
-        if ((words[^1] & ~BitPacking.LastWordMask(bits)) != 0)
+        if (BitPacking.FirstRowWithPadding(words, bits, words.Length) >= 0)
         {
             throw new FormatException($"The first hex digit sets bits above bit {bits - 1}.");
         }
@@ -243,14 +241,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
             throw new ArgumentException($"Codes of different lengths ({a.Bits} and {b.Bits} bits) have no Hamming distance.", nameof(b));
         }
 
-        int d = 0;
-        ulong[] x = a._words, y = b._words;
-        for (int i = 0; i < x.Length; i++)
-        {
-            d += BitOperations.PopCount(x[i] ^ y[i]);
-        }
-
-        return d;
+        return Kernels.HammingKernels.Distance(a._words, b._words);
     }
 
     /// <summary>The number of 1 bits.</summary>
@@ -270,19 +261,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
 
     /// <summary>Writes <c>ceil(Bits / 8)</c> bytes to <paramref name="destination"/> (layout as <see cref="ToBytes"/>).</summary>
     /// <param name="destination">The target span.</param>
-    public void CopyBytesTo(Span<byte> destination)
-    {
-        int byteCount = (Bits + 7) >> 3;
-        if (destination.Length < byteCount)
-        {
-            throw new ArgumentException($"A {Bits}-bit code needs {byteCount} bytes; the destination has {destination.Length}.", nameof(destination));
-        }
-
-        for (int i = 0; i < byteCount; i++)
-        {
-            destination[i] = (byte)(_words[i >> 3] >> ((i & 7) << 3));
-        }
-    }
+    public void CopyBytesTo(Span<byte> destination) => BitPacking.WriteBytes(_words, Bits, destination);
 
     /// <summary>The code as booleans, one a bit.</summary>
     public bool[] ToBools()

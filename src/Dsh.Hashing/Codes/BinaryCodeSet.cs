@@ -38,8 +38,6 @@ public sealed class BinaryCodeSet : IReadOnlyList<BinaryCode>
     /// <param name="index">0 to <see cref="Count"/> - 1.</param>
     public BinaryCode this[int index] => BinaryCode.Wrap(GetWords(index).ToArray(), Bits);
 
-    internal ulong[] RawWords => _words;
-
     /// <summary>The words of row <paramref name="index"/>, without copying.</summary>
     /// <param name="index">0 to <see cref="Count"/> - 1.</param>
     public ReadOnlySpan<ulong> GetWords(int index)
@@ -93,13 +91,10 @@ public sealed class BinaryCodeSet : IReadOnlyList<BinaryCode>
             throw new ArgumentException($"words.Length ({words.Length}) is not a multiple of {wordsPerCode} words a {bits}-bit code.", nameof(words));
         }
 
-        ulong mask = ~BitPacking.LastWordMask(bits);
-        for (int i = wordsPerCode - 1; i < words.Length; i += wordsPerCode)
+        long padded = BitPacking.FirstRowWithPadding(words, bits, wordsPerCode);
+        if (padded >= 0)
         {
-            if ((words[i] & mask) != 0)
-            {
-                throw new ArgumentException($"Row {i / wordsPerCode} sets bits above bit {bits - 1}; they must be zero.", nameof(words));
-            }
+            throw new ArgumentException($"Row {padded} sets bits above bit {bits - 1}; they must be zero.", nameof(words));
         }
 
         return new BinaryCodeSet(words.ToArray(), bits, words.Length / wordsPerCode);
@@ -131,7 +126,13 @@ public sealed class BinaryCodeSet : IReadOnlyList<BinaryCode>
             System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(words, words);
         }
 
-        return FromOwnedWords(words, bits, count, validate: true);
+        long padded = BitPacking.FirstRowWithPadding(words, bits, wordsPerCode);
+        if (padded >= 0)
+        {
+            throw new ArgumentException($"Row {padded} sets bits above bit {bits - 1} in its last byte; they must be zero.", nameof(bytes));
+        }
+
+        return new BinaryCodeSet(words, bits, count);
     }
 
     /// <summary>Copies codes of one length into a set.</summary>
@@ -167,15 +168,7 @@ public sealed class BinaryCodeSet : IReadOnlyList<BinaryCode>
     /// <summary>Writes row <paramref name="index"/> as bytes (FAISS layout) into <paramref name="destination"/>.</summary>
     /// <param name="index">The row.</param>
     /// <param name="destination">At least <c>ceil(Bits / 8)</c> bytes.</param>
-    public void CopyBytesTo(int index, Span<byte> destination)
-    {
-        ReadOnlySpan<ulong> row = GetWords(index);
-        int byteCount = (Bits + 7) >> 3;
-        for (int i = 0; i < byteCount; i++)
-        {
-            destination[i] = (byte)(row[i >> 3] >> ((i & 7) << 3));
-        }
-    }
+    public void CopyBytesTo(int index, Span<byte> destination) => BitPacking.WriteBytes(GetWords(index), Bits, destination);
 
     /// <inheritdoc />
     public IEnumerator<BinaryCode> GetEnumerator()
@@ -188,21 +181,6 @@ public sealed class BinaryCodeSet : IReadOnlyList<BinaryCode>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    internal static BinaryCodeSet FromOwnedWords(ulong[] words, int bits, int count, bool validate)
-    {
-        var set = new BinaryCodeSet(words, bits, count);
-        if (validate)
-        {
-            ulong mask = ~BitPacking.LastWordMask(bits);
-            for (int row = 0; row < count; row++)
-            {
-                if ((words[(row * set.WordsPerCode) + set.WordsPerCode - 1] & mask) != 0)
-                {
-                    throw new ArgumentException($"Row {row} sets bits above bit {bits - 1}; they must be zero.");
-                }
-            }
-        }
-
-        return set;
-    }
+    /// <summary>Wraps rows the caller has already validated.</summary>
+    internal static BinaryCodeSet FromOwnedWords(ulong[] words, int bits, int count) => new(words, bits, count);
 }

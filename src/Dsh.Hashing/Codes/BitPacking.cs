@@ -83,6 +83,41 @@ internal static class BitPacking
         return rem == 0 ? ulong.MaxValue : (1UL << rem) - 1;
     }
 
+    /// <summary>The first row (of <paramref name="wordsPerRow"/> words) that sets bits above <paramref name="bits"/>, or -1.</summary>
+    public static long FirstRowWithPadding(ReadOnlySpan<ulong> rows, int bits, int wordsPerRow)
+    {
+        ulong mask = ~LastWordMask(bits);
+        if (mask == 0)
+        {
+            return -1;
+        }
+
+        for (int i = wordsPerRow - 1, row = 0; i < rows.Length; i += wordsPerRow, row++)
+        {
+            if ((rows[i] & mask) != 0)
+            {
+                return row;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Writes a row as <c>ceil(bits / 8)</c> bytes, bit <c>i</c> in bit <c>i % 8</c> of byte <c>i / 8</c>.</summary>
+    public static void WriteBytes(ReadOnlySpan<ulong> row, int bits, Span<byte> destination)
+    {
+        int byteCount = (bits + 7) >> 3;
+        if (destination.Length < byteCount)
+        {
+            throw new ArgumentException($"A {bits}-bit code needs {byteCount} bytes; the destination has {destination.Length}.", nameof(destination));
+        }
+
+        for (int i = 0; i < byteCount; i++)
+        {
+            destination[i] = (byte)(row[i >> 3] >> ((i & 7) << 3));
+        }
+    }
+
     /// <summary>Total number of set bits.</summary>
     public static int PopCount(ReadOnlySpan<ulong> words)
     {

@@ -63,7 +63,7 @@ internal sealed class CodeStore
     {
         if (_slotOf.ContainsKey(id))
         {
-            throw DuplicateId(id);
+            throw DuplicateId(id, "id");
         }
 
         EnsureCapacity(Count + 1);
@@ -85,7 +85,7 @@ internal sealed class CodeStore
             long id = ids[i];
             if (_slotOf.ContainsKey(id) || !seen.Add(id))
             {
-                throw DuplicateId(id);
+                throw DuplicateId(id, "ids");
             }
         }
 
@@ -127,12 +127,6 @@ internal sealed class CodeStore
         return true;
     }
 
-    public void Clear()
-    {
-        Count = 0;
-        _slotOf.Clear();
-    }
-
     private void EnsureCapacity(int rows)
     {
         if (rows <= _ids.Length)
@@ -150,6 +144,6 @@ internal sealed class CodeStore
         Array.Resize(ref _codes, capacity * WordsPerCode);
     }
 
-    private static ArgumentException DuplicateId(long id) =>
-        new($"Id {id} is already in the index; ids are unique (Remove it first to replace its code).", "id");
+    private static ArgumentException DuplicateId(long id, string parameter) =>
+        new($"Id {id} is already in the index; ids are unique (Remove it first to replace its code).", parameter);
 }

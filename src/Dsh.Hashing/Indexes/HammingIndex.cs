@@ -36,12 +36,12 @@ public sealed class HammingIndex : IHammingIndex
     /// <summary>The transposed mirror of <see cref="_store"/> for the bit-sliced kernel, or null where it cannot run.</summary>
     private readonly BitSlicedStore? _sliced;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    private HammingKernelKind _kernel;
+    private volatile HammingKernelKind _kernel;
 
     /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes.</summary>
     /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
     public HammingIndex(int bits)
-        : this(new CodeStore(ValidBits(bits)))
+        : this(new CodeStore(IndexArguments.ValidBits(bits)))
     {
     }
 
@@ -82,7 +82,8 @@ public sealed class HammingIndex : IHammingIndex
 
     /// <summary>
     /// The distance kernel searches use. It starts as the fastest one this CPU supports for <see cref="Bits"/>;
-    /// set it to compare kernels (results are identical).
+    /// set it to compare kernels (results are identical). Searches running while it is set finish with the
+    /// kernel they started with.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The CPU lacks the instructions of that kernel.</exception>
     public HammingKernelKind Kernel
@@ -90,6 +91,11 @@ public sealed class HammingIndex : IHammingIndex
         get => _kernel;
         set
         {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Not a Hamming kernel.");
+            }
+
             if (!HammingKernels.IsSupported(value) || (value == HammingKernelKind.BitSliced && _sliced is null))
             {
                 throw new PlatformNotSupportedException($"This CPU cannot run the {value} Hamming kernel.");
@@ -109,9 +115,9 @@ public sealed class HammingIndex : IHammingIndex
     /// <exception cref="InvalidDataException">The file is not a complete, intact Dsh flat index.</exception>
     public static HammingIndex Load(string path)
     {
-        using FileStream stream = OpenForLoad(path);
+        using FileStream stream = IndexFile.OpenForLoad(path);
         HammingIndex index = Load(stream);
-        ThrowIfTrailing(stream);
+        IndexFile.ThrowIfTrailing(stream, "Dsh index");
         return index;
     }
 
@@ -177,7 +183,7 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void AddRange(IReadOnlyList<long> ids, BinaryCodeSet codes)
     {
-        CheckRange(Bits, ids, codes);
+        IndexArguments.CheckRange(Bits, ids, codes);
         _lock.EnterWriteLock();
         try
         {
@@ -193,7 +199,7 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void AddRange(IEnumerable<(long Id, BinaryCode Code)> items)
     {
-        (long[] ids, BinaryCodeSet codes) = Split(Bits, items);
+        (long[] ids, BinaryCodeSet codes) = IndexArguments.Split(Bits, items);
         AddRange(ids, codes);
     }
 
@@ -266,29 +272,30 @@ public sealed class HammingIndex : IHammingIndex
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default)
     {
-        CheckQueries(Bits, queries);
+        BinaryCode[] checkedQueries = IndexArguments.CheckQueries(Bits, queries);
         Guard.Positive(k);
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores or a positive thread count.");
         }
 
-        var results = new IReadOnlyList<Neighbor>[queries.Count];
+        var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
+        HammingKernelKind kernel = _kernel; // one kernel for the whole batch, even if Kernel is set meanwhile
         _lock.EnterReadLock();
         try
         {
-            int groups = (queries.Count + QueryGroup - 1) / QueryGroup;
+            int groups = (checkedQueries.Length + QueryGroup - 1) / QueryGroup;
             var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
             if (maxDegreeOfParallelism == 1 || groups == 1)
             {
                 for (int g = 0; g < groups; g++)
                 {
-                    SearchGroup(queries, g * QueryGroup, k, results, cancellationToken);
+                    SearchGroup(checkedQueries, g * QueryGroup, k, kernel, results, cancellationToken);
                 }
             }
             else
             {
-                Parallel.For(0, groups, options, g => SearchGroup(queries, g * QueryGroup, k, results, cancellationToken));
+                Parallel.For(0, groups, options, g => SearchGroup(checkedQueries, g * QueryGroup, k, kernel, results, cancellationToken));
             }
         }
         finally
@@ -335,102 +342,23 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void Save(string path) => AtomicFile.Write(path, Save);
 
-    internal static int ValidBits(int bits)
-    {
-        Guard.BitsInRange(bits);
-        return bits;
-    }
-
-    internal static void CheckRange(int bits, IReadOnlyList<long> ids, BinaryCodeSet codes)
-    {
-        Guard.NotNull(ids);
-        Guard.NotNull(codes);
-        if (codes.Bits != bits)
-        {
-            throw new ArgumentException($"'codes' holds {codes.Bits}-bit codes but the index holds {bits}-bit codes.", nameof(codes));
-        }
-
-        if (ids.Count != codes.Count)
-        {
-            throw new ArgumentException($"{ids.Count} ids for {codes.Count} codes; give one id a code.", nameof(ids));
-        }
-    }
-
-    internal static (long[] Ids, BinaryCodeSet Codes) Split(int bits, IEnumerable<(long Id, BinaryCode Code)> items)
-    {
-        Guard.NotNull(items);
-        var list = items as IReadOnlyCollection<(long Id, BinaryCode Code)> ?? items.ToList();
-        var ids = new long[list.Count];
-        var codes = new List<BinaryCode>(list.Count);
-        int i = 0;
-        foreach ((long id, BinaryCode code) in list)
-        {
-            if (code is null)
-            {
-                throw new ArgumentException($"items[{i}] has a null code.", nameof(items));
-            }
-
-            if (code.Bits != bits)
-            {
-                throw new ArgumentException($"items[{i}] has {code.Bits} bits but the index holds {bits}-bit codes.", nameof(items));
-            }
-
-            ids[i++] = id;
-            codes.Add(code);
-        }
-
-        return (ids, BinaryCodeSet.FromCodes(codes, bits));
-    }
-
-    internal static void CheckQueries(int bits, IReadOnlyList<BinaryCode> queries)
-    {
-        Guard.NotNull(queries);
-        for (int i = 0; i < queries.Count; i++)
-        {
-            BinaryCode q = queries[i];
-            if (q is null)
-            {
-                throw new ArgumentException($"queries[{i}] is null.", nameof(queries));
-            }
-
-            if (q.Bits != bits)
-            {
-                throw new ArgumentException($"queries[{i}] has {q.Bits} bits but the index holds {bits}-bit codes.", nameof(queries));
-            }
-        }
-    }
-
-    internal static FileStream OpenForLoad(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-    }
-
-    internal static void ThrowIfTrailing(FileStream stream)
-    {
-        long extra = stream.Length - stream.Position;
-        if (extra != 0)
-        {
-            throw new InvalidDataException($"Corrupt Dsh index: {extra} unexpected bytes follow the end of the index.");
-        }
-    }
-
     /// <summary>Scans every stored code for <paramref name="query"/> with the current kernel.</summary>
     private void ScanAll(BinaryCode query, NeighborSink sink)
     {
-        if (_kernel == HammingKernelKind.BitSliced)
+        HammingKernelKind kernel = _kernel; // read once: Kernel may be set by another thread
+        if (kernel == HammingKernelKind.BitSliced)
         {
             _sliced!.Scan(_sliced.Prepare(query.Words), 0, _sliced.BlockCount, sink);
         }
         else
         {
-            HammingKernels.Scan(_kernel, query.Words, _store.Codes, _store.WordsPerCode, 0, _store.Count, sink);
+            HammingKernels.Scan(kernel, query.Words, _store.Codes, _store.WordsPerCode, 0, _store.Count, sink);
         }
     }
 
-    private void SearchGroup(IReadOnlyList<BinaryCode> queries, int first, int k, IReadOnlyList<Neighbor>[] results, CancellationToken cancellationToken)
+    private void SearchGroup(BinaryCode[] queries, int first, int k, HammingKernelKind kernel, IReadOnlyList<Neighbor>[] results, CancellationToken cancellationToken)
     {
-        int n = Math.Min(QueryGroup, queries.Count - first);
+        int n = Math.Min(QueryGroup, queries.Length - first);
         int count = _store.Count;
         if (count == 0)
         {
@@ -448,7 +376,7 @@ public sealed class HammingIndex : IHammingIndex
             collectors[j] = new TopKCollector(k, Bits);
         }
 
-        if (_kernel == HammingKernelKind.BitSliced)
+        if (kernel == HammingKernelKind.BitSliced)
         {
             // The store walks its blocks once for the whole group (each 512-code block stays in L1).
             var prepared = new BitSlicedQuery[n];
@@ -482,7 +410,7 @@ public sealed class HammingIndex : IHammingIndex
             int length = Math.Min(block, count - start);
             for (int j = 0; j < n; j++)
             {
-                HammingKernels.Scan(_kernel, queries[first + j].Words, codes, w, start, length, collectors[j]);
+                HammingKernels.Scan(kernel, queries[first + j].Words, codes, w, start, length, collectors[j]);
             }
         }
 

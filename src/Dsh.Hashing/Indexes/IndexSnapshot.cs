@@ -1,10 +1,34 @@
+using Dsh.Hashing.Internal;
+
 namespace Dsh.Hashing;
 
 /// <summary>A copy of an index's contents at one moment: ids and their codes, row for row.</summary>
-/// <param name="Ids">The id of each row.</param>
-/// <param name="Codes">The codes, in the same order as <paramref name="Ids"/>.</param>
-public sealed record IndexSnapshot(IReadOnlyList<long> Ids, BinaryCodeSet Codes)
+public sealed record IndexSnapshot
 {
+    /// <summary>Pairs ids with codes, row for row.</summary>
+    /// <param name="ids">The id of each row.</param>
+    /// <param name="codes">The codes, as many as <paramref name="ids"/>.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The counts differ.</exception>
+    public IndexSnapshot(IReadOnlyList<long> ids, BinaryCodeSet codes)
+    {
+        Guard.NotNull(ids);
+        Guard.NotNull(codes);
+        if (ids.Count != codes.Count)
+        {
+            throw new ArgumentException($"{ids.Count} ids for {codes.Count} codes; give one id a code.", nameof(ids));
+        }
+
+        Ids = ids;
+        Codes = codes;
+    }
+
+    /// <summary>The id of each row.</summary>
+    public IReadOnlyList<long> Ids { get; }
+
+    /// <summary>The codes, in the same order as <see cref="Ids"/>.</summary>
+    public BinaryCodeSet Codes { get; }
+
     /// <summary>The code length.</summary>
     public int Bits => Codes.Bits;
 
@@ -12,5 +36,5 @@ public sealed record IndexSnapshot(IReadOnlyList<long> Ids, BinaryCodeSet Codes)
     public int Count => Codes.Count;
 
     internal static IndexSnapshot Of(Indexes.CodeStore store) =>
-        new(store.Ids.ToArray(), BinaryCodeSet.FromOwnedWords(store.Codes.ToArray(), store.Bits, store.Count, validate: false));
+        new(store.Ids.ToArray(), BinaryCodeSet.FromOwnedWords(store.Codes.ToArray(), store.Bits, store.Count));
 }

@@ -42,7 +42,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is out of range.</exception>
     public MultiIndexHashIndex(int bits)
-        : this(new CodeStore(HammingIndex.ValidBits(bits)), 0)
+        : this(new CodeStore(IndexArguments.ValidBits(bits)), 0)
     {
     }
 
@@ -51,7 +51,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <param name="substringCount">The number of substrings m, <c>ceil(bits / 64)</c> to <paramref name="bits"/> (substrings are at most 64 bits long).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> or <paramref name="substringCount"/> is out of range.</exception>
     public MultiIndexHashIndex(int bits, int substringCount)
-        : this(new CodeStore(HammingIndex.ValidBits(bits)), ValidSubstringCount(bits, substringCount))
+        : this(new CodeStore(IndexArguments.ValidBits(bits)), ValidSubstringCount(bits, substringCount))
     {
     }
 
@@ -170,9 +170,9 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <exception cref="InvalidDataException">The file is not a complete, intact Dsh multi-index hashing index.</exception>
     public static MultiIndexHashIndex Load(string path)
     {
-        using FileStream stream = HammingIndex.OpenForLoad(path);
+        using FileStream stream = IndexFile.OpenForLoad(path);
         MultiIndexHashIndex index = Load(stream);
-        HammingIndex.ThrowIfTrailing(stream);
+        IndexFile.ThrowIfTrailing(stream, "Dsh index");
         return index;
     }
 
@@ -241,7 +241,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <inheritdoc />
     public void AddRange(IReadOnlyList<long> ids, BinaryCodeSet codes)
     {
-        HammingIndex.CheckRange(Bits, ids, codes);
+        IndexArguments.CheckRange(Bits, ids, codes);
         _lock.EnterWriteLock();
         try
         {
@@ -260,7 +260,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <inheritdoc />
     public void AddRange(IEnumerable<(long Id, BinaryCode Code)> items)
     {
-        (long[] ids, BinaryCodeSet codes) = HammingIndex.Split(Bits, items);
+        (long[] ids, BinaryCodeSet codes) = IndexArguments.Split(Bits, items);
         AddRange(ids, codes);
     }
 
@@ -304,34 +304,34 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default)
     {
-        HammingIndex.CheckQueries(Bits, queries);
+        BinaryCode[] checkedQueries = IndexArguments.CheckQueries(Bits, queries);
         Guard.Positive(k);
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores or a positive thread count.");
         }
 
-        var results = new IReadOnlyList<Neighbor>[queries.Count];
+        var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
 
         // One read lock for the whole batch; the workers call the lock-free core (the lock does not recurse).
         _lock.EnterReadLock();
         try
         {
-            if (maxDegreeOfParallelism == 1 || queries.Count <= 1)
+            if (maxDegreeOfParallelism == 1 || checkedQueries.Length <= 1)
             {
-                for (int i = 0; i < queries.Count; i++)
+                for (int i = 0; i < checkedQueries.Length; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    results[i] = SearchCore(queries[i].Words, k, out _);
+                    results[i] = SearchCore(checkedQueries[i].Words, k, out _);
                 }
             }
             else
             {
                 var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
-                Parallel.For(0, queries.Count, options, (i, state) =>
+                Parallel.For(0, checkedQueries.Length, options, (i, state) =>
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    results[i] = SearchCore(queries[i].Words, k, out _);
+                    results[i] = SearchCore(checkedQueries[i].Words, k, out _);
                 });
             }
         }

@@ -13,7 +13,8 @@ namespace Dsh.Hashing.Interop;
 /// <para>Written: <c>IndexBinaryIDMap</c> (fourcc <c>IBMp</c>) around <c>IndexBinaryFlat</c> (<c>IBxF</c>),
 /// which keeps the ids; or, with <c>includeIds: false</c>, a bare <c>IndexBinaryFlat</c> whose rows FAISS
 /// numbers 0..n-1 in the index's row order. Read: those two and <c>IndexBinaryIDMap2</c> (<c>IBM2</c>).</para>
-/// <para>Layout (little-endian), as FAISS 1.7.3 writes it: fourcc, then the header <c>int32 d</c>,
+/// <para>Layout (little-endian), byte for byte as FAISS 1.7.3 writes it (an id map's own header has
+/// <c>code_size</c> 0 there; the reader accepts 0 or d / 8): fourcc, then the header <c>int32 d</c>,
 /// <c>int32 code_size</c>, <c>int64 ntotal</c>, <c>uint8 is_trained</c>, <c>int32 metric_type</c>; a flat index
 /// then holds <c>uint64 n</c> and n code bytes; an id map holds its sub-index, then <c>uint64 n</c> and n
 /// <c>int64</c> ids. Code bytes use the <see cref="BinaryCode.ToBytes"/> layout. FAISS needs
@@ -40,7 +41,8 @@ public static class FaissBinaryIndexFile
         using var writer = new BinaryWriter(stream, Encoding.ASCII, leaveOpen: true);
         if (includeIds)
         {
-            WriteHeader(writer, "IBMp", snapshot.Bits, snapshot.Bits / 8, snapshot.Count);
+            // FAISS 1.7.3 leaves the id map's own code_size at 0; write the same bytes.
+            WriteHeader(writer, "IBMp", snapshot.Bits, 0, snapshot.Count);
         }
 
         WriteHeader(writer, "IBxF", snapshot.Bits, snapshot.Bits / 8, snapshot.Count);
@@ -80,7 +82,7 @@ public static class FaissBinaryIndexFile
         using var reader = new BinaryReader(stream, Encoding.ASCII, leaveOpen: true);
         try
         {
-            string fourcc = ReadFourcc(reader, allowEmpty: false);
+            string fourcc = ReadFourcc(reader);
             (int bits, long ntotal) = ReadHeader(reader, fourcc);
             switch (fourcc)
             {
@@ -93,7 +95,7 @@ public static class FaissBinaryIndexFile
                 case "IBMp":
                 case "IBM2":
                 {
-                    string inner = ReadFourcc(reader, allowEmpty: false);
+                    string inner = ReadFourcc(reader);
                     if (inner != "IBxF")
                     {
                         throw new InvalidDataException($"FAISS {fourcc} wraps a '{inner}' index; only IndexBinaryFlat (IBxF) can be read.");
@@ -112,18 +114,21 @@ public static class FaissBinaryIndexFile
                         throw new InvalidDataException($"FAISS {fourcc} holds {ntotal} codes but {idCount} ids.");
                     }
 
-                    var ids = new long[ntotal];
-                    var seen = new HashSet<long>((int)ntotal);
-                    for (int i = 0; i < ids.Length; i++)
+                    // The code bytes were all there, so ntotal is backed by data; still grow the ids as they arrive.
+                    var ids = new List<long>(Math.Min(codes.Count, 1 << 16));
+                    var seen = new HashSet<long>();
+                    for (long i = 0; i < ntotal; i++)
                     {
-                        ids[i] = reader.ReadInt64();
-                        if (!seen.Add(ids[i]))
+                        long id = reader.ReadInt64();
+                        if (!seen.Add(id))
                         {
-                            throw new InvalidDataException($"FAISS {fourcc} holds id {ids[i]} twice; Dsh indexes need unique ids.");
+                            throw new InvalidDataException($"FAISS {fourcc} holds id {id} twice; Dsh indexes need unique ids.");
                         }
+
+                        ids.Add(id);
                     }
 
-                    return new IndexSnapshot(ids, codes);
+                    return new IndexSnapshot(ids.ToArray(), codes);
                 }
 
                 default:
@@ -140,13 +145,9 @@ public static class FaissBinaryIndexFile
     /// <param name="path">The file.</param>
     public static IndexSnapshot Read(string path)
     {
-        using FileStream stream = HammingIndex.OpenForLoad(path);
+        using FileStream stream = IndexFile.OpenForLoad(path);
         IndexSnapshot snapshot = Read(stream);
-        if (stream.Position != stream.Length)
-        {
-            throw new InvalidDataException($"{stream.Length - stream.Position} unexpected bytes follow the FAISS index.");
-        }
-
+        IndexFile.ThrowIfTrailing(stream, "FAISS binary index");
         return snapshot;
     }
 
@@ -170,10 +171,10 @@ public static class FaissBinaryIndexFile
         writer.Write(MetricL2); // FAISS's default metric field; binary indexes always use Hamming
     }
 
-    private static string ReadFourcc(BinaryReader reader, bool allowEmpty)
+    private static string ReadFourcc(BinaryReader reader)
     {
         byte[] bytes = reader.ReadBytes(4);
-        if (bytes.Length == 0 && !allowEmpty)
+        if (bytes.Length == 0)
         {
             throw new InvalidDataException("Not a FAISS binary index: the input is empty.");
         }
@@ -204,7 +205,7 @@ public static class FaissBinaryIndexFile
             throw new InvalidDataException($"FAISS {fourcc}: code_size {codeSize} does not match d = {d}.");
         }
 
-        if (ntotal < 0 || ntotal > Array.MaxLength / Math.Max(1, d / 8))
+        if (ntotal < 0 || ntotal > Array.MaxLength / (d / 8))
         {
             throw new InvalidDataException($"FAISS {fourcc}: ntotal {ntotal} is out of range.");
         }

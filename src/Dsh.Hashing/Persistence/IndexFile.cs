@@ -23,7 +23,7 @@ namespace Dsh.Hashing.Persistence;
 /// 40      8    XxHash3-64 of bytes 0..39
 /// 48           ids: count × int64
 ///              codes: count × words × uint64
-///              XxHash3-64 of the ids and codes
+///              XxHash3-64 of the ids and codes, seeded with the header hash
 /// </code>
 /// Every field is checked on load; any mismatch is an <see cref="InvalidDataException"/> that says which.
 /// </summary>
@@ -54,7 +54,7 @@ internal static class IndexFile
         BinaryPrimitives.WriteUInt64LittleEndian(header[40..], XxHash3.HashToUInt64(header[..40]));
         stream.Write(header);
 
-        var hash = new XxHash3();
+        var hash = new XxHash3(unchecked((long)BinaryPrimitives.ReadUInt64LittleEndian(header[40..])));
         WriteLittleEndian(stream, store.Ids, hash);
         WriteLittleEndian(stream, store.Codes, hash);
         Span<byte> trailer = stackalloc byte[8];
@@ -119,6 +119,16 @@ internal static class IndexFile
             throw new InvalidDataException($"Corrupt Dsh index: header size {headerSize}, expected {HeaderSize}.");
         }
 
+        if (BinaryPrimitives.ReadUInt64LittleEndian(header[32..]) != 0)
+        {
+            throw new InvalidDataException("Corrupt Dsh index: the reserved header bytes 32..39 are not zero.");
+        }
+
+        if (kind == "FLAT" && parameter != 0)
+        {
+            throw new InvalidDataException($"Corrupt Dsh index: a FLAT index has no parameter, found {parameter}.");
+        }
+
         if (bits < 1 || bits > BinaryCode.MaxBits)
         {
             throw new InvalidDataException($"Corrupt Dsh index: code length {bits} is outside 1..{BinaryCode.MaxBits}.");
@@ -145,7 +155,8 @@ internal static class IndexFile
             }
         }
 
-        var hash = new XxHash3();
+        // The payload hash is seeded with the header hash: a payload only passes behind its own header.
+        var hash = new XxHash3(unchecked((long)headerHash));
         long[] ids = ReadLittleEndian<long>(stream, (int)count, hash, "ids");
         ulong[] codes = ReadLittleEndian<ulong>(stream, (int)(count * words), hash, "codes");
         Span<byte> trailer = stackalloc byte[8];
@@ -159,13 +170,10 @@ internal static class IndexFile
             throw new InvalidDataException("Corrupt Dsh index: the payload checksum does not match (ids or codes were damaged).");
         }
 
-        ulong mask = ~BitPacking.LastWordMask(bits);
-        for (long row = 0; row < count; row++)
+        long padded = BitPacking.FirstRowWithPadding(codes, bits, words);
+        if (padded >= 0)
         {
-            if ((codes[(row * words) + words - 1] & mask) != 0)
-            {
-                throw new InvalidDataException($"Corrupt Dsh index: code {row} sets bits above bit {bits - 1}.");
-            }
+            throw new InvalidDataException($"Corrupt Dsh index: code {padded} sets bits above bit {bits - 1}.");
         }
 
         return new CodeStore(bits, ids, codes, (int)count);
@@ -225,4 +233,23 @@ internal static class IndexFile
 
     private static string Describe(ReadOnlySpan<byte> bytes) =>
         bytes.Length == 0 ? "nothing" : "0x" + Convert.ToHexString(bytes);
+
+    /// <summary>Opens a file for <c>Load</c>/<c>Read</c>.</summary>
+    public static FileStream OpenForLoad(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+    }
+
+    /// <summary>A file holds one index and nothing after it.</summary>
+    /// <param name="stream">The file, read up to the end of the index.</param>
+    /// <param name="what">What the file holds, for the message ("Dsh index", "FAISS index").</param>
+    public static void ThrowIfTrailing(FileStream stream, string what)
+    {
+        long extra = stream.Length - stream.Position;
+        if (extra != 0)
+        {
+            throw new InvalidDataException($"Corrupt {what}: {extra} unexpected bytes follow the end of the index.");
+        }
+    }
 }

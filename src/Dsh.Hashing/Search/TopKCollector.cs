@@ -25,9 +25,6 @@ internal sealed class TopKCollector : NeighborSink
         Threshold = bits;
     }
 
-    /// <summary>Codes accepted so far (some may be past the threshold until the next compaction).</summary>
-    public int Size => _size;
-
     public override void Add(int distance, int slot)
     {
         if (distance > Threshold)

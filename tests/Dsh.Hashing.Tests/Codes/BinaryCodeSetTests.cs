@@ -61,6 +61,15 @@ public class BinaryCodeSetTests
     }
 
     [Fact]
+    public void CopyBytesTo_ShortDestination_ThrowsNamingIt()
+    {
+        BinaryCodeSet set = BinaryCodeSet.FromCodes(CodeGenerator.Uniform(1, 2, 72), 72);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => set.CopyBytesTo(0, new byte[8])).ParamName);
+        Assert.Equal("destination", Assert.Throws<ArgumentException>(() => set[0].CopyBytesTo(new byte[8])).ParamName);
+        Assert.Equal("bytes", Assert.Throws<ArgumentException>(() => BinaryCodeSet.FromBytes([0xFF, 0x01], 4)).ParamName);
+    }
+
+    [Fact]
     public void FromCodes_WrongLengthOrNull_Throws()
     {
         Assert.Throws<ArgumentException>(() => BinaryCodeSet.FromCodes([BinaryCode.FromBools([true])], 2));

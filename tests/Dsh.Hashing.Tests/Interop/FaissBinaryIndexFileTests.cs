@@ -22,6 +22,20 @@ public sealed class FaissBinaryIndexFileTests : IDisposable
         Assert.Equal(faiss, stream.ToArray());
     }
 
+    [Fact]
+    public void Write_WithIds_MatchesTheBytesFaissWrites()
+    {
+        // faiss.write_index_binary (FAISS 1.7.3) of IndexBinaryIDMap(IndexBinaryFlat(16)) holding
+        // 01 02 (id 10) and 03 04 (id 1234567890123).
+        byte[] faiss = Convert.FromHexString(
+            "49424d701000000000000000020000000000000001010000004942784610000000020000000200000000000000" +
+            "010100000004000000000000000102030402000000000000000a00000000000000cb04fb711f010000");
+        var codes = BinaryCodeSet.FromBytes([1, 2, 3, 4], 16);
+        using var stream = new MemoryStream();
+        FaissBinaryIndexFile.Write(new IndexSnapshot(new long[] { 10, 1234567890123 }, codes), stream);
+        Assert.Equal(faiss, stream.ToArray());
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -69,6 +83,15 @@ public sealed class FaissBinaryIndexFileTests : IDisposable
     }
 
     [Fact]
+    public void Snapshot_CountMismatchOrNull_Throws()
+    {
+        BinaryCodeSet codes = BinaryCodeSet.FromCodes(CodeGenerator.Uniform(1, 5, 16), 16);
+        Assert.Equal("ids", Assert.Throws<ArgumentException>(() => new IndexSnapshot(new long[3], codes)).ParamName);
+        Assert.Throws<ArgumentNullException>(() => new IndexSnapshot(null!, codes));
+        Assert.Throws<ArgumentNullException>(() => new IndexSnapshot(new long[5], null!));
+    }
+
+    [Fact]
     public void Write_BitsNotMultipleOf8_Throws()
     {
         var snapshot = new IndexSnapshot(new long[] { 1 }, BinaryCodeSet.FromCodes(CodeGenerator.Uniform(1, 1, 12), 12));
@@ -89,15 +112,16 @@ public sealed class FaissBinaryIndexFileTests : IDisposable
             Assert.True(ex is InvalidDataException, $"truncated to {length}: {ex?.GetType().Name ?? "no exception"}");
         }
 
-        // FAISS files have no checksum: a flip in a size or type field must still be caught (a flip in code bytes is just another code).
-        for (int bit = 0; bit < 8 * 25; bit++)
+        // FAISS files have no checksum: a flip in a size or type field of either header, or in the code
+        // byte count, must still be caught (a flip in code bytes is just another code).
+        for (int bit = 0; bit < 8 * 58; bit++)
         {
             byte[] flipped = (byte[])bytes.Clone();
             flipped[bit / 8] ^= (byte)(1 << (bit % 8));
-            if (bit / 8 is (>= 8 and < 12) or (>= 20 and < 25))
+            if (bit / 8 is (>= 8 and < 12) or (>= 20 and < 25) or (>= 45 and < 50))
             {
-                // The id map's own code_size (FAISS 1.7.3 writes 0 there), is_trained and metric_type
-                // carry nothing a binary index needs.
+                // The id map's own code_size (FAISS 1.7.3 writes 0 there; d / 8 is accepted too), and each
+                // header's is_trained and metric_type, carry nothing a binary index needs.
                 continue;
             }
 
@@ -198,9 +222,13 @@ public sealed class FaissBinaryIndexFileTests : IDisposable
         }
 
         using Process process = Process.Start(start)!;
-        string stdout = process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "FAISS check timed out");
-        Assert.True(process.ExitCode == 0, $"{script} failed ({process.ExitCode}): {stderr}{stdout}");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{script} did not finish in 120 s");
+        }
+        Assert.True(process.ExitCode == 0, $"{script} failed ({process.ExitCode}): {stderr.Result}{stdout.Result}");
     }
 }

@@ -1,0 +1,76 @@
+using Dsh.Hashing.Internal;
+
+namespace Dsh.Hashing.Indexes;
+
+/// <summary>The argument checks both indexes share, with the same messages.</summary>
+internal static class IndexArguments
+{
+    internal static int ValidBits(int bits)
+    {
+        Guard.BitsInRange(bits);
+        return bits;
+    }
+
+    internal static void CheckRange(int bits, IReadOnlyList<long> ids, BinaryCodeSet codes)
+    {
+        Guard.NotNull(ids);
+        Guard.NotNull(codes);
+        if (codes.Bits != bits)
+        {
+            throw new ArgumentException($"'codes' holds {codes.Bits}-bit codes but the index holds {bits}-bit codes.", nameof(codes));
+        }
+
+        if (ids.Count != codes.Count)
+        {
+            throw new ArgumentException($"{ids.Count} ids for {codes.Count} codes; give one id a code.", nameof(ids));
+        }
+    }
+
+    internal static (long[] Ids, BinaryCodeSet Codes) Split(int bits, IEnumerable<(long Id, BinaryCode Code)> items)
+    {
+        Guard.NotNull(items);
+        var list = items as IReadOnlyCollection<(long Id, BinaryCode Code)> ?? items.ToList();
+        var ids = new long[list.Count];
+        var codes = new List<BinaryCode>(list.Count);
+        int i = 0;
+        foreach ((long id, BinaryCode code) in list)
+        {
+            if (code is null)
+            {
+                throw new ArgumentException($"items[{i}] has a null code.", nameof(items));
+            }
+
+            if (code.Bits != bits)
+            {
+                throw new ArgumentException($"items[{i}] has {code.Bits} bits but the index holds {bits}-bit codes.", nameof(items));
+            }
+
+            ids[i++] = id;
+            codes.Add(code);
+        }
+
+        return (ids, BinaryCodeSet.FromCodes(codes, bits));
+    }
+
+    /// <summary>Checks every query and returns them as an array the caller owns, so a list changed by another thread mid-search cannot hand a kernel a code of the wrong length.</summary>
+    internal static BinaryCode[] CheckQueries(int bits, IReadOnlyList<BinaryCode> queries)
+    {
+        Guard.NotNull(queries);
+        var copy = new BinaryCode[queries.Count];
+        for (int i = 0; i < copy.Length; i++)
+        {
+            BinaryCode q = copy[i] = queries[i];
+            if (q is null)
+            {
+                throw new ArgumentException($"queries[{i}] is null.", nameof(queries));
+            }
+
+            if (q.Bits != bits)
+            {
+                throw new ArgumentException($"queries[{i}] has {q.Bits} bits but the index holds {bits}-bit codes.", nameof(queries));
+            }
+        }
+
+        return copy;
+    }
+}
