@@ -217,6 +217,130 @@ public class BitSlicedTests
         Assert.All(Enumerable.Range(0, rows.Count).Where(i => !seen.Contains(i)), i => Assert.True(distances[i] > sink.Threshold));
     }
 
+    public static TheoryData<int, int, int> BitsCountsAndGroups()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (int bits in Bits)
+        {
+            foreach (int count in new[] { 1, 511, 1100 })
+            {
+                foreach (int group in new[] { 1, 2, 3, 16 })
+                {
+                    data.Add(bits, count, group);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// The multi-query scan (queries paired 0+1, 2+3, ..., an odd last one alone) against brute force:
+    /// fixed thresholds report exactly the rows within; sinks that lower their threshold with every row
+    /// (in one query of a pair but not the other, some down to -1 mid-scan) see each row at most once,
+    /// with its exact distance, never past their threshold, and miss only rows beyond their final one.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BitsCountsAndGroups))]
+    public void ScanBatch_PairedQueries_EqualsBruteForce(int bits, int count, int group)
+    {
+        var rng = new Random((bits * 977) + (count * 13) + group);
+        List<ulong[]> rows = RandomRows(rng, bits, count);
+        var store = new BitSlicedStore(bits);
+        store.AppendRange(Flatten(rows));
+
+        // Random queries, stored rows (distance 0), near rows, a repeated query and a complement (pairs
+        // with only classes 00/11 or 01/10), all-zero and all-one queries.
+        var queries = new List<ulong[]>();
+        for (int i = 0; i < group; i++)
+        {
+            ulong[] q = (i % 8) switch
+            {
+                0 => RandomRow(rng, bits),
+                1 => rows[rng.Next(count)],
+                2 => Flip(rng, rows[rng.Next(count)], bits, rng.Next(Math.Min(bits, 4) + 1)),
+                3 => (ulong[])queries[i - 1].Clone(),
+                4 => Complement(queries[i - 1], bits),
+                5 => new ulong[(bits + 63) / 64],
+                6 => Complement(new ulong[(bits + 63) / 64], bits),
+                _ => RandomRow(rng, bits),
+            };
+            queries.Add(q);
+        }
+
+        BitSlicedQuery[] prepared = queries.Select(q => store.Prepare(q)).ToArray();
+        int[][] distances = queries.Select(q => rows.Select(r => NaivePopCount(q, r)).ToArray()).ToArray();
+
+        foreach (int mode in new[] { 0, 1, 2 })
+        {
+            // mode 0: fixed thresholds; 1: even queries shrink, odd fixed; 2: odd shrink, even fixed (one done from the start).
+            var sinks = new NeighborSink[group];
+            var fixedThresholds = new int[group];
+            for (int i = 0; i < group; i++)
+            {
+                bool shrink = (mode == 1 && (i & 1) == 0) || (mode == 2 && (i & 1) == 1);
+                fixedThresholds[i] = (i % 5) switch
+                {
+                    0 => bits,
+                    1 => bits / 2,
+                    2 => Math.Min(3, bits),
+                    3 => mode == 2 ? -1 : 0,
+                    _ => (bits / 2) - 1,
+                };
+                sinks[i] = shrink ? new ShrinkingSink(bits) : new RecordingSink(fixedThresholds[i]);
+            }
+
+            // In two ranges (a partial last block at the end), as the index calls it.
+            int half = store.BlockCount / 2;
+            store.Scan(prepared, sinks, 0, half);
+            store.Scan(prepared, sinks, half, store.BlockCount - half);
+
+            for (int i = 0; i < group; i++)
+            {
+                int[] d = distances[i];
+                if (sinks[i] is ShrinkingSink shrinking)
+                {
+                    Assert.Equal(shrinking.Found.Count, shrinking.Found.Select(x => x.Slot).Distinct().Count());
+                    Assert.All(shrinking.Found, x => Assert.Equal(d[x.Slot], x.Distance));
+                    var seen = shrinking.Found.Select(x => x.Slot).ToHashSet();
+                    Assert.All(Enumerable.Range(0, count).Where(r => !seen.Contains(r)), r => Assert.True(d[r] > shrinking.Threshold));
+                    Assert.Equal(d.Min(), shrinking.Found[^1].Distance);
+                }
+                else
+                {
+                    var recording = (RecordingSink)sinks[i];
+                    var expected = Enumerable.Range(0, count).Where(r => d[r] <= fixedThresholds[i]).Select(r => (r, d[r])).ToList();
+                    Assert.Equal(expected, recording.Found.OrderBy(x => x.Slot).ToList());
+                }
+            }
+        }
+
+        // Top-k for the whole group, block range by block range, equals brute force.
+        long[] ids = Enumerable.Range(0, count).Select(i => 1000L + i).ToArray();
+        var topK = queries.Select(_ => (NeighborSink)new TopKCollector(10, bits)).ToArray();
+        for (int start = 0; start < store.BlockCount; start++)
+        {
+            store.Scan(prepared, topK, start, 1);
+        }
+
+        for (int i = 0; i < group; i++)
+        {
+            Neighbor[] expected = distances[i].Select((d, r) => new Neighbor(ids[r], d)).Order().Take(10).ToArray();
+            Assert.Equal(expected, ((TopKCollector)topK[i]).ToResult(ids));
+        }
+    }
+
+    [Fact]
+    public void ScanBatch_QueriesOfAnotherWidthOrOneSinkShort_Throws()
+    {
+        var store = new BitSlicedStore(128);
+        store.Append(new ulong[2]);
+        BitSlicedQuery q = store.Prepare(new ulong[2]);
+        BitSlicedQuery other = new BitSlicedStore(64).Prepare(new ulong[1]);
+        Assert.Throws<ArgumentException>(() => store.Scan(new[] { q, other }, new NeighborSink[] { new RecordingSink(1), new RecordingSink(1) }, 0, 1));
+        Assert.Throws<ArgumentException>(() => store.Scan(new[] { q, q }, new NeighborSink[] { new RecordingSink(1) }, 0, 1));
+    }
+
     [Fact]
     public void Transpose64_MovesEntryRowColToColRow()
     {
@@ -260,6 +384,17 @@ public class BitSlicedTests
         return d;
     }
 
+    private static int NaivePopCount(ulong[] a, ulong[] b)
+    {
+        int d = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            d += System.Numerics.BitOperations.PopCount(a[i] ^ b[i]);
+        }
+
+        return d;
+    }
+
     private static ulong[] RandomRow(Random rng, int bits)
     {
         var w = new ulong[(bits + 63) / 64];
@@ -286,6 +421,17 @@ public class BitSlicedTests
         {
             int j = rng.Next(bits);
             r[j >> 6] ^= 1UL << (j & 63);
+        }
+
+        return r;
+    }
+
+    private static ulong[] Complement(ulong[] row, int bits)
+    {
+        ulong[] r = row.Select(w => ~w).ToArray();
+        if (bits % 64 != 0)
+        {
+            r[^1] &= (1UL << (bits % 64)) - 1;
         }
 
         return r;

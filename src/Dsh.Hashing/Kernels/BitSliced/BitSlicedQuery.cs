@@ -35,6 +35,7 @@ internal sealed class BitSlicedQuery
         }
 
         Bits = bits;
+        Words = query[..words].ToArray();
         Chunks = (bits + ChunkPlanes - 1) / ChunkPlanes;
         Order = new int[Chunks * ChunkPlanes];
         Kinds = new byte[Chunks];
@@ -104,4 +105,26 @@ internal sealed class BitSlicedQuery
 
     /// <summary>In the (at most one) mixed chunk, the position of its first inverted plane (1 .. 15).</summary>
     internal int MixedSplit { get; }
+
+    /// <summary>The query's code words.</summary>
+    internal ulong[] Words { get; }
+
+    /// <summary>The last pair plan built with this query first (see <see cref="PairWith"/>).</summary>
+    private BitSlicedPair? _pair;
+
+    /// <summary>
+    /// The two-query plan of this query (first) and <paramref name="second"/>, cached here for the
+    /// partner last asked for (a batch pairs the same queries for all its block ranges).
+    /// </summary>
+    internal BitSlicedPair PairWith(BitSlicedQuery second)
+    {
+        BitSlicedPair? pair = _pair;
+        if (pair is null || !ReferenceEquals(pair.Second, second))
+        {
+            pair = new BitSlicedPair(this, second);
+            _pair = pair;
+        }
+
+        return pair;
+    }
 }
