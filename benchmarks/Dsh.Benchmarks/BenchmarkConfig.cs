@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Dsh.Benchmarks;
@@ -19,6 +21,11 @@ public sealed class BenchmarkConfig : ManualConfig
             .WithIterationCount(8)
             .WithToolchain(InProcessEmitToolchain.Instance)
             .AsDefault());
+        AddLogger(ConsoleLogger.Default);
+        AddColumnProvider(DefaultColumnProviders.Instance);
+        AddExporter(MarkdownExporter.GitHub);
+        AddAnalyser(DefaultConfig.Instance.GetAnalysers().ToArray());
+        AddValidator(DefaultConfig.Instance.GetValidators().ToArray());
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(StatisticColumn.Median);
         WithOptions(ConfigOptions.JoinSummary);
