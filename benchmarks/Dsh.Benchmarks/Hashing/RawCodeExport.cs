@@ -21,8 +21,20 @@ internal static class RawCodeExport
         }
 
         CodeDistribution distribution = args.Length == 5 ? Enum.Parse<CodeDistribution>(args[4], ignoreCase: true) : CodeDistribution.Uniform;
-        Write(args[2], CodeData.Generate(n, bits, distribution, SearchBenchmarks.DataSeed));
-        Write(args[3], CodeData.Generate(SearchBenchmarks.Queries, bits, distribution, SearchBenchmarks.QuerySeed));
+        if (distribution == CodeDistribution.Uniform)
+        {
+            // SearchBenchmarks' codes.
+            Write(args[2], CodeData.Generate(n, bits, distribution, SearchBenchmarks.DataSeed));
+            Write(args[3], CodeData.Generate(SearchBenchmarks.Queries, bits, distribution, SearchBenchmarks.QuerySeed));
+        }
+        else
+        {
+            // MultiIndexHashBenchmarks' codes: queries are the rows after the first n, near the same centres.
+            BinaryCodeSet all = CodeData.Generate(n + SearchBenchmarks.Queries, bits, distribution, SearchBenchmarks.DataSeed);
+            int w = all.WordsPerCode;
+            Write(args[2], BinaryCodeSet.FromWords(all.Words[..(n * w)], bits));
+            Write(args[3], BinaryCodeSet.FromWords(all.Words[(n * w)..], bits));
+        }
         Console.WriteLine($"wrote {n} database codes to {args[2]} and {SearchBenchmarks.Queries} queries to {args[3]} ({bits} bits, {distribution})");
         return 0;
     }

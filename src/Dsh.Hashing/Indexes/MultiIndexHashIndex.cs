@@ -15,7 +15,8 @@ namespace Dsh.Hashing;
 /// <remarks>
 /// <para>Fast when near neighbours are near, as with learned codes (clustered); on uniform random codes,
 /// where the k-th neighbour is far away, a search gives way to a full SIMD scan before probing would cost
-/// more, so it is never much slower than <see cref="HammingIndex"/>.</para>
+/// more (a row-major SIMD scan, since this index keeps no bit-sliced copy): on 1M uniform random codes it
+/// measured 1.2× (64 bits) to 1.4× (128 bits) the time of <see cref="HammingIndex"/>, on clustered codes 0.15–0.19×.</para>
 /// <para>Tables are compact (grouped row numbers, direct or sorted addressing, about 4 bytes a code a table
 /// plus the addressing), take recent adds in a small dynamic part, and are rebuilt inside a write once the
 /// changes since the last build exceed <c>max(1024, Count / 8)</c>.</para>
