@@ -17,6 +17,7 @@ internal sealed partial class BitSlicedStore
     /// hits, <paramref name="hitsB"/> the second's; a counter with hits holds all its bits for
     /// <see cref="Report"/>. No call in here.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: fully optimised from the first call
     private static Vector512<ulong> ScanBlockPair(ref ulong block, BitSlicedPair p, int thresholdA, int thresholdB, ref Counter counterA, ref Counter counterB, out Vector512<ulong> hitsB)
     {
         ref int order = ref MemoryMarshal.GetArrayDataReference(p.Order);

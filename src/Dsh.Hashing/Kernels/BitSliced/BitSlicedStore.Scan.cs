@@ -36,6 +36,7 @@ internal sealed partial class BitSlicedStore
     /// within <c>sink.Threshold</c> to <paramref name="sink"/> with its global slot; the threshold is re-read
     /// after every report, so a sink that lowers it prunes the rest.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: fully optimised from the first call
     public void Scan(BitSlicedQuery query, int startBlock, int blockCount, NeighborSink sink)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -65,6 +66,7 @@ internal sealed partial class BitSlicedStore
     /// memory once and then from L1 for the other queries). Query i reports to <paramref name="sinks"/>[i].
     /// Pass whole block ranges (not one block a call): a call sets up a 1-2 KiB scratch counter.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: fully optimised from the first call
     public void Scan(ReadOnlySpan<BitSlicedQuery> queries, ReadOnlySpan<NeighborSink> sinks, int startBlock, int blockCount)
     {
         if (queries.Length != sinks.Length)
@@ -133,6 +135,7 @@ internal sealed partial class BitSlicedStore
     }
 
     /// <summary>One block against one query of a batch (the single kernel), if its sink still wants rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: fully optimised from the first call
     private static void ScanOne(ref ulong block, BitSlicedQuery query, NeighborSink sink, int slotBase, ref Counter counter)
     {
         int threshold = sink.Threshold;
@@ -166,6 +169,7 @@ internal sealed partial class BitSlicedStore
     /// the higher ones (touched once per 32 planes) in <paramref name="counter"/>; when there are hits the
     /// low ones are stored there too, for <see cref="Report"/>. No call in here, so nothing spills.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: fully optimised from the first call
     private static Vector512<ulong> ScanBlock(ref ulong block, BitSlicedQuery q, int threshold, ref Counter counter)
     {
         ref int order = ref MemoryMarshal.GetArrayDataReference(q.Order);
