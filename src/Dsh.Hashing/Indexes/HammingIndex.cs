@@ -35,7 +35,7 @@ public sealed class HammingIndex : IHammingIndex
 
     /// <summary>The transposed mirror of <see cref="_store"/> for the bit-sliced kernel, or null where it cannot run.</summary>
     private readonly BitSlicedStore? _sliced;
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly LockedCodeStore _rows;
     private volatile HammingKernelKind _kernel;
 
     /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes.</summary>
@@ -48,6 +48,7 @@ public sealed class HammingIndex : IHammingIndex
     private HammingIndex(CodeStore store)
     {
         _store = store;
+        _rows = new LockedCodeStore(store);
         if (BitSlicedStore.IsSupported)
         {
             _sliced = new BitSlicedStore(store.Bits);
@@ -64,21 +65,7 @@ public sealed class HammingIndex : IHammingIndex
     public int Bits => _store.Bits;
 
     /// <inheritdoc />
-    public int Count
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                return _store.Count;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public int Count => _rows.Count;
 
     /// <summary>
     /// The distance kernel searches use. It starts as the fastest one this CPU supports for <see cref="Bits"/>;
@@ -122,61 +109,22 @@ public sealed class HammingIndex : IHammingIndex
     }
 
     /// <inheritdoc />
-    public bool Contains(long id)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            return _store.Contains(id);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public bool Contains(long id) => _rows.Contains(id);
 
     /// <inheritdoc />
-    public bool TryGetCode(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BinaryCode? code)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            code = _store.TryGetSlot(id, out int slot) ? BinaryCode.FromWords(_store.Row(slot), Bits) : null;
-            return code is not null;
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public bool TryGetCode(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BinaryCode? code) => _rows.TryGetCode(id, out code);
 
     /// <inheritdoc />
-    public IndexSnapshot Snapshot()
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            return IndexSnapshot.Of(_store);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public IndexSnapshot Snapshot() => _rows.Snapshot();
 
     /// <inheritdoc />
     public void Add(long id, BinaryCode code)
     {
         Guard.SameBits(Bits, code);
-        _lock.EnterWriteLock();
-        try
+        using (_rows.Write())
         {
             _store.Add(id, code.Words);
             _sliced?.Append(code.Words);
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
         }
     }
 
@@ -184,15 +132,10 @@ public sealed class HammingIndex : IHammingIndex
     public void AddRange(IReadOnlyList<long> ids, BinaryCodeSet codes)
     {
         IndexArguments.CheckRange(Bits, ids, codes);
-        _lock.EnterWriteLock();
-        try
+        using (_rows.Write())
         {
             _store.AddRange(ids, codes.Words);
             _sliced?.AppendRange(codes.Words);
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
         }
     }
 
@@ -206,8 +149,7 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public bool Remove(long id)
     {
-        _lock.EnterWriteLock();
-        try
+        using (_rows.Write())
         {
             if (!_store.Remove(id, out int slot, out int movedFrom))
             {
@@ -227,10 +169,6 @@ public sealed class HammingIndex : IHammingIndex
 
             return true;
         }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
     }
 
     /// <inheritdoc />
@@ -238,8 +176,7 @@ public sealed class HammingIndex : IHammingIndex
     {
         Guard.SameBits(Bits, query);
         Guard.Positive(k);
-        _lock.EnterReadLock();
-        try
+        using (_rows.Read())
         {
             if (_store.Count == 0)
             {
@@ -249,10 +186,6 @@ public sealed class HammingIndex : IHammingIndex
             var collector = new TopKCollector(k, Bits);
             ScanAll(query, collector);
             return collector.ToResult(_store.Ids);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
         }
     }
 
@@ -281,8 +214,7 @@ public sealed class HammingIndex : IHammingIndex
 
         var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
         HammingKernelKind kernel = _kernel; // one kernel for the whole batch, even if Kernel is set meanwhile
-        _lock.EnterReadLock();
-        try
+        using (_rows.Read())
         {
             int groups = (checkedQueries.Length + QueryGroup - 1) / QueryGroup;
             var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
@@ -298,10 +230,6 @@ public sealed class HammingIndex : IHammingIndex
                 Parallel.For(0, groups, options, g => SearchGroup(checkedQueries, g * QueryGroup, k, kernel, results, cancellationToken));
             }
         }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
 
         return results;
     }
@@ -311,33 +239,16 @@ public sealed class HammingIndex : IHammingIndex
     {
         Guard.SameBits(Bits, query);
         Guard.NotNegative(maxDistance);
-        _lock.EnterReadLock();
-        try
+        using (_rows.Read())
         {
             var collector = new RadiusCollector(maxDistance);
             ScanAll(query, collector);
             return collector.ToResult(_store.Ids);
         }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
     }
 
     /// <inheritdoc />
-    public void Save(Stream stream)
-    {
-        Guard.NotNull(stream);
-        _lock.EnterReadLock();
-        try
-        {
-            IndexFile.Write(stream, FileKind, _store, 0);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public void Save(Stream stream) => _rows.Save(stream, FileKind, 0);
 
     /// <inheritdoc />
     public void Save(string path) => AtomicFile.Write(path, Save);

@@ -28,7 +28,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     internal const string FileKind = "MIHX";
 
     private readonly CodeStore _store;
-    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly LockedCodeStore _rows;
     private readonly HammingKernelKind _kernel;
 
     /// <summary>The substring count given at construction, or 0 when it is chosen automatically.</summary>
@@ -59,6 +59,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     private MultiIndexHashIndex(CodeStore store, int fixedSubstringCount)
     {
         _store = store;
+        _rows = new LockedCodeStore(store);
         _kernel = HammingKernels.Best(store.Bits);
         _fixedSubstringCount = fixedSubstringCount;
         _chosenAt = store.Count;
@@ -70,21 +71,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     public int Bits => _store.Bits;
 
     /// <inheritdoc />
-    public int Count
-    {
-        get
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                return _store.Count;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
-        }
-    }
+    public int Count => _rows.Count;
 
     /// <summary>
     /// The number of substrings m the codes are split into: the value given at construction, or else
@@ -95,14 +82,9 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     {
         get
         {
-            _lock.EnterReadLock();
-            try
+            using (_rows.Read())
             {
                 return _tables.Layout.Count;
-            }
-            finally
-            {
-                _lock.ExitReadLock();
             }
         }
     }
@@ -112,14 +94,9 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     {
         get
         {
-            _lock.EnterReadLock();
-            try
+            using (_rows.Read())
             {
                 return (_tables.Builds, _tables.Pending, _tables.BuiltRows, _tables.Bytes);
-            }
-            finally
-            {
-                _lock.ExitReadLock();
             }
         }
     }
@@ -178,54 +155,19 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     }
 
     /// <inheritdoc />
-    public bool Contains(long id)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            return _store.Contains(id);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public bool Contains(long id) => _rows.Contains(id);
 
     /// <inheritdoc />
-    public bool TryGetCode(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BinaryCode? code)
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            code = _store.TryGetSlot(id, out int slot) ? BinaryCode.FromWords(_store.Row(slot), Bits) : null;
-            return code is not null;
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public bool TryGetCode(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BinaryCode? code) => _rows.TryGetCode(id, out code);
 
     /// <inheritdoc />
-    public IndexSnapshot Snapshot()
-    {
-        _lock.EnterReadLock();
-        try
-        {
-            return IndexSnapshot.Of(_store);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public IndexSnapshot Snapshot() => _rows.Snapshot();
 
     /// <inheritdoc />
     public void Add(long id, BinaryCode code)
     {
         Guard.SameBits(Bits, code);
-        _lock.EnterWriteLock();
-        try
+        using (_rows.Write())
         {
             int slot = _store.Add(id, code.Words);
             if (!RechooseSubstringCount())
@@ -233,28 +175,19 @@ public sealed class MultiIndexHashIndex : IHammingIndex
                 _tables.Added(_store, slot, 1);
             }
         }
-        finally
-        {
-            _lock.ExitWriteLock();
-        }
     }
 
     /// <inheritdoc />
     public void AddRange(IReadOnlyList<long> ids, BinaryCodeSet codes)
     {
         IndexArguments.CheckRange(Bits, ids, codes);
-        _lock.EnterWriteLock();
-        try
+        using (_rows.Write())
         {
             int first = _store.AddRange(ids, codes.Words);
             if (ids.Count != 0 && !RechooseSubstringCount())
             {
                 _tables.Added(_store, first, ids.Count);
             }
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
         }
     }
 
@@ -268,8 +201,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <inheritdoc />
     public bool Remove(long id)
     {
-        _lock.EnterWriteLock();
-        try
+        using (_rows.Write())
         {
             if (!_store.Remove(id, out int slot, out int movedFrom))
             {
@@ -282,10 +214,6 @@ public sealed class MultiIndexHashIndex : IHammingIndex
             }
 
             return true;
-        }
-        finally
-        {
-            _lock.ExitWriteLock();
         }
     }
 
@@ -315,8 +243,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
         var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
 
         // One read lock for the whole batch; the workers call the lock-free core (the lock does not recurse).
-        _lock.EnterReadLock();
-        try
+        using (_rows.Read())
         {
             if (maxDegreeOfParallelism == 1 || checkedQueries.Length <= 1)
             {
@@ -336,10 +263,6 @@ public sealed class MultiIndexHashIndex : IHammingIndex
                 });
             }
         }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
 
         return results;
     }
@@ -348,19 +271,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     public IReadOnlyList<Neighbor> SearchRadius(BinaryCode query, int maxDistance) => SearchRadius(query, maxDistance, out _);
 
     /// <inheritdoc />
-    public void Save(Stream stream)
-    {
-        Guard.NotNull(stream);
-        _lock.EnterReadLock();
-        try
-        {
-            IndexFile.Write(stream, FileKind, _store, _fixedSubstringCount);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
+    public void Save(Stream stream) => _rows.Save(stream, FileKind, _fixedSubstringCount);
 
     /// <inheritdoc />
     public void Save(string path) => AtomicFile.Write(path, Save);
@@ -370,14 +281,9 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     {
         Guard.SameBits(Bits, query);
         Guard.Positive(k);
-        _lock.EnterReadLock();
-        try
+        using (_rows.Read())
         {
             return SearchCore(query.Words, k, out stats);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
         }
     }
 
@@ -386,8 +292,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     {
         Guard.SameBits(Bits, query);
         Guard.NotNegative(maxDistance);
-        _lock.EnterReadLock();
-        try
+        using (_rows.Read())
         {
             stats = default;
             stats.Radius = -1;
@@ -400,10 +305,6 @@ public sealed class MultiIndexHashIndex : IHammingIndex
             }
 
             return collector.ToResult(_store.Ids);
-        }
-        finally
-        {
-            _lock.ExitReadLock();
         }
     }
 
