@@ -1,7 +1,6 @@
 using Dsh.Hashing.Indexes;
 using Dsh.Hashing.Internal;
 using Dsh.Hashing.Kernels;
-using Dsh.Hashing.Kernels.BitSliced;
 using Dsh.Hashing.Persistence;
 using Dsh.Hashing.Search;
 
@@ -22,21 +21,12 @@ public sealed class HammingIndex : IHammingIndex
 {
     internal const string FileKind = "FLAT";
 
-    /// <summary>Bytes of codes a batch search keeps in cache while it scans them for a group of queries.</summary>
-    private const int BlockBytes = 32 * 1024;
-
     /// <summary>Queries that share one pass over each block.</summary>
     private const int QueryGroup = 16;
 
-    /// <summary>Bit-sliced blocks (512 codes each) a batch scans between cancellation checks.</summary>
-    private const int SlicedBlocksPerStep = 256;
-
     private readonly CodeStore _store;
-
-    /// <summary>The transposed mirror of <see cref="_store"/> for the bit-sliced kernel, or null where it cannot run.</summary>
-    private readonly BitSlicedStore? _sliced;
     private readonly LockedCodeStore _rows;
-    private volatile HammingKernelKind _kernel;
+    private readonly FullScan _scan;
 
     /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes.</summary>
     /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
@@ -49,16 +39,7 @@ public sealed class HammingIndex : IHammingIndex
     {
         _store = store;
         _rows = new LockedCodeStore(store);
-        if (BitSlicedStore.IsSupported)
-        {
-            _sliced = new BitSlicedStore(store.Bits);
-            _sliced.AppendRange(store.Codes);
-            _kernel = HammingKernelKind.BitSliced;
-        }
-        else
-        {
-            _kernel = HammingKernels.Best(store.Bits);
-        }
+        _scan = new FullScan(store);
     }
 
     /// <inheritdoc />
@@ -75,21 +56,8 @@ public sealed class HammingIndex : IHammingIndex
     /// <exception cref="PlatformNotSupportedException">The CPU lacks the instructions of that kernel.</exception>
     public HammingKernelKind Kernel
     {
-        get => _kernel;
-        set
-        {
-            if (!Enum.IsDefined(value))
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, "Not a Hamming kernel.");
-            }
-
-            if (!HammingKernels.IsSupported(value) || (value == HammingKernelKind.BitSliced && _sliced is null))
-            {
-                throw new PlatformNotSupportedException($"This CPU cannot run the {value} Hamming kernel.");
-            }
-
-            _kernel = value;
-        }
+        get => _scan.Kernel;
+        set => _scan.Kernel = value;
     }
 
     /// <summary>Reads an index written by <see cref="Save(Stream)"/>.</summary>
@@ -124,7 +92,7 @@ public sealed class HammingIndex : IHammingIndex
         using (_rows.Write())
         {
             _store.Add(id, code.Words);
-            _sliced?.Append(code.Words);
+            _scan.Appended(code.Words);
         }
     }
 
@@ -135,7 +103,7 @@ public sealed class HammingIndex : IHammingIndex
         using (_rows.Write())
         {
             _store.AddRange(ids, codes.Words);
-            _sliced?.AppendRange(codes.Words);
+            _scan.Appended(codes.Words);
         }
     }
 
@@ -156,17 +124,7 @@ public sealed class HammingIndex : IHammingIndex
                 return false;
             }
 
-            // Mirror the store: the last row moved into the freed slot.
-            if (_sliced is not null)
-            {
-                if (movedFrom >= 0)
-                {
-                    _sliced.CopyRow(movedFrom, slot);
-                }
-
-                _sliced.RemoveLast();
-            }
-
+            _scan.Removed(slot, movedFrom);
             return true;
         }
     }
@@ -184,7 +142,7 @@ public sealed class HammingIndex : IHammingIndex
             }
 
             var collector = new TopKCollector(k, Bits);
-            ScanAll(query, collector);
+            _scan.ScanAll(_scan.Kernel, query.Words, collector);
             return collector.ToResult(_store.Ids);
         }
     }
@@ -213,7 +171,7 @@ public sealed class HammingIndex : IHammingIndex
         }
 
         var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
-        HammingKernelKind kernel = _kernel; // one kernel for the whole batch, even if Kernel is set meanwhile
+        HammingKernelKind kernel = _scan.Kernel; // one kernel for the whole batch, even if Kernel is set meanwhile
         using (_rows.Read())
         {
             int groups = (checkedQueries.Length + QueryGroup - 1) / QueryGroup;
@@ -242,7 +200,7 @@ public sealed class HammingIndex : IHammingIndex
         using (_rows.Read())
         {
             var collector = new RadiusCollector(maxDistance);
-            ScanAll(query, collector);
+            _scan.ScanAll(_scan.Kernel, query.Words, collector);
             return collector.ToResult(_store.Ids);
         }
     }
@@ -253,76 +211,20 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void Save(string path) => AtomicFile.Write(path, Save);
 
-    /// <summary>Scans every stored code for <paramref name="query"/> with the current kernel.</summary>
-    private void ScanAll(BinaryCode query, NeighborSink sink)
-    {
-        HammingKernelKind kernel = _kernel; // read once: Kernel may be set by another thread
-        if (kernel == HammingKernelKind.BitSliced)
-        {
-            _sliced!.Scan(_sliced.Prepare(query.Words), 0, _sliced.BlockCount, sink);
-        }
-        else
-        {
-            HammingKernels.Scan(kernel, query.Words, _store.Codes, _store.WordsPerCode, 0, _store.Count, sink);
-        }
-    }
-
     private void SearchGroup(BinaryCode[] queries, int first, int k, HammingKernelKind kernel, IReadOnlyList<Neighbor>[] results, CancellationToken cancellationToken)
     {
         int n = Math.Min(QueryGroup, queries.Length - first);
-        int count = _store.Count;
-        if (count == 0)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                results[first + j] = Array.Empty<Neighbor>();
-            }
-
-            return;
-        }
-
         var collectors = new TopKCollector[n];
         for (int j = 0; j < n; j++)
         {
             collectors[j] = new TopKCollector(k, Bits);
         }
 
-        if (kernel == HammingKernelKind.BitSliced)
+        if (_store.Count != 0)
         {
-            // The store walks its blocks once for the whole group (each 512-code block stays in L1).
-            var prepared = new BitSlicedQuery[n];
             var sinks = new NeighborSink[n];
-            for (int j = 0; j < n; j++)
-            {
-                prepared[j] = _sliced!.Prepare(queries[first + j].Words);
-                sinks[j] = collectors[j];
-            }
-
-            for (int start = 0; start < _sliced!.BlockCount; start += SlicedBlocksPerStep)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                _sliced.Scan(prepared, sinks, start, Math.Min(SlicedBlocksPerStep, _sliced.BlockCount - start));
-            }
-
-            for (int j = 0; j < n; j++)
-            {
-                results[first + j] = collectors[j].ToResult(_store.Ids);
-            }
-
-            return;
-        }
-
-        int w = _store.WordsPerCode;
-        int block = Math.Max(64, BlockBytes / (w * sizeof(ulong)));
-        ReadOnlySpan<ulong> codes = _store.Codes;
-        for (int start = 0; start < count; start += block)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int length = Math.Min(block, count - start);
-            for (int j = 0; j < n; j++)
-            {
-                HammingKernels.Scan(kernel, queries[first + j].Words, codes, w, start, length, collectors[j]);
-            }
+            Array.Copy(collectors, sinks, n);
+            _scan.ScanGroup(kernel, queries.AsSpan(first, n), sinks, cancellationToken);
         }
 
         for (int j = 0; j < n; j++)

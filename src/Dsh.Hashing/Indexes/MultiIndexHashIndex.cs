@@ -15,8 +15,8 @@ namespace Dsh.Hashing;
 /// <remarks>
 /// <para>Fast when near neighbours are near, as with learned codes (clustered); on uniform random codes,
 /// where the k-th neighbour is far away, a search gives way to a full SIMD scan before probing would cost
-/// more (a row-major SIMD scan, since this index keeps no bit-sliced copy): on 1M uniform random codes it
-/// measured 1.2× (64 bits) to 1.4× (128 bits) the time of <see cref="HammingIndex"/>, on clustered codes 0.15–0.19×.</para>
+/// more (the same scan as <see cref="HammingIndex"/>, bit-sliced where the CPU allows): on 1M uniform random
+/// codes it measured 1.04× (128 bits) to 1.13× (64 bits) the time of <see cref="HammingIndex"/>, on clustered codes 0.15–0.18×.</para>
 /// <para>Tables are compact (grouped row numbers, direct or sorted addressing, about 4 bytes a code a table
 /// plus the addressing), take recent adds in a small dynamic part, and are rebuilt inside a write once the
 /// changes since the last build exceed <c>max(1024, Count / 8)</c>.</para>
@@ -29,7 +29,9 @@ public sealed class MultiIndexHashIndex : IHammingIndex
 
     private readonly CodeStore _store;
     private readonly LockedCodeStore _rows;
-    private readonly HammingKernelKind _kernel;
+
+    /// <summary>The full scan a search falls back to (bit-sliced where the CPU allows, like <see cref="HammingIndex"/>).</summary>
+    private readonly FullScan _scan;
 
     /// <summary>The substring count given at construction, or 0 when it is chosen automatically.</summary>
     private readonly int _fixedSubstringCount;
@@ -60,7 +62,8 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     {
         _store = store;
         _rows = new LockedCodeStore(store);
-        _kernel = HammingKernels.Best(store.Bits);
+        _scan = new FullScan(store);
+        Cost = _scan.Kernel == HammingKernelKind.BitSliced ? MihCostModel.BitSlicedScan : MihCostModel.Default;
         _fixedSubstringCount = fixedSubstringCount;
         _chosenAt = store.Count;
         int m = fixedSubstringCount != 0 ? fixedSubstringCount : RecommendedSubstringCount(store.Bits, store.Count);
@@ -102,7 +105,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     }
 
     /// <summary>When probing gives way to a scan; <see cref="MihCostModel.NeverScan"/> forces probing (tests).</summary>
-    internal MihCostModel Cost { get; set; } = MihCostModel.Default;
+    internal MihCostModel Cost { get; set; }
 
     /// <summary>
     /// The substring count multi-index hashing works best with for <paramref name="count"/> codes of
@@ -170,6 +173,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
         using (_rows.Write())
         {
             int slot = _store.Add(id, code.Words);
+            _scan.Appended(code.Words);
             if (!RechooseSubstringCount())
             {
                 _tables.Added(_store, slot, 1);
@@ -184,6 +188,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
         using (_rows.Write())
         {
             int first = _store.AddRange(ids, codes.Words);
+            _scan.Appended(codes.Words);
             if (ids.Count != 0 && !RechooseSubstringCount())
             {
                 _tables.Added(_store, first, ids.Count);
@@ -207,6 +212,8 @@ public sealed class MultiIndexHashIndex : IHammingIndex
             {
                 return false;
             }
+
+            _scan.Removed(slot, movedFrom);
 
             if (!RechooseSubstringCount())
             {
@@ -346,7 +353,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     private void Scan(ReadOnlySpan<ulong> query, NeighborSink sink, ref MihSearchStats stats)
     {
         stats.Scanned = true;
-        HammingKernels.Scan(_kernel, query, _store.Codes, _store.WordsPerCode, 0, _store.Count, sink);
+        _scan.ScanAll(_scan.Kernel, query, sink);
     }
 
     /// <summary>
