@@ -54,6 +54,7 @@ public sealed class HammingIndex : IHammingIndex
     /// kernel they started with.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The CPU lacks the instructions of that kernel.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a <see cref="HammingKernelKind"/>.</exception>
     public HammingKernelKind Kernel
     {
         get => _scan.Kernel;
