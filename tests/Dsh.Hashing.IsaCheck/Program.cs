@@ -1,5 +1,5 @@
 // Runs in a child process started by IsaFallbackTests with some instruction sets switched off
-// (DOTNET_EnableAVX512F=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0), the way a user's older CPU
+// (DOTNET_EnableAVX512=0, DOTNET_EnableAVX2=0, DOTNET_EnableHWIntrinsic=0), the way a user's older CPU
 // would be: both indexes must still pick a kernel the CPU has and answer exactly as brute force does.
 // Prints the kernels chosen and exits 0 when every answer matched, 1 otherwise.
 using System.Runtime.Intrinsics;

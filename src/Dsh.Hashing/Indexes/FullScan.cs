@@ -59,6 +59,20 @@ internal sealed class FullScan
         }
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="rows"/> rows in the transposed copy. Owners call it before they change
+    /// the store, so that <see cref="Appended"/> never allocates and a failure leaves both unchanged.
+    /// </summary>
+    public void Reserve(long rows)
+    {
+        if (rows > int.MaxValue)
+        {
+            throw new InvalidOperationException($"An index holds at most {int.MaxValue} codes.");
+        }
+
+        _sliced?.EnsureCapacity((int)rows);
+    }
+
     /// <summary>The store appended <paramref name="rows"/> (back to back) at its end.</summary>
     public void Appended(ReadOnlySpan<ulong> rows) => _sliced?.AppendRange(rows);
 

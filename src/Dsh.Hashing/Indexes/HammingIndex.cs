@@ -13,7 +13,7 @@ namespace Dsh.Hashing;
 /// <remarks>
 /// <para>Ids are unique (see <see cref="IHammingIndex"/>); searches may run concurrently with each other and
 /// with writes (a reader–writer lock: writes are exclusive, searches shared).</para>
-/// <para>Where the CPU has AVX-512F the index also keeps its codes transposed, in blocks of 512 codes (one
+/// <para>Where the CPU has AVX-512F (and .NET accelerates <c>Vector512</c>) the index also keeps its codes transposed, in blocks of 512 codes (one
 /// 512-bit plane a bit position), for the <see cref="HammingKernelKind.BitSliced"/> kernel: about
 /// <c>bits / 8</c> more bytes a code.</para>
 /// </remarks>
@@ -92,6 +92,7 @@ public sealed class HammingIndex : IHammingIndex
         Guard.SameBits(Bits, code);
         using (_rows.Write())
         {
+            _scan.Reserve((long)_store.Count + 1);
             _store.Add(id, code.Words);
             _scan.Appended(code.Words);
         }
@@ -100,10 +101,11 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void AddRange(IReadOnlyList<long> ids, BinaryCodeSet codes)
     {
-        IndexArguments.CheckRange(Bits, ids, codes);
+        long[] idArray = IndexArguments.CheckRange(Bits, ids, codes);
         using (_rows.Write())
         {
-            _store.AddRange(ids, codes.Words);
+            _scan.Reserve((long)_store.Count + idArray.Length);
+            _store.AddRange(idArray, codes.Words);
             _scan.Appended(codes.Words);
         }
     }

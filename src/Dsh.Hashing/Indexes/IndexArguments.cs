@@ -11,7 +11,8 @@ internal static class IndexArguments
         return bits;
     }
 
-    internal static void CheckRange(int bits, IReadOnlyList<long> ids, BinaryCodeSet codes)
+    /// <summary>Checks ids against codes and returns the ids as an array the caller owns (read once, so a list changed meanwhile cannot disagree with the codes).</summary>
+    internal static long[] CheckRange(int bits, IReadOnlyList<long> ids, BinaryCodeSet codes)
     {
         Guard.NotNull(ids);
         Guard.NotNull(codes);
@@ -24,6 +25,14 @@ internal static class IndexArguments
         {
             throw new ArgumentException($"{ids.Count} ids for {codes.Count} codes; give one id a code.", nameof(ids));
         }
+
+        long[] copy = ids.ToArray();
+        if (copy.Length != codes.Count)
+        {
+            throw new ArgumentException($"'ids' changed while being read: {copy.Length} ids for {codes.Count} codes.", nameof(ids));
+        }
+
+        return copy;
     }
 
     internal static (long[] Ids, BinaryCodeSet Codes) Split(int bits, IEnumerable<(long Id, BinaryCode Code)> items)

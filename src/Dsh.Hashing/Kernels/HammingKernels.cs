@@ -78,7 +78,7 @@ internal static partial class HammingKernels
                 ScanScalar(query, rows, wordsPerCode, start, 0, count, sink);
                 return;
             case HammingKernelKind.BitSliced:
-                throw new ArgumentException("The bit-sliced kernel scans the transposed copy a HammingIndex keeps, not row-major codes.", nameof(kind));
+                throw new ArgumentException("The bit-sliced kernel scans the transposed copy the indexes keep (FullScan), not row-major codes.", nameof(kind));
             default:
                 throw new PlatformNotSupportedException($"The {kind} Hamming kernel needs instructions this CPU does not have.");
         }

@@ -27,7 +27,7 @@ public static class EmbeddingReranker
     /// <param name="metric">How to compare embeddings.</param>
     /// <param name="take">How many to keep, at least 1; null keeps all.</param>
     /// <returns>The re-ranked candidates.</returns>
-    /// <exception cref="ArgumentException">The query is empty or not finite, or an embedding has another length or is not finite.</exception>
+    /// <exception cref="ArgumentException">The query is empty or not finite, an embedding has another length or is not finite, or (cosine) a vector is all zeros.</exception>
     public static IReadOnlyList<RerankedNeighbor> Rerank(
         ReadOnlySpan<float> query,
         IReadOnlyList<Neighbor> candidates,
@@ -53,6 +53,10 @@ public static class EmbeddingReranker
         }
 
         ThrowIfNotFinite(query, "The query embedding", nameof(query));
+        if (metric == EmbeddingMetric.Cosine && TensorPrimitives.Norm(query) == 0f)
+        {
+            throw new ArgumentException("The query embedding is all zeros; it has no direction for cosine similarity.", nameof(query));
+        }
         var scored = new RerankedNeighbor[candidates.Count];
         for (int i = 0; i < scored.Length; i++)
         {
@@ -64,6 +68,10 @@ public static class EmbeddingReranker
             }
 
             ThrowIfNotFinite(embedding, $"The embedding of id {n.Id}", nameof(embeddingOf));
+            if (metric == EmbeddingMetric.Cosine && TensorPrimitives.Norm(embedding) == 0f)
+            {
+                throw new ArgumentException($"The embedding of id {n.Id} is all zeros; it has no direction for cosine similarity.", nameof(embeddingOf));
+            }
             float score = metric switch
             {
                 EmbeddingMetric.Cosine => TensorPrimitives.CosineSimilarity(query, embedding),

@@ -54,7 +54,7 @@ public class MultiIndexHashIndexTests
     }
 
     [Fact]
-    public void ClusteredCodes_DefaultCost_ProbeInsteadOfScanning_AndStayExact()
+    public void ClusteredCodes_BuiltInCostModel_ProbeInsteadOfScanning_AndStayExact()
     {
         // 20,000 codes of 128 bits near 500 centres: the k-th neighbour is close and its cluster small, so
         // probing must win. (With a few dense clusters verifying a whole cluster costs more than scanning

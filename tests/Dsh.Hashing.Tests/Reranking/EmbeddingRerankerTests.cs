@@ -62,5 +62,8 @@ public class EmbeddingRerankerTests
         Assert.Throws<ArgumentNullException>(() => EmbeddingReranker.Rerank([1f], null!, id => Embeddings[id]));
         Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingReranker.Rerank([1f, 0f, 0f], Candidates, id => Embeddings[id], (EmbeddingMetric)9));
         Assert.Empty(EmbeddingReranker.Rerank([1f], [], id => Embeddings[id]));
+        Assert.Contains("all zeros", Assert.Throws<ArgumentException>(() => EmbeddingReranker.Rerank([0f, 0f, 0f], Candidates, id => Embeddings[id])).Message);
+        Assert.Contains("id 5", Assert.Throws<ArgumentException>(() => EmbeddingReranker.Rerank([1f, 0f, 0f], Candidates, id => id == 5 ? new float[3] : Embeddings[id])).Message);
+        Assert.Equal(5, EmbeddingReranker.Rerank([0f, 0f, 0f], Candidates, id => Embeddings[id], EmbeddingMetric.Euclidean).Count);
     }
 }

@@ -9,14 +9,16 @@ namespace Dsh.Hashing.Indexes.Mih;
 internal sealed class MihCostModel
 {
     /// <summary>
-    /// Measured on one AVX-512 machine, 1M codes of 64 to 256 bits: a lookup ≈ 50 ns and a verification
-    /// ≈ 40 ns (cache misses), against ≈ 0.55 ns a scanned word.
+    /// For the row-major scan. Measured on one AVX-512 machine (busy at the time), 1M codes of 64 to 256
+    /// bits: a lookup ≈ 50 ns and a verification ≈ 40 ns (cache misses), against ≈ 0.55 ns a scanned word;
+    /// a quiet run later measured ≈ 0.37 ns a word for the AVX-512BW scan, so these weights probe a little long.
     /// </summary>
     public static readonly MihCostModel Default = new(probeCost: 96, candidateCost: 64, neverScan: false);
 
     /// <summary>
     /// The same lookup and verification times against the bit-sliced scan, ≈ 0.28 ns a word (1M × 128-bit
-    /// codes in 0.566 ms, docs/performance.md): a scan is about twice as cheap, so probing gives way sooner.
+    /// codes in 0.566 ms, docs/performance.md): 50 / 0.28 ≈ 180 words a lookup, 40 / 0.28 ≈ 140 a
+    /// verification, so probing gives way sooner. Measured effect: docs/performance.md (MIH table).
     /// </summary>
     public static readonly MihCostModel BitSlicedScan = new(probeCost: 180, candidateCost: 140, neverScan: false);
 

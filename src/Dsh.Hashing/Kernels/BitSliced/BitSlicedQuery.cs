@@ -4,7 +4,8 @@ namespace Dsh.Hashing.Kernels.BitSliced;
 
 /// <summary>
 /// One query prepared for <see cref="BitSlicedStore"/> scans: the store's planes put in the order the
-/// counters read them. Immutable once built, so one instance may serve scans on several threads.
+/// counters read them. Its plan is fixed once built, so one instance may serve scans on several threads (the cached pair
+/// plan is replaced by a single reference write of another fixed plan, which is a harmless race).
 /// </summary>
 /// <remarks>
 /// distance(row) = Σ_j (row_j XOR q_j) = Σ_{q_j=0} plane_j + Σ_{q_j=1} NOT plane_j. The order lists the

@@ -217,7 +217,8 @@ internal sealed partial class BitSlicedStore
         }
     }
 
-    private void EnsureCapacity(int rows)
+    /// <summary>Grows the block storage to hold <paramref name="rows"/> rows (no-op when it already does).</summary>
+    public void EnsureCapacity(int rows)
     {
         int blocks = (rows + BlockRows - 1) / BlockRows;
         if (blocks <= _blockCapacity)
