@@ -6,8 +6,9 @@ namespace Dsh.Hashing.Indexes;
 
 /// <summary>
 /// Scans every row of a <see cref="CodeStore"/> with the chosen kernel. Where the CPU runs the bit-sliced
-/// kernel it keeps the transposed copy of the rows in step with the store (the owner reports each write
-/// under its write lock), and uses it by default. <see cref="HammingIndex"/> searches with it;
+/// kernel it keeps a transposed copy of the rows and uses it by default; every write to the store goes
+/// through <see cref="Add"/>, <see cref="AddRange"/> and <see cref="Remove"/> here (under the owner's
+/// write lock), so the two never drift apart. <see cref="HammingIndex"/> searches with it;
 /// <see cref="MultiIndexHashIndex"/> falls back to it when probing would cost more.
 /// </summary>
 internal sealed class FullScan
@@ -59,11 +60,52 @@ internal sealed class FullScan
         }
     }
 
-    /// <summary>
-    /// Makes room for <paramref name="rows"/> rows in the transposed copy. Owners call it before they change
-    /// the store, so that <see cref="Appended"/> never allocates and a failure leaves both unchanged.
-    /// </summary>
-    public void Reserve(long rows)
+    // Writes: the owners (under their write lock) change the store only through these, so the transposed
+    // copy never drifts from it. Room in the copy is made first: a failure leaves both unchanged.
+
+    /// <summary>Adds one row to the store and the copy.</summary>
+    /// <returns>The new row's slot.</returns>
+    public int Add(long id, ReadOnlySpan<ulong> words)
+    {
+        Reserve((long)_store.Count + 1);
+        int slot = _store.Add(id, words);
+        _sliced?.AppendRange(words);
+        return slot;
+    }
+
+    /// <summary>Adds rows (back to back, one a id) to the store and the copy, all or none.</summary>
+    /// <returns>The slot of the first new row.</returns>
+    public int AddRange(long[] ids, ReadOnlySpan<ulong> rows)
+    {
+        Reserve((long)_store.Count + ids.Length);
+        int first = _store.AddRange(ids, rows);
+        _sliced?.AppendRange(rows);
+        return first;
+    }
+
+    /// <summary>Removes <paramref name="id"/> from the store and the copy (see <see cref="CodeStore.Remove"/>).</summary>
+    public bool Remove(long id, out int slot, out int movedFrom)
+    {
+        if (!_store.Remove(id, out slot, out movedFrom))
+        {
+            return false;
+        }
+
+        if (_sliced is not null)
+        {
+            // The store moved its last row into the freed slot; so does the copy.
+            if (movedFrom >= 0)
+            {
+                _sliced.CopyRow(movedFrom, slot);
+            }
+
+            _sliced.RemoveLast();
+        }
+
+        return true;
+    }
+
+    private void Reserve(long rows)
     {
         if (rows > int.MaxValue)
         {
@@ -71,25 +113,6 @@ internal sealed class FullScan
         }
 
         _sliced?.EnsureCapacity((int)rows);
-    }
-
-    /// <summary>The store appended <paramref name="rows"/> (back to back) at its end.</summary>
-    public void Appended(ReadOnlySpan<ulong> rows) => _sliced?.AppendRange(rows);
-
-    /// <summary>The store removed the row in <paramref name="slot"/> and moved its last row there (unless <paramref name="movedFrom"/> is -1).</summary>
-    public void Removed(int slot, int movedFrom)
-    {
-        if (_sliced is null)
-        {
-            return;
-        }
-
-        if (movedFrom >= 0)
-        {
-            _sliced.CopyRow(movedFrom, slot);
-        }
-
-        _sliced.RemoveLast();
     }
 
     /// <summary>Scans every row for <paramref name="query"/> (read <see cref="Kernel"/> once and pass it).</summary>

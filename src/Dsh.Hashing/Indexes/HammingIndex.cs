@@ -69,13 +69,7 @@ public sealed class HammingIndex : IHammingIndex
     /// <summary>Reads an index file written by <see cref="Save(string)"/>.</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="InvalidDataException">The file is not a complete, intact Dsh flat index.</exception>
-    public static HammingIndex Load(string path)
-    {
-        using FileStream stream = IndexFile.OpenForLoad(path);
-        HammingIndex index = Load(stream);
-        IndexFile.ThrowIfTrailing(stream, "Dsh index");
-        return index;
-    }
+    public static HammingIndex Load(string path) => IndexFile.LoadFile(path, Load, "Dsh index");
 
     /// <inheritdoc />
     public bool Contains(long id) => _rows.Contains(id);
@@ -92,9 +86,7 @@ public sealed class HammingIndex : IHammingIndex
         Guard.SameBits(Bits, code);
         using (_rows.Write())
         {
-            _scan.Reserve((long)_store.Count + 1);
-            _store.Add(id, code.Words);
-            _scan.Appended(code.Words);
+            _scan.Add(id, code.Words);
         }
     }
 
@@ -104,9 +96,7 @@ public sealed class HammingIndex : IHammingIndex
         long[] idArray = IndexArguments.CheckRange(Bits, ids, codes);
         using (_rows.Write())
         {
-            _scan.Reserve((long)_store.Count + idArray.Length);
-            _store.AddRange(idArray, codes.Words);
-            _scan.Appended(codes.Words);
+            _scan.AddRange(idArray, codes.Words);
         }
     }
 
@@ -122,13 +112,7 @@ public sealed class HammingIndex : IHammingIndex
     {
         using (_rows.Write())
         {
-            if (!_store.Remove(id, out int slot, out int movedFrom))
-            {
-                return false;
-            }
-
-            _scan.Removed(slot, movedFrom);
-            return true;
+            return _scan.Remove(id, out _, out _);
         }
     }
 

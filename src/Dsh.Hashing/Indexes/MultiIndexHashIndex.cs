@@ -149,13 +149,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <param name="path">The file.</param>
     /// <returns>The index, with its tables rebuilt.</returns>
     /// <exception cref="InvalidDataException">The file is not a complete, intact Dsh multi-index hashing index.</exception>
-    public static MultiIndexHashIndex Load(string path)
-    {
-        using FileStream stream = IndexFile.OpenForLoad(path);
-        MultiIndexHashIndex index = Load(stream);
-        IndexFile.ThrowIfTrailing(stream, "Dsh index");
-        return index;
-    }
+    public static MultiIndexHashIndex Load(string path) => IndexFile.LoadFile(path, Load, "Dsh index");
 
     /// <inheritdoc />
     public bool Contains(long id) => _rows.Contains(id);
@@ -172,9 +166,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
         Guard.SameBits(Bits, code);
         using (_rows.Write())
         {
-            _scan.Reserve((long)_store.Count + 1);
-            int slot = _store.Add(id, code.Words);
-            _scan.Appended(code.Words);
+            int slot = _scan.Add(id, code.Words);
             if (!RechooseSubstringCount())
             {
                 _tables.Added(_store, slot, 1);
@@ -188,9 +180,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
         long[] idArray = IndexArguments.CheckRange(Bits, ids, codes);
         using (_rows.Write())
         {
-            _scan.Reserve((long)_store.Count + idArray.Length);
-            int first = _store.AddRange(idArray, codes.Words);
-            _scan.Appended(codes.Words);
+            int first = _scan.AddRange(idArray, codes.Words);
             if (idArray.Length != 0 && !RechooseSubstringCount())
             {
                 _tables.Added(_store, first, idArray.Length);
@@ -210,12 +200,10 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     {
         using (_rows.Write())
         {
-            if (!_store.Remove(id, out int slot, out int movedFrom))
+            if (!_scan.Remove(id, out int slot, out int movedFrom))
             {
                 return false;
             }
-
-            _scan.Removed(slot, movedFrom);
 
             if (!RechooseSubstringCount())
             {

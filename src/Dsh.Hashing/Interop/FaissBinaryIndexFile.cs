@@ -143,13 +143,7 @@ public static class FaissBinaryIndexFile
 
     /// <summary>Reads a FAISS binary index file; see <see cref="Read(Stream)"/>.</summary>
     /// <param name="path">The file.</param>
-    public static IndexSnapshot Read(string path)
-    {
-        using FileStream stream = IndexFile.OpenForLoad(path);
-        IndexSnapshot snapshot = Read(stream);
-        IndexFile.ThrowIfTrailing(stream, "FAISS binary index");
-        return snapshot;
-    }
+    public static IndexSnapshot Read(string path) => IndexFile.LoadFile(path, Read, "FAISS binary index");
 
     /// <summary>Reads a FAISS binary index file into a new <see cref="HammingIndex"/>.</summary>
     /// <param name="path">The file.</param>

@@ -234,22 +234,21 @@ internal static class IndexFile
     private static string Describe(ReadOnlySpan<byte> bytes) =>
         bytes.Length == 0 ? "nothing" : "0x" + Convert.ToHexString(bytes);
 
-    /// <summary>Opens a file for <c>Load</c>/<c>Read</c>.</summary>
-    public static FileStream OpenForLoad(string path)
+    /// <summary>Reads a file that holds one index and nothing after it.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="read">Reads the index from the stream.</param>
+    /// <param name="what">What the file holds, for the message ("Dsh index", "FAISS binary index").</param>
+    public static T LoadFile<T>(string path, Func<Stream, T> read, string what)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-    }
-
-    /// <summary>A file holds one index and nothing after it.</summary>
-    /// <param name="stream">The file, read up to the end of the index.</param>
-    /// <param name="what">What the file holds, for the message ("Dsh index", "FAISS index").</param>
-    public static void ThrowIfTrailing(FileStream stream, string what)
-    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        T result = read(stream);
         long extra = stream.Length - stream.Position;
         if (extra != 0)
         {
             throw new InvalidDataException($"Corrupt {what}: {extra} unexpected bytes follow the end of the index.");
         }
+
+        return result;
     }
 }
