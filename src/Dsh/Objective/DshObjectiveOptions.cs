@@ -1,0 +1,49 @@
+namespace Dsh;
+
+/// <summary>
+/// Weights of the DSH objective
+/// <c>‖B_Iᵀ B_S − m·W‖² + λ(‖Φ_I − D B_I‖² + ‖Φ_S − D B_S‖²) + ρ‖D‖² + γ(‖F_I − B_I‖² + ‖F_S − B_S‖²)</c>
+/// and of its discrete solvers. Defaults are the published values where known (λ, γ as in the reference port;
+/// the paper's own values are not confirmed) and a ρ that only keeps the D-step well posed.
+/// </summary>
+public sealed record DshObjectiveOptions
+{
+    /// <summary>λ: weight of the semantic factorisation terms (default 0.01). Must be &gt; 0.</summary>
+    public double Lambda { get; init; } = 0.01;
+
+    /// <summary>γ: weight of the quantisation terms tying network outputs F to codes B (default 1e-5). Must be ≥ 0.</summary>
+    public double Gamma { get; init; } = 1e-5;
+
+    /// <summary>
+    /// ρ: weight of the regulariser ‖D‖² (default 0.01, i.e. ρ/λ = 1: a ridge of 1 in the m×m normal equations,
+    /// negligible beside B·Bᵀ's diagonal of n_I + n_S, but it keeps the solve positive definite when codes repeat).
+    /// Must be ≥ 0; with 0 a singular system falls back to the pseudo-inverse.
+    /// </summary>
+    public double DRegularization { get; init; } = 0.01;
+
+    /// <summary>Maximum sweeps over the m bit-rows in one B update (default 3); a sweep that changes no bit stops early.</summary>
+    public int MaxCodeSweeps { get; init; } = 3;
+
+    /// <summary>Throws when a weight is negative, not finite, or λ is 0.</summary>
+    /// <exception cref="ArgumentException">A weight is out of range; the message names it.</exception>
+    public DshObjectiveOptions Validated()
+    {
+        if (!(Lambda > 0) || !double.IsFinite(Lambda))
+        {
+            throw new ArgumentException($"Lambda must be a finite value > 0, not {Lambda}.", nameof(Lambda));
+        }
+        if (!(Gamma >= 0) || !double.IsFinite(Gamma))
+        {
+            throw new ArgumentException($"Gamma must be a finite value ≥ 0, not {Gamma}.", nameof(Gamma));
+        }
+        if (!(DRegularization >= 0) || !double.IsFinite(DRegularization))
+        {
+            throw new ArgumentException($"DRegularization must be a finite value ≥ 0, not {DRegularization}.", nameof(DRegularization));
+        }
+        if (MaxCodeSweeps < 1)
+        {
+            throw new ArgumentException($"MaxCodeSweeps must be at least 1, not {MaxCodeSweeps}.", nameof(MaxCodeSweeps));
+        }
+        return this;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsh;
+
+/// <summary>
+/// The sub-problem solvers of DSH's alternating optimisation, as pure tensor functions (inputs are never
+/// modified): the closed-form D-step and the discrete updates of B_I and B_S by cyclic coordinate descent over
+/// bit-rows. Each row step is the exact minimiser of the objective over that row with everything else fixed,
+/// so the objective never increases. The trainer wires them with the θ-step (network regression onto codes).
+/// </summary>
+public static class DshSolvers
+{
+    /// <summary>
+    /// The D-step: D = (Φ_I B_Iᵀ + Φ_S B_Sᵀ)(B_I B_Iᵀ + B_S B_Sᵀ + (ρ/λ)·I)⁻¹, the minimiser of
+    /// λ(‖Φ_I − D B_I‖² + ‖Φ_S − D B_S‖²) + ρ‖D‖², by a Cholesky solve of the m×m normal equations
+    /// (pseudo-inverse when ρ = 0 and the system is singular). Returns D as float64 [d, m].
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes disagree with the problem, or codes are not ±1.</exception>
+    public static Tensor UpdateD(DshCodeProblem problem, Tensor photoCodes, Tensor sketchCodes, DshObjectiveOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        options = (options ?? new DshObjectiveOptions()).Validated();
+        long m = DshObjective.CodeLengthOf(photoCodes, nameof(photoCodes));
+        problem.CheckCodes(photoCodes, CodeDomain.Photo, m, nameof(photoCodes));
+        problem.CheckCodes(sketchCodes, CodeDomain.Sketch, m, nameof(sketchCodes));
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor bi = photoCodes.detach().to(ScalarType.Float64);
+        Tensor bs = sketchCodes.detach().to(ScalarType.Float64);
+        Tensor v = problem.ClassVectors.to(bi.device);
+        Tensor rhs = v.matmul(problem.ClassSums(bi, CodeDomain.Photo).T).add(v.matmul(problem.ClassSums(bs, CodeDomain.Sketch).T)); // [d, m]
+        Tensor a = bi.matmul(bi.T).add(bs.matmul(bs.T));
+        double ridge = options.DRegularization / options.Lambda;
+        if (ridge > 0)
+        {
+            a = a.add(eye(m, dtype: ScalarType.Float64, device: bi.device).mul(ridge));
+        }
+        Tensor dT;
+        try
+        {
+            dT = cholesky_solve(rhs.T, linalg.cholesky(a)); // A symmetric: Dᵀ = A⁻¹ Rᵀ
+        }
+        catch (ExternalException) when (ridge == 0)
+        {
+            dT = linalg.pinv(a).matmul(rhs.T);
+        }
+        return dT.T.contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The B_I-step: updates photo codes row by row (each row written before the next is computed, sweeps until no
+    /// bit changes or <see cref="DshObjectiveOptions.MaxCodeSweeps"/>), with B_S, D and F_I fixed. Row k becomes
+    /// sgn(m·W s + λΦ_Iᵀd_k + γf − B̂_Iᵀ(B̂_S s + λD̂ᵀd_k)); a tie keeps the old bit.
+    /// </summary>
+    /// <param name="problem">Labels and class vectors.</param>
+    /// <param name="photoCodes">Current B_I, m×n_I, ±1 (not modified).</param>
+    /// <param name="sketchCodes">B_S, m×n_S, ±1.</param>
+    /// <param name="d">D, d×m.</param>
+    /// <param name="photoOutputs">F_I, m×n_I.</param>
+    /// <param name="options">Weights; null for the defaults.</param>
+    /// <param name="cancellationToken">Checked between rows.</param>
+    public static DshCodeUpdate UpdatePhotoCodes(DshCodeProblem problem, Tensor photoCodes, Tensor sketchCodes, Tensor d,
+        Tensor photoOutputs, DshObjectiveOptions? options = null, CancellationToken cancellationToken = default) =>
+        UpdateCodes(problem, CodeDomain.Photo, photoCodes, sketchCodes, d, photoOutputs, options, cancellationToken);
+
+    /// <summary>
+    /// The B_S-step: the same scheme for sketch codes with B_I (the updated one), D and F_S fixed. Row k becomes
+    /// sgn(m·Wᵀ r + λΦ_Sᵀd_k + γf_S − B̂_Sᵀ(B̂_I r + λD̂ᵀd_k)).
+    /// </summary>
+    public static DshCodeUpdate UpdateSketchCodes(DshCodeProblem problem, Tensor sketchCodes, Tensor photoCodes, Tensor d,
+        Tensor sketchOutputs, DshObjectiveOptions? options = null, CancellationToken cancellationToken = default) =>
+        UpdateCodes(problem, CodeDomain.Sketch, sketchCodes, photoCodes, d, sketchOutputs, options, cancellationToken);
+
+    /// <summary>Random ±1 codes, m×n float32 (the usual start of the alternating optimisation).</summary>
+    public static Tensor RandomCodes(int codeLength, long count, Generator? generator = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(codeLength, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        TorchRuntime.EnsureLoaded();
+        using var bits = randint(0, 2, new[] { (long)codeLength, count }, generator: generator);
+        return bits.mul(2).sub(1).to(ScalarType.Float32);
+    }
+
+    private static DshCodeUpdate UpdateCodes(DshCodeProblem problem, CodeDomain own, Tensor ownCodes, Tensor otherCodes,
+        Tensor d, Tensor outputs, DshObjectiveOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        options = (options ?? new DshObjectiveOptions()).Validated();
+        CodeDomain other = own == CodeDomain.Photo ? CodeDomain.Sketch : CodeDomain.Photo;
+        string ownName = own == CodeDomain.Photo ? "photoCodes" : "sketchCodes";
+        string otherName = own == CodeDomain.Photo ? "sketchCodes" : "photoCodes";
+        string outputsName = own == CodeDomain.Photo ? "photoOutputs" : "sketchOutputs";
+        long m = DshObjective.CodeLengthOf(ownCodes, ownName);
+        problem.CheckCodes(ownCodes, own, m, ownName);
+        problem.CheckCodes(otherCodes, other, m, otherName);
+        problem.CheckColumns(outputs, own, m, outputsName);
+        DshObjective.CheckD(problem, d, m);
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor b = ownCodes.detach().to(ScalarType.Float64).clone();
+        Tensor o = otherCodes.detach().to(ScalarType.Float64);
+        Tensor f = outputs.detach().to(ScalarType.Float64);
+        Tensor dd = d.detach().to(ScalarType.Float64);
+        Tensor ownLabels = problem.Labels(own);
+        double lambda = options.Lambda;
+        double nOther = own == CodeDomain.Photo ? problem.SketchCount : problem.PhotoCount;
+
+        // Fixed during the update: Gram matrices and class sums of the other side, D's products.
+        Tensor otherGram = o.matmul(o.T);                                   // (B_o B_oᵀ)[:, k] = B_o s
+        Tensor otherClassSums = problem.ClassSums(o, other);                // row k: Y_o s per class
+        Tensor otherRowSums = o.sum(1);                                     // 1ᵀ s
+        Tensor dGram = dd.T.matmul(dd);                                     // Dᵀ d_k = column k
+        Tensor vTd = problem.ClassVectors.to(dd.device).T.matmul(dd);       // [c, m]: Vᵀ d_k = column k
+        Tensor dNormsSquared = dd.square().sum(dim: 0);                          // ‖d_k‖²
+
+        int sweeps = 0;
+        long changedThisSweep;
+        do
+        {
+            changedThisSweep = 0;
+            for (long k = 0; k < m; k++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var rowScope = NewDisposeScope();
+                Tensor z = b[k];
+                Tensor ws = otherClassSums[k].index_select(0, ownLabels).mul(2).sub(otherRowSums[k]);   // (W s) or (Wᵀ r)
+                Tensor u = otherGram[TensorIndex.Colon, k].add(dGram[TensorIndex.Colon, k], lambda);  // B_o s + λ Dᵀ d_k
+                Tensor coupled = b.T.matmul(u).sub(z.mul(nOther + lambda * dNormsSquared[k].item<double>())); // B̂ᵀ(…) with row k removed
+                Tensor argument = ws.mul(m)
+                    .add(vTd[TensorIndex.Colon, k].index_select(0, ownLabels), lambda)
+                    .add(f[k], options.Gamma)
+                    .sub(coupled);
+                Tensor updated = where(argument.gt(0), ones_like(z), where(argument.lt(0), ones_like(z).neg(), z));
+                changedThisSweep += updated.ne(z).sum().item<long>();
+                b[k] = updated;
+            }
+            sweeps++;
+        }
+        while (changedThisSweep > 0 && sweeps < options.MaxCodeSweeps);
+
+        long bitsChanged = b.ne(ownCodes.detach().to(ScalarType.Float64)).sum().item<long>();
+        Tensor result = b.to(ownCodes.dtype).MoveToOuterDisposeScope();
+        return new DshCodeUpdate(result, sweeps, bitsChanged);
+    }
+}
