@@ -70,11 +70,15 @@ namespace Dsh.Build
             ElfPatchOutcome outcome = MarkWeak(bytes, library, version);
             if (outcome == ElfPatchOutcome.Patched)
             {
-                // Copy (keeps the file mode), rewrite the copy, rename it over the original.
+                // Copy (keeps the file mode), rewrite the copy, rename it over the original, and keep the original
+                // time stamp: same size and time make MSBuild's incremental copy skip the file on the next build,
+                // instead of copying the shipped bytes back and patching again.
+                DateTime written = File.GetLastWriteTimeUtc(path);
                 string temp = path + ".dsh-patch.tmp";
                 File.Copy(path, temp, overwrite: true);
                 File.WriteAllBytes(temp, bytes);
                 File.Replace(temp, path, null);
+                File.SetLastWriteTimeUtc(path, written);
             }
             return outcome;
         }

@@ -67,8 +67,11 @@ public class ElfVersionNeedTests
             File.Copy(NuGetPaths.ShippedLibTorchSharp, shared);
             File.CreateSymbolicLink(Path.Combine(dir, "link.so"), shared);
             File.Copy(shared, output);
+            var stamp = new DateTime(2026, 5, 7, 12, 0, 0, DateTimeKind.Utc);
+            File.SetLastWriteTimeUtc(output, stamp);
 
             Assert.Equal(ElfPatchOutcome.Patched, ElfVersionNeed.MarkWeak(output, Lib, Version));
+            Assert.Equal(stamp, File.GetLastWriteTimeUtc(output)); // so MSBuild's incremental copy leaves it alone
             Assert.Equal(ElfPatchOutcome.AlreadyWeak, ElfVersionNeed.MarkWeak(output, Lib, Version));
             Assert.False(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(output), Lib, Version));
             Assert.True(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(shared), Lib, Version));
