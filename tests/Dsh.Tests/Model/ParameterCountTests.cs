@@ -37,8 +37,8 @@ public class ParameterCountTests
     public void Compact_Count()
     {
         using var network = new DshNetwork(DshArchitecture.Compact(128));
-        // sketch convs 280,352 + 2×BN 2×832 + sketch head 1,213,568 (+ K=128 code layer 32,896)
-        // + photo convs 584,368 + fusion 5,341,824 (+ code layer 65,664); see docs/model.md.
+        // sketch convs 278,432 + 2 × BN 832 + sketch head 754,560 + photo convs 578,752 + fusion 2,950,784 (docs/model.md).
+        Assert.Equal(4_564_192L, network.ParameterCount);
         Assert.Equal(ExpectedCompact(128), network.ParameterCount);
     }
 
