@@ -7,6 +7,7 @@ namespace Dsh;
 /// The fixed part of the DSH objective: the class of every training photo and sketch, and one semantic vector
 /// per class (for example a word embedding of the class name). Matrices follow the paper's layout: items are
 /// columns, so codes and network outputs are m×n (transpose a network's [n, m] output with <c>.T</c>).
+/// The problem lives on the CPU; the objective and solvers compute on the device of the codes passed to them.
 /// The similarity W (n_I×n_S, +1 same class, −1 otherwise) and Φ = φ(Y) (d×n) are never formed: every product the
 /// objective and the solvers need is computed from the labels.
 /// </summary>
@@ -70,7 +71,7 @@ public sealed class DshCodeProblem : IDisposable
 
     /// <summary>Per-class sums of the columns of <paramref name="matrix"/> [r, n] → [r, c] (that is, matrix · Yᵀ).</summary>
     internal Tensor ClassSums(Tensor matrix, CodeDomain domain) =>
-        zeros(new[] { matrix.shape[0], (long)ClassCount }, matrix.dtype, matrix.device).index_add(1, Labels(domain), matrix, 1);
+        zeros(new[] { matrix.shape[0], (long)ClassCount }, matrix.dtype, matrix.device).index_add(1, Labels(domain).to(matrix.device), matrix, 1);
 
     /// <summary>Throws unless <paramref name="matrix"/> is m×n for <paramref name="domain"/>, floating point and finite.</summary>
     internal void CheckColumns(Tensor matrix, CodeDomain domain, long rows, string name)

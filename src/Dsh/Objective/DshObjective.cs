@@ -91,7 +91,7 @@ public static class DshObjective
     private static double Semantic(DshCodeProblem problem, Tensor d, Tensor classSums, Tensor gram, CodeDomain domain)
     {
         Tensor v = problem.ClassVectors.to(d.device);
-        Tensor counts = bincount(problem.Labels(domain), minlength: problem.ClassCount).to(ScalarType.Float64);
+        Tensor counts = bincount(problem.Labels(domain), minlength: problem.ClassCount).to(d.device).to(ScalarType.Float64);
         double phiSquared = Scalar(counts.dot(v.square().sum(dim: 0)));
         double cross = Scalar(v.mul(d.matmul(classSums)).sum());
         double dbSquared = Scalar(d.T.matmul(d).mul(gram).sum());

@@ -105,7 +105,7 @@ public static class DshSolvers
         Tensor o = otherCodes.detach().to(ScalarType.Float64);
         Tensor f = outputs.detach().to(ScalarType.Float64);
         Tensor dd = d.detach().to(ScalarType.Float64);
-        Tensor ownLabels = problem.Labels(own);
+        Tensor ownLabels = problem.Labels(own).to(b.device);
         double lambda = options.Lambda;
         double nOther = own == CodeDomain.Photo ? problem.SketchCount : problem.PhotoCount;
 
