@@ -4,8 +4,9 @@ using Dsh.Tests.Support;
 namespace Dsh.Tests.Native;
 
 /// <summary>
-/// A project outside this repository that only imports buildTransitive/Dsh.targets (as a package reference to
-/// Dsh does) gets the fix in its build and publish outputs, can turn it off, and runs a torch op.
+/// A project outside this repository that only imports buildTransitive/Dsh.targets gets the fix in its build
+/// and publish outputs, can turn it off, and runs a torch op; one that references the packed Dsh package
+/// gets it through NuGet's buildTransitive import and runs the network.
 /// </summary>
 [Trait("Category", "Slow")]
 public class OutsideProjectTests
@@ -61,6 +62,67 @@ public class OutsideProjectTests
 
             Assert.True(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(NuGetPaths.ShippedLibTorchSharp), "libstdc++.so.6", Version),
                 "the NuGet cache copy was modified");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ReferencingTheDshPackage_GetsTheFixAndRuns()
+    {
+        string? libstdcxx = LibStdCxx.Find();
+        bool machineNeedsIt = libstdcxx == null || !LibStdCxx.Provides(libstdcxx, Version);
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        string dir = Directory.CreateTempSubdirectory("dsh-package-").FullName;
+        string feed = Path.Combine(dir, "feed");
+        string app = Path.Combine(dir, "app");
+        Directory.CreateDirectory(app);
+        try
+        {
+            // Pack the already built libraries (no rebuild under the running tests) into a local feed.
+            foreach (string project in new[] { "src/Dsh.Hashing/Dsh.Hashing.csproj", "src/Dsh/Dsh.csproj" })
+            {
+                var pack = await Dotnet(RepoPaths.Root, "pack", project, "-c", configuration, "--no-build", "-o", feed);
+                Assert.True(pack.ExitCode == 0, pack.All);
+            }
+            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources><add key="dsh-local" value="{feed}" /></packageSources>
+                </configuration>
+                """);
+            // A private packages folder (so the just-packed Dsh 0.1.0 never meets a stale copy), with the machine's
+            // global folder as a fallback so libtorch is not extracted again.
+            File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <RestorePackagesPath>{Path.Combine(dir, "packages")}</RestorePackagesPath>
+                    <RestoreAdditionalProjectFallbackFolders>{NuGetPaths.PackagesRoot}</RestoreAdditionalProjectFallbackFolders>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="Dsh" Version="0.1.0" />
+                    <PackageReference Include="TorchSharp-cpu" Version="{NuGetPaths.TorchSharpVersion}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(app, "Program.cs"), """
+                using var network = new Dsh.DshNetwork(Dsh.DshArchitecture.Compact(32));
+                var codes = network.EncodeSketchCodes(TorchSharp.torch.rand(2, 3, 64, 64));
+                Console.WriteLine($"package-ok {codes.Count}x{codes.Bits}");
+                """);
+
+            var build = await Dotnet(app, "build", "-c", "Release", "-o", "out");
+            Assert.True(build.ExitCode == 0, build.All);
+            Assert.Equal(machineNeedsIt, build.StandardOutput.Contains($"Dsh: marked {Version} weak", StringComparison.Ordinal));
+
+            var run = await ChildProcess.RunAsync(ChildProcess.DotnetHost, new[] { Path.Combine(app, "out", "App.dll") }, TimeSpan.FromSeconds(120));
+            Assert.True(run.ExitCode == 0, run.All);
+            Assert.Contains("package-ok 2x32", run.StandardOutput);
         }
         finally
         {
