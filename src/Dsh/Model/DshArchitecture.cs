@@ -84,7 +84,11 @@ public sealed record DshArchitecture
     /// <summary>Batch-norm ε (Caffe's 1e-5).</summary>
     public double BatchNormEpsilon { get; init; } = 1e-5;
 
-    /// <summary>Batch-norm running-statistics momentum (TorchSharp convention: weight of the new batch).</summary>
+    /// <summary>
+    /// Batch-norm running-statistics momentum (TorchSharp convention: weight of the new batch), default 0.1. The
+    /// deploy files' Caffe moving-average fraction 0.999 would be 0.001 here; 0.1 lets the statistics follow a
+    /// network trained from scratch (a departure from the deploy files, see docs/model.md).
+    /// </summary>
     public double BatchNormMomentum { get; init; } = 0.1;
 
     /// <summary>How weights are initialised.</summary>
@@ -204,6 +208,14 @@ public sealed record DshArchitecture
                     $"PhotoGroups = {PhotoGroups} must divide the input and output channels of photo conv{index + 1} ({inChannels} → {PhotoChannels[index]}).",
                     nameof(PhotoGroups));
             }
+        }
+        if (!Enum.IsDefined(TokenBatchNorm))
+        {
+            throw new ArgumentException($"TokenBatchNorm {(int)TokenBatchNorm} is not a defined value.", nameof(TokenBatchNorm));
+        }
+        if (!Enum.IsDefined(Initialization))
+        {
+            throw new ArgumentException($"Initialization {(int)Initialization} is not a defined value.", nameof(Initialization));
         }
         if (!(BatchNormEpsilon > 0) || !(BatchNormMomentum is > 0 and <= 1))
         {

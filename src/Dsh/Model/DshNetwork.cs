@@ -78,9 +78,7 @@ public sealed class DshNetwork : nn.Module
     public Tensor ForwardSketch(Tensor sketches)
     {
         ImageBatchChecks.Check(sketches, Architecture.SketchInputSize, ParameterType, nameof(sketches));
-        using var scope = NewDisposeScope();
-        Tensor x = sketches.to(Device);
-        return sketch_head.forward(sketch_trunk.forward(x, SketchBranch.Sketch)).MoveToOuterDisposeScope();
+        return SketchCore(sketches);
     }
 
     /// <summary>
@@ -93,10 +91,7 @@ public sealed class DshNetwork : nn.Module
         ImageBatchChecks.Check(photos, Architecture.PhotoInputSize, ParameterType, nameof(photos));
         ImageBatchChecks.Check(sketchTokens, Architecture.SketchInputSize, ParameterType, nameof(sketchTokens));
         ImageBatchChecks.CheckSameCount(photos, nameof(photos), sketchTokens, nameof(sketchTokens));
-        using var scope = NewDisposeScope();
-        Tensor tokens = sketch_trunk.forward(sketchTokens.to(Device), SketchBranch.Token);
-        Tensor image = photo_trunk.forward(photos.to(Device));
-        return fusion.forward(tokens, image).MoveToOuterDisposeScope();
+        return PhotoCore(photos, sketchTokens);
     }
 
     /// <summary>Sketches [N,3,S,S] → real outputs [N,K] in eval mode, without gradients (batches of <see cref="DefaultEncodeBatchSize"/>).</summary>
@@ -106,7 +101,7 @@ public sealed class DshNetwork : nn.Module
     public Tensor EncodeSketch(Tensor sketches, int batchSize)
     {
         ImageBatchChecks.Check(sketches, Architecture.SketchInputSize, ParameterType, nameof(sketches));
-        return Encode(batchSize, sketches, null, (s, _) => ForwardSketch(s));
+        return Encode(batchSize, sketches, null, (s, _) => SketchCore(s));
     }
 
     /// <summary>Photos [N,3,P,P] with their sketch-tokens [N,3,S,S] → real outputs [N,K] in eval mode, without gradients.</summary>
@@ -118,14 +113,22 @@ public sealed class DshNetwork : nn.Module
         ImageBatchChecks.Check(photos, Architecture.PhotoInputSize, ParameterType, nameof(photos));
         ImageBatchChecks.Check(sketchTokens, Architecture.SketchInputSize, ParameterType, nameof(sketchTokens));
         ImageBatchChecks.CheckSameCount(photos, nameof(photos), sketchTokens, nameof(sketchTokens));
-        return Encode(batchSize, photos, sketchTokens, (p, t) => ForwardPhoto(p, t!));
+        return Encode(batchSize, photos, sketchTokens, (p, t) => PhotoCore(p, t!));
     }
 
     /// <summary>Binary codes of sketches: bit = output &gt; 0 (the index's convention).</summary>
-    public BinaryCodeSet EncodeSketchCodes(Tensor sketches) => ToCodes(EncodeSketch(sketches));
+    public BinaryCodeSet EncodeSketchCodes(Tensor sketches)
+    {
+        using Tensor outputs = EncodeSketch(sketches);
+        return ToCodes(outputs);
+    }
 
     /// <summary>Binary codes of photos (with their sketch-tokens): bit = output &gt; 0.</summary>
-    public BinaryCodeSet EncodePhotoCodes(Tensor photos, Tensor sketchTokens) => ToCodes(EncodePhoto(photos, sketchTokens));
+    public BinaryCodeSet EncodePhotoCodes(Tensor photos, Tensor sketchTokens)
+    {
+        using Tensor outputs = EncodePhoto(photos, sketchTokens);
+        return ToCodes(outputs);
+    }
 
     /// <summary>Turns real outputs [N,K] into codes (sign; bit set where the value is &gt; 0).</summary>
     /// <exception cref="ArgumentException">Not a 2-d tensor, or it holds NaN.</exception>
@@ -142,10 +145,29 @@ public sealed class DshNetwork : nn.Module
         return BinaryCodeSet.FromSigns(values, (int)outputs.shape[1]);
     }
 
+    /// <summary>C2-Net on a checked batch.</summary>
+    private Tensor SketchCore(Tensor sketches)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = sketches.to(Device);
+        return sketch_head.forward(sketch_trunk.forward(x, SketchBranch.Sketch)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>C1-Net on checked batches: token trunk (token batch norm) and photo trunk, fused tokens first.</summary>
+    private Tensor PhotoCore(Tensor photos, Tensor sketchTokens)
+    {
+        using var scope = NewDisposeScope();
+        Tensor tokens = sketch_trunk.forward(sketchTokens.to(Device), SketchBranch.Token);
+        Tensor image = photo_trunk.forward(photos.to(Device));
+        return fusion.forward(tokens, image).MoveToOuterDisposeScope();
+    }
+
     private Tensor Encode(int batchSize, Tensor first, Tensor? second, Func<Tensor, Tensor?, Tensor> forward)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        bool wasTraining = training;
+        // Remember every module's own mode (a user may have frozen some batch norm in eval), then restore them
+        // parents first, so each child ends in the mode it had.
+        var modes = modules().Prepend(this).Select(m => (Module: m, Training: m.training)).ToList();
         eval();
         try
         {
@@ -163,7 +185,10 @@ public sealed class DshNetwork : nn.Module
         }
         finally
         {
-            train(wasTraining);
+            foreach (var (module, training) in modes)
+            {
+                module.train(training);
+            }
         }
     }
 }

@@ -32,8 +32,8 @@ internal static class ImageBatchChecks
         {
             throw new ArgumentException($"{name} must be {dtype} like the network's parameters, not {images.dtype}.", name);
         }
-        using var finite = isfinite(images).all();
-        if (!finite.item<bool>())
+        using var scope = NewDisposeScope();
+        if (!isfinite(images).all().item<bool>())
         {
             throw new ArgumentException($"{name} contains NaN or infinite values.", name);
         }

@@ -10,7 +10,8 @@ namespace Dsh;
 /// </summary>
 public static class TorchRuntime
 {
-    private const string NativeName = "libLibTorchSharp.so";
+    private static readonly string NativeName =
+        OperatingSystem.IsWindows() ? "LibTorchSharp.dll" : OperatingSystem.IsMacOS() ? "libLibTorchSharp.dylib" : "libLibTorchSharp.so";
     private const string MissingVersion = "GLIBCXX_3.4.32";
     private static readonly Lock Gate = new();
     private static bool _loaded;
@@ -56,9 +57,10 @@ public static class TorchRuntime
         if (path == null)
         {
             return new DshNativeLibraryException(
-                "TorchSharp's native library (libLibTorchSharp) is not in the application's output. Reference a " +
-                "TorchSharp backend package in the application project (TorchSharp-cpu, or a CUDA one on a GPU " +
-                $"machine). TorchSharp said: {failure.Message}", failure);
+                $"TorchSharp could not start, and its native library {NativeName} is not in the application folder " +
+                $"{AppContext.BaseDirectory} (nor under runtimes/{RuntimeInformation.RuntimeIdentifier}/native). If the " +
+                "application does not reference a TorchSharp backend package, add one (TorchSharp-cpu, or a CUDA one on a " +
+                $"GPU machine). TorchSharp said: {failure.Message}", failure);
         }
         string? loaderError = TryLoad(path);
         if (loaderError == null)
@@ -93,7 +95,7 @@ public static class TorchRuntime
         {
             Path.Combine(baseDirectory, NativeName),
             Path.Combine(baseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", NativeName),
-            Path.Combine(baseDirectory, "runtimes", "linux-" + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(), "native", NativeName),
+            Path.Combine(baseDirectory, "runtimes", PortableRid(), "native", NativeName),
         };
         foreach (string candidate in candidates)
         {
@@ -104,6 +106,10 @@ public static class TorchRuntime
         }
         return null;
     }
+
+    private static string PortableRid() =>
+        (OperatingSystem.IsWindows() ? "win-" : OperatingSystem.IsMacOS() ? "osx-" : "linux-") +
+        RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
 
     /// <summary>Loads the file with the platform loader; returns its error text, or null when it loads.</summary>
     private static string? TryLoad(string path)

@@ -7,7 +7,8 @@ namespace Dsh;
 /// The fixed part of the DSH objective: the class of every training photo and sketch, and one semantic vector
 /// per class (for example a word embedding of the class name). Matrices follow the paper's layout: items are
 /// columns, so codes and network outputs are m×n (transpose a network's [n, m] output with <c>.T</c>).
-/// The problem lives on the CPU; the objective and solvers compute on the device of the codes passed to them.
+/// The problem keeps CPU copies; the objective and solvers compute on the device of the codes passed to them
+/// (D and F are moved there too).
 /// The similarity W (n_I×n_S, +1 same class, −1 otherwise) and Φ = φ(Y) (d×n) are never formed: every product the
 /// objective and the solvers need is computed from the labels.
 /// </summary>
@@ -32,9 +33,9 @@ public sealed class DshCodeProblem : IDisposable
         {
             throw new ArgumentException($"classVectors must be floating point, not {classVectors.dtype}.", nameof(classVectors));
         }
-        using (var finite = isfinite(classVectors).all())
+        using (NewDisposeScope())
         {
-            if (!finite.item<bool>())
+            if (!isfinite(classVectors).all().item<bool>())
             {
                 throw new ArgumentException("classVectors contains NaN or infinite values.", nameof(classVectors));
             }
@@ -42,7 +43,10 @@ public sealed class DshCodeProblem : IDisposable
         ClassCount = (int)classVectors.shape[1];
         PhotoLabels = CheckLabels(photoLabels, ClassCount, nameof(photoLabels));
         SketchLabels = CheckLabels(sketchLabels, ClassCount, nameof(sketchLabels));
-        ClassVectors = classVectors.to(ScalarType.Float64).clone();
+        using (var scope = NewDisposeScope())
+        {
+            ClassVectors = classVectors.detach().cpu().to(ScalarType.Float64).clone().MoveToOuterDisposeScope();
+        }
     }
 
     /// <summary>Class of each photo, int64 [n_I].</summary>
@@ -88,8 +92,8 @@ public sealed class DshCodeProblem : IDisposable
         {
             throw new ArgumentException($"{name} must be floating point, not {matrix.dtype}.", name);
         }
-        using var finite = isfinite(matrix).all();
-        if (!finite.item<bool>())
+        using var scope = NewDisposeScope();
+        if (!isfinite(matrix).all().item<bool>())
         {
             throw new ArgumentException($"{name} contains NaN or infinite values.", name);
         }
@@ -99,8 +103,8 @@ public sealed class DshCodeProblem : IDisposable
     internal void CheckCodes(Tensor codes, CodeDomain domain, long m, string name)
     {
         CheckColumns(codes, domain, m, name);
-        using var binary = codes.abs().eq(1).all();
-        if (!binary.item<bool>())
+        using var scope = NewDisposeScope();
+        if (!codes.abs().eq(1).all().item<bool>())
         {
             throw new ArgumentException($"{name} must hold only −1 and +1.", name);
         }
@@ -124,15 +128,15 @@ public sealed class DshCodeProblem : IDisposable
         {
             throw new ArgumentException($"{name} must hold integer class indices, not {labels.dtype}.", name);
         }
-        Tensor result = labels.to(ScalarType.Int64).clone();
+        using var scope = NewDisposeScope();
+        Tensor result = labels.detach().cpu().to(ScalarType.Int64).clone();
         long min = result.min().item<long>();
         long max = result.max().item<long>();
         if (min < 0 || max >= classes)
         {
-            result.Dispose();
             throw new ArgumentException($"{name} must lie in [0, {classes}) (one class vector per class), but range over [{min}, {max}].", name);
         }
-        return result;
+        return result.MoveToOuterDisposeScope();
     }
 }
 

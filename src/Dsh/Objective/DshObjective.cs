@@ -36,8 +36,8 @@ public static class DshObjective
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor bi = photoCodes.detach().to(ScalarType.Float64);
-        Tensor bs = sketchCodes.detach().to(ScalarType.Float64);
-        Tensor dd = d.detach().to(ScalarType.Float64);
+        Tensor bs = sketchCodes.detach().to(ScalarType.Float64).to(bi.device);
+        Tensor dd = d.detach().to(ScalarType.Float64).to(bi.device);
         double nI = problem.PhotoCount;
         double nS = problem.SketchCount;
 
@@ -54,8 +54,8 @@ public static class DshObjective
         double semanticPhoto = Semantic(problem, dd, ci, gi, CodeDomain.Photo);
         double semanticSketch = Semantic(problem, dd, cs, gs, CodeDomain.Sketch);
         double dNorm = Scalar(dd.square().sum());
-        double quantPhoto = Scalar(photoOutputs.detach().to(ScalarType.Float64).sub(bi).square().sum());
-        double quantSketch = Scalar(sketchOutputs.detach().to(ScalarType.Float64).sub(bs).square().sum());
+        double quantPhoto = Scalar(photoOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bi).square().sum());
+        double quantSketch = Scalar(sketchOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bs).square().sum());
         double total = pairwise + options.Lambda * (semanticPhoto + semanticSketch) + options.DRegularization * dNorm
                        + options.Gamma * (quantPhoto + quantSketch);
         return new DshLossTerms(pairwise, pairwise / (nI * nS), semanticPhoto, semanticSketch, dNorm, quantPhoto, quantSketch, total);
@@ -121,8 +121,8 @@ public static class DshObjective
             throw new ArgumentException(
                 $"D must be [{problem.VectorDimension}, {m}] (vector dimension × code length), not [{string.Join(", ", d.shape)}].", nameof(d));
         }
-        using var finite = isfinite(d).all();
-        if (!finite.item<bool>())
+        using var scope = NewDisposeScope();
+        if (!isfinite(d).all().item<bool>())
         {
             throw new ArgumentException("D contains NaN or infinite values.", nameof(d));
         }
@@ -141,8 +141,8 @@ public static class DshObjective
         {
             throw new ArgumentException("outputs is empty.", nameof(outputs));
         }
-        using var finite = isfinite(targets).all();
-        if (!finite.item<bool>())
+        using var scope = NewDisposeScope();
+        if (!isfinite(targets).all().item<bool>())
         {
             throw new ArgumentException("targets contains NaN or infinite values.", nameof(targets));
         }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +14,7 @@ public static class DshSolvers
     /// <summary>
     /// The D-step: D = (Φ_I B_Iᵀ + Φ_S B_Sᵀ)(B_I B_Iᵀ + B_S B_Sᵀ + (ρ/λ)·I)⁻¹, the minimiser of
     /// λ(‖Φ_I − D B_I‖² + ‖Φ_S − D B_S‖²) + ρ‖D‖², by a Cholesky solve of the m×m normal equations
-    /// (pseudo-inverse when ρ = 0 and the system is singular). Returns D as float64 [d, m].
+    /// (the pseudo-inverse, i.e. the minimum-norm least-squares D, when ρ = 0). Returns D as float64 [d, m].
     /// </summary>
     /// <exception cref="ArgumentException">Shapes disagree with the problem, or codes are not ±1.</exception>
     public static Tensor UpdateD(DshCodeProblem problem, Tensor photoCodes, Tensor sketchCodes, DshObjectiveOptions? options = null)
@@ -29,7 +28,7 @@ public static class DshSolvers
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor bi = photoCodes.detach().to(ScalarType.Float64);
-        Tensor bs = sketchCodes.detach().to(ScalarType.Float64);
+        Tensor bs = sketchCodes.detach().to(ScalarType.Float64).to(bi.device);
         Tensor v = problem.ClassVectors.to(bi.device);
         Tensor rhs = v.matmul(problem.ClassSums(bi, CodeDomain.Photo).T).add(v.matmul(problem.ClassSums(bs, CodeDomain.Sketch).T)); // [d, m]
         Tensor a = bi.matmul(bi.T).add(bs.matmul(bs.T));
@@ -38,15 +37,11 @@ public static class DshSolvers
         {
             a = a.add(eye(m, dtype: ScalarType.Float64, device: bi.device).mul(ridge));
         }
-        Tensor dT;
-        try
-        {
-            dT = cholesky_solve(rhs.T, linalg.cholesky(a)); // A symmetric: Dᵀ = A⁻¹ Rᵀ
-        }
-        catch (ExternalException) when (ridge == 0)
-        {
-            dT = linalg.pinv(a).matmul(rhs.T);
-        }
+        // Dᵀ = A⁻¹ Rᵀ (A symmetric). With a ridge A is positive definite: Cholesky. Without one A may be singular
+        // (codes repeat within a class), so use the SVD-based pseudo-inverse: the minimum-norm least-squares D.
+        Tensor dT = ridge > 0
+            ? cholesky_solve(rhs.T, linalg.cholesky(a))
+            : linalg.pinv(a, hermitian: true).matmul(rhs.T);
         return dT.T.contiguous().MoveToOuterDisposeScope();
     }
 
@@ -80,8 +75,8 @@ public static class DshSolvers
         ArgumentOutOfRangeException.ThrowIfLessThan(codeLength, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         TorchRuntime.EnsureLoaded();
-        using var bits = randint(0, 2, new[] { (long)codeLength, count }, generator: generator);
-        return bits.mul(2).sub(1).to(ScalarType.Float32);
+        using var scope = NewDisposeScope();
+        return randint(0, 2, new[] { (long)codeLength, count }, generator: generator).mul(2).sub(1).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     private static DshCodeUpdate UpdateCodes(DshCodeProblem problem, CodeDomain own, Tensor ownCodes, Tensor otherCodes,
@@ -102,9 +97,9 @@ public static class DshSolvers
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor b = ownCodes.detach().to(ScalarType.Float64).clone();
-        Tensor o = otherCodes.detach().to(ScalarType.Float64);
-        Tensor f = outputs.detach().to(ScalarType.Float64);
-        Tensor dd = d.detach().to(ScalarType.Float64);
+        Tensor o = otherCodes.detach().to(ScalarType.Float64).to(b.device);
+        Tensor f = outputs.detach().to(ScalarType.Float64).to(b.device);
+        Tensor dd = d.detach().to(ScalarType.Float64).to(b.device);
         Tensor ownLabels = problem.Labels(own).to(b.device);
         double lambda = options.Lambda;
         double nOther = own == CodeDomain.Photo ? problem.SketchCount : problem.PhotoCount;

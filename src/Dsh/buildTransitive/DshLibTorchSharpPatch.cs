@@ -74,17 +74,39 @@ namespace Dsh.Build
                 // time stamp: same size and time make MSBuild's incremental copy skip the file on the next build,
                 // instead of copying the shipped bytes back and patching again.
                 DateTime written = File.GetLastWriteTimeUtc(path);
-                string temp = path + ".dsh-patch.tmp";
-                File.Copy(path, temp, overwrite: true);
-                File.WriteAllBytes(temp, bytes);
-                File.Replace(temp, path, null);
-                File.SetLastWriteTimeUtc(path, written);
+                string temp = path + "." + Guid.NewGuid().ToString("N") + ".dsh-patch.tmp";
+                try
+                {
+                    File.Copy(path, temp, overwrite: true);
+                    File.WriteAllBytes(temp, bytes);
+                    File.Replace(temp, path, null);
+                    File.SetLastWriteTimeUtc(path, written);
+                }
+                finally
+                {
+                    if (File.Exists(temp))
+                    {
+                        File.Delete(temp);
+                    }
+                }
             }
             return outcome;
         }
 
         /// <summary>Returns the file offset of <c>vna_flags</c> of the matching entry, or -1.</summary>
         private static int FindVernauxFlags(byte[] elf, string library, string version)
+        {
+            try
+            {
+                return Walk(elf, library, version);
+            }
+            catch (Exception e) when (e is OverflowException or IndexOutOfRangeException or ArgumentException)
+            {
+                throw new InvalidDataException("Malformed ELF version-need table: " + e.Message, e);
+            }
+        }
+
+        private static int Walk(byte[] elf, string library, string version)
         {
             if (elf.Length < 64 || elf[0] != 0x7F || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F')
             {
@@ -103,27 +125,32 @@ namespace Dsh.Build
             }
             for (int i = 0; i < shnum; i++)
             {
-                int sh = checked((int)shoff + i * 64);
+                int sh = (int)shoff + i * 64; // shoff + shnum·64 ≤ file length was checked above
                 if (ReadU32(elf, sh + 4) != ShtGnuVerneed)
                 {
                     continue;
                 }
                 int sectionStart = CheckedOffset(elf, ReadU64(elf, sh + 0x18));
-                int sectionEnd = CheckedOffset(elf, ReadU64(elf, sh + 0x18) + ReadU64(elf, sh + 0x20));
+                ulong size = ReadU64(elf, sh + 0x20);
+                if (size > (ulong)elf.Length)
+                {
+                    throw new InvalidDataException(".gnu.version_r is larger than the file.");
+                }
+                int sectionEnd = CheckedOffset(elf, (ulong)sectionStart + size);
                 uint link = ReadU32(elf, sh + 0x28);
                 uint count = ReadU32(elf, sh + 0x2C);
                 if (link >= (uint)shnum)
                 {
                     throw new InvalidDataException(".gnu.version_r links to a missing string table.");
                 }
-                int strtab = CheckedOffset(elf, ReadU64(elf, checked((int)shoff + (int)link * 64) + 0x18));
+                int strtab = CheckedOffset(elf, ReadU64(elf, (int)shoff + (int)link * 64 + 0x18));
                 int verneed = sectionStart;
                 for (uint n = 0; n < count; n++)
                 {
                     RequireRange(verneed, 16, sectionStart, sectionEnd);
                     int auxCount = ReadU16(elf, verneed + 2);
                     string file = ReadCString(elf, strtab, ReadU32(elf, verneed + 4));
-                    int aux = checked(verneed + (int)ReadU32(elf, verneed + 8));
+                    int aux = Advance(verneed, ReadU32(elf, verneed + 8), sectionEnd);
                     for (int a = 0; a < auxCount; a++)
                     {
                         RequireRange(aux, 16, sectionStart, sectionEnd);
@@ -136,17 +163,28 @@ namespace Dsh.Build
                         {
                             break;
                         }
-                        aux = checked(aux + (int)nextAux);
+                        aux = Advance(aux, nextAux, sectionEnd);
                     }
                     uint next = ReadU32(elf, verneed + 12);
                     if (next == 0)
                     {
                         break;
                     }
-                    verneed = checked(verneed + (int)next);
+                    verneed = Advance(verneed, next, sectionEnd);
                 }
             }
             return -1;
+        }
+
+        /// <summary>offset + relative, which must stay inside the section.</summary>
+        private static int Advance(int offset, uint relative, int sectionEnd)
+        {
+            long next = (long)offset + relative;
+            if (next >= sectionEnd)
+            {
+                throw new InvalidDataException(".gnu.version_r link points outside its section.");
+            }
+            return (int)next;
         }
 
         private static void RequireRange(int offset, int length, int start, int end)
@@ -168,17 +206,17 @@ namespace Dsh.Build
 
         private static string ReadCString(byte[] elf, int table, uint offset)
         {
-            int start = checked(table + (int)offset);
-            if (offset > int.MaxValue || start >= elf.Length)
+            long start = (long)table + offset;
+            if (start >= elf.Length)
             {
                 throw new InvalidDataException("ELF string offset lies outside the file.");
             }
-            int end = Array.IndexOf(elf, (byte)0, start);
+            int end = Array.IndexOf(elf, (byte)0, (int)start);
             if (end < 0)
             {
                 throw new InvalidDataException("Unterminated ELF string.");
             }
-            return Encoding.ASCII.GetString(elf, start, end - start);
+            return Encoding.ASCII.GetString(elf, (int)start, end - (int)start);
         }
 
         private static ushort ReadU16(byte[] b, int o) => o < 0 || o + 2 > b.Length
@@ -266,11 +304,11 @@ namespace Dsh.Build
         public override bool Execute()
         {
             string mode = Mode.Trim().ToLowerInvariant();
-            if (mode is "never" or "false")
+            if (mode == "never")
             {
                 return true;
             }
-            if (mode is not ("auto" or "always" or "" or "true"))
+            if (mode is not ("auto" or "always" or ""))
             {
                 Log.LogError($"DshPatchLibTorchSharp must be auto, always or never, not '{Mode}'.");
                 return false;
@@ -302,7 +340,7 @@ namespace Dsh.Build
                         patched.Add(full);
                     }
                 }
-                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                catch (Exception e)
                 {
                     Log.LogWarning(null, "DSH001", null, full, 0, 0, 0, 0,
                         $"Dsh: could not patch {full}: {e.Message}. TorchSharp may fail to load on this machine.");

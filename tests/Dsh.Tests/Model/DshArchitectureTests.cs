@@ -70,6 +70,8 @@ public class DshArchitectureTests
         Assert.Contains("SketchInputSize", Assert.Throws<ArgumentException>(() => (compact with { SketchInputSize = 12 }).Validate()).Message);
         Assert.Contains("PhotoPool5Padding", Assert.Throws<ArgumentException>(() => (compact with { PhotoPool5Padding = 2 }).Validate()).Message);
         Assert.Throws<ArgumentException>(() => (compact with { BatchNormMomentum = 0 }).Validate());
+        Assert.Contains("TokenBatchNorm", Assert.Throws<ArgumentException>(() => (compact with { TokenBatchNorm = (TokenBatchNorm)7 }).Validate()).Message);
+        Assert.Contains("Initialization", Assert.Throws<ArgumentException>(() => (compact with { Initialization = (DshInitialization)(-1) }).Validate()).Message);
     }
 
     [Fact]

@@ -56,27 +56,43 @@ public class ElfVersionNeedTests
         Assert.False(ElfVersionNeed.NeedsStrongly(bytes, Lib, "GLIBC_2.2.5"));
     }
 
-    [Fact]
-    public void MarkWeakOnFile_RewritesACopyAndLeavesOtherLinksAlone()
+    [Theory]
+    [InlineData("symbolic")]
+    [InlineData("hard")]
+    public void MarkWeakOnFile_NeverWritesThroughALinkToASharedCopy(string link)
     {
         string dir = Directory.CreateTempSubdirectory("dsh-elf-").FullName;
         try
         {
+            // "shared" plays the NuGet cache; the output copy is a link to it.
             string shared = Path.Combine(dir, "shared.so");
             string output = Path.Combine(dir, "libLibTorchSharp.so");
             File.Copy(NuGetPaths.ShippedLibTorchSharp, shared);
-            File.CreateSymbolicLink(Path.Combine(dir, "link.so"), shared);
-            File.Copy(shared, output);
+            if (link == "symbolic")
+            {
+                File.CreateSymbolicLink(output, shared);
+            }
+            else
+            {
+                var ln = System.Diagnostics.Process.Start("ln", new[] { shared, output })!;
+                ln.WaitForExit();
+                Assert.Equal(0, ln.ExitCode);
+            }
             var stamp = new DateTime(2026, 5, 7, 12, 0, 0, DateTimeKind.Utc);
-            File.SetLastWriteTimeUtc(output, stamp);
+            File.SetLastWriteTimeUtc(shared, stamp);
 
             Assert.Equal(ElfPatchOutcome.Patched, ElfVersionNeed.MarkWeak(output, Lib, Version));
-            Assert.Equal(stamp, File.GetLastWriteTimeUtc(output)); // so MSBuild's incremental copy leaves it alone
             Assert.Equal(ElfPatchOutcome.AlreadyWeak, ElfVersionNeed.MarkWeak(output, Lib, Version));
+
             Assert.False(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(output), Lib, Version));
-            Assert.True(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(shared), Lib, Version));
+            Assert.True(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(shared), Lib, Version), "the shared copy was written through the link");
+            Assert.Null(new FileInfo(output).LinkTarget);
+            if (link == "hard")
+            {
+                Assert.Equal(stamp, File.GetLastWriteTimeUtc(output)); // so MSBuild's incremental copy leaves it alone
+            }
             Assert.Equal(new FileInfo(shared).Length, new FileInfo(output).Length);
-            Assert.False(File.Exists(output + ".dsh-patch.tmp"));
+            Assert.Empty(Directory.GetFiles(dir, "*.dsh-patch.tmp"));
         }
         finally
         {
@@ -107,22 +123,54 @@ public class ElfVersionNeedTests
     public void RandomCorruption_NeverThrowsAnythingButInvalidData()
     {
         byte[] original = Shipped();
+        (int verneed, int verneedSize, int dynstr, int dynstrSize) = VersionSections(original);
+        ulong shoff = BitConverter.ToUInt64(original, 0x28);
         var random = new Random(5);
-        for (int trial = 0; trial < 300; trial++)
+        int threw = 0;
+        for (int trial = 0; trial < 2_000; trial++)
         {
             byte[] bytes = (byte[])original.Clone();
-            // Corrupt the ELF header and the section header table, where the walk reads.
-            ulong shoff = BitConverter.ToUInt64(bytes, 0x28);
-            int at = random.Next(2) == 0 ? random.Next(0x40) : (int)shoff + random.Next(bytes.Length - (int)shoff);
-            bytes[at] = (byte)random.Next(256);
+            // Corrupt where the walk reads: ELF header, section headers, the version-need table, the strings.
+            for (int n = random.Next(1, 4); n > 0; n--)
+            {
+                int at = random.Next(4) switch
+                {
+                    0 => random.Next(0x40),
+                    1 => (int)shoff + random.Next(original.Length - (int)shoff),
+                    2 => verneed + random.Next(verneedSize),
+                    _ => dynstr + random.Next(Math.Min(dynstrSize, 4096)),
+                };
+                bytes[at] = random.Next(3) == 0 ? (byte)0xFF : (byte)random.Next(256);
+            }
             try
             {
                 ElfVersionNeed.MarkWeak(bytes, Lib, Version);
             }
             catch (InvalidDataException)
             {
+                threw++;
             }
         }
+        Assert.True(threw > 50, $"only {threw} corruptions were detected: the fuzzing misses the table");
+    }
+
+    /// <summary>File offset and size of .gnu.version_r and of the string table it links to.</summary>
+    private static (int Verneed, int VerneedSize, int Dynstr, int DynstrSize) VersionSections(byte[] elf)
+    {
+        int shoff = (int)BitConverter.ToUInt64(elf, 0x28);
+        int shnum = BitConverter.ToUInt16(elf, 0x3C);
+        for (int i = 0; i < shnum; i++)
+        {
+            int sh = shoff + i * 64;
+            if (BitConverter.ToUInt32(elf, sh + 4) == 0x6ffffffe)
+            {
+                int link = (int)BitConverter.ToUInt32(elf, sh + 0x28);
+                int str = shoff + link * 64;
+                return ((int)BitConverter.ToUInt64(elf, sh + 0x18), (int)BitConverter.ToUInt64(elf, sh + 0x20),
+                        (int)BitConverter.ToUInt64(elf, str + 0x18), (int)BitConverter.ToUInt64(elf, str + 0x20));
+            }
+        }
+        throw new InvalidOperationException("no .gnu.version_r");
     }
 
     [Fact]

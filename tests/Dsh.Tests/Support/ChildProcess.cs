@@ -46,6 +46,12 @@ internal static class ChildProcess
     }
 
     /// <summary>The build output folder of a sibling test project (same configuration and framework).</summary>
-    public static string SiblingOutput(string project) =>
-        AppContext.BaseDirectory.Replace("Dsh.Tests", project, StringComparison.Ordinal);
+    public static string SiblingOutput(string project)
+    {
+        string segment = $"{Path.DirectorySeparatorChar}Dsh.Tests{Path.DirectorySeparatorChar}";
+        string dir = AppContext.BaseDirectory;
+        int at = dir.LastIndexOf(segment, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"{dir} is not under a Dsh.Tests folder");
+        return dir[..at] + $"{Path.DirectorySeparatorChar}{project}{Path.DirectorySeparatorChar}" + dir[(at + segment.Length)..];
+    }
 }
