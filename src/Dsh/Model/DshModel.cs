@@ -1,0 +1,114 @@
+using Dsh.Hashing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsh;
+
+/// <summary>
+/// A trained DSH model: the network, its architecture (and so the code length), the category names and how it was
+/// trained. Saved as one checksummed file (<see cref="Save"/> / <see cref="Load(string)"/>). Encodes sketches and
+/// photos (the photo's sketch-token map is computed here) into <see cref="BinaryCode"/>s and builds Hamming indexes.
+/// </summary>
+public sealed partial class DshModel : IDisposable
+{
+    private bool _disposed;
+
+    internal DshModel(DshNetwork network, IReadOnlyList<string> categories, TrainingSummary summary, string tokenExtractorName)
+    {
+        Network = network;
+        Categories = categories.ToArray();
+        Summary = summary;
+        TokenExtractorName = tokenExtractorName;
+        network.eval();
+    }
+
+    /// <summary>The trained network (eval mode). Owned by the model.</summary>
+    public DshNetwork Network { get; }
+
+    /// <summary>The network's shapes; <see cref="DshArchitecture.CodeLength"/> is the code length.</summary>
+    public DshArchitecture Architecture => Network.Architecture;
+
+    /// <summary>Code length in bits.</summary>
+    public int CodeLength => Architecture.CodeLength;
+
+    /// <summary>Category names, in label order.</summary>
+    public IReadOnlyList<string> Categories { get; }
+
+    /// <summary>How training went.</summary>
+    public TrainingSummary Summary { get; }
+
+    /// <summary>The <c>ISketchTokenExtractor.Name</c> of the token extractor the model was trained with.</summary>
+    public string TokenExtractorName { get; }
+
+    /// <summary>Header of a model file.</summary>
+    internal sealed record FileHeader
+    {
+        public required DshArchitecture Architecture { get; init; }
+        public required IReadOnlyList<string> Categories { get; init; }
+        public required TrainingSummary Summary { get; init; }
+        public required string TokenExtractor { get; init; }
+        public string Library { get; init; } = typeof(DshModel).Assembly.GetName().Version?.ToString() ?? "";
+        public DateTime SavedUtc { get; init; }
+    }
+
+    /// <summary>Writes the model to <paramref name="path"/> atomically (a crash leaves the old file or none, never half a file).</summary>
+    public void Save(string path)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var header = new FileHeader
+        {
+            Architecture = Architecture,
+            Categories = Categories,
+            Summary = Summary,
+            TokenExtractor = TokenExtractorName,
+            SavedUtc = DateTime.UtcNow,
+        };
+        DshFile.Write(path, DshFileKind.Model, DshJson.Serialize(header), writer => Network.save(writer));
+    }
+
+    /// <summary>Reads a model file written by <see cref="Save"/>; the network is on the CPU in eval mode.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not a Dsh model file, a newer format, or damaged (checksum, header or weights).</exception>
+    public static DshModel Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        (string json, BinaryReader reader) = DshFile.Open(path, DshFileKind.Model);
+        using (reader)
+        {
+            FileHeader header = DshJson.Deserialize<FileHeader>(json, path);
+            if (header.Architecture is null || header.Categories is null || header.Categories.Count == 0)
+            {
+                throw new InvalidDataException($"{path}: the header lacks the architecture or the categories.");
+            }
+            try
+            {
+                header.Architecture.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"{path}: invalid architecture in the header ({e.Message}).", e);
+            }
+            var network = new DshNetwork(header.Architecture);
+            try
+            {
+                network.load(reader, strict: true);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                network.Dispose();
+                throw new InvalidDataException($"{path}: the weights do not fit the architecture in its header ({e.Message}).", e);
+            }
+            return new DshModel(network, header.Categories, header.Summary ?? new TrainingSummary(), header.TokenExtractor ?? "");
+        }
+    }
+
+    /// <summary>Disposes the network.</summary>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            Network.Dispose();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json.Serialization;
+
+namespace Dsh;
+
+/// <summary>
+/// Everything <see cref="DshTrainer"/> needs to know. The architecture carries the code length (one source of
+/// truth). Defaults suit the compact profile on a CPU; <see cref="Validated"/> checks every field.
+/// </summary>
+public sealed record DshTrainerOptions
+{
+    /// <summary>The network: profile and code length (default <c>DshArchitecture.Compact(64)</c>).</summary>
+    public DshArchitecture Architecture { get; init; } = DshArchitecture.Compact(64);
+
+    /// <summary>
+    /// Outer iterations of the alternating optimisation (default 10). Each one: D-step, network outputs F over
+    /// the training set, B_I-step, B_S-step, then one pass of mini-batch SGD of the networks onto the codes.
+    /// </summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Mini-batch size of the θ-step, per domain (default 32: 32 sketches and 32 photos per step).</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>SGD learning rate (default 1e-3).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Factor applied to the learning rate after every epoch (default 1: constant).</summary>
+    public double LearningRateDecay { get; init; } = 1.0;
+
+    /// <summary>SGD momentum (default 0.9).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>L2 weight decay (default 5e-4).</summary>
+    public double WeightDecay { get; init; } = 5e-4;
+
+    /// <summary>Largest global gradient norm before a step; 0 turns clipping off (default 10).</summary>
+    public double GradientClipNorm { get; init; } = 10.0;
+
+    /// <summary>Weights of the objective and the code-update sweeps (λ, γ, ρ).</summary>
+    public DshObjectiveOptions Objective { get; init; } = new();
+
+    /// <summary>"cpu" (default) or "cuda" / "cuda:N" (honoured when CUDA is available, else an error).</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Intra-op threads; 0 = one per core (default). Runs are bit-identical only with the same count.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Seed of everything random: initial weights and codes, batch order, dropout, augmentation (default 0).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Folder for checkpoints; null (default) writes none and never resumes.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Write a checkpoint every this many θ-steps as well as at the end of every epoch; 0 = epoch ends only.</summary>
+    public int CheckpointInterval { get; init; }
+
+    /// <summary>Checkpoints kept in the folder (default 2: the newest and one before it, in case the newest is damaged).</summary>
+    public int CheckpointsToKeep { get; init; } = 2;
+
+    /// <summary>Training-time augmentation (default <see cref="AugmentationOptions.Default"/>).</summary>
+    [JsonIgnore]
+    public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Default;
+
+    /// <summary>
+    /// Class vectors for the semantic term: a word2vec (text or binary) or GloVe file. Null (default): WordNet
+    /// when its database is installed and covers every category, else one-hot vectors (see docs/training.md).
+    /// </summary>
+    public string? SemanticVectorsPath { get; init; }
+
+    /// <summary>Whether the WordNet embedding may be used when no <see cref="SemanticVectorsPath"/> is given (default true).</summary>
+    public bool UseWordNet { get; init; } = true;
+
+    /// <summary>Folder caching sketch-token maps of photo files by content hash; null = an in-memory cache for the run.</summary>
+    public string? TokenCacheDirectory { get; init; }
+
+    /// <summary>A TorchSharp weight file (<c>Module.save</c> of a <see cref="DshNetwork"/> or of one of its trunks, keys as
+    /// in <c>state_dict</c>) whose matching tensors initialise the network; null (default) trains from scratch.</summary>
+    public string? InitialWeightsPath { get; init; }
+
+    /// <summary>Batch size used to compute the network outputs F over the whole training set (default 64).</summary>
+    public int EncodeBatchSize { get; init; } = 64;
+
+    /// <summary>Checks every field; returns this.</summary>
+    /// <exception cref="ArgumentException">A field is out of range; the message names it.</exception>
+    public DshTrainerOptions Validated()
+    {
+        ArgumentNullException.ThrowIfNull(Architecture, nameof(Architecture));
+        Architecture.Validate();
+        ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
+        Objective.Validated();
+        ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
+        Require(Epochs >= 1, nameof(Epochs), $"must be at least 1, not {Epochs}");
+        Require(BatchSize >= 1, nameof(BatchSize), $"must be at least 1, not {BatchSize}");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");
+        Require(LearningRateDecay is > 0 and <= 1, nameof(LearningRateDecay), $"must be in (0, 1], not {LearningRateDecay}");
+        Require(Momentum is >= 0 and < 1, nameof(Momentum), $"must be in [0, 1), not {Momentum}");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"must be a finite value ≥ 0, not {WeightDecay}");
+        Require(GradientClipNorm >= 0 && double.IsFinite(GradientClipNorm), nameof(GradientClipNorm), $"must be a finite value ≥ 0, not {GradientClipNorm}");
+        Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (0 = one per core), not {Threads}");
+        Require(CheckpointInterval >= 0, nameof(CheckpointInterval), $"must be ≥ 0, not {CheckpointInterval}");
+        Require(CheckpointsToKeep >= 1, nameof(CheckpointsToKeep), $"must be at least 1, not {CheckpointsToKeep}");
+        Require(EncodeBatchSize >= 1, nameof(EncodeBatchSize), $"must be at least 1, not {EncodeBatchSize}");
+        Require(!string.IsNullOrWhiteSpace(Device), nameof(Device), "must be \"cpu\", \"cuda\" or \"cuda:N\"");
+        string device = Device.Trim().ToLowerInvariant();
+        Require(device == "cpu" || device == "cuda" || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], out int n) && n >= 0),
+            nameof(Device), $"must be \"cpu\", \"cuda\" or \"cuda:N\", not \"{Device}\"");
+        if (SemanticVectorsPath is not null && !File.Exists(SemanticVectorsPath))
+        {
+            throw new ArgumentException($"SemanticVectorsPath {SemanticVectorsPath} does not exist.", nameof(SemanticVectorsPath));
+        }
+        if (InitialWeightsPath is not null && !File.Exists(InitialWeightsPath))
+        {
+            throw new ArgumentException($"InitialWeightsPath {InitialWeightsPath} does not exist.", nameof(InitialWeightsPath));
+        }
+        return this;
+    }
+
+    private static void Require(bool condition, string name, string what)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"{name} {what}.", name);
+        }
+    }
+}

@@ -1,0 +1,311 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsh;
+
+/// <summary>
+/// The alternating optimisation of DSH over an <see cref="IDshTrainingData"/>: per epoch, the D-step, the network
+/// outputs F over the training set (eval mode), the B_I- and B_S-steps, then one pass of mini-batch SGD of both
+/// networks onto the fixed codes. Every random choice derives from (seed, epoch, step), so a run resumed from a
+/// checkpoint continues exactly as the uninterrupted run would have.
+/// </summary>
+internal sealed class DshTrainingLoop
+{
+    /// <summary>
+    /// TorchSharp's dropout and weight initialisation draw from the process-wide generator, so two runs at once
+    /// would interleave their random numbers; runs in one process therefore take turns.
+    /// </summary>
+    private static readonly Lock RunGate = new();
+
+    private readonly DshTrainerOptions _options;
+    private readonly IDshTrainingData _data;
+    private readonly Tensor _classVectors;
+    private readonly string _semanticSource;
+
+    public DshTrainingLoop(DshTrainerOptions options, IDshTrainingData data, Tensor classVectors, string semanticSource)
+    {
+        _options = options;
+        _data = data;
+        _classVectors = classVectors;
+        _semanticSource = semanticSource;
+    }
+
+    /// <summary>Trains and returns the network (eval mode, on the training device) with a summary.</summary>
+    public (DshNetwork Network, TrainingSummary Summary) Run(IProgress<DshProgress>? progress, CancellationToken cancellationToken)
+    {
+        lock (RunGate)
+        {
+            return RunAlone(progress, cancellationToken);
+        }
+    }
+
+    private (DshNetwork Network, TrainingSummary Summary) RunAlone(IProgress<DshProgress>? progress, CancellationToken cancellationToken)
+    {
+        var o = _options;
+        var clock = Stopwatch.StartNew();
+        torch.set_num_threads(o.Threads > 0 ? o.Threads : Environment.ProcessorCount);
+        Device device = ResolveDevice(o.Device);
+        int nI = _data.PhotoLabels.Length, nS = _data.SketchLabels.Length;
+        if (nI == 0 || nS == 0)
+        {
+            throw new ArgumentException($"Training needs photos and sketches; got {nI} photos and {nS} training sketches.");
+        }
+        int m = o.Architecture.CodeLength;
+        int stepsPerEpoch = (Math.Max(nI, nS) + o.BatchSize - 1) / o.BatchSize;
+        long totalSteps = (long)stepsPerEpoch * o.Epochs;
+
+        torch.manual_seed(o.Seed);
+        var network = new DshNetwork(o.Architecture);
+        try
+        {
+            if (o.InitialWeightsPath is not null)
+            {
+                InitialWeights.Load(network, o.InitialWeightsPath);
+            }
+            network.to(device);
+            using var optimizer = new MomentumSgd(network.parameters(), o.Momentum, o.WeightDecay);
+            using var problem = new DshCodeProblem(
+                tensor(_data.PhotoLabels.Select(l => (long)l).ToArray()), tensor(_data.SketchLabels.Select(l => (long)l).ToArray()), _classVectors);
+
+            var generator = new Generator((ulong)SeedMixer.Mix(o.Seed, -1));
+            Tensor photoCodes = DshSolvers.RandomCodes(m, nI, generator).DetachFromDisposeScope();
+            Tensor sketchCodes = DshSolvers.RandomCodes(m, nS, generator).DetachFromDisposeScope();
+            Tensor? d = null;
+            int startEpoch = 0, startStep = 0;
+            long globalStep = 0;
+            double batchLoss = double.NaN;
+            DshLossTerms? terms = null;
+            long bitsChanged = 0;
+            string? resumedFrom = null;
+
+            if (o.CheckpointDirectory is not null)
+            {
+                var restored = TrainingCheckpoint.LoadLatest(o.CheckpointDirectory, o, _data.Fingerprint, network, optimizer,
+                    message => Report(progress, TrainingPhase.Preparing, 0, 0, double.NaN, null, 0, clock, 0, message));
+                if (restored is not null)
+                {
+                    photoCodes.Dispose();
+                    sketchCodes.Dispose();
+                    photoCodes = restored.PhotoCodes;
+                    sketchCodes = restored.SketchCodes;
+                    d = restored.D;
+                    (startEpoch, startStep, globalStep) = (restored.Header.Epoch, restored.Header.StepInEpoch, restored.Header.GlobalStep);
+                    (batchLoss, terms, bitsChanged) = (restored.Header.LastBatchLoss, restored.Header.Terms, restored.Header.BitsChanged);
+                    resumedFrom = restored.Path;
+                    Report(progress, TrainingPhase.Preparing, startEpoch, globalStep, batchLoss, terms, bitsChanged, clock, 0,
+                        $"resumed from {restored.Path} (epoch {startEpoch + 1}, step {startStep} of {stepsPerEpoch})");
+                }
+            }
+            Report(progress, TrainingPhase.Preparing, startEpoch, globalStep, batchLoss, terms, bitsChanged, clock, 0,
+                $"{nI} photos, {nS} training sketches, {_data.Categories.Count} categories, {m}-bit codes, {stepsPerEpoch} steps per epoch, class vectors: {_semanticSource}");
+
+            long stepsThisRun = 0;
+            var thetaClock = new Stopwatch();
+            for (int epoch = startEpoch; epoch < o.Epochs; epoch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int firstStep = epoch == startEpoch ? startStep : 0;
+                if (firstStep == 0)
+                {
+                    Report(progress, TrainingPhase.Encoding, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, 0, "network outputs over the training set");
+                    using var scope = NewDisposeScope();
+                    Tensor newD = DshSolvers.UpdateD(problem, photoCodes, sketchCodes, o.Objective);
+                    (Tensor fI, Tensor fS) = EncodeAll(network, cancellationToken);
+                    var photoUpdate = DshSolvers.UpdatePhotoCodes(problem, photoCodes, sketchCodes, newD, fI, o.Objective, cancellationToken);
+                    var sketchUpdate = DshSolvers.UpdateSketchCodes(problem, sketchCodes, photoUpdate.Codes, newD, fS, o.Objective, cancellationToken);
+                    terms = DshObjective.Evaluate(problem, photoUpdate.Codes, sketchUpdate.Codes, newD, fI, fS, o.Objective);
+                    bitsChanged = photoUpdate.BitsChanged + sketchUpdate.BitsChanged;
+                    photoCodes.Dispose();
+                    sketchCodes.Dispose();
+                    d?.Dispose();
+                    photoCodes = photoUpdate.Codes.MoveToOuterDisposeScope().DetachFromDisposeScope();
+                    sketchCodes = sketchUpdate.Codes.MoveToOuterDisposeScope().DetachFromDisposeScope();
+                    d = newD.MoveToOuterDisposeScope().DetachFromDisposeScope();
+                    Report(progress, TrainingPhase.CodeUpdate, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, 0,
+                        $"codes updated: {bitsChanged} bits changed, pairwise/pair {terms.Value.PairwisePerPair:F2}");
+                }
+
+                double learningRate = o.LearningRate * Math.Pow(o.LearningRateDecay, epoch);
+                int[] photoOrder = Permutation(nI, SeedMixer.MixInt(o.Seed, epoch, 1));
+                int[] sketchOrder = Permutation(nS, SeedMixer.MixInt(o.Seed, epoch, 2));
+                int larger = Math.Max(nI, nS);
+                network.train();
+                for (int step = firstStep; step < stepsPerEpoch; step++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    thetaClock.Start();
+                    int start = step * o.BatchSize;
+                    int count = Math.Min(o.BatchSize, larger - start);
+                    int[] sketchIndices = Enumerable.Range(start, count).Select(i => sketchOrder[i % nS]).ToArray();
+                    int[] photoIndices = Enumerable.Range(start, count).Select(i => photoOrder[i % nI]).ToArray();
+                    batchLoss = ThetaStep(network, optimizer, photoCodes, sketchCodes, photoIndices, sketchIndices, learningRate,
+                        SeedMixer.Mix(o.Seed, epoch, step, 3), new Random(SeedMixer.MixInt(o.Seed, epoch, step, 4)));
+                    thetaClock.Stop();
+                    globalStep++;
+                    stepsThisRun++;
+                    double itemsPerSecond = stepsThisRun * 2.0 * o.BatchSize / Math.Max(thetaClock.Elapsed.TotalSeconds, 1e-9);
+                    Report(progress, TrainingPhase.NetworkStep, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, itemsPerSecond, "",
+                        eta: TimeSpan.FromSeconds(thetaClock.Elapsed.TotalSeconds / stepsThisRun * (totalSteps - globalStep)));
+                    bool lastOfEpoch = step == stepsPerEpoch - 1;
+                    if (o.CheckpointDirectory is not null && o.CheckpointInterval > 0 && globalStep % o.CheckpointInterval == 0 && !lastOfEpoch)
+                    {
+                        Checkpoint(network, optimizer, photoCodes, sketchCodes, d, epoch, step + 1, globalStep, batchLoss, terms, bitsChanged, progress, clock);
+                    }
+                }
+                if (o.CheckpointDirectory is not null)
+                {
+                    Checkpoint(network, optimizer, photoCodes, sketchCodes, d, epoch + 1, 0, globalStep, batchLoss, terms, bitsChanged, progress, clock);
+                }
+            }
+            photoCodes.Dispose();
+            sketchCodes.Dispose();
+            d?.Dispose();
+            network.eval();
+            var summary = new TrainingSummary
+            {
+                Epochs = o.Epochs,
+                Steps = globalStep,
+                FinalBatchLoss = batchLoss,
+                FinalTerms = terms,
+                SemanticSource = _semanticSource,
+                ResumedFrom = resumedFrom,
+            };
+            Report(progress, TrainingPhase.Done, o.Epochs, globalStep, batchLoss, terms, bitsChanged, clock, 0, "done");
+            return (network, summary);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One mini-batch: both networks in training mode regress onto their codes; SGD step.</summary>
+    private double ThetaStep(DshNetwork network, MomentumSgd optimizer, Tensor photoCodes, Tensor sketchCodes,
+        int[] photoIndices, int[] sketchIndices, double learningRate, long dropoutSeed, Random augmentation)
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(dropoutSeed);
+        Tensor sketches = _data.SketchBatch(sketchIndices, augmentation);
+        (Tensor photos, Tensor tokens) = _data.PhotoBatch(photoIndices, augmentation);
+        Device device = network.Device;
+        Tensor sketchTargets = sketchCodes.index_select(1, tensor(sketchIndices.Select(i => (long)i).ToArray(), device: sketchCodes.device)).T.to(device);
+        Tensor photoTargets = photoCodes.index_select(1, tensor(photoIndices.Select(i => (long)i).ToArray(), device: photoCodes.device)).T.to(device);
+        optimizer.ZeroGrad();
+        Tensor loss = DshObjective.RegressionLoss(network.ForwardSketch(sketches), sketchTargets)
+            .add(DshObjective.RegressionLoss(network.ForwardPhoto(photos, tokens), photoTargets));
+        loss.backward();
+        if (_options.GradientClipNorm > 0)
+        {
+            nn.utils.clip_grad_norm_(network.parameters(), _options.GradientClipNorm);
+        }
+        optimizer.Step(learningRate);
+        double value = loss.item<float>();
+        if (!double.IsFinite(value))
+        {
+            throw new InvalidOperationException(
+                $"The training loss became {value}. Lower LearningRate (now {learningRate}) or GradientClipNorm, or check the inputs.");
+        }
+        return value;
+    }
+
+    /// <summary>F_I [m, n_I] and F_S [m, n_S] from the networks in eval mode (no augmentation).</summary>
+    private (Tensor PhotoOutputs, Tensor SketchOutputs) EncodeAll(DshNetwork network, CancellationToken cancellationToken)
+    {
+        int batch = _options.EncodeBatchSize;
+        var photoParts = new List<Tensor>();
+        for (int start = 0; start < _data.PhotoLabels.Length; start += batch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int[] indices = Enumerable.Range(start, Math.Min(batch, _data.PhotoLabels.Length - start)).ToArray();
+            using var scope = NewDisposeScope();
+            (Tensor photos, Tensor tokens) = _data.PhotoBatch(indices, null);
+            photoParts.Add(network.EncodePhoto(photos, tokens).MoveToOuterDisposeScope());
+        }
+        var sketchParts = new List<Tensor>();
+        for (int start = 0; start < _data.SketchLabels.Length; start += batch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int[] indices = Enumerable.Range(start, Math.Min(batch, _data.SketchLabels.Length - start)).ToArray();
+            using var scope = NewDisposeScope();
+            sketchParts.Add(network.EncodeSketch(_data.SketchBatch(indices, null)).MoveToOuterDisposeScope());
+        }
+        return (cat(photoParts, 0).T, cat(sketchParts, 0).T);
+    }
+
+    private void Checkpoint(DshNetwork network, MomentumSgd optimizer, Tensor photoCodes, Tensor sketchCodes, Tensor? d,
+        int epoch, int stepInEpoch, long globalStep, double batchLoss, DshLossTerms? terms, long bitsChanged,
+        IProgress<DshProgress>? progress, Stopwatch clock)
+    {
+        var header = new TrainingCheckpoint.Header
+        {
+            Architecture = _options.Architecture,
+            Seed = _options.Seed,
+            BatchSize = _options.BatchSize,
+            DataFingerprint = _data.Fingerprint,
+            Epoch = epoch,
+            StepInEpoch = stepInEpoch,
+            GlobalStep = globalStep,
+            LastBatchLoss = batchLoss,
+            Terms = terms,
+            BitsChanged = bitsChanged,
+        };
+        string path = TrainingCheckpoint.Save(_options.CheckpointDirectory!, header, network, optimizer, photoCodes, sketchCodes, d, _options.CheckpointsToKeep);
+        Report(progress, TrainingPhase.Checkpoint, Math.Min(epoch + 1, _options.Epochs), globalStep, batchLoss, terms, bitsChanged, clock, 0, $"checkpoint {path}");
+    }
+
+    private void Report(IProgress<DshProgress>? progress, TrainingPhase phase, int epoch, long step, double batchLoss,
+        DshLossTerms? terms, long bitsChanged, Stopwatch clock, double itemsPerSecond, string message, TimeSpan? eta = null)
+    {
+        if (progress is null)
+        {
+            return;
+        }
+        int stepsPerEpoch = (Math.Max(_data.PhotoLabels.Length, _data.SketchLabels.Length) + _options.BatchSize - 1) / _options.BatchSize;
+        progress.Report(new DshProgress
+        {
+            Phase = phase,
+            Epoch = epoch,
+            Epochs = _options.Epochs,
+            Step = step,
+            TotalSteps = (long)stepsPerEpoch * _options.Epochs,
+            BatchLoss = batchLoss,
+            Terms = terms,
+            BitsChanged = bitsChanged,
+            ItemsPerSecond = itemsPerSecond,
+            Elapsed = clock.Elapsed,
+            Eta = eta,
+            Message = message,
+        });
+    }
+
+    /// <summary>A seeded Fisher–Yates permutation of 0..n−1 (explicit algorithm: identical on every runtime).</summary>
+    internal static int[] Permutation(int n, int seed)
+    {
+        int[] order = Enumerable.Range(0, n).ToArray();
+        ulong state = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL + 1;
+        for (int i = n - 1; i > 0; i--)
+        {
+            state = state * 6364136223846793005UL + 1442695040888963407UL;
+            int j = (int)((state >> 33) % (ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
+    private static Device ResolveDevice(string device)
+    {
+        string name = device.Trim().ToLowerInvariant();
+        if (name == "cpu")
+        {
+            return CPU;
+        }
+        if (!cuda.is_available())
+        {
+            throw new InvalidOperationException(
+                $"Device \"{device}\" was asked for, but CUDA is not available to TorchSharp here. Use Device = \"cpu\", or reference a CUDA backend package (e.g. TorchSharp-cuda-linux) on a machine with an NVIDIA GPU.");
+        }
+        return torch.device(name);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsh;
+
+/// <summary>
+/// One checkpoint: where the run stands (epoch, step within it), the network, the optimiser's momentum and the
+/// codes and D of the current epoch. Files are <c>checkpoint-{step:D9}.dshckpt</c> in the checkpoint folder,
+/// written atomically by <see cref="DshFile"/>; the newest readable one is resumed.
+/// </summary>
+internal sealed class TrainingCheckpoint
+{
+    public const string Extension = ".dshckpt";
+
+    /// <summary>The JSON header.</summary>
+    public sealed record Header
+    {
+        public required DshArchitecture Architecture { get; init; }
+        public required int Seed { get; init; }
+        public required int BatchSize { get; init; }
+        public required string DataFingerprint { get; init; }
+        /// <summary>0-based epoch the run is in.</summary>
+        public required int Epoch { get; init; }
+        /// <summary>θ-steps of <see cref="Epoch"/> already done (0: the epoch's code update has not run yet).</summary>
+        public required int StepInEpoch { get; init; }
+        public required long GlobalStep { get; init; }
+        public double LastBatchLoss { get; init; } = double.NaN;
+        public DshLossTerms? Terms { get; init; }
+        public long BitsChanged { get; init; }
+        public DateTime WrittenUtc { get; init; }
+    }
+
+    /// <summary>Writes a checkpoint and deletes all but the newest <paramref name="keep"/>.</summary>
+    public static string Save(string directory, Header header, DshNetwork network, MomentumSgd optimizer,
+        Tensor photoCodes, Tensor sketchCodes, Tensor? d, int keep)
+    {
+        string path = Path.Combine(directory, $"checkpoint-{header.GlobalStep.ToString("D9", CultureInfo.InvariantCulture)}{Extension}");
+        DshFile.Write(path, DshFileKind.Checkpoint, DshJson.Serialize(header with { WrittenUtc = DateTime.UtcNow }), writer =>
+        {
+            network.save(writer);
+            writer.Write(optimizer.Buffers.Count);
+            foreach (Tensor buffer in optimizer.Buffers)
+            {
+                buffer.cpu().Save(writer);
+            }
+            photoCodes.cpu().Save(writer);
+            sketchCodes.cpu().Save(writer);
+            writer.Write(d is not null);
+            d?.cpu().Save(writer);
+        });
+        foreach (string old in List(directory).Skip(keep))
+        {
+            File.Delete(old);
+        }
+        return path;
+    }
+
+    /// <summary>Checkpoint files in <paramref name="directory"/>, newest first.</summary>
+    public static IReadOnlyList<string> List(string directory) =>
+        Directory.Exists(directory)
+            ? Directory.GetFiles(directory, "checkpoint-*" + Extension).OrderByDescending(p => p, StringComparer.Ordinal).ToArray()
+            : Array.Empty<string>();
+
+    /// <summary>The restored state of a run.</summary>
+    public sealed record Restored(string Path, Header Header, Tensor PhotoCodes, Tensor SketchCodes, Tensor? D);
+
+    /// <summary>
+    /// Loads the newest readable checkpoint into <paramref name="network"/> and <paramref name="optimizer"/>; damaged
+    /// files are skipped (reported through <paramref name="skipped"/>). Null when there is none.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The newest readable checkpoint belongs to another run (architecture, seed, batch size or data differ).</exception>
+    public static Restored? LoadLatest(string directory, DshTrainerOptions options, string fingerprint, DshNetwork network,
+        MomentumSgd optimizer, Action<string> skipped)
+    {
+        foreach (string path in List(directory))
+        {
+            Header header;
+            BinaryReader reader;
+            try
+            {
+                (string json, reader) = DshFile.Open(path, DshFileKind.Checkpoint);
+                header = DshJson.Deserialize<Header>(json, path);
+            }
+            catch (InvalidDataException e)
+            {
+                skipped($"skipped damaged checkpoint {path}: {e.Message}");
+                continue;
+            }
+            using (reader)
+            {
+                string? mismatch =
+                    !header.Architecture.Equals(options.Architecture) ? "the architecture" :
+                    header.Seed != options.Seed ? $"the seed ({header.Seed})" :
+                    header.BatchSize != options.BatchSize ? $"the batch size ({header.BatchSize})" :
+                    header.DataFingerprint != fingerprint ? "the training data" : null;
+                if (mismatch is not null)
+                {
+                    throw new InvalidOperationException(
+                        $"The checkpoint {path} was written by a run with a different {mismatch}; resuming it would mix two runs. " +
+                        "Use another CheckpointDirectory, or delete the folder's checkpoints to start over.");
+                }
+                network.load(reader, strict: true);
+                int count = reader.ReadInt32();
+                if (count != optimizer.Buffers.Count)
+                {
+                    throw new InvalidDataException($"{path}: {count} momentum buffers for {optimizer.Buffers.Count} parameters.");
+                }
+                using (no_grad())
+                {
+                    foreach (Tensor buffer in optimizer.Buffers)
+                    {
+                        using Tensor loaded = TensorExtensionMethods.Load(reader);
+                        buffer.copy_(loaded);
+                    }
+                }
+                Tensor photoCodes = TensorExtensionMethods.Load(reader);
+                Tensor sketchCodes = TensorExtensionMethods.Load(reader);
+                Tensor? d = reader.ReadBoolean() ? TensorExtensionMethods.Load(reader) : null;
+                return new Restored(path, header, photoCodes, sketchCodes, d);
+            }
+        }
+        return null;
+    }
+}
