@@ -32,6 +32,15 @@ internal static class WordVectorTextReader
         while ((line = reader.ReadLine()) != null)
         {
             lineNumber++;
+            if (dimension > 0 && IsWellFormedAndUnneeded(line, dimension, lookup))
+            {
+                vectors++;
+                if (expected >= 0 && vectors > expected)
+                {
+                    throw Bad(path, format, lineNumber, $"more vectors than the header's {expected}");
+                }
+                continue;
+            }
             Split(line, fields);
             if (fields.Count == 0)
             {
@@ -87,6 +96,21 @@ internal static class WordVectorTextReader
             throw Bad(path, format, lineNumber, $"the file ends after {vectors} of the header's {expected} vectors (truncated?)");
         }
         return lookup.Build(Source(path, hasHeader), dimension);
+    }
+
+    /// <summary>
+    /// The fast path for the vast majority of lines: a word not needed, followed by exactly <paramref name="dimension"/>
+    /// single-space-separated fields (a vectorised count). Anything else takes the full, checking path.
+    /// </summary>
+    private static bool IsWellFormedAndUnneeded(string line, int dimension, WordVectorLookup lookup)
+    {
+        ReadOnlySpan<char> span = line.AsSpan().TrimEnd(' ');
+        int space = span.IndexOf(' ');
+        return space > 0
+            && span.Count(' ') == dimension
+            && !lookup.Wants(span[..space], out _)
+            && !span.Contains("  ", StringComparison.Ordinal)
+            && span.IndexOfAny('\t', '\r') < 0;
     }
 
     private static string Source(string path, bool hasHeader) => (hasHeader ? "word2vec-text:" : "glove:") + Path.GetFullPath(path);

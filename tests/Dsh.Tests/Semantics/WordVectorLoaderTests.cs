@@ -145,6 +145,17 @@ public class WordVectorLoaderTests
     }
 
     [Fact]
+    public void Text_TabsDoubleSpacesTrailingSpacesAndCrLf_AreAccepted()
+    {
+        using var dir = new TempFolder();
+        string path = dir.File("v.txt");
+        File.WriteAllText(path, "4 2 \r\ncat\t1\t0\r\ncow  1 1 \r\nant 0 1\r\n\r\ndog 0.5 -0.5 \r\n");
+        var e = ClassEmbeddings.FromWord2VecText(path, ["dog", "zebra"]);
+        float h = 1 / MathF.Sqrt(2);
+        Assert.Equal(new[] { h, -h }, e.Vector(0));
+    }
+
+    [Fact]
     public void Reading_StopsOnceEveryWordHasItsExactEntry()
     {
         // Huge files are streamed; once all needed words are found exactly, the rest is not read (nor checked).
