@@ -40,7 +40,8 @@ public static class ClassEmbeddings
         WordVectorTextReader.Read(path, categories, hasHeader: false);
 
     /// <summary>
-    /// Builds vectors from the WordNet 3.0 noun hierarchy: each category's first noun sense and all its hypernyms
+    /// Builds vectors from the WordNet 3.0 noun hierarchy: each category's first noun sense that is a physical object
+    /// (else its first sense) and all its hypernyms
     /// up to "entity", as a depth-weighted indicator over the union of those synsets, L2-normalised (so dog and horse
     /// end closer than dog and guitar). Categories with no noun in WordNet are uncovered (zero vectors).
     /// </summary>

@@ -2,7 +2,7 @@ namespace Dsh;
 
 /// <summary>
 /// Builds class vectors from the WordNet noun hierarchy. Each category maps to the first (most frequent) noun sense
-/// of its lemma; its features are every synset on every hypernym ("@") and instance-hypernym ("@i") path from that
+/// of its lemma that is a physical object (else the first sense); its features are every synset on every hypernym ("@") and instance-hypernym ("@i") path from that
 /// sense up to the root "entity", the sense itself included. The vector is an indicator over the union of all the
 /// categories' synsets, each present synset weighted by (its depth + 1) — depth = the length of the shortest hypernym
 /// path to the root — so that shared specific ancestors (mammal, placental) weigh more than shared generic ones
@@ -35,7 +35,7 @@ internal static class WordNetEmbedding
                 uncovered.Add(names[c]);
                 continue;
             }
-            closures[c] = Ancestors(db, found[lemma][0]);
+            closures[c] = ChooseSense(db, found[lemma]);
         }
 
         var union = closures.Where(x => x != null).SelectMany(x => x!.Keys).Distinct().Order().ToArray();
@@ -88,6 +88,28 @@ internal static class WordNetEmbedding
     /// <summary>Whether the lemma found stands for the whole name (not only its head word).</summary>
     private static bool IsFormOf(string lemma, string full, WordNetDatabase db) =>
         lemma.Replace('-', '_') == full || db.BaseForms(full).Contains(lemma) || !full.Contains('_');
+
+    /// <summary>
+    /// The ancestors of the first (most frequent) sense that is a physical object — object.n.01, "object,
+    /// physical_object", among its hypernyms: something that can be drawn and photographed ("saw" the tool, not the
+    /// saying) — else of the first sense.
+    /// </summary>
+    private static Dictionary<long, int> ChooseSense(WordNetDatabase db, long[] senses)
+    {
+        Dictionary<long, int>? first = null;
+        foreach (long sense in senses)
+        {
+            var ancestors = Ancestors(db, sense);
+            first ??= ancestors;
+            if (ancestors.Keys.Any(a => db.Synset(a).Words.Contains(PhysicalObject, StringComparer.OrdinalIgnoreCase)))
+            {
+                return ancestors;
+            }
+        }
+        return first!;
+    }
+
+    private const string PhysicalObject = "physical_object";
 
     /// <summary>Every synset on every hypernym path from <paramref name="start"/> to a root, with its depth (shortest path to a root).</summary>
     private static Dictionary<long, int> Ancestors(WordNetDatabase db, long start)

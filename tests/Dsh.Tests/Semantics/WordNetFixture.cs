@@ -39,10 +39,13 @@ internal sealed class WordNetFixture
         f.Add("mouse", ["mouse"], ["placental"]);
         f.Add("person", ["person", "individual"], ["organism"]);
         f.Add("frump", ["frump", "dog"], ["person"]);
+        f.Add("abstraction", ["abstraction", "abstract_entity"], ["entity"]);
+        f.Add("saying", ["saying", "expression", "saw"], ["abstraction"]);
         f.Add("artifact", ["artifact", "artefact"], ["whole"]);
         f.Add("instrument", ["instrument"], ["artifact"]);
         f.Add("musical_instrument", ["musical_instrument", "instrument"], ["instrument"]);
         f.Add("guitar", ["guitar"], ["musical_instrument"]);
+        f.Add("saw", ["saw"], ["instrument"]);
         f.Add("teddy", ["teddy", "teddy_bear"], ["artifact"]);
         f.Add("structure", ["structure", "construction"], ["artifact"]);
         f.Add("tower", ["tower"], ["structure"]);

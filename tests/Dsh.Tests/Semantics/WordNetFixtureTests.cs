@@ -62,6 +62,18 @@ public class WordNetFixtureTests : IDisposable
     }
 
     [Fact]
+    public void TheFirstPhysicalObjectSense_BeatsAMoreFrequentAbstractOne()
+    {
+        // "saw" is first a saying (an abstraction), then a tool: the tool is what gets drawn.
+        var e = Build("saw", "guitar", "dog");
+        Assert.True(Cosine(e.Vector(0), e.Vector(1)) > Cosine(e.Vector(0), e.Vector(2)));
+        // A lemma with no physical-object sense keeps its first sense: it shares only "entity" with guitar.
+        var abstractOnly = Build("saying", "guitar");
+        Assert.Empty(abstractOnly.UncoveredCategories);
+        Assert.Equal(1 / Math.Sqrt(14 * 204), Cosine(abstractOnly.Vector(0), abstractOnly.Vector(1)), 6);
+    }
+
+    [Fact]
     public void MultiWordNames_UseTheirLemma_ThenTheHeadWord()
     {
         var e = Build("Teddy Bear", "polar-bear", "bear", "The Eiffel Tower", "tower", "T-shirt", "guitar");
