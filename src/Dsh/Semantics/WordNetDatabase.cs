@@ -19,6 +19,7 @@ internal sealed class WordNetDatabase : IDisposable
 
     private readonly FileStream _data;
     private readonly Dictionary<long, WordNetSynset> _synsets = [];
+    private Dictionary<string, string[]>? _exceptions;
 
     private WordNetDatabase(string directory)
     {
@@ -85,17 +86,9 @@ internal sealed class WordNetDatabase : IDisposable
     public IReadOnlyList<string> BaseForms(string word)
     {
         var forms = new List<string>();
-        string exceptions = Path.Combine(Directory, "noun.exc");
-        if (File.Exists(exceptions))
+        if (Exceptions().TryGetValue(word, out string[]? irregular))
         {
-            foreach (string line in File.ReadLines(exceptions))
-            {
-                string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length >= 2 && parts[0] == word)
-                {
-                    forms.AddRange(parts.Skip(1));
-                }
-            }
+            forms.AddRange(irregular);
         }
         (string Suffix, string Ending)[] rules = [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"), ("ies", "y")];
         foreach (var (suffix, ending) in rules)
@@ -106,6 +99,28 @@ internal sealed class WordNetDatabase : IDisposable
             }
         }
         return forms.Distinct().Where(f => f != word).ToArray();
+    }
+
+    /// <summary>noun.exc (irregular form → base forms), read once; empty when the file is absent.</summary>
+    private Dictionary<string, string[]> Exceptions()
+    {
+        if (_exceptions == null)
+        {
+            _exceptions = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            string path = Path.Combine(Directory, "noun.exc");
+            if (File.Exists(path))
+            {
+                foreach (string line in File.ReadLines(path))
+                {
+                    string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (parts.Length >= 2)
+                    {
+                        _exceptions.TryAdd(parts[0], parts[1..]);
+                    }
+                }
+            }
+        }
+        return _exceptions;
     }
 
     /// <summary>The synset at <paramref name="offset"/> in data.noun (cached).</summary>
