@@ -26,7 +26,8 @@ internal static class ImageDecoding
         return Decode(stream, source);
     }
 
-    private static Image<Rgb24> Decode(Stream stream, string source)
+    /// <summary>Decodes the stream; <paramref name="source"/> names it in error messages (e.g. a quoted path).</summary>
+    internal static Image<Rgb24> Decode(Stream stream, string source)
     {
         Image decoded;
         try
