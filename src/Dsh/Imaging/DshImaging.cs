@@ -17,7 +17,7 @@ public static class DshImaging
 
     /// <summary>
     /// Padding for photos: the ImageNet mean colour (124, 116, 104), i.e. round(255 · mean), so padded pixels become
-    /// ≈ 0 (within 0.006) after <see cref="ImageNormalization.Photo"/> and carry no signal.
+    /// ≈ 0 (within 0.01) after <see cref="ImageNormalization.Photo"/> and carry no signal.
     /// </summary>
     public static Rgb24 PhotoPadColor { get; } = new(124, 116, 104);
 
