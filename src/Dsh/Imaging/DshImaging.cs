@@ -1,0 +1,69 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using static TorchSharp.torch;
+
+namespace Dsh;
+
+/// <summary>
+/// Pixels to network inputs: decoding, sketch clean-up, aspect-preserving letterboxing and normalisation into CHW
+/// float tensors. See docs/imaging.md.
+/// </summary>
+public static class DshImaging
+{
+    /// <summary>
+    /// Padding for sketches and sketch-tokens: white, the paper colour (+1 after <see cref="ImageNormalization.Sketch"/>).
+    /// </summary>
+    public static Rgb24 SketchPadColor { get; } = new(255, 255, 255);
+
+    /// <summary>
+    /// Padding for photos: the ImageNet mean colour (124, 116, 104), i.e. round(255 · mean), so padded pixels become
+    /// ≈ 0 (within 0.01) after <see cref="ImageNormalization.Photo"/> and carry no signal.
+    /// </summary>
+    public static Rgb24 PhotoPadColor { get; } = new(124, 116, 104);
+
+    /// <summary>
+    /// Decodes an image file in any format ImageSharp 2.1 reads (PNG, JPEG, BMP, GIF — first frame —, TGA, TIFF, WebP,
+    /// PBM) into a new RGB image; transparent pixels are composited over white. The caller disposes the result.
+    /// </summary>
+    /// <param name="path">The image file.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The content is not a known format or is corrupt; the message names the path.</exception>
+    public static Image<Rgb24> Load(string path) => ImageDecoding.Load(path);
+
+    /// <summary>Decodes an image from a stream, with the rules of <see cref="Load(string)"/>.</summary>
+    /// <param name="stream">A readable stream positioned at the start of the image.</param>
+    /// <exception cref="InvalidDataException">The content is not a known format or is corrupt.</exception>
+    public static Image<Rgb24> Load(Stream stream) => ImageDecoding.Load(stream);
+
+    /// <summary>
+    /// A new image of <paramref name="sketch"/> as grey (BT.709 luma) black strokes on white, R = G = B: a drawing on
+    /// dark paper is inverted (see <see cref="SketchPreparation.Invert"/>), and an optional threshold binarises it.
+    /// </summary>
+    /// <param name="sketch">The drawing; not modified.</param>
+    /// <param name="options">Inversion and threshold; <c>null</c> for <see cref="SketchPreparation.Default"/>.</param>
+    public static Image<Rgb24> PrepareSketch(Image<Rgb24> sketch, SketchPreparation? options = null) =>
+        SketchPreparer.Prepare(sketch, options);
+
+    /// <summary>
+    /// Writes <paramref name="image"/> as normalised CHW floats (R plane, G plane, B plane) of
+    /// <paramref name="size"/>×<paramref name="size"/>: scaled (bicubic) so its longer side is <paramref name="size"/>,
+    /// centred (an odd leftover goes to the right/bottom), the rest filled with <paramref name="padColor"/>.
+    /// </summary>
+    /// <param name="image">The image; not modified.</param>
+    /// <param name="size">The side of the square output (≥ 1).</param>
+    /// <param name="padColor">The colour of the padding, normalised like the pixels.</param>
+    /// <param name="normalization">The per-channel mean and standard deviation.</param>
+    /// <param name="destination">Exactly 3·size·size floats.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has another length.</exception>
+    public static void WriteTensor(Image<Rgb24> image, int size, Rgb24 padColor, ImageNormalization normalization, Span<float> destination) =>
+        TensorWriter.Write(image, size, padColor, normalization, destination);
+
+    /// <summary>A float32 tensor [N, 3, size, size] of the images, each written as by <see cref="WriteTensor"/>.</summary>
+    /// <param name="images">At least one image.</param>
+    /// <param name="size">The side of each square image (≥ 1).</param>
+    /// <param name="padColor">The colour of the padding.</param>
+    /// <param name="normalization">The per-channel mean and standard deviation.</param>
+    /// <exception cref="ArgumentException">The list is empty or holds a null image.</exception>
+    public static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, int size, Rgb24 padColor, ImageNormalization normalization) =>
+        TensorWriter.ToTensor(images, size, padColor, normalization);
+}

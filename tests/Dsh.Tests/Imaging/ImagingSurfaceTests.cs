@@ -1,0 +1,76 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using static Dsh.Tests.Imaging.TestImages;
+using static TorchSharp.torch;
+
+namespace Dsh.Tests.Imaging;
+
+/// <summary>
+/// Binds the imaging names the dataset, trainer and model code call (issue #5, section 2): if one is renamed or its
+/// signature changes, this file stops compiling. Then runs the whole path into the compact network.
+/// </summary>
+public class ImagingSurfaceTests
+{
+    private delegate void WriteTensorDelegate(Image<Rgb24> image, int size, Rgb24 padColor, ImageNormalization normalization, Span<float> destination);
+
+    [Fact]
+    public void Contract_Binds()
+    {
+        Func<string, Image<Rgb24>> loadPath = DshImaging.Load;
+        Func<Stream, Image<Rgb24>> loadStream = DshImaging.Load;
+        Func<Image<Rgb24>, SketchPreparation?, Image<Rgb24>> prepare = DshImaging.PrepareSketch;
+        WriteTensorDelegate write = DshImaging.WriteTensor;
+        Func<IReadOnlyList<Image<Rgb24>>, int, Rgb24, ImageNormalization, Tensor> toTensor = DshImaging.ToTensor;
+        Rgb24 photoPad = DshImaging.PhotoPadColor, sketchPad = DshImaging.SketchPadColor;
+        ImageNormalization n = new(0.1f, 0.2f, 0.3f, 1f, 1f, 1f);
+        (ImageNormalization photo, ImageNormalization sketch) = (ImageNormalization.Photo, ImageNormalization.Sketch);
+        var preparation = new SketchPreparation { Invert = null, Threshold = (byte?)null };
+
+        ISketchTokenExtractor extractor = new ContourTokenExtractor(new ContourTokenOptions());
+        string name = extractor.Name;
+        Func<Image<Rgb24>, Image<Rgb24>> extract = extractor.Extract;
+        using var folder = new TempFolder();
+        var cache = new SketchTokenCache(folder.Path, extractor);
+        Func<string, Image<Rgb24>> fromFile = cache.GetOrCreate;
+        Func<Image<Rgb24>, Image<Rgb24>> fromImage = cache.GetOrCreate;
+
+        AugmentationOptions none = AugmentationOptions.None, defaults = AugmentationOptions.Default;
+        var augmenter = new ImageAugmenter(defaults);
+        Func<Image<Rgb24>, Random, Image<Rgb24>> augmentPhoto = augmenter.AugmentPhoto, augmentSketch = augmenter.AugmentSketch;
+        Func<Image<Rgb24>, Image<Rgb24>, Random, (Image<Rgb24> Photo, Image<Rgb24> Token)> both = augmenter.AugmentPhotoWithToken;
+
+        Assert.NotNull(new object[] { loadPath, loadStream, prepare, write, toTensor, photoPad, sketchPad, n, photo, sketch, preparation, name, extract, fromFile, fromImage, none, augmentPhoto, augmentSketch, both });
+    }
+
+    [Fact]
+    public void GeneratedPicturesFlowIntoTheCompactNetwork()
+    {
+        using var scope = NewDisposeScope();
+        DshArchitecture architecture = DshArchitecture.Compact(32);
+        int s = architecture.SketchInputSize, p = architecture.PhotoInputSize;
+        var random = new Random(5);
+        var augmenter = new ImageAugmenter(AugmentationOptions.Default);
+        var extractor = new ContourTokenExtractor();
+
+        using Image<Rgb24> drawing = FromFunction(90, 70, (x, y) => Math.Abs(x - y) < 2 ? Grey(250) : Grey(5));   // white on black
+        using Image<Rgb24> sketch = DshImaging.PrepareSketch(drawing);
+        using Image<Rgb24> sketchAug = augmenter.AugmentSketch(sketch, random);
+        using Image<Rgb24> photo = DiscPhoto(120, 60, 55, 30, seed: 2);
+        using Image<Rgb24> token = extractor.Extract(photo);
+        (Image<Rgb24> photoAug, Image<Rgb24> tokenAug) = augmenter.AugmentPhotoWithToken(photo, token, random);
+        using (photoAug)
+        using (tokenAug)
+        {
+            Tensor sketches = DshImaging.ToTensor(new[] { sketchAug }, s, DshImaging.SketchPadColor, ImageNormalization.Sketch);
+            Tensor photos = DshImaging.ToTensor(new[] { photoAug }, p, DshImaging.PhotoPadColor, ImageNormalization.Photo);
+            Tensor tokens = DshImaging.ToTensor(new[] { tokenAug }, s, DshImaging.SketchPadColor, ImageNormalization.Sketch);
+            Assert.InRange(sketches.min().item<float>(), -1.01f, -0.5f);   // ink
+            Assert.Equal(1f, sketches.max().item<float>(), 3);             // paper
+
+            using var network = new DshNetwork(architecture);
+            Assert.Equal(new long[] { 1, 32 }, network.EncodeSketch(sketches).shape);
+            Assert.Equal(new long[] { 1, 32 }, network.EncodePhoto(photos, tokens).shape);
+        }
+    }
+}
