@@ -190,7 +190,7 @@ public sealed class FolderLoaderTests : IDisposable
 
         Assert.Equal(4, all.Sketches.Count);
         Assert.Equal(2, all.Categories.Count);
-        Assert.Equal(["S.PNG", "t.png", "p.png"], onlyJpeg.Report.SkippedFiles
+        Assert.Equal(["p.png", "S.PNG", "t.png"], onlyJpeg.Report.SkippedFiles
             .Where(f => f.Reason == SkipReasons.NotAnImageExtension).Select(f => Path.GetFileName(f.Path)));
         Assert.Equal(["cat"], onlyJpeg.Categories);
         Assert.Equal(new SkippedCategory("dog", SkipReasons.NoPhotos), Assert.Single(onlyJpeg.Report.SkippedCategories));
