@@ -2,7 +2,8 @@ namespace Dsh;
 
 /// <summary>
 /// Reads the <c>&lt;root&gt;/&lt;category&gt;/…/&lt;files&gt;</c> layout: each visible sub-folder of the root is a category,
-/// and every visible file under it (recursively) belongs to it. Names starting with '.' are ignored silently.
+/// and every visible file under it (recursively) belongs to it. Names starting with '.' are ignored silently; a
+/// folder that cannot be listed is reported; a linked folder seen before (a link loop) is not entered twice.
 /// </summary>
 internal static class CategoryFolderScanner
 {
@@ -10,14 +11,14 @@ internal static class CategoryFolderScanner
     public static void Scan(string root, ImageDomain domain, LoadCollector collector)
     {
         string full = RequireDirectory(root, domain == ImageDomain.Sketch ? "sketch root" : "photo root");
-        foreach (string file in Directory.EnumerateFiles(full))
+        foreach (string file in List(full, Directory.EnumerateFiles, collector))
         {
             if (!IsHidden(file))
             {
                 collector.Skip(file, SkipReasons.OutsideCategoryFolder);
             }
         }
-        foreach (string folder in Directory.EnumerateDirectories(full))
+        foreach (string folder in List(full, Directory.EnumerateDirectories, collector).Order(StringComparer.Ordinal))
         {
             if (IsHidden(folder))
             {
@@ -25,7 +26,7 @@ internal static class CategoryFolderScanner
             }
             string category = Path.GetFileName(folder);
             collector.SeeCategory(domain, category);
-            foreach (string file in VisibleFiles(folder))
+            foreach (string file in VisibleFiles(folder, collector))
             {
                 collector.Add(domain, category, file);
             }
@@ -45,27 +46,54 @@ internal static class CategoryFolderScanner
         return full;
     }
 
-    private static IEnumerable<string> VisibleFiles(string folder)
+    private static List<string> VisibleFiles(string folder, LoadCollector collector)
     {
+        var files = new List<string>();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>();
         pending.Push(folder);
         while (pending.Count > 0)
         {
             string current = pending.Pop();
-            foreach (string file in Directory.EnumerateFiles(current))
+            if (!visited.Add(RealPath(current)))
             {
-                if (!IsHidden(file))
-                {
-                    yield return file;
-                }
+                continue;
             }
-            foreach (string sub in Directory.EnumerateDirectories(current))
+            files.AddRange(List(current, Directory.EnumerateFiles, collector).Where(f => !IsHidden(f)));
+            foreach (string sub in List(current, Directory.EnumerateDirectories, collector))
             {
                 if (!IsHidden(sub))
                 {
                     pending.Push(sub);
                 }
             }
+        }
+        return files;
+    }
+
+    /// <summary>The entries of a folder, or none (and a report line) when it cannot be listed.</summary>
+    private static List<string> List(string folder, Func<string, IEnumerable<string>> entries, LoadCollector collector)
+    {
+        try
+        {
+            return entries(folder).ToList();
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            collector.Skip(folder, SkipReasons.UnreadableFolder + ": " + e.Message);
+            return [];
+        }
+    }
+
+    private static string RealPath(string folder)
+    {
+        try
+        {
+            return new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(folder);
+        }
+        catch (IOException)
+        {
+            return Path.GetFullPath(folder);
         }
     }
 

@@ -8,13 +8,22 @@ internal sealed class LoadCollector
 {
     private readonly HashSet<string> _sketchCategories = new(StringComparer.Ordinal);
     private readonly HashSet<string> _photoCategories = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _extensions;
 
     /// <param name="source">Where the data comes from, for messages (roots or the manifest path).</param>
     /// <param name="options">Extensions, verification and strictness.</param>
+    /// <exception cref="ArgumentException">The options list no extension.</exception>
     public LoadCollector(string source, SbirLoadOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Extensions is null || options.Extensions.Count == 0 || options.Extensions.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("SbirLoadOptions.Extensions must list at least one extension, none blank.", nameof(options));
+        }
         Source = source;
         Options = options;
+        _extensions = new HashSet<string>(
+            options.Extensions.Select(e => e.Trim().StartsWith('.') ? e.Trim() : "." + e.Trim()), StringComparer.OrdinalIgnoreCase);
     }
 
     public string Source { get; }
@@ -33,19 +42,8 @@ internal sealed class LoadCollector
 
     public void Skip(string path, string reason) => Skipped.Add(new SkippedFile(path, reason));
 
-    /// <summary>True when the file's extension is one of the options' image extensions.</summary>
-    public bool HasImageExtension(string path)
-    {
-        string extension = System.IO.Path.GetExtension(path);
-        foreach (string allowed in Options.Extensions)
-        {
-            if (string.Equals(extension, allowed, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    /// <summary>True when the file's extension is one of the options' image extensions (case-insensitive, dot optional in the options).</summary>
+    public bool HasImageExtension(string path) => _extensions.Contains(System.IO.Path.GetExtension(path));
 
     /// <summary>Adds a file: skipped as a non-image when its extension is unknown, otherwise a candidate.</summary>
     public void Add(ImageDomain domain, string category, string path, SbirSplit? split = null, string? group = null)

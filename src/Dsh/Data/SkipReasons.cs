@@ -9,6 +9,9 @@ public static class SkipReasons
     /// <summary>A file ImageSharp could not identify; the reason goes on with ": " and ImageSharp's message.</summary>
     public const string UnreadableImage = "unreadable image";
 
+    /// <summary>A folder that could not be listed; the reason goes on with ": " and the system's message.</summary>
+    public const string UnreadableFolder = "unreadable folder";
+
     /// <summary>A manifest entry whose file does not exist.</summary>
     public const string FileNotFound = "file not found";
 
