@@ -42,6 +42,7 @@ public sealed class PacsDatasetTests(ITestOutputHelper output)
         for (int c = 0; c < data.Categories.Count; c++)
         {
             int queries = split.QuerySketches.Count(s => s.Label == c);
+            output.WriteLine($"{data.Categories[c]}: {queries} queries");
             Assert.InRange(queries, 50, 62);
         }
         SplitFixtures.AssertGroupsWhole(split);
