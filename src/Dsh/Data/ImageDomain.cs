@@ -1,0 +1,8 @@
+namespace Dsh;
+
+/// <summary>Sketch or photo: the two sides of a dataset.</summary>
+internal enum ImageDomain
+{
+    Sketch,
+    Photo,
+}

@@ -1,0 +1,46 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Dsh.Tests.Data;
+
+/// <summary>Every default extension is a format ImageSharp 2.1 identifies, so verification never rejects a good file.</summary>
+public sealed class ImageFormatTests : IDisposable
+{
+    private readonly ImageTree _tree = new();
+
+    public void Dispose() => _tree.Dispose();
+
+    [Fact]
+    public void EachDefaultExtension_VerifiesWhenTheFileIsThatFormat()
+    {
+        using var image = new Image<Rgb24>(8, 8, new Rgb24(10, 20, 30));
+        _tree.Folder("sketches/cat");
+        _tree.Folder("photos/cat");
+        foreach (string extension in new SbirLoadOptions().Extensions)
+        {
+            image.Save(_tree[$"sketches/cat/s{extension}"]);
+            image.Save(_tree[$"photos/cat/p{extension}"]);
+        }
+
+        SbirDataset data = SbirDataset.FromFolders(_tree["sketches"], _tree["photos"], new SbirLoadOptions { Strict = true });
+
+        Assert.Equal(9, data.Sketches.Count);
+        Assert.Equal(9, data.Photos.Count);
+    }
+
+    [Fact]
+    public void TruncatedAndEmptyFiles_AreUnreadable()
+    {
+        string png = _tree.Png("sketches/cat/full.png");
+        byte[] bytes = File.ReadAllBytes(png);
+        File.WriteAllBytes(_tree["sketches/cat/cut.png"], bytes[..12]);
+        File.WriteAllBytes(_tree["sketches/cat/zero.png"], []);
+        _tree.Jpeg("photos/cat/p.jpg");
+
+        SbirDataset data = SbirDataset.FromFolders(_tree["sketches"], _tree["photos"]);
+
+        Assert.Equal(png, Assert.Single(data.Sketches).Path);
+        Assert.Equal(["cut.png", "zero.png"], data.Report.SkippedFiles.Select(f => Path.GetFileName(f.Path)));
+        Assert.All(data.Report.SkippedFiles, f => Assert.StartsWith(SkipReasons.UnreadableImage + ": ", f.Reason));
+    }
+}
