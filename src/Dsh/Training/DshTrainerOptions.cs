@@ -20,8 +20,8 @@ public sealed record DshTrainerOptions
     /// <summary>Mini-batch size of the θ-step, per domain (default 32: 32 sketches and 32 photos per step).</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>SGD learning rate (default 1e-3).</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>SGD learning rate (default 1e-2; gradients are clipped at <see cref="GradientClipNorm"/>).</summary>
+    public double LearningRate { get; init; } = 1e-2;
 
     /// <summary>Factor applied to the learning rate after every epoch (default 1: constant).</summary>
     public double LearningRateDecay { get; init; } = 1.0;

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Dsh;
+
+/// <summary>
+/// Turns dataset items into prepared images: a sketch as black strokes on white, a photo with its sketch-token map
+/// (from the on-disk cache keyed by file content for files, from an in-memory cache for in-memory photos).
+/// Thread-safe. The caller disposes the returned images.
+/// </summary>
+internal sealed class DshImageSource
+{
+    private readonly ISketchTokenExtractor _extractor;
+    private readonly SketchTokenCache? _cache;
+    private readonly ConcurrentDictionary<Image<Rgb24>, Image<Rgb24>> _memoryTokens = new(ReferenceEqualityComparer.Instance);
+
+    public DshImageSource(ISketchTokenExtractor extractor, string? tokenCacheDirectory)
+    {
+        _extractor = extractor;
+        _cache = tokenCacheDirectory is null ? null : new SketchTokenCache(tokenCacheDirectory, extractor);
+    }
+
+    public ISketchTokenExtractor Extractor => _extractor;
+
+    public Image<Rgb24> Sketch(SbirItem item)
+    {
+        if (item.Image is not null)
+        {
+            return DshImaging.PrepareSketch(item.Image);
+        }
+        using Image<Rgb24> raw = DshImaging.Load(item.Path!);
+        return DshImaging.PrepareSketch(raw);
+    }
+
+    public (Image<Rgb24> Photo, Image<Rgb24> Token) PhotoWithToken(SbirItem item)
+    {
+        if (item.Image is not null)
+        {
+            Image<Rgb24> token = _memoryTokens.GetOrAdd(item.Image, image => _extractor.Extract(image));
+            return (item.Image.Clone(), token.Clone());
+        }
+        Image<Rgb24> photo = DshImaging.Load(item.Path!);
+        try
+        {
+            Image<Rgb24> tokenMap = _cache is not null ? _cache.GetOrCreate(item.Path!) : _extractor.Extract(photo);
+            return (photo, tokenMap);
+        }
+        catch
+        {
+            photo.Dispose();
+            throw;
+        }
+    }
+}

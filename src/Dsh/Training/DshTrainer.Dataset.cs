@@ -1,0 +1,78 @@
+using static TorchSharp.torch;
+
+namespace Dsh;
+
+public sealed partial class DshTrainer
+{
+    /// <summary>Default folder of the on-disk sketch-token cache when <see cref="DshTrainerOptions.TokenCacheDirectory"/> is not set.</summary>
+    public static string DefaultTokenCacheDirectory => Path.Combine(Path.GetTempPath(), "dsh-token-cache");
+
+    /// <summary>Trains on <paramref name="dataset"/> (its training sketches and all its photos) and returns the model.</summary>
+    /// <exception cref="ArgumentException">The dataset has no training sketches or no photos.</exception>
+    public DshModel Fit(SbirDataset dataset) => Fit(dataset, null, CancellationToken.None);
+
+    /// <summary>
+    /// Trains on <paramref name="dataset"/>, reporting every step, code update and checkpoint to
+    /// <paramref name="progress"/>; <paramref name="cancellationToken"/> stops between steps (the newest checkpoint,
+    /// if a folder is set, lets the next <c>Fit</c> resume).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public DshModel Fit(SbirDataset dataset, IProgress<DshProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (!dataset.Photos.Any() || !dataset.TrainingSketches.Any())
+        {
+            throw new ArgumentException("The dataset needs photos and training sketches (sketches not held out as queries).", nameof(dataset));
+        }
+        ClassEmbedding embedding = ChooseClassVectors(dataset.Categories);
+        if (embedding.MissingWords.Count > 0)
+        {
+            progress?.Report(new DshProgress
+            {
+                Phase = TrainingPhase.Preparing,
+                Epochs = Options.Epochs,
+                Message = $"class vectors ({embedding.Source}): no vector for {string.Join(", ", embedding.MissingWords.Take(10))}",
+            });
+        }
+        var extractor = new ContourTokenExtractor();
+        var images = new DshImageSource(extractor, Options.TokenCacheDirectory ?? DefaultTokenCacheDirectory);
+        var data = new DatasetTrainingData(dataset, Options.Architecture, Options.Augmentation, images);
+        using Tensor classVectors = embedding.ToTensor();
+        return Fit(data, classVectors, embedding.Source, extractor.Name, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The class vectors: the file in <see cref="DshTrainerOptions.SemanticVectorsPath"/>; else WordNet when allowed and
+    /// installed; else one-hot. Categories without any vector get one-hot components added, so no class collapses.
+    /// </summary>
+    internal ClassEmbedding ChooseClassVectors(IReadOnlyList<string> categories)
+    {
+        ClassEmbedding embedding;
+        if (Options.SemanticVectorsPath is not null)
+        {
+            embedding = ClassEmbeddings.Load(Options.SemanticVectorsPath, categories);
+        }
+        else if (Options.UseWordNet && WordNetAvailable())
+        {
+            embedding = ClassEmbeddings.FromWordNet(categories);
+        }
+        else
+        {
+            return ClassEmbeddings.OneHot(categories);
+        }
+        return embedding.UncoveredCategories.Count > 0 ? embedding.WithOneHotFallback() : embedding;
+    }
+
+    private static bool WordNetAvailable()
+    {
+        try
+        {
+            ClassEmbeddings.FromWordNet(new[] { "dog" });
+            return true;
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            return false;
+        }
+    }
+}
