@@ -37,7 +37,7 @@ public sealed partial class DshModel : IDisposable
     /// <summary>How training went.</summary>
     public TrainingSummary Summary { get; }
 
-    /// <summary>The <c>ISketchTokenExtractor.Name</c> of the token extractor the model was trained with.</summary>
+    /// <summary>The <see cref="ISketchTokenExtractor.Name"/> of the token extractor the model was trained with.</summary>
     public string TokenExtractorName { get; }
 
     /// <summary>Header of a model file.</summary>

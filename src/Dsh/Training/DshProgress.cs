@@ -1,6 +1,6 @@
 namespace Dsh;
 
-/// <summary>A progress report from <c>DshTrainer.Fit</c>.</summary>
+/// <summary>A progress report from <see cref="DshTrainer.Fit(SbirDataset, IProgress{DshProgress}?, CancellationToken)"/>.</summary>
 public sealed record DshProgress
 {
     /// <summary>What the trainer is doing.</summary>

@@ -4,7 +4,7 @@ namespace Dsh;
 
 /// <summary>
 /// What the training loop reads: labels of the training photos and sketches, and image batches as tensors.
-/// <c>DatasetTrainingData</c> serves an <c>SbirDataset</c>; tests serve synthetic tensors.
+/// <see cref="DatasetTrainingData"/> serves an <see cref="SbirDataset"/>; tests serve synthetic tensors.
 /// </summary>
 internal interface IDshTrainingData
 {
