@@ -69,7 +69,7 @@ public sealed partial class DshModel
             var images = new Image<Rgb24>[chunk.Length];
             try
             {
-                Parallel.For(0, chunk.Length, i =>
+                ParallelItems.For(chunk.Length, i =>
                 {
                     using Image<Rgb24> raw = DshImaging.Load(chunk[i]);
                     images[i] = DshImaging.PrepareSketch(raw);
@@ -96,7 +96,7 @@ public sealed partial class DshModel
             var tokens = new Image<Rgb24>[chunk.Length];
             try
             {
-                Parallel.For(0, chunk.Length, i =>
+                ParallelItems.For(chunk.Length, i =>
                 {
                     photos[i] = DshImaging.Load(chunk[i]);
                     tokens[i] = extractor.Extract(photos[i]);

@@ -13,14 +13,19 @@ public sealed partial class DshModel : IDisposable
 {
     private bool _disposed;
 
-    internal DshModel(DshNetwork network, IReadOnlyList<string> categories, TrainingSummary summary, string tokenExtractorName)
+    internal DshModel(DshNetwork network, IReadOnlyList<string> categories, TrainingSummary summary, string tokenExtractorName,
+        DshTrainerOptions? trainingOptions = null)
     {
         Network = network;
         Categories = categories.ToArray();
         Summary = summary;
         TokenExtractorName = tokenExtractorName;
+        TrainingOptions = trainingOptions;
         network.eval();
     }
+
+    /// <summary>The options the model was trained with (null for a model made otherwise); saved in the file's header.</summary>
+    public DshTrainerOptions? TrainingOptions { get; }
 
     /// <summary>The trained network (eval mode). Owned by the model.</summary>
     public DshNetwork Network { get; }
@@ -47,6 +52,7 @@ public sealed partial class DshModel : IDisposable
         public required IReadOnlyList<string> Categories { get; init; }
         public required TrainingSummary Summary { get; init; }
         public required string TokenExtractor { get; init; }
+        public DshTrainerOptions? TrainingOptions { get; init; }
         public string Library { get; init; } = typeof(DshModel).Assembly.GetName().Version?.ToString() ?? "";
         public DateTime SavedUtc { get; init; }
     }
@@ -61,6 +67,7 @@ public sealed partial class DshModel : IDisposable
             Categories = Categories,
             Summary = Summary,
             TokenExtractor = TokenExtractorName,
+            TrainingOptions = TrainingOptions,
             SavedUtc = DateTime.UtcNow,
         };
         DshFile.Write(path, DshFileKind.Model, DshJson.Serialize(header), writer => Network.save(writer));
@@ -98,7 +105,7 @@ public sealed partial class DshModel : IDisposable
                 network.Dispose();
                 throw new InvalidDataException($"{path}: the weights do not fit the architecture in its header ({e.Message}).", e);
             }
-            return new DshModel(network, header.Categories, header.Summary ?? new TrainingSummary(), header.TokenExtractor ?? "");
+            return new DshModel(network, header.Categories, header.Summary ?? new TrainingSummary(), header.TokenExtractor ?? "", header.TrainingOptions);
         }
     }
 

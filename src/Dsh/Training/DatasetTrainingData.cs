@@ -44,7 +44,7 @@ internal sealed class DatasetTrainingData : IDshTrainingData
         var images = new Image<Rgb24>[indices.Count];
         try
         {
-            Parallel.For(0, indices.Count, j =>
+            ParallelItems.For(indices.Count, j =>
             {
                 using Image<Rgb24> sketch = _images.Sketch(_sketches[indices[j]]);
                 images[j] = augmentation is null ? sketch.Clone() : _augmenter.AugmentSketch(sketch, new Random(seeds[j]));
@@ -64,7 +64,7 @@ internal sealed class DatasetTrainingData : IDshTrainingData
         var tokens = new Image<Rgb24>[indices.Count];
         try
         {
-            Parallel.For(0, indices.Count, j =>
+            ParallelItems.For(indices.Count, j =>
             {
                 (Image<Rgb24> photo, Image<Rgb24> token) = _images.PhotoWithToken(_photos[indices[j]]);
                 if (augmentation is null)

@@ -32,6 +32,6 @@ public sealed partial class DshTrainer
         {
             network.to(CPU);
         }
-        return new DshModel(network, data.Categories, summary, tokenExtractorName);
+        return new DshModel(network, data.Categories, summary, tokenExtractorName, Options);
     }
 }

@@ -21,6 +21,10 @@ public sealed class DshModelFileTests : IDisposable
         Assert.Equal(model.Categories, loaded.Categories);
         Assert.Equal(model.Summary.FinalBatchLoss, loaded.Summary.FinalBatchLoss);
         Assert.Equal("synthetic", loaded.TokenExtractorName);
+        Assert.NotNull(loaded.TrainingOptions);
+        Assert.Equal(model.TrainingOptions!.Seed, loaded.TrainingOptions!.Seed);
+        Assert.Equal(model.TrainingOptions.Architecture, loaded.TrainingOptions.Architecture);
+        Assert.Equal(model.TrainingOptions.LearningRate, loaded.TrainingOptions.LearningRate);
         var expected = TrainingFixtures.Weights(model);
         Assert.All(TrainingFixtures.Weights(loaded), kv => Assert.Equal(expected[kv.Key], kv.Value));
         using var scope = NewDisposeScope();

@@ -82,3 +82,40 @@ public sealed class EndToEndTests : IDisposable
         Assert.True(sameCategory > queries.Count * 5 / 2, $"{sameCategory} of {queries.Count * 5} top-5 results share the query's category");
     }
 }
+
+/// <summary>The real PACS pictures (../shared/data/pacs) through the whole pipeline: a small seeded subset, one epoch.</summary>
+[Trait("Category", "Slow")]
+public sealed class RealDataSmokeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("dsh-pacs-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void PacsSubset_TrainsEncodesAndRanks()
+    {
+        string pacs = Path.Combine(RepoPaths.Root, "..", "shared", "data", "pacs");
+        Assert.True(Directory.Exists(pacs), $"{pacs} is missing: the real-data tests need ../shared/data beside the repository");
+        SbirDataset dataset = SbirDataset.FromFolders(Path.Combine(pacs, "sketch"), Path.Combine(pacs, "photo"))
+            .Take(maxSketchesPerCategory: 12, maxPhotosPerCategory: 6, seed: 1).WithQueries(3, seed: 1);
+        Assert.Equal(7, dataset.Categories.Count);
+        var options = new DshTrainerOptions
+        {
+            Architecture = DshArchitecture.Compact(16),
+            Epochs = 1,
+            BatchSize = 16,
+            Seed = 1,
+            Threads = 2,
+            TokenCacheDirectory = Path.Combine(_dir, "tokens"),
+        };
+        using DshModel model = new DshTrainer(options).Fit(dataset);
+        Assert.True(double.IsFinite(model.Summary.FinalBatchLoss));
+        Assert.Equal(dataset.Photos.Count, Directory.GetFiles(Path.Combine(_dir, "tokens"), "*.png", SearchOption.AllDirectories).Length);
+
+        var queries = dataset.QuerySketches.ToList();
+        BinaryCodeSet gallery = model.EncodePhotos(dataset.Photos.Select(p => p.Path!));
+        BinaryCodeSet queryCodes = model.EncodeSketches(queries.Select(q => q.Path!));
+        double map = RetrievalMetrics.MeanAveragePrecision(queryCodes, queries.Select(q => q.Label).ToArray(), gallery, dataset.Photos.Select(p => p.Label).ToArray());
+        Assert.InRange(map, 0.0, 1.0);
+    }
+}
