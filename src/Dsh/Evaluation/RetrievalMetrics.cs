@@ -4,8 +4,9 @@ namespace Dsh;
 
 /// <summary>
 /// Category-level retrieval quality of Hamming ranking: for each query, the whole gallery is ranked by Hamming
-/// distance (ties broken by gallery id, as <see cref="HammingIndex"/> orders them) and a gallery item is relevant
-/// when its label equals the query's.
+/// distance (ties broken by gallery position, as <see cref="HammingIndex"/> orders by id) and a gallery item is
+/// relevant when its label equals the query's. Codes with many ties score by gallery order: shuffle a gallery that
+/// is sorted by category before comparing methods.
 /// </summary>
 public static class RetrievalMetrics
 {
@@ -24,7 +25,10 @@ public static class RetrievalMetrics
         return aps.Count == 0 ? 0 : aps.Average();
     }
 
-    /// <summary>Mean precision of the first <paramref name="k"/> results (k is capped at the gallery size).</summary>
+    /// <summary>
+    /// Mean precision of the first <paramref name="k"/> results (k is capped at the gallery size), over all queries —
+    /// a query with no relevant item counts as 0 (mAP leaves such queries out).
+    /// </summary>
     public static double PrecisionAt(int k, BinaryCodeSet queries, IReadOnlyList<int> queryLabels, BinaryCodeSet gallery, IReadOnlyList<int> galleryLabels)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);

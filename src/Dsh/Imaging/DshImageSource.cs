@@ -9,11 +9,11 @@ namespace Dsh;
 /// (from the on-disk cache keyed by file content for files, from an in-memory cache for in-memory photos).
 /// Thread-safe. The caller disposes the returned images.
 /// </summary>
-internal sealed class DshImageSource
+internal sealed class DshImageSource : IDisposable
 {
     private readonly ISketchTokenExtractor _extractor;
     private readonly SketchTokenCache? _cache;
-    private readonly ConcurrentDictionary<Image<Rgb24>, Image<Rgb24>> _memoryTokens = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<Image<Rgb24>, Lazy<Image<Rgb24>>> _memoryTokens = new(ReferenceEqualityComparer.Instance);
 
     public DshImageSource(ISketchTokenExtractor extractor, string? tokenCacheDirectory)
     {
@@ -33,11 +33,24 @@ internal sealed class DshImageSource
         return DshImaging.PrepareSketch(raw);
     }
 
+    public void Dispose()
+    {
+        foreach (var token in _memoryTokens.Values)
+        {
+            if (token.IsValueCreated)
+            {
+                token.Value.Dispose();
+            }
+        }
+        _memoryTokens.Clear();
+    }
+
     public (Image<Rgb24> Photo, Image<Rgb24> Token) PhotoWithToken(SbirItem item)
     {
         if (item.Image is not null)
         {
-            Image<Rgb24> token = _memoryTokens.GetOrAdd(item.Image, image => _extractor.Extract(image));
+            // Lazy: computed once even when two threads ask for the same photo at the same time.
+            Image<Rgb24> token = _memoryTokens.GetOrAdd(item.Image, image => new Lazy<Image<Rgb24>>(() => _extractor.Extract(image))).Value;
             return (item.Image.Clone(), token.Clone());
         }
         Image<Rgb24> photo = DshImaging.Load(item.Path!);

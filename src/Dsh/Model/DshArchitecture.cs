@@ -298,11 +298,14 @@ public sealed record DshArchitecture
         }
     }
 
+    /// <summary>Upper bound of every size and width (keeps a crafted model header from allocating absurd networks).</summary>
+    public const int MaxDimension = 65_536;
+
     private static void RequirePositive(int value, string name)
     {
-        if (value < 1)
+        if (value < 1 || value > MaxDimension)
         {
-            throw new ArgumentException($"{name} must be at least 1, not {value}.", name);
+            throw new ArgumentException($"{name} must be in [1, {MaxDimension}], not {value}.", name);
         }
     }
 

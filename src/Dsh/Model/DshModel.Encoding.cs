@@ -32,8 +32,18 @@ public sealed partial class DshModel
         set => _tokenExtractor = value ?? throw new ArgumentNullException(nameof(value));
     }
 
-    /// <summary>Batch size of the batched encoders (default 64).</summary>
-    public int EncodeBatchSize { get; set; } = 64;
+    private int _encodeBatchSize = 64;
+
+    /// <summary>Batch size of the batched encoders (default 64, at least 1).</summary>
+    public int EncodeBatchSize
+    {
+        get => _encodeBatchSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _encodeBatchSize = value;
+        }
+    }
 
     /// <summary>The code of a sketch image file (any common format; strokes are normalised to black on white).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
@@ -60,9 +70,11 @@ public sealed partial class DshModel
     }
 
     /// <summary>Codes of many sketch files, <see cref="EncodeBatchSize"/> at a time, in order.</summary>
+    /// <exception cref="ArgumentException">No paths were given.</exception>
     public BinaryCodeSet EncodeSketches(IEnumerable<string> imagePaths)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var codes = new List<BinaryCodeSet>();
         foreach (string[] chunk in imagePaths.Chunk(EncodeBatchSize))
         {
@@ -81,13 +93,15 @@ public sealed partial class DshModel
                 DisposeAll(images);
             }
         }
-        return Concat(codes);
+        return Concat(codes, nameof(imagePaths));
     }
 
     /// <summary>Codes of many photo files, <see cref="EncodeBatchSize"/> at a time, in order.</summary>
+    /// <exception cref="ArgumentException">No paths were given.</exception>
     public BinaryCodeSet EncodePhotos(IEnumerable<string> imagePaths)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ISketchTokenExtractor extractor = TokenExtractor;
         var codes = new List<BinaryCodeSet>();
         foreach (string[] chunk in imagePaths.Chunk(EncodeBatchSize))
@@ -109,7 +123,7 @@ public sealed partial class DshModel
                 DisposeAll(tokens);
             }
         }
-        return Concat(codes);
+        return Concat(codes, nameof(imagePaths));
     }
 
     /// <summary>Encodes the photos and returns a ready <see cref="HammingIndex"/> holding their codes under the given ids.</summary>
@@ -117,6 +131,7 @@ public sealed partial class DshModel
     public HammingIndex BuildIndex(IEnumerable<(long Id, string PhotoPath)> photos)
     {
         ArgumentNullException.ThrowIfNull(photos);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var index = new HammingIndex(CodeLength);
         foreach (var chunk in photos.Chunk(EncodeBatchSize))
         {
@@ -143,7 +158,7 @@ public sealed partial class DshModel
         return Network.EncodePhotoCodes(p, t);
     }
 
-    private BinaryCodeSet Concat(List<BinaryCodeSet> parts)
+    private BinaryCodeSet Concat(List<BinaryCodeSet> parts, string parameter)
     {
         if (parts.Count == 1)
         {
@@ -152,7 +167,7 @@ public sealed partial class DshModel
         var codes = parts.SelectMany(p => Enumerable.Range(0, p.Count).Select(i => p[i])).ToList();
         if (codes.Count == 0)
         {
-            throw new ArgumentException("No images to encode.");
+            throw new ArgumentException("No images to encode.", parameter);
         }
         return BinaryCodeSet.FromCodes(codes, CodeLength);
     }

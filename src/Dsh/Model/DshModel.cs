@@ -8,6 +8,7 @@ namespace Dsh;
 /// A trained DSH model: the network, its architecture (and so the code length), the category names and how it was
 /// trained. Saved as one checksummed file (<see cref="Save"/> / <see cref="Load(string)"/>). Encodes sketches and
 /// photos (the photo's sketch-token map is computed here) into <see cref="BinaryCode"/>s and builds Hamming indexes.
+/// A model is not thread-safe (encoding switches the network's mode); use one per thread or lock around it.
 /// </summary>
 public sealed partial class DshModel : IDisposable
 {
@@ -99,6 +100,10 @@ public sealed partial class DshModel : IDisposable
             try
             {
                 network.load(reader, strict: true);
+                if (reader.BaseStream.Position != reader.BaseStream.Length)
+                {
+                    throw new InvalidDataException("bytes are left after the weights");
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

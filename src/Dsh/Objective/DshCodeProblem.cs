@@ -41,11 +41,12 @@ public sealed class DshCodeProblem : IDisposable
             }
         }
         ClassCount = (int)classVectors.shape[1];
-        PhotoLabels = CheckLabels(photoLabels, ClassCount, nameof(photoLabels));
-        SketchLabels = CheckLabels(sketchLabels, ClassCount, nameof(sketchLabels));
+        // The problem owns its tensors (it is IDisposable): they belong to no caller's dispose scope.
+        PhotoLabels = CheckLabels(photoLabels, ClassCount, nameof(photoLabels)).DetachFromDisposeScope();
+        SketchLabels = CheckLabels(sketchLabels, ClassCount, nameof(sketchLabels)).DetachFromDisposeScope();
         using (var scope = NewDisposeScope())
         {
-            ClassVectors = classVectors.detach().cpu().to(ScalarType.Float64).clone().MoveToOuterDisposeScope();
+            ClassVectors = classVectors.detach().cpu().to(ScalarType.Float64).clone().DetachFromDisposeScope();
         }
     }
 

@@ -111,7 +111,10 @@ internal sealed class DatasetTrainingData : IDshTrainingData
         }
     }
 
-    /// <summary>Categories, then each item's label and path (or in-memory position), hashed: a resumed run must see the same items.</summary>
+    /// <summary>
+    /// Categories, then each item's label, file name with its parent folder, and size (or its in-memory position),
+    /// hashed: a resumed run must see the same items, wherever the dataset folder has been moved.
+    /// </summary>
     private static string ComputeFingerprint(IReadOnlyList<string> categories, SbirItem[] sketches, SbirItem[] photos)
     {
         var hash = new XxHash128();
@@ -122,12 +125,23 @@ internal sealed class DatasetTrainingData : IDshTrainingData
         }
         for (int i = 0; i < sketches.Length; i++)
         {
-            Add($"s:{sketches[i].Label}:{sketches[i].Path ?? "memory#" + i}");
+            Add($"s:{sketches[i].Label}:{Identity(sketches[i], i)}");
         }
         for (int i = 0; i < photos.Length; i++)
         {
-            Add($"p:{photos[i].Label}:{photos[i].Path ?? "memory#" + i}");
+            Add($"p:{photos[i].Label}:{Identity(photos[i], i)}");
         }
         return Convert.ToHexString(hash.GetCurrentHash());
+    }
+
+    private static string Identity(SbirItem item, int position)
+    {
+        if (item.Path is null)
+        {
+            return "memory#" + position;
+        }
+        string folder = Path.GetFileName(Path.GetDirectoryName(item.Path) ?? "");
+        long size = File.Exists(item.Path) ? new FileInfo(item.Path).Length : -1;
+        return $"{folder}/{Path.GetFileName(item.Path)}:{size}";
     }
 }

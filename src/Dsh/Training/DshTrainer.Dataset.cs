@@ -5,7 +5,7 @@ namespace Dsh;
 public sealed partial class DshTrainer
 {
     /// <summary>Default folder of the on-disk sketch-token cache when <see cref="DshTrainerOptions.TokenCacheDirectory"/> is not set.</summary>
-    public static string DefaultTokenCacheDirectory => Path.Combine(Path.GetTempPath(), "dsh-token-cache");
+    public static string DefaultTokenCacheDirectory => Path.Combine(Path.GetTempPath(), "dsh-token-cache-" + Environment.UserName);
 
     /// <summary>Trains on <paramref name="dataset"/> (its training sketches and all its photos) and returns the model.</summary>
     /// <exception cref="ArgumentException">The dataset has no training sketches or no photos.</exception>
@@ -17,6 +17,8 @@ public sealed partial class DshTrainer
     /// if a folder is set, lets the next <c>Fit</c> resume).
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="InvalidOperationException">The newest checkpoint belongs to another run, the loss became NaN, or CUDA was asked for and is missing.</exception>
+    /// <exception cref="InvalidDataException">A class-vector or initial-weight file, or an image, cannot be read.</exception>
     public DshModel Fit(SbirDataset dataset, IProgress<DshProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -25,7 +27,8 @@ public sealed partial class DshTrainer
             throw new ArgumentException("The dataset needs photos and training sketches (sketches not held out as queries).", nameof(dataset));
         }
         ClassEmbedding embedding = ChooseClassVectors(dataset.Categories);
-        if (embedding.MissingWords.Count > 0)
+        IReadOnlyList<string> missing = embedding.MissingWords;
+        if (missing.Count > 0)
         {
             progress?.Report(new DshProgress
             {
@@ -34,11 +37,11 @@ public sealed partial class DshTrainer
                 Message = $"class vectors ({embedding.Source}): no vector for {string.Join(", ", embedding.MissingWords.Take(10))}",
             });
         }
-        var extractor = new ContourTokenExtractor();
-        var images = new DshImageSource(extractor, Options.TokenCacheDirectory ?? DefaultTokenCacheDirectory);
+        ISketchTokenExtractor extractor = Options.TokenExtractor ?? new ContourTokenExtractor();
+        using var images = new DshImageSource(extractor, Options.TokenCacheDirectory ?? DefaultTokenCacheDirectory);
         var data = new DatasetTrainingData(dataset, Options.Architecture, Options.Augmentation, images);
         using Tensor classVectors = embedding.ToTensor();
-        return Fit(data, classVectors, embedding.Source, extractor.Name, progress, cancellationToken);
+        return Fit(data, classVectors, embedding.Source, extractor.Name, progress, cancellationToken, missing);
     }
 
     /// <summary>
@@ -70,9 +73,9 @@ public sealed partial class DshTrainer
             ClassEmbeddings.FromWordNet(new[] { "dog" });
             return true;
         }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            return false;
+            return false; // no usable WordNet: one-hot vectors, recorded in TrainingSummary.SemanticSource
         }
     }
 }

@@ -62,15 +62,27 @@ public sealed record DshTrainerOptions
 
     /// <summary>
     /// Class vectors for the semantic term: a word2vec (text or binary) or GloVe file. Null (default): WordNet
-    /// when its database is installed and covers every category, else one-hot vectors (see docs/training.md).
+    /// when its database is installed, else one-hot vectors; categories a source does not cover get one-hot
+    /// components added (see docs/training.md).
     /// </summary>
     public string? SemanticVectorsPath { get; init; }
 
     /// <summary>Whether the WordNet embedding may be used when no <see cref="SemanticVectorsPath"/> is given (default true).</summary>
     public bool UseWordNet { get; init; } = true;
 
-    /// <summary>Folder caching sketch-token maps of photo files by content hash; null = an in-memory cache for the run.</summary>
+    /// <summary>
+    /// Folder caching sketch-token maps of photo files by content hash and extractor; null (default) uses
+    /// <c>&lt;temp&gt;/dsh-token-cache-&lt;user&gt;</c> (<see cref="DshTrainer.DefaultTokenCacheDirectory"/>).
+    /// </summary>
     public string? TokenCacheDirectory { get; init; }
+
+    /// <summary>
+    /// The sketch-token extractor for photos (default: <see cref="ContourTokenExtractor"/> with default options). Its
+    /// <see cref="ISketchTokenExtractor.Name"/> is saved with the model; a model trained with another extractor needs it
+    /// set on <see cref="DshModel.TokenExtractor"/> before encoding photos.
+    /// </summary>
+    [JsonIgnore]
+    public ISketchTokenExtractor? TokenExtractor { get; init; }
 
     /// <summary>A TorchSharp weight file (<c>Module.save</c> of a <see cref="DshNetwork"/> or of one of its trunks, keys as
     /// in <c>state_dict</c>) whose matching tensors initialise the network; null (default) trains from scratch.</summary>
@@ -88,6 +100,7 @@ public sealed record DshTrainerOptions
         ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
         Objective.Validated();
         ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
+        Augmentation.Validated();
         Require(Epochs >= 1, nameof(Epochs), $"must be at least 1, not {Epochs}");
         Require(BatchSize >= 1, nameof(BatchSize), $"must be at least 1, not {BatchSize}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");

@@ -16,27 +16,36 @@ internal sealed class DshTrainingLoop
     /// TorchSharp's dropout and weight initialisation draw from the process-wide generator, so two runs at once
     /// would interleave their random numbers; runs in one process therefore take turns.
     /// </summary>
-    private static readonly Lock RunGate = new();
+    private static readonly SemaphoreSlim RunGate = new(1, 1);
 
     private readonly DshTrainerOptions _options;
     private readonly IDshTrainingData _data;
     private readonly Tensor _classVectors;
     private readonly string _semanticSource;
+    private readonly TrainingRunSettings _settings;
 
-    public DshTrainingLoop(DshTrainerOptions options, IDshTrainingData data, Tensor classVectors, string semanticSource)
+    public DshTrainingLoop(DshTrainerOptions options, IDshTrainingData data, Tensor classVectors, string semanticSource, string tokenExtractorName)
     {
         _options = options;
         _data = data;
         _classVectors = classVectors;
         _semanticSource = semanticSource;
+        _settings = TrainingRunSettings.From(options, classVectors, tokenExtractorName);
     }
 
     /// <summary>Trains and returns the network (eval mode, on the training device) with a summary.</summary>
     public (DshNetwork Network, TrainingSummary Summary) Run(IProgress<DshProgress>? progress, CancellationToken cancellationToken)
     {
-        lock (RunGate)
+        RunGate.Wait(cancellationToken);
+        int threads = torch.get_num_threads();
+        try
         {
             return RunAlone(progress, cancellationToken);
+        }
+        finally
+        {
+            torch.set_num_threads(threads); // a process-wide setting: leave it as found
+            RunGate.Release();
         }
     }
 
@@ -57,6 +66,7 @@ internal sealed class DshTrainingLoop
 
         torch.manual_seed(o.Seed);
         var network = new DshNetwork(o.Architecture);
+        Tensor? photoCodes = null, sketchCodes = null, d = null;
         try
         {
             if (o.InitialWeightsPath is not null)
@@ -65,13 +75,18 @@ internal sealed class DshTrainingLoop
             }
             network.to(device);
             using var optimizer = new MomentumSgd(network.parameters(), o.Momentum, o.WeightDecay);
-            using var problem = new DshCodeProblem(
-                tensor(_data.PhotoLabels.Select(l => (long)l).ToArray()), tensor(_data.SketchLabels.Select(l => (long)l).ToArray()), _classVectors);
-
-            var generator = new Generator((ulong)SeedMixer.Mix(o.Seed, -1));
-            Tensor photoCodes = DshSolvers.RandomCodes(m, nI, generator).DetachFromDisposeScope();
-            Tensor sketchCodes = DshSolvers.RandomCodes(m, nS, generator).DetachFromDisposeScope();
-            Tensor? d = null;
+            DshCodeProblem problem;
+            using (var labels = NewDisposeScope())
+            {
+                problem = new DshCodeProblem(
+                    tensor(_data.PhotoLabels.Select(l => (long)l).ToArray()), tensor(_data.SketchLabels.Select(l => (long)l).ToArray()), _classVectors);
+            }
+            using var problemScope = problem;
+            using (var generator = new Generator((ulong)SeedMixer.Mix(o.Seed, -1)))
+            {
+                photoCodes = DshSolvers.RandomCodes(m, nI, generator).DetachFromDisposeScope();
+                sketchCodes = DshSolvers.RandomCodes(m, nS, generator).DetachFromDisposeScope();
+            }
             int startEpoch = 0, startStep = 0;
             long globalStep = 0;
             double batchLoss = double.NaN;
@@ -81,7 +96,7 @@ internal sealed class DshTrainingLoop
 
             if (o.CheckpointDirectory is not null)
             {
-                var restored = TrainingCheckpoint.LoadLatest(o.CheckpointDirectory, o, _data.Fingerprint, network, optimizer,
+                var restored = TrainingCheckpoint.LoadLatest(o.CheckpointDirectory, o, _data.Fingerprint, _settings, network, optimizer,
                     message => Report(progress, TrainingPhase.Preparing, 0, 0, double.NaN, null, 0, clock, 0, message));
                 if (restored is not null)
                 {
@@ -93,15 +108,16 @@ internal sealed class DshTrainingLoop
                     (startEpoch, startStep, globalStep) = (restored.Header.Epoch, restored.Header.StepInEpoch, restored.Header.GlobalStep);
                     (batchLoss, terms, bitsChanged) = (restored.Header.LastBatchLoss, restored.Header.Terms, restored.Header.BitsChanged);
                     resumedFrom = restored.Path;
-                    Report(progress, TrainingPhase.Preparing, startEpoch, globalStep, batchLoss, terms, bitsChanged, clock, 0,
+                    Report(progress, TrainingPhase.Preparing, 0, globalStep, batchLoss, terms, bitsChanged, clock, 0,
                         $"resumed from {restored.Path} (epoch {startEpoch + 1}, step {startStep} of {stepsPerEpoch})");
                 }
             }
-            Report(progress, TrainingPhase.Preparing, startEpoch, globalStep, batchLoss, terms, bitsChanged, clock, 0,
+            Report(progress, TrainingPhase.Preparing, 0, globalStep, batchLoss, terms, bitsChanged, clock, 0,
                 $"{nI} photos, {nS} training sketches, {_data.Categories.Count} categories, {m}-bit codes, {stepsPerEpoch} steps per epoch, class vectors: {_semanticSource}");
 
             long stepsThisRun = 0;
             var thetaClock = new Stopwatch();
+            TimeSpan loopStart = clock.Elapsed;
             for (int epoch = startEpoch; epoch < o.Epochs; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -116,8 +132,8 @@ internal sealed class DshTrainingLoop
                     var sketchUpdate = DshSolvers.UpdateSketchCodes(problem, sketchCodes, photoUpdate.Codes, newD, fS, o.Objective, cancellationToken);
                     terms = DshObjective.Evaluate(problem, photoUpdate.Codes, sketchUpdate.Codes, newD, fI, fS, o.Objective);
                     bitsChanged = photoUpdate.BitsChanged + sketchUpdate.BitsChanged;
-                    photoCodes.Dispose();
-                    sketchCodes.Dispose();
+                    photoCodes?.Dispose();
+                    sketchCodes?.Dispose();
                     d?.Dispose();
                     photoCodes = photoUpdate.Codes.MoveToOuterDisposeScope().DetachFromDisposeScope();
                     sketchCodes = sketchUpdate.Codes.MoveToOuterDisposeScope().DetachFromDisposeScope();
@@ -145,26 +161,24 @@ internal sealed class DshTrainingLoop
                     globalStep++;
                     stepsThisRun++;
                     double itemsPerSecond = stepsThisRun * 2.0 * o.BatchSize / Math.Max(thetaClock.Elapsed.TotalSeconds, 1e-9);
+                    // ETA from wall time (θ-steps plus each epoch's encoding and code updates) per step of this run.
                     Report(progress, TrainingPhase.NetworkStep, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, itemsPerSecond, "",
-                        eta: TimeSpan.FromSeconds(thetaClock.Elapsed.TotalSeconds / stepsThisRun * (totalSteps - globalStep)));
+                        eta: TimeSpan.FromSeconds((clock.Elapsed - loopStart).TotalSeconds / stepsThisRun * (totalSteps - globalStep)));
                     bool lastOfEpoch = step == stepsPerEpoch - 1;
                     if (o.CheckpointDirectory is not null && o.CheckpointInterval > 0 && globalStep % o.CheckpointInterval == 0 && !lastOfEpoch)
                     {
-                        Checkpoint(network, optimizer, photoCodes, sketchCodes, d, epoch, step + 1, globalStep, batchLoss, terms, bitsChanged, progress, clock);
+                        Checkpoint(network, optimizer, photoCodes, sketchCodes, d, epoch, step + 1, globalStep, batchLoss, terms, bitsChanged, progress, clock, epoch + 1);
                     }
                 }
                 if (o.CheckpointDirectory is not null)
                 {
-                    Checkpoint(network, optimizer, photoCodes, sketchCodes, d, epoch + 1, 0, globalStep, batchLoss, terms, bitsChanged, progress, clock);
+                    Checkpoint(network, optimizer, photoCodes, sketchCodes, d, epoch + 1, 0, globalStep, batchLoss, terms, bitsChanged, progress, clock, epoch + 1);
                 }
             }
-            photoCodes.Dispose();
-            sketchCodes.Dispose();
-            d?.Dispose();
             network.eval();
             var summary = new TrainingSummary
             {
-                Epochs = o.Epochs,
+                Epochs = Math.Max(o.Epochs, startEpoch),
                 Steps = globalStep,
                 FinalBatchLoss = batchLoss,
                 FinalTerms = terms,
@@ -178,6 +192,12 @@ internal sealed class DshTrainingLoop
         {
             network.Dispose();
             throw;
+        }
+        finally
+        {
+            photoCodes?.Dispose();
+            sketchCodes?.Dispose();
+            d?.Dispose();
         }
     }
 
@@ -195,18 +215,19 @@ internal sealed class DshTrainingLoop
         optimizer.ZeroGrad();
         Tensor loss = DshObjective.RegressionLoss(network.ForwardSketch(sketches), sketchTargets)
             .add(DshObjective.RegressionLoss(network.ForwardPhoto(photos, tokens), photoTargets));
+        double value = loss.item<float>();
+        if (!double.IsFinite(value))
+        {
+            // Checked before the update, so the weights (and the last checkpoint) stay usable.
+            throw new InvalidOperationException(
+                $"The training loss became {value}. Lower LearningRate (now {learningRate}) or GradientClipNorm, or check the inputs.");
+        }
         loss.backward();
         if (_options.GradientClipNorm > 0)
         {
             nn.utils.clip_grad_norm_(network.parameters(), _options.GradientClipNorm);
         }
         optimizer.Step(learningRate);
-        double value = loss.item<float>();
-        if (!double.IsFinite(value))
-        {
-            throw new InvalidOperationException(
-                $"The training loss became {value}. Lower LearningRate (now {learningRate}) or GradientClipNorm, or check the inputs.");
-        }
         return value;
     }
 
@@ -236,7 +257,7 @@ internal sealed class DshTrainingLoop
 
     private void Checkpoint(DshNetwork network, MomentumSgd optimizer, Tensor photoCodes, Tensor sketchCodes, Tensor? d,
         int epoch, int stepInEpoch, long globalStep, double batchLoss, DshLossTerms? terms, long bitsChanged,
-        IProgress<DshProgress>? progress, Stopwatch clock)
+        IProgress<DshProgress>? progress, Stopwatch clock, int reportEpoch)
     {
         var header = new TrainingCheckpoint.Header
         {
@@ -244,6 +265,7 @@ internal sealed class DshTrainingLoop
             Seed = _options.Seed,
             BatchSize = _options.BatchSize,
             DataFingerprint = _data.Fingerprint,
+            Settings = _settings,
             Epoch = epoch,
             StepInEpoch = stepInEpoch,
             GlobalStep = globalStep,
@@ -252,7 +274,7 @@ internal sealed class DshTrainingLoop
             BitsChanged = bitsChanged,
         };
         string path = TrainingCheckpoint.Save(_options.CheckpointDirectory!, header, network, optimizer, photoCodes, sketchCodes, d, _options.CheckpointsToKeep);
-        Report(progress, TrainingPhase.Checkpoint, Math.Min(epoch + 1, _options.Epochs), globalStep, batchLoss, terms, bitsChanged, clock, 0, $"checkpoint {path}");
+        Report(progress, TrainingPhase.Checkpoint, reportEpoch, globalStep, batchLoss, terms, bitsChanged, clock, 0, $"checkpoint {path}");
     }
 
     private void Report(IProgress<DshProgress>? progress, TrainingPhase phase, int epoch, long step, double batchLoss,
@@ -305,6 +327,12 @@ internal sealed class DshTrainingLoop
         {
             throw new InvalidOperationException(
                 $"Device \"{device}\" was asked for, but CUDA is not available to TorchSharp here. Use Device = \"cpu\", or reference a CUDA backend package (e.g. TorchSharp-cuda-linux) on a machine with an NVIDIA GPU.");
+        }
+        int index = name == "cuda" ? 0 : int.Parse(name[5..], System.Globalization.CultureInfo.InvariantCulture);
+        int count = cuda.device_count();
+        if (index >= count)
+        {
+            throw new InvalidOperationException($"Device \"{device}\" was asked for, but this machine has {count} CUDA device(s) (cuda:0 … cuda:{count - 1}).");
         }
         return torch.device(name);
     }

@@ -20,6 +20,7 @@ internal sealed class TrainingCheckpoint
         public required int Seed { get; init; }
         public required int BatchSize { get; init; }
         public required string DataFingerprint { get; init; }
+        public TrainingRunSettings? Settings { get; init; }
         /// <summary>0-based epoch the run is in.</summary>
         public required int Epoch { get; init; }
         /// <summary>θ-steps of <see cref="Epoch"/> already done (0: the epoch's code update has not run yet).</summary>
@@ -38,6 +39,7 @@ internal sealed class TrainingCheckpoint
         string path = Path.Combine(directory, $"checkpoint-{header.GlobalStep.ToString("D9", CultureInfo.InvariantCulture)}{Extension}");
         DshFile.Write(path, DshFileKind.Checkpoint, DshJson.Serialize(header with { WrittenUtc = DateTime.UtcNow }), writer =>
         {
+            using var scope = NewDisposeScope(); // cpu() copies
             network.save(writer);
             writer.Write(optimizer.Buffers.Count);
             foreach (Tensor buffer in optimizer.Buffers)
@@ -51,7 +53,14 @@ internal sealed class TrainingCheckpoint
         });
         foreach (string old in List(directory).Skip(keep))
         {
-            File.Delete(old);
+            try
+            {
+                File.Delete(old);
+            }
+            catch (IOException)
+            {
+                // An old checkpoint that cannot be deleted now is deleted by a later save.
+            }
         }
         return path;
     }
@@ -70,8 +79,8 @@ internal sealed class TrainingCheckpoint
     /// files are skipped (reported through <paramref name="skipped"/>). Null when there is none.
     /// </summary>
     /// <exception cref="InvalidOperationException">The newest readable checkpoint belongs to another run (architecture, seed, batch size or data differ).</exception>
-    public static Restored? LoadLatest(string directory, DshTrainerOptions options, string fingerprint, DshNetwork network,
-        MomentumSgd optimizer, Action<string> skipped)
+    public static Restored? LoadLatest(string directory, DshTrainerOptions options, string fingerprint, TrainingRunSettings settings,
+        DshNetwork network, MomentumSgd optimizer, Action<string> skipped)
     {
         foreach (string path in List(directory))
         {
@@ -84,7 +93,17 @@ internal sealed class TrainingCheckpoint
             }
             catch (InvalidDataException e)
             {
-                skipped($"skipped damaged checkpoint {path}: {e.Message}");
+                // Set aside (not deleted: it may help a post-mortem), so it no longer counts as a checkpoint.
+                string aside = path + ".damaged";
+                try
+                {
+                    File.Move(path, aside, overwrite: true);
+                }
+                catch (IOException)
+                {
+                    aside = path;
+                }
+                skipped($"skipped damaged checkpoint {path} (kept as {aside}): {e.Message}");
                 continue;
             }
             using (reader)
@@ -93,7 +112,8 @@ internal sealed class TrainingCheckpoint
                     !header.Architecture.Equals(options.Architecture) ? "the architecture" :
                     header.Seed != options.Seed ? $"the seed ({header.Seed})" :
                     header.BatchSize != options.BatchSize ? $"the batch size ({header.BatchSize})" :
-                    header.DataFingerprint != fingerprint ? "the training data" : null;
+                    header.DataFingerprint != fingerprint ? "the training data" :
+                    settings.Differences(header.Settings) is { Count: > 0 } names ? string.Join(", ", names) : null;
                 if (mismatch is not null)
                 {
                     throw new InvalidOperationException(

@@ -18,6 +18,9 @@ public sealed record TrainingSummary
     /// <summary>Where the class vectors came from (for example "wordnet:/usr/share/wordnet" or "one-hot").</summary>
     public string SemanticSource { get; init; } = "";
 
+    /// <summary>Words of category names that the class-vector source had no vector for (those classes got one-hot components).</summary>
+    public IReadOnlyList<string> MissingClassWords { get; init; } = Array.Empty<string>();
+
     /// <summary>The checkpoint the run resumed from, if any.</summary>
     public string? ResumedFrom { get; init; }
 }

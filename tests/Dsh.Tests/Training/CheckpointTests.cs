@@ -74,6 +74,7 @@ public sealed class CheckpointTests : IDisposable
             }
         }));
         Assert.Contains(messages, m => m.Contains("skipped damaged checkpoint", StringComparison.Ordinal));
+        Assert.True(File.Exists(newest + ".damaged")); // set aside, no longer counted as a checkpoint
         Assert.Equal(4, steps); // the second epoch again, from the end-of-epoch-1 checkpoint
     }
 
@@ -86,6 +87,10 @@ public sealed class CheckpointTests : IDisposable
         }
         var e = Assert.Throws<InvalidOperationException>(() => TrainingFixtures.Fit(TrainingFixtures.Options(_dir, epochs: 2, seed: 9), data));
         Assert.Contains("seed", e.Message);
+        Assert.Contains("LearningRate", Assert.Throws<InvalidOperationException>(() =>
+            TrainingFixtures.Fit(TrainingFixtures.Options(_dir, epochs: 2) with { LearningRate = 5e-4 }, data)).Message);
+        Assert.Contains("Augmentation", Assert.Throws<InvalidOperationException>(() =>
+            TrainingFixtures.Fit(TrainingFixtures.Options(_dir, epochs: 2) with { Augmentation = AugmentationOptions.None }, data)).Message);
         var other = new SyntheticTrainingData(TrainingFixtures.TinyArchitecture, 3, 9, 10);
         Assert.Contains("training data", Assert.Throws<InvalidOperationException>(() => TrainingFixtures.Fit(TrainingFixtures.Options(_dir, epochs: 2), other)).Message);
     }

@@ -41,6 +41,8 @@ public sealed class DshModelEncodingTests : IDisposable
             Assert.Equal(_model.EncodePhoto(photos[i]), photoCodes[i]);
             using var image = DshImaging.Load(photos[i]);
             Assert.Equal(photoCodes[i], _model.EncodePhoto(image));
+            using var sketchImage = DshImaging.Load(sketches[i]);
+            Assert.Equal(sketchCodes[i], _model.EncodeSketch(sketchImage));
         }
         var index = _model.BuildIndex(photos.Select((p, i) => ((long)(100 + i), p)));
         Assert.Equal(5, index.Count);
@@ -54,7 +56,8 @@ public sealed class DshModelEncodingTests : IDisposable
         string corrupt = Path.Combine(_dir, "corrupt.png");
         File.WriteAllBytes(corrupt, new byte[] { 0x89, 0x50, 0x4E, 0x47, 1, 2, 3 });
         Assert.Contains("corrupt.png", Assert.Throws<InvalidDataException>(() => _model.EncodeSketch(corrupt)).Message);
-        Assert.Throws<ArgumentException>(() => _model.EncodeSketches(Array.Empty<string>()));
+        Assert.Equal("imagePaths", Assert.Throws<ArgumentException>(() => _model.EncodeSketches(Array.Empty<string>())).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _model.EncodeBatchSize = 0);
         // The fixture model records a token extractor the library does not know: photos need it set explicitly.
         string photo = Write("p.png", ShapeImages.Photo("circle", 64, new Random(1)));
         Assert.Contains("synthetic", Assert.Throws<InvalidOperationException>(() => _model.EncodePhoto(photo)).Message);

@@ -25,9 +25,12 @@ public sealed class InitialWeightsTests : IDisposable
         var expected = reference.state_dict();
         Assert.All(target.state_dict(), kv => Assert.True(kv.Value.eq(expected[kv.Key]).all().item<bool>(), kv.Key));
 
-        // Through the trainer: the option is accepted, used and recorded with the model.
-        using var a = TrainingFixtures.Fit(TrainingFixtures.Options(epochs: 1) with { InitialWeightsPath = path }, TrainingFixtures.Data());
-        Assert.NotNull(a.TrainingOptions!.InitialWeightsPath);
+        // Through the trainer, with a learning rate too small to move anything: the trained weights are the file's.
+        using var a = TrainingFixtures.Fit(TrainingFixtures.Options(epochs: 1) with { InitialWeightsPath = path, LearningRate = 1e-30, WeightDecay = 0 }, TrainingFixtures.Data());
+        var trained = a.Network.state_dict();
+        Assert.All(reference.named_parameters(), p => Assert.True(trained[p.name].allclose(p.parameter, rtol: 0, atol: 1e-12), p.name));
+        using var b = TrainingFixtures.Fit(TrainingFixtures.Options(epochs: 1) with { LearningRate = 1e-30, WeightDecay = 0 }, TrainingFixtures.Data());
+        Assert.False(b.Network.state_dict()["sketch_trunk.conv1.weight"].allclose(expected["sketch_trunk.conv1.weight"]));
     }
 
     [Fact]

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using static TorchSharp.torch;
+
+namespace Dsh;
+
+/// <summary>
+/// Everything that shapes a run's trajectory besides the architecture, seed, batch size and data: a checkpoint
+/// written under other settings must not be resumed as if it were this run. Stored in every checkpoint header.
+/// </summary>
+internal sealed record TrainingRunSettings
+{
+    public required double LearningRate { get; init; }
+    public required double LearningRateDecay { get; init; }
+    public required double Momentum { get; init; }
+    public required double WeightDecay { get; init; }
+    public required double GradientClipNorm { get; init; }
+    public required string Objective { get; init; }
+    public required string Augmentation { get; init; }
+    public required string ClassVectors { get; init; }
+    public required string TokenExtractor { get; init; }
+
+    public static TrainingRunSettings From(DshTrainerOptions o, Tensor classVectors, string tokenExtractor) => new()
+    {
+        LearningRate = o.LearningRate,
+        LearningRateDecay = o.LearningRateDecay,
+        Momentum = o.Momentum,
+        WeightDecay = o.WeightDecay,
+        GradientClipNorm = o.GradientClipNorm,
+        Objective = o.Objective.ToString(),
+        Augmentation = o.Augmentation.ToString(),
+        ClassVectors = Hash(classVectors),
+        TokenExtractor = tokenExtractor,
+    };
+
+    /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
+    public IReadOnlyList<string> Differences(TrainingRunSettings? other)
+    {
+        if (other is null)
+        {
+            return new[] { "all settings (the checkpoint predates them)" };
+        }
+        var names = new List<string>();
+        void Check(bool same, string name)
+        {
+            if (!same)
+            {
+                names.Add(name);
+            }
+        }
+        Check(LearningRate.Equals(other.LearningRate), nameof(LearningRate));
+        Check(LearningRateDecay.Equals(other.LearningRateDecay), nameof(LearningRateDecay));
+        Check(Momentum.Equals(other.Momentum), nameof(Momentum));
+        Check(WeightDecay.Equals(other.WeightDecay), nameof(WeightDecay));
+        Check(GradientClipNorm.Equals(other.GradientClipNorm), nameof(GradientClipNorm));
+        Check(Objective == other.Objective, nameof(Objective));
+        Check(Augmentation == other.Augmentation, nameof(Augmentation));
+        Check(ClassVectors == other.ClassVectors, "class vectors");
+        Check(TokenExtractor == other.TokenExtractor, "sketch-token extractor");
+        return names;
+    }
+
+    private static string Hash(Tensor classVectors)
+    {
+        using var scope = NewDisposeScope();
+        double[] values = classVectors.to(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+        var hash = new XxHash128();
+        hash.Append(Encoding.ASCII.GetBytes(string.Join("x", classVectors.shape.Select(d => d.ToString(CultureInfo.InvariantCulture)))));
+        hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        return Convert.ToHexString(hash.GetCurrentHash());
+    }
+}
