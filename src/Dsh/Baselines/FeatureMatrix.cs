@@ -62,6 +62,10 @@ internal static class FeatureMatrix
     {
         using var scope = NewDisposeScope();
         int k = (int)projections.shape[1];
+        if (projections.shape[0] == 0)
+        {
+            return BinaryCodeSet.FromSigns(ReadOnlySpan<float>.Empty, k);
+        }
         float[] signs = projections.gt(0).to(ScalarType.Float32).mul(2).sub(1).contiguous().data<float>().ToArray();
         return BinaryCodeSet.FromSigns(signs, k);
     }
