@@ -1,0 +1,87 @@
+using Dsh.Hashing;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsh;
+
+/// <summary>Checks and conversions of the feature matrices [n, d] the baseline hashers take.</summary>
+internal static class FeatureMatrix
+{
+    /// <summary>
+    /// Validates <paramref name="features"/> (2-d, floating point, finite, <paramref name="columns"/> columns when
+    /// given, at least <paramref name="minRows"/> rows) and returns it as a CPU float64 contiguous copy owned by the
+    /// caller's dispose scope.
+    /// </summary>
+    /// <exception cref="ArgumentException">The matrix does not fit; the message names the parameter and says why.</exception>
+    public static Tensor ToFloat64(Tensor features, string paramName, long? columns = null, long minRows = 0)
+    {
+        ArgumentNullException.ThrowIfNull(features, paramName);
+        TorchRuntime.EnsureLoaded();
+        if (features.dim() != 2)
+        {
+            throw new ArgumentException($"{paramName} must be a 2-d [n, d] matrix, not [{string.Join(", ", features.shape)}].", paramName);
+        }
+        if (!features.is_floating_point())
+        {
+            throw new ArgumentException($"{paramName} must be float32 or float64, not {features.dtype}.", paramName);
+        }
+        if (columns is long d && features.shape[1] != d)
+        {
+            throw new ArgumentException($"{paramName} has {features.shape[1]} columns but the hasher was fitted on {d}.", paramName);
+        }
+        if (features.shape[1] < 1)
+        {
+            throw new ArgumentException($"{paramName} has no columns.", paramName);
+        }
+        if (features.shape[0] < minRows)
+        {
+            throw new ArgumentException($"{paramName} has {features.shape[0]} rows; at least {minRows} are needed.", paramName);
+        }
+        Tensor x = features.detach().cpu().to(ScalarType.Float64).contiguous();
+        if (x.numel() > 0 && !isfinite(x).all().item<bool>())
+        {
+            Tensor bad = isfinite(x).logical_not().nonzero()[0];
+            throw new ArgumentException($"{paramName} holds a NaN or infinite value (row {bad[0].item<long>()}, column {bad[1].item<long>()}).", paramName);
+        }
+        return x;
+    }
+
+    /// <summary>Stacks two matrices with the same column count (for example sketch and photo features).</summary>
+    /// <exception cref="ArgumentException">The column counts differ.</exception>
+    public static Tensor Concatenate(Tensor sketches, Tensor photos)
+    {
+        if (sketches.shape[1] != photos.shape[1])
+        {
+            throw new ArgumentException($"Sketch features have {sketches.shape[1]} columns but photo features {photos.shape[1]}.", nameof(photos));
+        }
+        return cat(new[] { sketches, photos }, 0);
+    }
+
+    /// <summary>Codes of real projections [n, K]: bit = value &gt; 0 (taken in float64, so tiny positives count).</summary>
+    public static BinaryCodeSet Signs(Tensor projections)
+    {
+        using var scope = NewDisposeScope();
+        int k = (int)projections.shape[1];
+        if (projections.shape[0] == 0)
+        {
+            return BinaryCodeSet.FromSigns(ReadOnlySpan<float>.Empty, k);
+        }
+        float[] signs = projections.gt(0).to(ScalarType.Float32).mul(2).sub(1).contiguous().data<float>().ToArray();
+        return BinaryCodeSet.FromSigns(signs, k);
+    }
+
+    /// <summary>The values of a float64 tensor, row-major.</summary>
+    public static double[] ToArray(Tensor t) => t.detach().cpu().to(ScalarType.Float64).contiguous().data<double>().ToArray();
+
+    /// <summary>A float64 CPU tensor of the given shape over a copy of <paramref name="values"/>.</summary>
+    public static Tensor FromArray(double[] values, params long[] shape) => tensor(values, shape, ScalarType.Float64);
+
+    /// <summary>Throws unless 1 ≤ <paramref name="codeLength"/> ≤ <see cref="BinaryCode.MaxBits"/>.</summary>
+    public static void CheckCodeLength(int codeLength)
+    {
+        if (codeLength < 1 || codeLength > BinaryCode.MaxBits)
+        {
+            throw new ArgumentException($"codeLength must be between 1 and {BinaryCode.MaxBits}, not {codeLength}.", nameof(codeLength));
+        }
+    }
+}
