@@ -42,7 +42,9 @@ internal sealed class PaddedConv2d : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var pads = Padding.Resolve(input.shape[2], input.shape[3], Kernel, Stride, Dilation);
+        long[] kernel = Kernel;
+        var pads = SpatialPadding.Symmetrized(
+            Padding.Resolve(input.shape[2], input.shape[3], kernel, Stride, Dilation), input.shape[2], input.shape[3], kernel, Stride, Dilation, ceil: false);
         if (SpatialPadding.IsSymmetric(pads))
         {
             return nn.functional.conv2d(input, weight, null, Stride, [pads.Top, pads.Left], Dilation);

@@ -31,7 +31,8 @@ internal sealed class PaddedMaxPool2d : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var pads = Padding.Resolve(input.shape[2], input.shape[3], Kernel, Stride, Dilation);
+        var pads = SpatialPadding.Symmetrized(
+            Padding.Resolve(input.shape[2], input.shape[3], Kernel, Stride, Dilation), input.shape[2], input.shape[3], Kernel, Stride, Dilation, CeilMode);
         bool fits = 2 * Math.Max(pads.Top, pads.Left) <= Math.Min(Kernel[0], Kernel[1]);
         if (SpatialPadding.IsSymmetric(pads) && fits)
         {

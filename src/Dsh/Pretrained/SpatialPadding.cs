@@ -48,6 +48,25 @@ internal readonly record struct SpatialPadding(PaddingMode Mode, long Top, long 
     /// <summary>True when begin and end amounts agree on both axes.</summary>
     public static bool IsSymmetric((long Top, long Left, long Bottom, long Right) p) => p.Top == p.Bottom && p.Left == p.Right;
 
+    /// <summary>
+    /// Padding the end like the beginning gives the same windows when the end is padded less and the output keeps its
+    /// size: the last window then never reaches the extra pixels (CNTK's [3,3,2,2] at even sizes). Lets the layer use
+    /// the library's symmetric padding and skip a copy of the input.
+    /// </summary>
+    public static (long Top, long Left, long Bottom, long Right) Symmetrized(
+        (long Top, long Left, long Bottom, long Right) p, long height, long width, ReadOnlySpan<long> kernel, ReadOnlySpan<long> stride, ReadOnlySpan<long> dilation, bool ceil)
+    {
+        if (IsSymmetric(p) || p.Bottom > p.Top || p.Right > p.Left)
+        {
+            return p;
+        }
+        bool sameHeight = OutputLength(height, p.Top, p.Bottom, kernel[0], stride[0], dilation[0], ceil)
+                          == OutputLength(height, p.Top, p.Top, kernel[0], stride[0], dilation[0], ceil);
+        bool sameWidth = OutputLength(width, p.Left, p.Right, kernel[1], stride[1], dilation[1], ceil)
+                         == OutputLength(width, p.Left, p.Left, kernel[1], stride[1], dilation[1], ceil);
+        return sameHeight && sameWidth ? (p.Top, p.Left, p.Top, p.Left) : p;
+    }
+
     /// <summary>The output length of one axis (floor or ceil division, as the layer says).</summary>
     public static long OutputLength(long input, long begin, long end, long kernel, long stride, long dilation, bool ceil)
     {

@@ -144,5 +144,16 @@ public sealed class ImportErrorTests
         Assert.Equal([2, 2, 2, 2], plan.Stages.Select(s => s.Count));
     }
 
+    [Fact]
+    public void The_library_does_not_reference_the_model_package_or_the_runtime()
+    {
+        string[] references = typeof(ResNet18Onnx).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+        Assert.Contains("OnnxSharp", references);
+        Assert.DoesNotContain(references, r => r.StartsWith("Microsoft.ML", StringComparison.Ordinal));
+        string project = File.ReadAllText(Path.Combine(Support.RepoPaths.Root, "src", "Dsh", "Dsh.csproj"));
+        Assert.DoesNotContain("DnnImageFeaturizer", project);
+        Assert.DoesNotContain("OnnxRuntime", project);
+    }
+
     private static ResNetGraphPlan Walk(ModelProto model) => ResNetGraphWalker.Walk(model.Graph);
 }
