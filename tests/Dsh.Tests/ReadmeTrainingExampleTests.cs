@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Dsh.Tests.Support;
 
 namespace Dsh.Tests;
@@ -13,10 +12,7 @@ public sealed class ReadmeTrainingExampleTests : IDisposable
     [Fact]
     public void ReadmeTrainingExample_IsTheCompiledOne()
     {
-        string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        string source = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Dsh.Tests", "ReadmeTrainingExample.cs"));
-        Assert.Equal(Normalize(Between(source, "// training-example:start", "// training-example:end")),
-                     Normalize(Between(readme, "<!-- training-example:start -->", "<!-- training-example:end -->").Replace("```csharp", "").Replace("```", "")));
+        ReadmeBlocks.AssertSame("training-example", "ReadmeTrainingExample.cs");
     }
 
     [Fact]
@@ -28,15 +24,4 @@ public sealed class ReadmeTrainingExampleTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "shapes.dshm")));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(_dir, "checkpoints")));
     }
-
-    private static string Between(string text, string start, string end)
-    {
-        int a = text.IndexOf(start, StringComparison.Ordinal);
-        int b = text.IndexOf(end, StringComparison.Ordinal);
-        Assert.True(a >= 0 && b > a, $"markers {start} / {end} not found");
-        return text[(a + start.Length)..b];
-    }
-
-    private static string Normalize(string code) =>
-        string.Join('\n', code.Split('\n').Select(l => Regex.Replace(l.Trim(), @"\s+", " ")).Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal)));
 }

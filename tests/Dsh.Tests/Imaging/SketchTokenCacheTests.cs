@@ -1,3 +1,4 @@
+using Dsh.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static Dsh.Tests.Imaging.TestImages;

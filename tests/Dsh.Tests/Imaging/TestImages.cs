@@ -53,28 +53,4 @@ internal static class TestImages
         });
     }
 
-    /// <summary>A fresh folder under the temp directory, deleted by <see cref="IDisposable.Dispose"/>.</summary>
-    public sealed class TempFolder : IDisposable
-    {
-        public TempFolder()
-        {
-            Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dsh-imaging-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(Path);
-        }
-
-        public string Path { get; }
-
-        public string File(string name) => System.IO.Path.Combine(Path, name);
-
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(Path, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-    }
 }

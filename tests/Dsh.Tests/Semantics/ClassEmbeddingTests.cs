@@ -1,3 +1,4 @@
+using Dsh.Tests.Support;
 using TorchSharp;
 using static Dsh.Tests.Semantics.VectorFiles;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Dsh.Tests.Support;
 using static Dsh.Tests.Semantics.VectorFiles;
 
 namespace Dsh.Tests.Semantics;

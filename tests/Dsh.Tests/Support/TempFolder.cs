@@ -1,11 +1,11 @@
-namespace Dsh.Tests.Semantics;
+namespace Dsh.Tests.Support;
 
 /// <summary>A unique temporary folder, deleted on dispose.</summary>
 internal sealed class TempFolder : IDisposable
 {
-    public TempFolder()
+    public TempFolder(string prefix = "dsh-test-")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dsh-semantics-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
