@@ -6,6 +6,8 @@
 //   dotnet run -c Release --project benchmarks/Dsh.Benchmarks -- train-step compact 32 10 2
 // Frozen ImageNet-feature baselines (ITQ, linear supervised hash, LSH) on a PACS validation split (docs/results.md):
 //   dotnet benchmarks/Dsh.Benchmarks/bin/Release/net10.0/Dsh.Benchmarks.dll frozen-baselines [pacsRoot] [outDir]
+// DSH (compact, from scratch) on the same PACS split (bits, epochs):
+//   dotnet benchmarks/Dsh.Benchmarks/bin/Release/net10.0/Dsh.Benchmarks.dll dsh-pacs 64 15
 // docs/performance.md lists the exact commands behind its tables.
 using BenchmarkDotNet.Running;
 using Dsh.Benchmarks.Hashing;
@@ -17,6 +19,10 @@ if (args.Length > 0 && args[0] == "export-codes")
 if (args.Length > 0 && args[0] == "train-step")
 {
     return Dsh.Benchmarks.Model.TrainStepTiming.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "dsh-pacs")
+{
+    return Dsh.Benchmarks.Results.DshPacsTraining.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "frozen-baselines")
 {

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Dsh.Hashing;
+
+namespace Dsh.Benchmarks.Results;
+
+/// <summary>
+/// <c>dsh-pacs [bits] [epochs] [pacsRoot] [outDir]</c>: trains DSH (compact profile, from scratch) on the training side
+/// of the same group-preserving PACS split as <c>frozen-baselines</c>, then scores validation sketch queries against
+/// the validation photo gallery (mAP@all, P@200). Checkpoints in outDir, so an interrupted run resumes. See
+/// docs/results.md.
+/// </summary>
+internal static class DshPacsTraining
+{
+    private const int Seed = 2017;
+
+    public static int Run(string[] args)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        int bits = args.Length > 0 ? int.Parse(args[0], inv) : 64;
+        int epochs = args.Length > 1 ? int.Parse(args[1], inv) : 15;
+        string pacsRoot = Path.GetFullPath(args.Length > 2 ? args[2] : Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs"));
+        string outDir = args.Length > 3 ? args[3] : "/tmp/dsh-results";
+        Directory.CreateDirectory(outDir);
+        var report = new StringBuilder();
+        void Say(string line)
+        {
+            Console.WriteLine(line);
+            report.AppendLine(line);
+        }
+
+        SbirDataset all = SbirDataset.FromFolders(Path.Combine(pacsRoot, "sketch"), Path.Combine(pacsRoot, "photo"));
+        var split = GroupedValidationSplit.Create(all, 0.2, Seed);
+        SbirDataset train = SbirDataset.FromItems(split.Categories,
+            split.TrainSketches.Select(s => s with { Split = SbirSplit.Train }),
+            split.TrainPhotos.Select(p => p with { Split = SbirSplit.Gallery }));
+        var options = new DshTrainerOptions
+        {
+            Architecture = DshArchitecture.Compact(bits),
+            Epochs = epochs,
+            BatchSize = 32,
+            LearningRate = 1e-2,
+            Seed = 1,
+            Threads = 2,
+            TokenCacheDirectory = Path.Combine(outDir, "tokens"),
+            CheckpointDirectory = Path.Combine(outDir, $"checkpoints-compact-{bits}"),
+        };
+        Say($"DSH compact from scratch, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, 2 threads");
+        Say($"train: {train.TrainingSketches.Count()} sketches, {train.Photos.Count} photos; validation: {split.QuerySketches.Count} queries, {split.GalleryPhotos.Count} gallery photos");
+        var clock = Stopwatch.StartNew();
+        var progress = new InlineProgress(p =>
+        {
+            if (p.Phase == TrainingPhase.CodeUpdate || p.Phase == TrainingPhase.Done || (p.Phase == TrainingPhase.Preparing && p.Message.Length > 0))
+            {
+                Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {p.Phase} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {p.BatchLoss:F2} {p.Message} {(p.ItemsPerSecond > 0 ? $"{p.ItemsPerSecond:F0} items/s" : "")}");
+            }
+        });
+        using DshModel model = new DshTrainer(options).Fit(train, progress, CancellationToken.None);
+        TimeSpan trainTime = clock.Elapsed;
+        model.Save(Path.Combine(outDir, $"dsh-compact-{bits}.dshm"));
+
+        clock.Restart();
+        BinaryCodeSet queries = model.EncodeSketches(split.QuerySketches.Select(q => q.Path!));
+        BinaryCodeSet gallery = model.EncodePhotos(split.GalleryPhotos.Select(p => p.Path!));
+        TimeSpan encodeTime = clock.Elapsed;
+        int[] queryLabels = split.QuerySketches.Select(q => q.Label).ToArray();
+        int[] galleryLabels = split.GalleryPhotos.Select(p => p.Label).ToArray();
+        double map = RetrievalMetrics.MeanAveragePrecision(queries, queryLabels, gallery, galleryLabels);
+        double p200 = RetrievalMetrics.PrecisionAt(200, queries, queryLabels, gallery, galleryLabels);
+        int encoded = queries.Count + gallery.Count;
+        Say($"| DSH compact from scratch | {bits} | {map:F3} | {p200:F3} | train {trainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {encoded / encodeTime.TotalSeconds:F0} images/s |");
+        Say($"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; pairwise/pair {model.Summary.FinalTerms?.PairwisePerPair:F1}");
+        File.WriteAllText(Path.Combine(outDir, $"dsh-pacs-compact-{bits}.md"), report.ToString());
+        return 0;
+    }
+
+    /// <summary>Reports on the training thread, at once (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class InlineProgress(Action<DshProgress> report) : IProgress<DshProgress>
+    {
+        public void Report(DshProgress value) => report(value);
+    }
+}
