@@ -57,6 +57,23 @@ internal static class FeatureMatrix
         return cat(new[] { sketches, photos }, 0);
     }
 
+    /// <summary>
+    /// Sketch and photo features (each checked: finite, at least one row) stacked into one float64 matrix, for
+    /// hashers fitted on both domains together.
+    /// </summary>
+    /// <exception cref="ArgumentException">A matrix is invalid or the column counts differ.</exception>
+    public static Tensor StackDomains(Tensor sketchFeatures, Tensor photoFeatures) =>
+        Concatenate(ToFloat64(sketchFeatures, nameof(sketchFeatures), minRows: 1), ToFloat64(photoFeatures, nameof(photoFeatures), minRows: 1));
+
+    /// <summary>Codes of features [N, d] under a centred linear projection: bit = ((x − μ) P) &gt; 0.</summary>
+    /// <exception cref="ArgumentException">Not a finite 2-d float matrix with d columns.</exception>
+    public static BinaryCodeSet CenteredProjectionSigns(Tensor features, double[] mean, double[] projection, int d, int k)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = ToFloat64(features, nameof(features), d);
+        return Signs(x.sub(FromArray(mean, 1, d)).matmul(FromArray(projection, d, k)));
+    }
+
     /// <summary>Codes of real projections [n, K]: bit = value &gt; 0 (taken in float64, so tiny positives count).</summary>
     public static BinaryCodeSet Signs(Tensor projections)
     {

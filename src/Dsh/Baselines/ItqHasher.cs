@@ -66,21 +66,13 @@ public sealed class ItqHasher
     public static ItqHasher Fit(Tensor sketchFeatures, Tensor photoFeatures, int codeLength, ItqOptions? options = null)
     {
         using var scope = NewDisposeScope();
-        Tensor s = FeatureMatrix.ToFloat64(sketchFeatures, nameof(sketchFeatures), minRows: 1);
-        Tensor p = FeatureMatrix.ToFloat64(photoFeatures, nameof(photoFeatures), minRows: 1);
-        return FitChecked(FeatureMatrix.Concatenate(s, p), codeLength, options);
+        return FitChecked(FeatureMatrix.StackDomains(sketchFeatures, photoFeatures), codeLength, options);
     }
 
     /// <summary>Codes of features [N, d] (float32 or float64, finite; N may be 0): bit = ((x − μ) W R) &gt; 0.</summary>
     /// <exception cref="ArgumentException">Not a finite 2-d float matrix with <see cref="FeatureDimensions"/> columns.</exception>
-    public BinaryCodeSet Encode(Tensor features)
-    {
-        using var scope = NewDisposeScope();
-        Tensor x = FeatureMatrix.ToFloat64(features, nameof(features), FeatureDimensions);
-        Tensor mean = FeatureMatrix.FromArray(_mean, 1, FeatureDimensions);
-        Tensor projection = FeatureMatrix.FromArray(_projection, FeatureDimensions, CodeLength);
-        return FeatureMatrix.Signs(x.sub(mean).matmul(projection));
-    }
+    public BinaryCodeSet Encode(Tensor features) =>
+        FeatureMatrix.CenteredProjectionSigns(features, _mean, _projection, FeatureDimensions, CodeLength);
 
     /// <summary>The training mean μ, float64 [d] (a new tensor; the caller disposes it).</summary>
     public Tensor GetMean() => FeatureMatrix.FromArray(_mean, FeatureDimensions);
