@@ -55,9 +55,9 @@ public sealed partial class DshTrainer
         {
             embedding = ClassEmbeddings.Load(Options.SemanticVectorsPath, categories);
         }
-        else if (Options.UseWordNet && WordNetAvailable())
+        else if (Options.UseWordNet && TryWordNet(categories) is { } wordNet)
         {
-            embedding = ClassEmbeddings.FromWordNet(categories);
+            embedding = wordNet;
         }
         else
         {
@@ -66,16 +66,16 @@ public sealed partial class DshTrainer
         return embedding.UncoveredCategories.Count > 0 ? embedding.WithOneHotFallback() : embedding;
     }
 
-    private static bool WordNetAvailable()
+    /// <summary>The WordNet embedding of the categories, or null when no usable WordNet database is installed.</summary>
+    private static ClassEmbedding? TryWordNet(IReadOnlyList<string> categories)
     {
         try
         {
-            ClassEmbeddings.FromWordNet(new[] { "dog" });
-            return true;
+            return ClassEmbeddings.FromWordNet(categories);
         }
         catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            return false; // no usable WordNet: one-hot vectors, recorded in TrainingSummary.SemanticSource
+            return null; // no usable WordNet: one-hot vectors, recorded in TrainingSummary.SemanticSource
         }
     }
 }

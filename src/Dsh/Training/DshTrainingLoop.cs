@@ -24,6 +24,9 @@ internal sealed class DshTrainingLoop
     private readonly string _semanticSource;
     private readonly TrainingRunSettings _settings;
 
+    /// <summary>θ-steps per epoch: the larger domain once through, ⌈max(n_I, n_S) / batch⌉.</summary>
+    private readonly int _stepsPerEpoch;
+
     public DshTrainingLoop(DshTrainerOptions options, IDshTrainingData data, Tensor classVectors, string semanticSource, string tokenExtractorName)
     {
         _options = options;
@@ -31,6 +34,7 @@ internal sealed class DshTrainingLoop
         _classVectors = classVectors;
         _semanticSource = semanticSource;
         _settings = TrainingRunSettings.From(options, classVectors, tokenExtractorName);
+        _stepsPerEpoch = (Math.Max(data.PhotoLabels.Length, data.SketchLabels.Length) + options.BatchSize - 1) / options.BatchSize;
     }
 
     /// <summary>Trains and returns the network (eval mode, on the training device) with a summary.</summary>
@@ -61,7 +65,7 @@ internal sealed class DshTrainingLoop
             throw new ArgumentException($"Training needs photos and sketches; got {nI} photos and {nS} training sketches.");
         }
         int m = o.Architecture.CodeLength;
-        int stepsPerEpoch = (Math.Max(nI, nS) + o.BatchSize - 1) / o.BatchSize;
+        int stepsPerEpoch = _stepsPerEpoch;
         long totalSteps = (long)stepsPerEpoch * o.Epochs;
 
         torch.manual_seed(o.Seed);
@@ -284,14 +288,13 @@ internal sealed class DshTrainingLoop
         {
             return;
         }
-        int stepsPerEpoch = (Math.Max(_data.PhotoLabels.Length, _data.SketchLabels.Length) + _options.BatchSize - 1) / _options.BatchSize;
         progress.Report(new DshProgress
         {
             Phase = phase,
             Epoch = epoch,
             Epochs = _options.Epochs,
             Step = step,
-            TotalSteps = (long)stepsPerEpoch * _options.Epochs,
+            TotalSteps = (long)_stepsPerEpoch * _options.Epochs,
             BatchLoss = batchLoss,
             Terms = terms,
             BitsChanged = bitsChanged,
