@@ -6,10 +6,12 @@ using Dsh.Hashing;
 namespace Dsh.Benchmarks.Results;
 
 /// <summary>
-/// <c>dsh-pacs [bits] [epochs] [pacsRoot] [outDir]</c>: trains DSH (compact profile, from scratch) on the training side
-/// of the same group-preserving PACS split as <c>frozen-baselines</c>, then scores validation sketch queries against
-/// the validation photo gallery (mAP@all, P@200). Checkpoints in outDir, so an interrupted run resumes. See
-/// docs/results.md.
+/// <c>dsh-pacs [bits] [epochs] [compact|resnet18] [key=value …]</c>: trains DSH (compact profile from scratch, or the
+/// ResNet18 profile from ImageNet weights) on the training side of the same group-preserving PACS split as
+/// <c>frozen-baselines</c>, then scores validation sketch queries against the validation photo gallery (mAP@all, P@200).
+/// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>batch</c>,
+/// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
+/// interrupted run resumes. See docs/results.md.
 /// </summary>
 internal static class DshPacsTraining
 {
@@ -20,8 +22,31 @@ internal static class DshPacsTraining
         var inv = CultureInfo.InvariantCulture;
         int bits = args.Length > 0 ? int.Parse(args[0], inv) : 64;
         int epochs = args.Length > 1 ? int.Parse(args[1], inv) : 15;
-        string pacsRoot = Path.GetFullPath(args.Length > 2 ? args[2] : Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs"));
-        string outDir = args.Length > 3 ? args[3] : "/tmp/dsh-results";
+        string profile = args.Length > 2 ? args[2] : "compact";
+        var keys = args.Skip(3).Select(a => a.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+        string Key(string name, string fallback) => keys.TryGetValue(name, out string? v) ? v : fallback;
+        string pacsRoot = Path.GetFullPath(Key("pacs", Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs")));
+        string outDir = Key("out", "/tmp/dsh-results");
+        DshArchitecture architecture = profile switch
+        {
+            "compact" => DshArchitecture.Compact(bits),
+            "resnet18" => DshArchitecture.ResNet18(bits),
+            _ => throw new ArgumentException($"Unknown profile {profile}: compact or resnet18."),
+        };
+        if (architecture.Backbone == DshBackbone.ResNet18)
+        {
+            int size = int.Parse(Key("size", architecture.SketchInputSize.ToString(inv)), inv);
+            architecture = architecture with
+            {
+                SketchInputSize = size,
+                PhotoInputSize = size,
+                SketchFrozenStages = int.Parse(Key("sketchFrozen", architecture.SketchFrozenStages.ToString(inv)), inv),
+                PhotoFrozenStages = int.Parse(Key("photoFrozen", architecture.PhotoFrozenStages.ToString(inv)), inv),
+            };
+        }
+        string tag = architecture.Backbone == DshBackbone.ResNet18
+            ? $"resnet18-{bits}-s{architecture.SketchInputSize}-f{architecture.SketchFrozenStages}{architecture.PhotoFrozenStages}"
+            : $"compact-{bits}";
         Directory.CreateDirectory(outDir);
         var report = new StringBuilder();
         void Say(string line)
@@ -37,16 +62,19 @@ internal static class DshPacsTraining
             split.TrainPhotos.Select(p => p with { Split = SbirSplit.Gallery }));
         var options = new DshTrainerOptions
         {
-            Architecture = DshArchitecture.Compact(bits),
+            Architecture = architecture.Validated(),
             Epochs = epochs,
-            BatchSize = 32,
-            LearningRate = 1e-2,
+            BatchSize = int.Parse(Key("batch", "32"), inv),
+            LearningRate = double.Parse(Key("lr", "1e-2"), inv),
             Seed = 1,
             Threads = 2,
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
-            CheckpointDirectory = Path.Combine(outDir, $"checkpoints-compact-{bits}"),
+            CheckpointDirectory = Path.Combine(outDir, $"checkpoints-{tag}-lr{Key("lr", "1e-2")}-b{Key("batch", "32")}-e{epochs}"),
         };
-        Say($"DSH compact from scratch, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, 2 threads");
+        string name = architecture.Backbone == DshBackbone.ResNet18
+            ? $"DSH ResNet18 ({architecture.SketchInputSize} px, frozen stages sketch {architecture.SketchFrozenStages} / photo {architecture.PhotoFrozenStages})"
+            : "DSH compact from scratch";
+        Say($"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, 2 threads");
         Say($"train: {train.TrainingSketches.Count()} sketches, {train.Photos.Count} photos; validation: {split.QuerySketches.Count} queries, {split.GalleryPhotos.Count} gallery photos");
         var clock = Stopwatch.StartNew();
         var progress = new InlineProgress(p =>
@@ -58,7 +86,7 @@ internal static class DshPacsTraining
         });
         using DshModel model = new DshTrainer(options).Fit(train, progress, CancellationToken.None);
         TimeSpan trainTime = clock.Elapsed;
-        model.Save(Path.Combine(outDir, $"dsh-compact-{bits}.dshm"));
+        model.Save(Path.Combine(outDir, $"dsh-{tag}.dshm"));
 
         clock.Restart();
         BinaryCodeSet queries = model.EncodeSketches(split.QuerySketches.Select(q => q.Path!));
@@ -69,9 +97,9 @@ internal static class DshPacsTraining
         double map = RetrievalMetrics.MeanAveragePrecision(queries, queryLabels, gallery, galleryLabels);
         double p200 = RetrievalMetrics.PrecisionAt(200, queries, queryLabels, gallery, galleryLabels);
         int encoded = queries.Count + gallery.Count;
-        Say($"| DSH compact from scratch | {bits} | {map:F3} | {p200:F3} | train {trainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {encoded / encodeTime.TotalSeconds:F0} images/s |");
+        Say($"| {name} | {bits} | {map:F3} | {p200:F3} | train {trainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {encoded / encodeTime.TotalSeconds:F0} images/s |");
         Say($"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; pairwise/pair {model.Summary.FinalTerms?.PairwisePerPair:F1}");
-        File.WriteAllText(Path.Combine(outDir, $"dsh-pacs-compact-{bits}.md"), report.ToString());
+        File.WriteAllText(Path.Combine(outDir, $"dsh-pacs-{tag}.md"), report.ToString());
         return 0;
     }
 

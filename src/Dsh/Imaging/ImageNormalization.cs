@@ -25,6 +25,14 @@ public sealed record ImageNormalization(float MeanR, float MeanG, float MeanB, f
     /// <summary>Mean 0.5 and std 0.5 on every channel, for sketches and sketch-tokens: white paper is +1, black ink −1.</summary>
     public static ImageNormalization Sketch { get; } = new(0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f);
 
+    /// <summary>
+    /// The input of the ImageNet ResNet-18 shipped in <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>: pixel values on
+    /// the 0–255 scale minus the per-channel averages of its preprocessing model's mean image (R 123.15, G 115.90,
+    /// B 103.06), no scaling. The <see cref="DshBackbone.ResNet18"/> profile uses it for photos, sketches and
+    /// sketch-tokens (its first convolution is reordered from the file's B, G, R to R, G, B when the weights are loaded).
+    /// </summary>
+    public static ImageNormalization ResNet18Onnx { get; } = new(123.15f / 255f, 115.90f / 255f, 103.06f / 255f, 1f / 255f, 1f / 255f, 1f / 255f);
+
     /// <summary>Mean of the red channel, on the [0, 1] scale.</summary>
     public float MeanR { get => meanR; init => meanR = Finite(value, nameof(MeanR)); }
 

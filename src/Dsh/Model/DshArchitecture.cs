@@ -4,7 +4,8 @@ namespace Dsh;
 /// The shapes of the semi-heterogeneous DSH network. <see cref="Paper"/> is the official deploy definition
 /// (sketches and sketch-tokens 3×200×200, photos 3×227×227); <see cref="Compact"/> is the same network with
 /// smaller inputs and narrower layers for CPU training. Variants are made with <c>with</c> expressions and are
-/// checked by <see cref="Validate"/> (also called by <see cref="DshNetwork"/>'s constructor).
+/// checked by <see cref="Validate"/> (also called by <see cref="DshNetwork"/>'s constructor). <see cref="ResNet18"/> swaps
+/// both trunks for ImageNet ResNet-18s (<see cref="Backbone"/>); the fields of the Caffe trunks are then unused.
 /// </summary>
 /// <remarks>
 /// Sketch trunk (C2-Net, shared by sketches and sketch-tokens): conv <c>SketchChannels[0]</c> k<c>SketchConv1Kernel</c>
@@ -17,6 +18,19 @@ public sealed record DshArchitecture
 {
     /// <summary>The smallest code length accepted.</summary>
     public const int MinCodeLength = 8;
+
+    /// <summary>The convolutional trunks (default <see cref="DshBackbone.Caffe"/>, the paper's).</summary>
+    public DshBackbone Backbone { get; init; } = DshBackbone.Caffe;
+
+    /// <summary>
+    /// <see cref="DshBackbone.ResNet18"/> only: how many stages of the sketch trunk do not learn (0–4; the stem counts
+    /// with stage 1). Frozen stages keep their ImageNet weights and batch-norm statistics, and the trainer computes their
+    /// output once per image and caches it.
+    /// </summary>
+    public int SketchFrozenStages { get; init; }
+
+    /// <summary><see cref="DshBackbone.ResNet18"/> only: how many stages of the photo trunk do not learn (0–4).</summary>
+    public int PhotoFrozenStages { get; init; }
 
     /// <summary>Code length K in bits (≥ 8; the paper uses 32, 64, 128, 256).</summary>
     public int CodeLength { get; init; }
@@ -147,17 +161,59 @@ public sealed record DshArchitecture
         Initialization = DshInitialization.TorchDefault,
     }.Validated();
 
+    /// <summary>The input side <see cref="ResNet18"/> uses for sketches, sketch-tokens and photos.</summary>
+    public const int ResNet18DefaultInputSize = 224;
+
+    /// <summary>The smallest input side a ResNet-18 trunk accepts (its total stride).</summary>
+    public const int ResNet18MinInputSize = 32;
+
+    /// <summary>
+    /// DSH on two ImageNet ResNet-18 trunks (the ONNX model of <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>, imported
+    /// when training starts): the photo trunk for C1-Net; the sketch trunk's convolutions shared by sketches and
+    /// sketch-tokens with batch norm per branch; both end in the 512-d global average pool. The heads keep the paper's
+    /// layout scaled to those features: sketch head 512 → 1024 → 512 → K, fusion (tokens first) 1024 → 2×1024 →
+    /// 2×512 → K. Inputs are <see cref="ResNet18DefaultInputSize"/> px; the sketch trunk learns its last stage, the
+    /// photo trunk is frozen (choices measured on this project's 2-core CPU, see docs/results.md). Change them with
+    /// <c>with</c>.
+    /// </summary>
+    /// <param name="codeLength">Code length K in bits (≥ 8).</param>
+    public static DshArchitecture ResNet18(int codeLength) => new DshArchitecture
+    {
+        Backbone = DshBackbone.ResNet18,
+        CodeLength = codeLength,
+        SketchInputSize = ResNet18DefaultInputSize,
+        PhotoInputSize = ResNet18DefaultInputSize,
+        SketchFrozenStages = 3,
+        PhotoFrozenStages = 4,
+        SketchHeadWidths = new[] { 1024, 512 },
+        SketchHeadDropout = new[] { 0.25, 0.25 },
+        FusionWidths = new[] { 1024, 512 },
+        FusionDropoutA = new[] { 0.3, 0.3 },
+        FusionDropoutB = new[] { 0.4, 0.4 },
+        Initialization = DshInitialization.TorchDefault,
+    }.Validated();
+
     /// <summary>Spatial side of the sketch trunk's output (7 in the paper profile).</summary>
-    public int SketchTrunkOutputSize => SketchTrunkSizes()[^1];
+    public int SketchTrunkOutputSize => Backbone == DshBackbone.ResNet18 ? 1 : SketchTrunkSizes()[^1];
 
     /// <summary>Spatial side of the photo trunk's output (7 in the paper profile).</summary>
-    public int PhotoTrunkOutputSize => PhotoTrunkSizes()[^1];
+    public int PhotoTrunkOutputSize => Backbone == DshBackbone.ResNet18 ? 1 : PhotoTrunkSizes()[^1];
 
     /// <summary>Length of the flattened sketch trunk output: the sketch head's input (12,544 in the paper profile).</summary>
-    public int SketchFeatureLength => SketchChannels[^1] * SketchTrunkOutputSize * SketchTrunkOutputSize;
+    public int SketchFeatureLength => Backbone == DshBackbone.ResNet18
+        ? ResNet18Trunk.StageChannels[^1]
+        : SketchChannels[^1] * SketchTrunkOutputSize * SketchTrunkOutputSize;
 
     /// <summary>Length of the flattened concatenation of both photo-side trunks: the fusion head's input (25,088 in the paper profile).</summary>
-    public int FusionInputLength => (SketchChannels[^1] + PhotoChannels[^1]) * PhotoTrunkOutputSize * PhotoTrunkOutputSize;
+    public int FusionInputLength => Backbone == DshBackbone.ResNet18
+        ? 2 * ResNet18Trunk.StageChannels[^1]
+        : (SketchChannels[^1] + PhotoChannels[^1]) * PhotoTrunkOutputSize * PhotoTrunkOutputSize;
+
+    /// <summary>How sketch and sketch-token pixels become network inputs for this backbone.</summary>
+    internal ImageNormalization SketchNormalization => Backbone == DshBackbone.ResNet18 ? ImageNormalization.ResNet18Onnx : ImageNormalization.Sketch;
+
+    /// <summary>How photo pixels become network inputs for this backbone.</summary>
+    internal ImageNormalization PhotoNormalization => Backbone == DshBackbone.ResNet18 ? ImageNormalization.ResNet18Onnx : ImageNormalization.Photo;
 
     /// <summary>Checks every field and the shapes they produce; returns this architecture.</summary>
     /// <exception cref="ArgumentException">A field is out of range or the trunks' outputs do not fit together; the message names it.</exception>
@@ -179,8 +235,10 @@ public sealed record DshArchitecture
         {
             throw new ArgumentException($"CodeLength must be at most 4096 bits (the index's limit), not {CodeLength}.", nameof(CodeLength));
         }
-        RequireCount(SketchChannels, 5, nameof(SketchChannels));
-        RequireCount(PhotoChannels, 5, nameof(PhotoChannels));
+        if (!Enum.IsDefined(Backbone))
+        {
+            throw new ArgumentException($"Backbone {(int)Backbone} is not a defined value.", nameof(Backbone));
+        }
         RequireCount(SketchHeadWidths, 2, nameof(SketchHeadWidths));
         RequireCount(FusionWidths, 2, nameof(FusionWidths));
         RequireProbabilities(SketchHeadDropout, 2, nameof(SketchHeadDropout));
@@ -188,6 +246,18 @@ public sealed record DshArchitecture
         RequireProbabilities(FusionDropoutB, 2, nameof(FusionDropoutB));
         RequirePositive(SketchInputSize, nameof(SketchInputSize));
         RequirePositive(PhotoInputSize, nameof(PhotoInputSize));
+        CheckCommon();
+        if (Backbone == DshBackbone.ResNet18)
+        {
+            ValidateResNet();
+            return;
+        }
+        if (SketchFrozenStages != 0 || PhotoFrozenStages != 0)
+        {
+            throw new ArgumentException("SketchFrozenStages and PhotoFrozenStages apply to the ResNet18 backbone only; the Caffe trunks have no stages to freeze.", nameof(SketchFrozenStages));
+        }
+        RequireCount(SketchChannels, 5, nameof(SketchChannels));
+        RequireCount(PhotoChannels, 5, nameof(PhotoChannels));
         RequirePositive(SketchConv1Kernel, nameof(SketchConv1Kernel));
         RequirePositive(SketchConv1Stride, nameof(SketchConv1Stride));
         RequirePositive(PhotoConv1Kernel, nameof(PhotoConv1Kernel));
@@ -208,18 +278,6 @@ public sealed record DshArchitecture
                     $"PhotoGroups = {PhotoGroups} must divide the input and output channels of photo conv{index + 1} ({inChannels} → {PhotoChannels[index]}).",
                     nameof(PhotoGroups));
             }
-        }
-        if (!Enum.IsDefined(TokenBatchNorm))
-        {
-            throw new ArgumentException($"TokenBatchNorm {(int)TokenBatchNorm} is not a defined value.", nameof(TokenBatchNorm));
-        }
-        if (!Enum.IsDefined(Initialization))
-        {
-            throw new ArgumentException($"Initialization {(int)Initialization} is not a defined value.", nameof(Initialization));
-        }
-        if (!(BatchNormEpsilon > 0) || !(BatchNormMomentum is > 0 and <= 1))
-        {
-            throw new ArgumentException("BatchNormEpsilon must be > 0 and BatchNormMomentum in (0, 1].", nameof(BatchNormMomentum));
         }
         if (!(LrnAlpha >= 0) || !double.IsFinite(LrnBeta) || !(LrnK > 0))
         {
@@ -243,6 +301,48 @@ public sealed record DshArchitecture
                 $"The sketch-token trunk ends at {sketch[^1]}×{sketch[^1]} but the photo trunk at {photo[^1]}×{photo[^1]}; " +
                 "the fusion head concatenates them, so choose input sizes, conv1 kernels/strides or PhotoPool5Padding that agree " +
                 $"(sketch: {string.Join(" → ", sketch)}; photo: {string.Join(" → ", photo)}).", nameof(PhotoInputSize));
+        }
+    }
+
+    private void CheckCommon()
+    {
+        if (!Enum.IsDefined(TokenBatchNorm))
+        {
+            throw new ArgumentException($"TokenBatchNorm {(int)TokenBatchNorm} is not a defined value.", nameof(TokenBatchNorm));
+        }
+        if (!Enum.IsDefined(Initialization))
+        {
+            throw new ArgumentException($"Initialization {(int)Initialization} is not a defined value.", nameof(Initialization));
+        }
+        if (!(BatchNormEpsilon > 0) || !(BatchNormMomentum is > 0 and <= 1))
+        {
+            throw new ArgumentException("BatchNormEpsilon must be > 0 and BatchNormMomentum in (0, 1].", nameof(BatchNormMomentum));
+        }
+    }
+
+    private void ValidateResNet()
+    {
+        if (SketchInputSize < ResNet18MinInputSize || PhotoInputSize < ResNet18MinInputSize)
+        {
+            throw new ArgumentException(
+                $"A ResNet-18 trunk needs inputs of at least {ResNet18MinInputSize} px (its total stride); SketchInputSize is {SketchInputSize}, PhotoInputSize {PhotoInputSize}.",
+                SketchInputSize < ResNet18MinInputSize ? nameof(SketchInputSize) : nameof(PhotoInputSize));
+        }
+        if (SketchFrozenStages is < 0 or > 4)
+        {
+            throw new ArgumentException($"SketchFrozenStages must be 0 to 4 (a ResNet has four stages), not {SketchFrozenStages}.", nameof(SketchFrozenStages));
+        }
+        if (PhotoFrozenStages is < 0 or > 4)
+        {
+            throw new ArgumentException($"PhotoFrozenStages must be 0 to 4 (a ResNet has four stages), not {PhotoFrozenStages}.", nameof(PhotoFrozenStages));
+        }
+        if (Initialization == DshInitialization.PaperFillers)
+        {
+            throw new ArgumentException("The paper's fillers are defined for the Caffe trunks; the ResNet18 backbone starts from ImageNet weights and TorchDefault heads.", nameof(Initialization));
+        }
+        if (SketchChannels.Count != 0 || PhotoChannels.Count != 0)
+        {
+            throw new ArgumentException("SketchChannels and PhotoChannels describe the Caffe trunks; leave them empty for the ResNet18 backbone.", nameof(SketchChannels));
         }
     }
 
@@ -312,6 +412,7 @@ public sealed record DshArchitecture
     /// <summary>Value equality over every field, lists compared element by element.</summary>
     public bool Equals(DshArchitecture? other) =>
         other is not null &&
+        Backbone == other.Backbone && SketchFrozenStages == other.SketchFrozenStages && PhotoFrozenStages == other.PhotoFrozenStages &&
         CodeLength == other.CodeLength && SketchInputSize == other.SketchInputSize && PhotoInputSize == other.PhotoInputSize &&
         SketchConv1Kernel == other.SketchConv1Kernel && SketchConv1Stride == other.SketchConv1Stride &&
         SketchChannels.SequenceEqual(other.SketchChannels) && SketchHeadWidths.SequenceEqual(other.SketchHeadWidths) &&
@@ -326,5 +427,5 @@ public sealed record DshArchitecture
 
     /// <inheritdoc />
     public override int GetHashCode() =>
-        HashCode.Combine(CodeLength, SketchInputSize, PhotoInputSize, SketchChannels.Sum(), PhotoChannels.Sum(), FusionWidths.Sum(), TokenBatchNorm, Initialization);
+        HashCode.Combine(HashCode.Combine(Backbone, SketchFrozenStages, PhotoFrozenStages), CodeLength, SketchInputSize, PhotoInputSize, SketchChannels.Sum(), PhotoChannels.Sum(), FusionWidths.Sum(), TokenBatchNorm ^ (TokenBatchNorm)((int)Initialization << 4));
 }

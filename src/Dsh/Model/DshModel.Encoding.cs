@@ -145,7 +145,7 @@ public sealed partial class DshModel
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
-        Tensor batch = DshImaging.ToTensor(sketches, Architecture.SketchInputSize, DshImaging.SketchPadColor, ImageNormalization.Sketch);
+        Tensor batch = DshImaging.ToTensor(sketches, Architecture.SketchInputSize, DshImaging.SketchPadColor, Architecture.SketchNormalization);
         return Network.EncodeSketchCodes(batch);
     }
 
@@ -153,8 +153,8 @@ public sealed partial class DshModel
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
-        Tensor p = DshImaging.ToTensor(photos, Architecture.PhotoInputSize, DshImaging.PhotoPadColor, ImageNormalization.Photo);
-        Tensor t = DshImaging.ToTensor(tokens, Architecture.SketchInputSize, DshImaging.SketchPadColor, ImageNormalization.Sketch);
+        Tensor p = DshImaging.ToTensor(photos, Architecture.PhotoInputSize, DshImaging.PhotoPadColor, Architecture.PhotoNormalization);
+        Tensor t = DshImaging.ToTensor(tokens, Architecture.SketchInputSize, DshImaging.SketchPadColor, Architecture.SketchNormalization);
         return Network.EncodePhotoCodes(p, t);
     }
 

@@ -35,6 +35,7 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
     private readonly Sequential layer2;
     private readonly Sequential layer3;
     private readonly Sequential layer4;
+    private readonly BatchNorm2d? token_bn1;
 #pragma warning restore IDE1006
     private readonly ResNetBasicBlock[][] blocks;
 
@@ -46,7 +47,20 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
     /// <summary>A trunk with <paramref name="blocksPerStage"/> basic blocks in each of the four stages, random weights.</summary>
     /// <param name="blocksPerStage">Four counts, each 1 to 64 (torchvision's ResNet-18: 2, 2, 2, 2).</param>
     /// <exception cref="ArgumentException">Not four counts, or one outside 1–64.</exception>
-    public ResNet18Trunk(IReadOnlyList<int> blocksPerStage) : base(nameof(ResNet18Trunk))
+    public ResNet18Trunk(IReadOnlyList<int> blocksPerStage) : this(blocksPerStage, tokenBranch: false)
+    {
+    }
+
+    /// <summary>
+    /// A trunk with <paramref name="blocksPerStage"/> basic blocks per stage; with <paramref name="tokenBranch"/>, every
+    /// batch norm has a twin (<c>token_bn1</c>, <c>layerN.M.token_bn1</c>, <c>…token_bn2</c>, <c>…token_downsample_bn</c>)
+    /// that <see cref="SketchBranch.Token"/> uses: one set of convolutions for sketches and sketch-tokens, batch norm
+    /// per branch (DSH's C2-Net).
+    /// </summary>
+    /// <param name="blocksPerStage">Four counts, each 1 to 64.</param>
+    /// <param name="tokenBranch">Whether to add the sketch-token branch's batch norms.</param>
+    /// <exception cref="ArgumentException">Not four counts, or one outside 1–64.</exception>
+    public ResNet18Trunk(IReadOnlyList<int> blocksPerStage, bool tokenBranch) : base(nameof(ResNet18Trunk))
     {
         ArgumentNullException.ThrowIfNull(blocksPerStage);
         if (blocksPerStage.Count != 4 || blocksPerStage.Any(b => b < 1 || b > 64))
@@ -57,6 +71,7 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
         BlocksPerStage = blocksPerStage.ToArray();
         conv1 = new PaddedConv2d(3, 64, 7, 2, SpatialPadding.Explicit(3, 3, 2, 2));
         bn1 = nn.BatchNorm2d(64);
+        token_bn1 = tokenBranch ? nn.BatchNorm2d(64) : null;
         maxpool = new PaddedMaxPool2d(3, 2, SpatialPadding.Explicit(1, 1, 0, 0));
         blocks = new ResNetBasicBlock[4][];
         long inChannels = 64;
@@ -66,7 +81,7 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
             for (int b = 0; b < blocks[s].Length; b++)
             {
                 long stride = s > 0 && b == 0 ? 2 : 1;
-                blocks[s][b] = new ResNetBasicBlock(inChannels, StageChannels[s], stride);
+                blocks[s][b] = new ResNetBasicBlock(inChannels, StageChannels[s], stride, tokenBranch);
                 inChannels = StageChannels[s];
             }
         }
@@ -80,12 +95,17 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
     /// <summary>The number of basic blocks in each of the four stages.</summary>
     public IReadOnlyList<int> BlocksPerStage { get; }
 
-    /// <summary>The length of the feature vector <see cref="forward"/> returns: 512.</summary>
+    /// <summary>Whether the trunk has batch norms of its own for <see cref="SketchBranch.Token"/>.</summary>
+    public bool HasTokenBranch => token_bn1 is not null;
+
+    /// <summary>The length of the feature vector <see cref="forward(Tensor)"/> returns: 512.</summary>
     public int FeatureCount => StageChannels[^1];
 
     internal PaddedConv2d Conv1 => conv1;
 
     internal BatchNorm2d Bn1 => bn1;
+
+    internal BatchNorm2d? TokenBn1 => token_bn1;
 
     internal PaddedMaxPool2d MaxPool => maxpool;
 
@@ -93,20 +113,29 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
 
     /// <summary>[N, 3, H, W] → [N, 512]: the trunk, then the global average pool, flattened.</summary>
     /// <param name="input">Images as <see cref="ResNetPreprocessing"/> makes them (BGR, mean image subtracted, 0–255 scale).</param>
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => forward(input, SketchBranch.Sketch);
+
+    /// <summary>[N, 3, H, W] → [N, 512] with the batch norms of <paramref name="branch"/> (a trunk without a token branch has one set).</summary>
+    public Tensor forward(Tensor input, SketchBranch branch)
     {
         using var scope = NewDisposeScope();
-        return ForwardFromStage(ForwardFeatures(input, 4), 4).MoveToOuterDisposeScope();
+        return ForwardFromStage(ForwardFeatures(input, 4, branch), 4, branch).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// The feature map after stage <paramref name="upToStage"/>: 0 = the stem (conv1, bn1, ReLU, maxpool; 64 × H/4),
     /// 1–4 = after layer1 … layer4 (64, 128, 256, 512 channels at H/4, H/8, H/16, H/32). Frozen early stages can be
-    /// computed once and cached, then continued with <see cref="ForwardFromStage"/>.
+    /// computed once and cached, then continued with <see cref="ForwardFromStage(Tensor, int)"/>.
     /// </summary>
     /// <param name="input">[N, 3, H, W].</param>
     /// <param name="upToStage">0 to 4.</param>
-    public Tensor ForwardFeatures(Tensor input, int upToStage)
+    public Tensor ForwardFeatures(Tensor input, int upToStage) => ForwardFeatures(input, upToStage, SketchBranch.Sketch);
+
+    /// <summary>The feature map after stage <paramref name="upToStage"/> (0 = the stem) with the batch norms of <paramref name="branch"/>.</summary>
+    /// <param name="input">[N, 3, H, W].</param>
+    /// <param name="upToStage">0 to 4.</param>
+    /// <param name="branch">Which batch norms to use.</param>
+    public Tensor ForwardFeatures(Tensor input, int upToStage, SketchBranch branch)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentOutOfRangeException.ThrowIfLessThan(upToStage, 0);
@@ -116,33 +145,101 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"Expected images [N, 3, H, W], got [{string.Join(", ", input.shape)}].", nameof(input));
         }
         using var scope = NewDisposeScope();
-        Tensor x = maxpool.forward(nn.functional.relu(bn1.forward(conv1.forward(input))));
-        Sequential[] layers = [layer1, layer2, layer3, layer4];
-        for (int s = 0; s < upToStage; s++)
-        {
-            x = layers[s].forward(x);
-        }
-        return x.MoveToOuterDisposeScope();
+        BatchNorm2d stemNorm = branch == SketchBranch.Token && token_bn1 is not null ? token_bn1 : bn1;
+        Tensor x = maxpool.forward(nn.functional.relu(stemNorm.forward(conv1.forward(input))));
+        return RunStages(x, 0, upToStage, branch).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Continues from the output of stage <paramref name="afterStage"/> (as <see cref="ForwardFeatures"/> returns it) to
+    /// Continues from the output of stage <paramref name="afterStage"/> (as <see cref="ForwardFeatures(Tensor, int)"/> returns it) to
     /// the pooled [N, 512] features.
     /// </summary>
     /// <param name="features">The feature map after stage <paramref name="afterStage"/>.</param>
     /// <param name="afterStage">0 to 4.</param>
-    public Tensor ForwardFromStage(Tensor features, int afterStage)
+    public Tensor ForwardFromStage(Tensor features, int afterStage) => ForwardFromStage(features, afterStage, SketchBranch.Sketch);
+
+    /// <summary>Continues from the output of stage <paramref name="afterStage"/> to [N, 512] with the batch norms of <paramref name="branch"/>.</summary>
+    /// <param name="features">The feature map after stage <paramref name="afterStage"/>.</param>
+    /// <param name="afterStage">0 to 4.</param>
+    /// <param name="branch">Which batch norms to use.</param>
+    public Tensor ForwardFromStage(Tensor features, int afterStage, SketchBranch branch)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentOutOfRangeException.ThrowIfLessThan(afterStage, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(afterStage, 4);
         using var scope = NewDisposeScope();
-        Sequential[] layers = [layer1, layer2, layer3, layer4];
-        Tensor x = features;
-        for (int s = afterStage; s < 4; s++)
+        return RunStages(features, afterStage, 4, branch).mean([2L, 3L]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Stops learning in the stem and the first <paramref name="stages"/> stages (0–4; the stem counts with stage 1):
+    /// their parameters no longer require gradients. Run them through <see cref="ForwardFrozen"/>, which also keeps
+    /// their batch norms in eval mode.
+    /// </summary>
+    internal void Freeze(int stages)
+    {
+        foreach (var p in FrozenModules(stages).SelectMany(m => m.parameters()))
         {
-            x = layers[s].forward(x);
+            p.requires_grad = false;
         }
-        return x.mean([2L, 3L]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The output of stage <paramref name="stages"/> with the stem and stages 1…<paramref name="stages"/> in eval mode and
+    /// without gradients (each module's mode restored afterwards): what a frozen part computes, the same in training and
+    /// encoding, so it can be cached.
+    /// </summary>
+    internal Tensor ForwardFrozen(Tensor input, int stages, SketchBranch branch)
+    {
+        var modules = FrozenModules(stages).SelectMany(m => m.modules().Prepend(m)).Select(m => (Module: m, m.training)).ToList();
+        try
+        {
+            foreach (var (module, _) in modules)
+            {
+                module.train(false);
+            }
+            using var noGrad = no_grad();
+            return ForwardFeatures(input, stages, branch);
+        }
+        finally
+        {
+            foreach (var (module, training) in modules)
+            {
+                module.train(training);
+            }
+        }
+    }
+
+    private IEnumerable<nn.Module> FrozenModules(int stages)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stages, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(stages, 4);
+        if (stages == 0)
+        {
+            yield break;
+        }
+        yield return conv1;
+        yield return bn1;
+        if (token_bn1 is not null)
+        {
+            yield return token_bn1;
+        }
+        Sequential[] layers = [layer1, layer2, layer3, layer4];
+        for (int s = 0; s < stages; s++)
+        {
+            yield return layers[s];
+        }
+    }
+
+    private Tensor RunStages(Tensor x, int fromStage, int toStage, SketchBranch branch)
+    {
+        for (int s = fromStage; s < toStage; s++)
+        {
+            foreach (ResNetBasicBlock block in blocks[s])
+            {
+                x = block.forward(x, branch);
+            }
+        }
+        return x;
     }
 }

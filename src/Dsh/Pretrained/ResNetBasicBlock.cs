@@ -6,7 +6,9 @@ namespace Dsh;
 
 /// <summary>
 /// ResNet's basic block: conv1 (3×3, stride s) → bn1 → ReLU → conv2 (3×3) → bn2, plus the shortcut (the input, or
-/// <c>downsample</c> = 1×1 conv stride s → bn when the shape changes), then ReLU. Keys as torchvision's.
+/// <c>downsample</c> = 1×1 conv stride s → bn when the shape changes), then ReLU. Keys as torchvision's. A block with
+/// a token branch also holds <c>token_bn1</c>, <c>token_bn2</c> and <c>token_downsample_bn</c>: the same convolutions
+/// normalised with their own batch norm when it runs on sketch-tokens (<see cref="SketchBranch.Token"/>).
 /// </summary>
 internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
 {
@@ -16,9 +18,12 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     private readonly PaddedConv2d conv2;
     private readonly BatchNorm2d bn2;
     private readonly Sequential? downsample;
+    private readonly BatchNorm2d? token_bn1;
+    private readonly BatchNorm2d? token_bn2;
+    private readonly BatchNorm2d? token_downsample_bn;
 #pragma warning restore IDE1006
 
-    public ResNetBasicBlock(long inChannels, long outChannels, long stride) : base(nameof(ResNetBasicBlock))
+    public ResNetBasicBlock(long inChannels, long outChannels, long stride, bool tokenBranch = false) : base(nameof(ResNetBasicBlock))
     {
         // The shipped CNTK export pads stride-2 3×3 convolutions [1,1,0,0] (begin-heavy); stride 1 is symmetric.
         SpatialPadding first = stride == 1 ? SpatialPadding.Symmetric(1) : SpatialPadding.Explicit(1, 1, 0, 0);
@@ -26,11 +31,18 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         bn1 = nn.BatchNorm2d(outChannels);
         conv2 = new PaddedConv2d(outChannels, outChannels, 3, 1, SpatialPadding.Symmetric(1));
         bn2 = nn.BatchNorm2d(outChannels);
-        if (stride != 1 || inChannels != outChannels)
+        bool projects = stride != 1 || inChannels != outChannels;
+        if (projects)
         {
             DownsampleConv = new PaddedConv2d(inChannels, outChannels, 1, stride, SpatialPadding.Symmetric(0));
             DownsampleNorm = nn.BatchNorm2d(outChannels);
             downsample = nn.Sequential(DownsampleConv, DownsampleNorm);
+        }
+        if (tokenBranch)
+        {
+            token_bn1 = nn.BatchNorm2d(outChannels);
+            token_bn2 = nn.BatchNorm2d(outChannels);
+            token_downsample_bn = projects ? nn.BatchNorm2d(outChannels) : null;
         }
         RegisterComponents();
     }
@@ -49,12 +61,25 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     /// <summary>The projection shortcut's batch norm, or null.</summary>
     public BatchNorm2d? DownsampleNorm { get; }
 
-    public override Tensor forward(Tensor input)
+    /// <summary>Whether the block has batch norm of its own for sketch-tokens.</summary>
+    public bool HasTokenBranch => token_bn1 is not null;
+
+    /// <summary>The batch norms <paramref name="branch"/> uses: bn1, bn2 and the shortcut's (null for an identity shortcut).</summary>
+    public (BatchNorm2d Bn1, BatchNorm2d Bn2, BatchNorm2d? Downsample) Norms(SketchBranch branch) =>
+        branch == SketchBranch.Token && token_bn1 is not null
+            ? (token_bn1, token_bn2!, token_downsample_bn)
+            : (bn1, bn2, DownsampleNorm);
+
+    public override Tensor forward(Tensor input) => forward(input, SketchBranch.Sketch);
+
+    /// <summary>The block with the batch norms of <paramref name="branch"/> (a block without a token branch uses its only ones).</summary>
+    public Tensor forward(Tensor input, SketchBranch branch)
     {
+        var (n1, n2, nd) = Norms(branch);
         using var scope = NewDisposeScope();
-        Tensor x = nn.functional.relu(bn1.forward(conv1.forward(input)));
-        x = bn2.forward(conv2.forward(x));
-        Tensor shortcut = downsample is null ? input : downsample.forward(input);
+        Tensor x = nn.functional.relu(n1.forward(conv1.forward(input)));
+        x = n2.forward(conv2.forward(x));
+        Tensor shortcut = DownsampleConv is null ? input : nd!.forward(DownsampleConv.forward(input));
         return nn.functional.relu(x.add_(shortcut)).MoveToOuterDisposeScope();
     }
 }

@@ -17,7 +17,7 @@ internal static class ResNetWeightCopier
         }
         using var noGrad = no_grad();
         Conv(plan.Conv1, trunk.Conv1);
-        Norm(plan.Bn1, trunk.Bn1);
+        Norm(plan.Bn1, trunk.Bn1, trunk.TokenBn1);
         PaddedMaxPool2d pool = trunk.MaxPool;
         (pool.Kernel, pool.Stride, pool.Dilation, pool.Padding, pool.CeilMode) =
             (plan.MaxPool.Kernel, plan.MaxPool.Stride, plan.MaxPool.Dilation, plan.MaxPool.Padding, plan.MaxPool.CeilMode);
@@ -33,14 +33,15 @@ internal static class ResNetWeightCopier
                     throw new InvalidDataException(
                         $"{from.Conv1.Label} starts block {where}, which {(to.DownsampleConv is null ? "has an identity" : "needs a 1×1 projection")} shortcut in ResNet; the graph's is {(from.DownsampleConv is null ? "identity" : "a projection")}.");
                 }
+                var token = to.HasTokenBranch ? to.Norms(SketchBranch.Token) : default;
                 Conv(from.Conv1, to.Conv1);
-                Norm(from.Bn1, to.Bn1);
+                Norm(from.Bn1, to.Bn1, token.Bn1);
                 Conv(from.Conv2, to.Conv2);
-                Norm(from.Bn2, to.Bn2);
+                Norm(from.Bn2, to.Bn2, token.Bn2);
                 if (from.DownsampleConv is not null)
                 {
                     Conv(from.DownsampleConv, to.DownsampleConv!);
-                    Norm(from.DownsampleNorm!, to.DownsampleNorm!);
+                    Norm(from.DownsampleNorm!, to.DownsampleNorm!, token.Downsample);
                 }
             }
         }
@@ -50,6 +51,16 @@ internal static class ResNetWeightCopier
     {
         Copy(from.Weight, to.Weight, from.Label + " weight");
         (to.Stride, to.Dilation, to.Padding) = (from.Stride, from.Dilation, from.Padding);
+    }
+
+    /// <summary>Fills <paramref name="to"/> and, when the trunk has a sketch-token branch, its twin with the same values.</summary>
+    private static void Norm(NormPlan from, BatchNorm2d to, BatchNorm2d? twin)
+    {
+        Norm(from, to);
+        if (twin is not null)
+        {
+            Norm(from, twin);
+        }
     }
 
     private static void Norm(NormPlan from, BatchNorm2d to)

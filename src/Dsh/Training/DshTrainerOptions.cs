@@ -88,11 +88,26 @@ public sealed record DshTrainerOptions
     /// in <c>state_dict</c>) whose matching tensors initialise the network; null (default) trains from scratch.</summary>
     public string? InitialWeightsPath { get; init; }
 
+    /// <summary>
+    /// The ImageNet ResNet-18 ONNX model the <see cref="DshBackbone.ResNet18"/> profile starts from; null (default):
+    /// <see cref="ResNet18Onnx.DefaultPath"/>, where the NuGet package <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>
+    /// puts it. Unused by the Caffe backbone.
+    /// </summary>
+    public string? ImageNetWeightsPath { get; init; }
+
+    /// <summary>
+    /// Whether the output of frozen ResNet stages is computed once per image and kept in memory (default true: each
+    /// epoch then runs only the learning stages). Cached items are not augmented; set false to augment every batch at
+    /// the cost of running the frozen stages every time. No effect without frozen stages.
+    /// </summary>
+    public bool CacheFrozenStages { get; init; } = true;
+
     /// <summary>Batch size used to compute the network outputs F over the whole training set (default 64).</summary>
     public int EncodeBatchSize { get; init; } = 64;
 
     /// <summary>Checks every field; returns this.</summary>
     /// <exception cref="ArgumentException">A field is out of range; the message names it.</exception>
+    /// <exception cref="FileNotFoundException">The ResNet18 profile is chosen and its ImageNet ONNX model is missing; the message names the NuGet package to add.</exception>
     public DshTrainerOptions Validated()
     {
         ArgumentNullException.ThrowIfNull(Architecture, nameof(Architecture));
@@ -119,6 +134,12 @@ public sealed record DshTrainerOptions
         if (SemanticVectorsPath is not null && !File.Exists(SemanticVectorsPath))
         {
             throw new ArgumentException($"SemanticVectorsPath {SemanticVectorsPath} does not exist.", nameof(SemanticVectorsPath));
+        }
+        if (Architecture.Backbone == DshBackbone.ResNet18 && !File.Exists(ImageNetWeightsPath ?? ResNet18Onnx.DefaultPath))
+        {
+            throw ImageNetWeightsPath is null
+                ? new FileNotFoundException($"The ResNet18 profile starts from ImageNet weights, and {ResNet18Onnx.DefaultPath} does not exist. {ResNet18Onnx.MissingHint}", ResNet18Onnx.DefaultPath)
+                : new FileNotFoundException($"ImageNetWeightsPath {ImageNetWeightsPath} does not exist. {ResNet18Onnx.MissingHint}", ImageNetWeightsPath);
         }
         if (InitialWeightsPath is not null && !File.Exists(InitialWeightsPath))
         {

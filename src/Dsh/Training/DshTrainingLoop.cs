@@ -73,12 +73,19 @@ internal sealed class DshTrainingLoop
         Tensor? photoCodes = null, sketchCodes = null, d = null;
         try
         {
+            if (o.Architecture.Backbone == DshBackbone.ResNet18)
+            {
+                Report(progress, TrainingPhase.Preparing, 0, 0, double.NaN, null, 0, clock, 0,
+                    $"ImageNet weights from {o.ImageNetWeightsPath ?? ResNet18Onnx.DefaultPath}");
+                network.LoadImageNetWeights(o.ImageNetWeightsPath);
+            }
             if (o.InitialWeightsPath is not null)
             {
                 InitialWeights.Load(network, o.InitialWeightsPath);
             }
             network.to(device);
-            using var optimizer = new MomentumSgd(network.parameters(), o.Momentum, o.WeightDecay);
+            using var optimizer = new MomentumSgd(network.TrainableParameters(), o.Momentum, o.WeightDecay);
+            using var inputs = new FrozenStageInputs(network, _data, o.CacheFrozenStages);
             DshCodeProblem problem;
             using (var labels = NewDisposeScope())
             {
@@ -131,7 +138,7 @@ internal sealed class DshTrainingLoop
                     Report(progress, TrainingPhase.Encoding, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, 0, "network outputs over the training set");
                     using var scope = NewDisposeScope();
                     Tensor newD = DshSolvers.UpdateD(problem, photoCodes, sketchCodes, o.Objective);
-                    (Tensor fI, Tensor fS) = EncodeAll(network, cancellationToken);
+                    (Tensor fI, Tensor fS) = EncodeAll(network, inputs, cancellationToken);
                     var photoUpdate = DshSolvers.UpdatePhotoCodes(problem, photoCodes, sketchCodes, newD, fI, o.Objective, cancellationToken);
                     var sketchUpdate = DshSolvers.UpdateSketchCodes(problem, sketchCodes, photoUpdate.Codes, newD, fS, o.Objective, cancellationToken);
                     terms = DshObjective.Evaluate(problem, photoUpdate.Codes, sketchUpdate.Codes, newD, fI, fS, o.Objective);
@@ -159,7 +166,7 @@ internal sealed class DshTrainingLoop
                     int count = Math.Min(o.BatchSize, larger - start);
                     int[] sketchIndices = Enumerable.Range(start, count).Select(i => sketchOrder[i % nS]).ToArray();
                     int[] photoIndices = Enumerable.Range(start, count).Select(i => photoOrder[i % nI]).ToArray();
-                    batchLoss = ThetaStep(network, optimizer, photoCodes, sketchCodes, photoIndices, sketchIndices, learningRate,
+                    batchLoss = ThetaStep(network, inputs, optimizer, photoCodes, sketchCodes, photoIndices, sketchIndices, learningRate,
                         SeedMixer.Mix(o.Seed, epoch, step, 3), new Random(SeedMixer.MixInt(o.Seed, epoch, step, 4)));
                     thetaClock.Stop();
                     globalStep++;
@@ -206,19 +213,19 @@ internal sealed class DshTrainingLoop
     }
 
     /// <summary>One mini-batch: both networks in training mode regress onto their codes; SGD step.</summary>
-    private double ThetaStep(DshNetwork network, MomentumSgd optimizer, Tensor photoCodes, Tensor sketchCodes,
+    private double ThetaStep(DshNetwork network, FrozenStageInputs inputs, MomentumSgd optimizer, Tensor photoCodes, Tensor sketchCodes,
         int[] photoIndices, int[] sketchIndices, double learningRate, long dropoutSeed, Random augmentation)
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(dropoutSeed);
-        Tensor sketches = _data.SketchBatch(sketchIndices, augmentation);
-        (Tensor photos, Tensor tokens) = _data.PhotoBatch(photoIndices, augmentation);
+        Tensor sketches = inputs.Sketches(sketchIndices, augmentation);
+        (Tensor photos, Tensor tokens) = inputs.Photos(photoIndices, augmentation);
         Device device = network.Device;
         Tensor sketchTargets = sketchCodes.index_select(1, tensor(sketchIndices.Select(i => (long)i).ToArray(), device: sketchCodes.device)).T.to(device);
         Tensor photoTargets = photoCodes.index_select(1, tensor(photoIndices.Select(i => (long)i).ToArray(), device: photoCodes.device)).T.to(device);
         optimizer.ZeroGrad();
-        Tensor loss = DshObjective.RegressionLoss(network.ForwardSketch(sketches), sketchTargets)
-            .add(DshObjective.RegressionLoss(network.ForwardPhoto(photos, tokens), photoTargets));
+        Tensor loss = DshObjective.RegressionLoss(network.ForwardSketchFrom(sketches), sketchTargets)
+            .add(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens), photoTargets));
         double value = loss.item<float>();
         if (!double.IsFinite(value))
         {
@@ -229,14 +236,14 @@ internal sealed class DshTrainingLoop
         loss.backward();
         if (_options.GradientClipNorm > 0)
         {
-            nn.utils.clip_grad_norm_(network.parameters(), _options.GradientClipNorm);
+            nn.utils.clip_grad_norm_(network.TrainableParameters(), _options.GradientClipNorm);
         }
         optimizer.Step(learningRate);
         return value;
     }
 
     /// <summary>F_I [m, n_I] and F_S [m, n_S] from the networks in eval mode (no augmentation).</summary>
-    private (Tensor PhotoOutputs, Tensor SketchOutputs) EncodeAll(DshNetwork network, CancellationToken cancellationToken)
+    private (Tensor PhotoOutputs, Tensor SketchOutputs) EncodeAll(DshNetwork network, FrozenStageInputs inputs, CancellationToken cancellationToken)
     {
         int batch = _options.EncodeBatchSize;
         var photoParts = new List<Tensor>();
@@ -245,8 +252,8 @@ internal sealed class DshTrainingLoop
             cancellationToken.ThrowIfCancellationRequested();
             int[] indices = Enumerable.Range(start, Math.Min(batch, _data.PhotoLabels.Length - start)).ToArray();
             using var scope = NewDisposeScope();
-            (Tensor photos, Tensor tokens) = _data.PhotoBatch(indices, null);
-            photoParts.Add(network.EncodePhoto(photos, tokens).MoveToOuterDisposeScope());
+            (Tensor photos, Tensor tokens) = inputs.Photos(indices, null);
+            photoParts.Add(network.EncodePhotoFrom(photos, tokens).MoveToOuterDisposeScope());
         }
         var sketchParts = new List<Tensor>();
         for (int start = 0; start < _data.SketchLabels.Length; start += batch)
@@ -254,7 +261,7 @@ internal sealed class DshTrainingLoop
             cancellationToken.ThrowIfCancellationRequested();
             int[] indices = Enumerable.Range(start, Math.Min(batch, _data.SketchLabels.Length - start)).ToArray();
             using var scope = NewDisposeScope();
-            sketchParts.Add(network.EncodeSketch(_data.SketchBatch(indices, null)).MoveToOuterDisposeScope());
+            sketchParts.Add(network.EncodeSketchFrom(inputs.Sketches(indices, null)).MoveToOuterDisposeScope());
         }
         return (cat(photoParts, 0).T, cat(sketchParts, 0).T);
     }

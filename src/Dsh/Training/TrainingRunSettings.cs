@@ -20,6 +20,7 @@ internal sealed record TrainingRunSettings
     public required string Augmentation { get; init; }
     public required string ClassVectors { get; init; }
     public required string TokenExtractor { get; init; }
+    public bool CacheFrozenStages { get; init; } = true;
 
     public static TrainingRunSettings From(DshTrainerOptions o, Tensor classVectors, string tokenExtractor) => new()
     {
@@ -32,6 +33,7 @@ internal sealed record TrainingRunSettings
         Augmentation = o.Augmentation.ToString(),
         ClassVectors = Hash(classVectors),
         TokenExtractor = tokenExtractor,
+        CacheFrozenStages = o.CacheFrozenStages,
     };
 
     /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
@@ -58,6 +60,7 @@ internal sealed record TrainingRunSettings
         Check(Augmentation == other.Augmentation, nameof(Augmentation));
         Check(ClassVectors == other.ClassVectors, "class vectors");
         Check(TokenExtractor == other.TokenExtractor, "sketch-token extractor");
+        Check(CacheFrozenStages == other.CacheFrozenStages, nameof(CacheFrozenStages));
         return names;
     }
 
