@@ -6,7 +6,7 @@
 //   dotnet run -c Release --project benchmarks/Dsh.Benchmarks -- train-step compact 32 10 2
 // Frozen ImageNet-feature baselines (ITQ, linear supervised hash, LSH) on a PACS validation split (docs/results.md):
 //   dotnet benchmarks/Dsh.Benchmarks/bin/Release/net10.0/Dsh.Benchmarks.dll frozen-baselines [pacsRoot] [outDir]
-// DSH (compact, from scratch) on the same PACS split (bits, epochs):
+// DSH on the same PACS split (bits, epochs, profile compact|resnet18, then key=value options, see DshPacsTraining):
 //   dotnet benchmarks/Dsh.Benchmarks/bin/Release/net10.0/Dsh.Benchmarks.dll dsh-pacs 64 15
 // docs/performance.md lists the exact commands behind its tables.
 using BenchmarkDotNet.Running;
