@@ -328,6 +328,16 @@ public sealed record DshArchitecture
                 $"A ResNet-18 trunk needs inputs of at least {ResNet18MinInputSize} px (its total stride); SketchInputSize is {SketchInputSize}, PhotoInputSize {PhotoInputSize}.",
                 SketchInputSize < ResNet18MinInputSize ? nameof(SketchInputSize) : nameof(PhotoInputSize));
         }
+        foreach (var (size, name) in new[] { (SketchInputSize, nameof(SketchInputSize)), (PhotoInputSize, nameof(PhotoInputSize)) })
+        {
+            if (ResNet18Trunk.InputSizeProblem(size) is { } problem)
+            {
+                int below = size / 32 * 32;
+                throw new ArgumentException(
+                    $"{name} {size} does not fit the ResNet-18 trunk: {problem}. With the shipped model's begin-heavy padding it takes sides of " +
+                    $"32·n to 32·n + 3 px, such as {below} or {below + 32}.", name);
+            }
+        }
         if (SketchFrozenStages is < 0 or > 4)
         {
             throw new ArgumentException($"SketchFrozenStages must be 0 to 4 (a ResNet has four stages), not {SketchFrozenStages}.", nameof(SketchFrozenStages));

@@ -8,8 +8,10 @@ namespace Dsh;
 /// An ImageNet-style ResNet trunk of basic blocks up to the global average pool: conv1 (7×7/2, 64) → bn1 → ReLU →
 /// maxpool (3/2) → layer1 … layer4 (64, 128, 256, 512 channels; the first block of layers 2–4 has stride 2 and a 1×1
 /// <c>downsample</c>) → global average pool → [N, 512]. The <c>state_dict</c> keys are torchvision's
-/// (<c>conv1.weight</c>, <c>bn1.running_mean</c>, <c>layer2.0.downsample.0.weight</c>, …; no <c>fc</c>). Any input size
-/// from 32×32 up works: the pool is global. See docs/pretrained.md.
+/// (<c>conv1.weight</c>, <c>bn1.running_mean</c>, <c>layer2.0.downsample.0.weight</c>, …; no <c>fc</c>). The pool is
+/// global, but with the shipped padding only sides of 32·n to 32·n + 3 (n ≥ 1) fit: elsewhere a stride-2 stage gets an
+/// odd-sized map, on which its main path ends one pixel smaller than its projection shortcut
+/// (<see cref="InputSizeProblem"/>). See docs/pretrained.md.
 /// </summary>
 /// <remarks>
 /// The new trunk has random weights (Kaiming-uniform convolutions, unit batch norm) and the geometry of the
@@ -26,6 +28,12 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
     /// CNTK export has a third block in the last stage (torchvision's ResNet-18 has 2, 2, 2, 2).
     /// </summary>
     public static IReadOnlyList<int> ShippedBlocks { get; } = [2, 2, 2, 3];
+
+/// <summary>The shipped model's conv1 (7×7/2) padding: [3, 3, 2, 2], begin-heavy as CNTK exported it.</summary>
+    internal static SpatialPadding StemConvPadding { get; } = SpatialPadding.Explicit(3, 3, 2, 2);
+
+    /// <summary>The shipped model's padding of the 3×3 stride-2 layers (the max pool, each stage's first convolution): [1, 1, 0, 0].</summary>
+    internal static SpatialPadding StridedPadding { get; } = SpatialPadding.Explicit(1, 1, 0, 0);
 
 #pragma warning disable IDE1006 // field names are the state_dict keys
     private readonly PaddedConv2d conv1;
@@ -69,10 +77,10 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
                 $"A ResNet trunk has four stages of 1 to 64 blocks each, not [{string.Join(", ", blocksPerStage)}].", nameof(blocksPerStage));
         }
         BlocksPerStage = blocksPerStage.ToArray();
-        conv1 = new PaddedConv2d(3, 64, 7, 2, SpatialPadding.Explicit(3, 3, 2, 2));
+        conv1 = new PaddedConv2d(3, 64, 7, 2, StemConvPadding);
         bn1 = nn.BatchNorm2d(64);
         token_bn1 = tokenBranch ? nn.BatchNorm2d(64) : null;
-        maxpool = new PaddedMaxPool2d(3, 2, SpatialPadding.Explicit(1, 1, 0, 0));
+        maxpool = new PaddedMaxPool2d(3, 2, StridedPadding);
         blocks = new ResNetBasicBlock[4][];
         long inChannels = 64;
         for (int s = 0; s < 4; s++)
@@ -90,6 +98,34 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
         layer3 = nn.Sequential(blocks[2]);
         layer4 = nn.Sequential(blocks[3]);
         RegisterComponents();
+    }
+
+    /// <summary>
+    /// Why a new trunk (the shipped model's padding) cannot take square inputs of <paramref name="inputSize"/> px, or null
+    /// when it can: the stem must leave a map, and each stride-2 stage (layer2–4) must get an even-sized map, since on an
+    /// odd one its 3×3 convolution, padded 1 before and 0 after, ends one pixel smaller than the 1×1 projection shortcut.
+    /// Together: sides of 32·n to 32·n + 3.
+    /// </summary>
+    internal static string? InputSizeProblem(long inputSize)
+    {
+        var sizes = new List<long> { inputSize };
+        long x = SpatialPadding.OutputLength(inputSize, StemConvPadding.Top, StemConvPadding.Bottom, 7, 2, 1, ceil: false);
+        sizes.Add(x);
+        x = x < 1 ? 0 : SpatialPadding.OutputLength(x, StridedPadding.Top, StridedPadding.Bottom, 3, 2, 1, ceil: false);
+        sizes.Add(x);
+        for (int stage = 2; stage <= 4 && x >= 1; stage++)
+        {
+            long main = SpatialPadding.OutputLength(x, StridedPadding.Top, StridedPadding.Bottom, 3, 2, 1, ceil: false);
+            long shortcut = SpatialPadding.OutputLength(x, 0, 0, 1, 2, 1, ceil: false);
+            if (main != shortcut)
+            {
+                return $"layer{stage} gets {x}×{x} maps (sizes {string.Join(" → ", sizes)}), on which its stride-2 convolution gives " +
+                       $"{main}×{main} but its projection shortcut {shortcut}×{shortcut}";
+            }
+            x = main;
+            sizes.Add(x);
+        }
+        return x < 1 ? $"the maps shrink to nothing (sizes {string.Join(" → ", sizes)})" : null;
     }
 
     /// <summary>The number of basic blocks in each of the four stages.</summary>

@@ -26,7 +26,7 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     public ResNetBasicBlock(long inChannels, long outChannels, long stride, bool tokenBranch = false) : base(nameof(ResNetBasicBlock))
     {
         // The shipped CNTK export pads stride-2 3×3 convolutions [1,1,0,0] (begin-heavy); stride 1 is symmetric.
-        SpatialPadding first = stride == 1 ? SpatialPadding.Symmetric(1) : SpatialPadding.Explicit(1, 1, 0, 0);
+        SpatialPadding first = stride == 1 ? SpatialPadding.Symmetric(1) : ResNet18Trunk.StridedPadding;
         conv1 = new PaddedConv2d(inChannels, outChannels, 3, stride, first);
         bn1 = nn.BatchNorm2d(outChannels);
         conv2 = new PaddedConv2d(outChannels, outChannels, 3, 1, SpatialPadding.Symmetric(1));
@@ -80,6 +80,13 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         Tensor x = nn.functional.relu(n1.forward(conv1.forward(input)));
         x = n2.forward(conv2.forward(x));
         Tensor shortcut = DownsampleConv is null ? input : nd!.forward(DownsampleConv.forward(input));
+        if (x.shape[2] != shortcut.shape[2] || x.shape[3] != shortcut.shape[3])
+        {
+            throw new ArgumentException(
+                $"A {input.shape[2]}×{input.shape[3]} map becomes {x.shape[2]}×{x.shape[3]} on this block's main path but {shortcut.shape[2]}×{shortcut.shape[3]} " +
+                "through its shortcut: the trunk's padding does not fit this input size (the shipped model's takes sides of 32·n to 32·n + 3 px).",
+                nameof(input));
+        }
         return nn.functional.relu(x.add_(shortcut)).MoveToOuterDisposeScope();
     }
 }
