@@ -6,13 +6,16 @@ namespace Dsh;
 /// Serves the training loop what the learning part of the network reads: for a network with frozen stages, the frozen
 /// stages' output (sketches, sketch-tokens and photos), otherwise the image batches themselves. With caching on, each
 /// item's frozen output is computed once (from the un-augmented image, in eval mode) and kept in memory for the rest of
-/// the run; with caching off, every batch is augmented and pushed through the frozen stages again.
+/// the run; with caching off, every batch is augmented and pushed through the frozen stages again. Caching is per
+/// domain: sketches when the sketch trunk has frozen stages; photos (with their sketch-tokens, which must share one
+/// augmentation) when both trunks have — a domain with nothing frozen keeps its augmented images and is not held in memory.
 /// </summary>
 internal sealed class FrozenStageInputs : IDisposable
 {
     private readonly DshNetwork _network;
     private readonly IDshTrainingData _data;
-    private readonly bool _cache;
+    private readonly bool _cacheSketches;
+    private readonly bool _cachePhotos;
     private readonly Tensor?[] _sketches;
     private readonly Tensor?[] _photos;
     private readonly Tensor?[] _tokens;
@@ -21,14 +24,19 @@ internal sealed class FrozenStageInputs : IDisposable
     {
         _network = network;
         _data = data;
-        _cache = cache && network.HasFrozenStages;
-        _sketches = new Tensor?[_cache ? data.SketchLabels.Length : 0];
-        _photos = new Tensor?[_cache ? data.PhotoLabels.Length : 0];
-        _tokens = new Tensor?[_cache ? data.PhotoLabels.Length : 0];
+        bool resnet = network.Architecture.Backbone == DshBackbone.ResNet18;
+        _cacheSketches = cache && resnet && network.Architecture.SketchFrozenStages > 0;
+        _cachePhotos = _cacheSketches && network.Architecture.PhotoFrozenStages > 0;
+        _sketches = new Tensor?[_cacheSketches ? data.SketchLabels.Length : 0];
+        _photos = new Tensor?[_cachePhotos ? data.PhotoLabels.Length : 0];
+        _tokens = new Tensor?[_cachePhotos ? data.PhotoLabels.Length : 0];
     }
 
-    /// <summary>Whether frozen outputs are cached (so augmentation is not applied).</summary>
-    public bool Caching => _cache;
+    /// <summary>Whether any frozen output is cached (cached items are not augmented).</summary>
+    public bool Caching => _cacheSketches;
+
+    /// <summary>Whether photos and their sketch-tokens are cached too.</summary>
+    public bool CachingPhotos => _cachePhotos;
 
     /// <summary>Bytes held by the cache so far.</summary>
     public long CachedBytes =>
@@ -37,7 +45,7 @@ internal sealed class FrozenStageInputs : IDisposable
     /// <summary>The sketch part at the frozen boundary for the given training sketches.</summary>
     public Tensor Sketches(IReadOnlyList<int> indices, Random? augmentation)
     {
-        if (!_cache)
+        if (!_cacheSketches)
         {
             using var scope = NewDisposeScope();
             return _network.SketchBoundary(_data.SketchBatch(indices, augmentation), SketchBranch.Sketch).MoveToOuterDisposeScope();
@@ -54,7 +62,7 @@ internal sealed class FrozenStageInputs : IDisposable
     /// <summary>The photo and sketch-token parts at their frozen boundaries for the given photos.</summary>
     public (Tensor Photos, Tensor Tokens) Photos(IReadOnlyList<int> indices, Random? augmentation)
     {
-        if (!_cache)
+        if (!_cachePhotos)
         {
             using var scope = NewDisposeScope();
             (Tensor p, Tensor t) = _data.PhotoBatch(indices, augmentation);

@@ -309,4 +309,36 @@ public sealed class ResNet18FrozenStageInputsTests
         Assert.False(inputs.Caching);
         Assert.True(Equal(data.SketchBatch(new[] { 2 }, null), inputs.Sketches(new[] { 2 }, null)));
     }
+
+    [Fact]
+    public void OnlyTheSketchTrunkFrozen_CachesSketches_ButAugmentsPhotosEveryBatch()
+    {
+        var (network, data) = Setup(Architecture with { SketchFrozenStages = 3, PhotoFrozenStages = 0 });
+        using var _ = network;
+        using var inputs = new FrozenStageInputs(network, data, cache: true);
+        using var scope = NewDisposeScope();
+        Assert.True(inputs.Caching);
+        Assert.False(inputs.CachingPhotos);
+        int[] indices = { 0, 1, 2, 3, 4, 5 };
+        (Tensor photos, Tensor tokens) = inputs.Photos(indices, new Random(3));
+        (Tensor p, Tensor t) = data.PhotoBatch(indices, new Random(3));
+        Assert.True(Equal(p, photos)); // the photo trunk learns from its first layer: images, augmented
+        Assert.True(Equal(network.SketchBoundary(t, SketchBranch.Token), tokens)); // tokens share the photos' transform
+        Assert.Equal(0, inputs.CachedBytes);
+        inputs.Sketches(new[] { 0 }, new Random(3));
+        Assert.True(inputs.CachedBytes > 0);
+    }
+
+    [Fact]
+    public void OnlyThePhotoTrunkFrozen_CachesNothing()
+    {
+        var (network, data) = Setup(Architecture with { SketchFrozenStages = 0, PhotoFrozenStages = 4 });
+        using var _ = network;
+        using var inputs = new FrozenStageInputs(network, data, cache: true);
+        using var scope = NewDisposeScope();
+        Assert.False(inputs.Caching);
+        Assert.False(inputs.CachingPhotos);
+        inputs.Photos(new[] { 0, 1 }, new Random(3));
+        Assert.Equal(0, inputs.CachedBytes);
+    }
 }
