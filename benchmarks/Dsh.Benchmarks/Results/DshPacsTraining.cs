@@ -9,7 +9,7 @@ namespace Dsh.Benchmarks.Results;
 /// <c>dsh-pacs [bits] [epochs] [compact|resnet18] [key=value …]</c>: trains DSH (compact profile from scratch, or the
 /// ResNet18 profile from ImageNet weights) on the training side of the same group-preserving PACS split as
 /// <c>frozen-baselines</c>, then scores validation sketch queries against the validation photo gallery (mAP@all, P@200).
-/// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>batch</c>,
+/// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>batch</c>, <c>clip</c>,
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
 /// interrupted run resumes. See docs/results.md.
 /// </summary>
@@ -47,6 +47,10 @@ internal static class DshPacsTraining
         string tag = architecture.Backbone == DshBackbone.ResNet18
             ? $"resnet18-{bits}-s{architecture.SketchInputSize}-f{architecture.SketchFrozenStages}{architecture.PhotoFrozenStages}"
             : $"compact-{bits}";
+        if (keys.TryGetValue("clip", out string? clip))
+        {
+            tag += "-clip" + clip;
+        }
         Directory.CreateDirectory(outDir);
         var report = new StringBuilder();
         void Say(string line)
@@ -66,6 +70,7 @@ internal static class DshPacsTraining
             Epochs = epochs,
             BatchSize = int.Parse(Key("batch", "32"), inv),
             LearningRate = double.Parse(Key("lr", "1e-2"), inv),
+            GradientClipNorm = double.Parse(Key("clip", "10"), inv),
             Seed = 1,
             Threads = 2,
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
@@ -74,7 +79,7 @@ internal static class DshPacsTraining
         string name = architecture.Backbone == DshBackbone.ResNet18
             ? $"DSH ResNet18 ({architecture.SketchInputSize} px, frozen stages sketch {architecture.SketchFrozenStages} / photo {architecture.PhotoFrozenStages})"
             : "DSH compact from scratch";
-        Say($"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, seed {options.Seed}, 2 threads");
+        Say($"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads");
         Say($"train: {train.TrainingSketches.Count()} sketches, {train.Photos.Count} photos; validation: {split.QuerySketches.Count} queries, {split.GalleryPhotos.Count} gallery photos");
         var clock = Stopwatch.StartNew();
         var progress = new InlineProgress(p =>

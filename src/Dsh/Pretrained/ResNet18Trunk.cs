@@ -29,7 +29,7 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
     /// </summary>
     public static IReadOnlyList<int> ShippedBlocks { get; } = [2, 2, 2, 3];
 
-/// <summary>The shipped model's conv1 (7×7/2) padding: [3, 3, 2, 2], begin-heavy as CNTK exported it.</summary>
+    /// <summary>The shipped model's conv1 (7×7/2) padding: [3, 3, 2, 2], begin-heavy as CNTK exported it.</summary>
     internal static SpatialPadding StemConvPadding { get; } = SpatialPadding.Explicit(3, 3, 2, 2);
 
     /// <summary>The shipped model's padding of the 3×3 stride-2 layers (the max pool, each stage's first convolution): [1, 1, 0, 0].</summary>
