@@ -135,7 +135,10 @@ internal sealed class DshTrainingLoop
                 int firstStep = epoch == startEpoch ? startStep : 0;
                 if (firstStep == 0)
                 {
-                    Report(progress, TrainingPhase.Encoding, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, 0, "network outputs over the training set");
+                    Report(progress, TrainingPhase.Encoding, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, 0,
+                        inputs.Caching && epoch == startEpoch
+                            ? "network outputs over the training set (this pass also caches the frozen stages' output)"
+                            : "network outputs over the training set");
                     using var scope = NewDisposeScope();
                     Tensor newD = DshSolvers.UpdateD(problem, photoCodes, sketchCodes, o.Objective);
                     (Tensor fI, Tensor fS) = EncodeAll(network, inputs, cancellationToken);
