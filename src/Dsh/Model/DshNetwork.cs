@@ -107,8 +107,7 @@ public sealed class DshNetwork : nn.Module
     {
         ResNet18Trunk sketchTrunk = ResNetSketchTrunk, photoTrunk = ResNetPhotoTrunk;
         string path = onnxPath ?? ResNet18Onnx.DefaultPath;
-        ResNet18Onnx.LoadInto(sketchTrunk, path);
-        ResNet18Onnx.LoadInto(photoTrunk, path);
+        ResNet18Onnx.LoadInto([sketchTrunk, photoTrunk], path); // the 63 MB file is read and mapped once
         using var noGrad = no_grad();
         foreach (ResNet18Trunk trunk in new[] { sketchTrunk, photoTrunk })
         {

@@ -63,7 +63,17 @@ public static class ResNet18Onnx
     public static void LoadInto(ResNet18Trunk trunk, string onnxPath)
     {
         ArgumentNullException.ThrowIfNull(trunk);
-        Apply(Plan(onnxPath), trunk, onnxPath);
+        LoadInto([trunk], onnxPath);
+    }
+
+    /// <summary>Reads and maps the file once, then loads it into each of <paramref name="trunks"/>.</summary>
+    internal static void LoadInto(IReadOnlyList<ResNet18Trunk> trunks, string onnxPath)
+    {
+        ResNetGraphPlan plan = Plan(onnxPath);
+        foreach (ResNet18Trunk trunk in trunks)
+        {
+            Apply(plan, trunk, onnxPath);
+        }
     }
 
     private static ResNetGraphPlan Plan(string onnxPath)
