@@ -1,4 +1,4 @@
-namespace Dsh.Benchmarks.Results;
+namespace Dsh.Quality.Pacs;
 
 /// <summary>
 /// A seeded train/validation split of an <see cref="SbirDataset"/> by <b>group</b>, for measuring results: per

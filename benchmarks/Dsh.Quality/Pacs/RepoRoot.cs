@@ -1,4 +1,4 @@
-namespace Dsh.Benchmarks.Results;
+namespace Dsh.Quality.Pacs;
 
 /// <summary>The repository root: the first folder holding Dsh.sln, walking up from the working directory, then from the executable.</summary>
 internal static class RepoRoot

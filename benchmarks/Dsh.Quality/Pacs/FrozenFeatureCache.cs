@@ -5,7 +5,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
 
-namespace Dsh.Benchmarks.Results;
+namespace Dsh.Quality.Pacs;
 
 /// <summary>
 /// 512-d features of the shipped ImageNet ResNet-18 (eval, no_grad) for a list of image files, cached in one binary

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Dsh.Hashing;
 
-namespace Dsh.Benchmarks.Results;
+namespace Dsh.Quality.Pacs;
 
 /// <summary>
 /// <c>dsh-pacs [bits] [epochs] [compact|resnet18] [key=value …]</c>: trains DSH (compact profile from scratch, or the

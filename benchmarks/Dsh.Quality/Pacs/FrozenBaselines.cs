@@ -4,7 +4,7 @@ using System.Text;
 using Dsh.Hashing;
 using static TorchSharp.torch;
 
-namespace Dsh.Benchmarks.Results;
+namespace Dsh.Quality.Pacs;
 
 /// <summary>
 /// <c>frozen-baselines [pacsRoot] [outDir]</c>: the group-preserving validation split of PACS, 512-d frozen ImageNet

@@ -1,0 +1,20 @@
+// Retrieval quality on real data: DSH and the baselines under one protocol (docs/results.md has the tables and the
+// exact commands). Build once, then run the built dll so that a rebuild cannot disturb a long run:
+//   dotnet build benchmarks/Dsh.Quality -c Release
+// Frozen ImageNet-feature baselines (ITQ, linear supervised hash, LSH) on the PACS validation split:
+//   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll frozen-baselines [pacsRoot] [outDir]
+// DSH on the same split (bits, epochs, profile compact|resnet18, then key=value options, see DshPacsTraining):
+//   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll dsh-pacs 64 6 resnet18
+using Dsh.Quality.Pacs;
+
+string command = args.Length > 0 ? args[0] : "";
+switch (command)
+{
+    case "dsh-pacs":
+        return DshPacsTraining.Run(args[1..]);
+    case "frozen-baselines":
+        return FrozenBaselines.Run(args[1..]);
+    default:
+        Console.Error.WriteLine("usage: Dsh.Quality <dsh-pacs|frozen-baselines> [arguments]   (see Program.cs and docs/results.md)");
+        return 2;
+}
