@@ -126,9 +126,6 @@ public sealed class DshNetwork : nn.Module
     /// <summary>The parameters that require gradients, in <c>parameters()</c> order.</summary>
     internal IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters() => parameters().Where(p => p.requires_grad);
 
-    /// <summary>Whether part of a trunk is frozen, so its output can be cached (ResNet18 backbone with frozen stages).</summary>
-    internal bool HasFrozenStages => Architecture.Backbone == DshBackbone.ResNet18 && (Architecture.SketchFrozenStages > 0 || Architecture.PhotoFrozenStages > 0);
-
     /// <summary>The device of the network's parameters.</summary>
     public Device Device => parameters().First().device;
 
