@@ -39,9 +39,11 @@ public static class DshCli
         bool helpOrVersion = parsed.Action is { ClearsParseErrors: true };
         if (parsed.Errors.Count > 0 && !helpOrVersion)
         {
+            // An unknown word explains a missing command or option better than the 'missing' error the parser lists first.
+            var first = parsed.Errors.FirstOrDefault(e => e.Message.Contains("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
             string more = parsed.Errors.Count > 1 ? $" (and {parsed.Errors.Count - 1} more)" : "";
             string command = string.Join(' ', CommandPath(parsed.CommandResult.Command));
-            return Fail(stderr, ExitCodes.Usage, $"{parsed.Errors[0].Message.TrimEnd('.')}{more}; see '{command} --help'");
+            return Fail(stderr, ExitCodes.Usage, $"{first.Message.TrimEnd('.')}{more}; see '{command} --help'");
         }
         try
         {
@@ -55,27 +57,29 @@ public static class DshCli
             stdout.Flush();
             return code;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Fail(stderr, ExitCodes.Cancelled, "cancelled", prefix: "dsh: ");
+            Exception inner = Unwrap(e);
+            return inner switch
+            {
+                OperationCanceledException when cancellationToken.IsCancellationRequested => Fail(stderr, ExitCodes.Cancelled, "cancelled", prefix: "dsh: "),
+                UsageException => Fail(stderr, ExitCodes.Usage, inner.Message, e),
+                InputDataException or InvalidDataException or SbirDatasetException or SixLabors.ImageSharp.ImageFormatException =>
+                    Fail(stderr, ExitCodes.BadInput, inner.Message, e),
+                IOException or UnauthorizedAccessException => Fail(stderr, ExitCodes.Failure, inner.Message, e),
+                _ => Fail(stderr, ExitCodes.Failure, $"{inner.GetType().Name}: {inner.Message}", e),
+            };
         }
-        catch (UsageException e)
+    }
+
+    /// <summary>The single cause of an <see cref="AggregateException"/> (parallel loops wrap what they catch).</summary>
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is AggregateException aggregate && aggregate.InnerExceptions.Count >= 1)
         {
-            return Fail(stderr, ExitCodes.Usage, e.Message, e);
+            e = aggregate.InnerExceptions[0];
         }
-        catch (Exception e) when (e is InputDataException or InvalidDataException or SbirDatasetException)
-        {
-            return Fail(stderr, ExitCodes.BadInput, e.Message, e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Fail(stderr, ExitCodes.Failure, e.Message, e);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
-        {
-            Exception inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
-            return Fail(stderr, ExitCodes.Failure, $"{inner.GetType().Name}: {inner.Message}", e);
-        }
+        return e;
     }
 
     /// <summary>The command tree.</summary>

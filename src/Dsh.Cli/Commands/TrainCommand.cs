@@ -21,8 +21,7 @@ internal static class TrainCommand
         var learningRate = new Option<double?>("--lr") { Description = "SGD learning rate (default: 1e-2 up to 64 bits, 1e-2*32/bits above).", HelpName = "RATE" };
         learningRate.Validators.Add(r =>
         {
-            double? value = r.GetValueOrDefault<double?>();
-            if (value is { } v && !(v > 0 && double.IsFinite(v)))
+            if (CliOptions.TryGetValue(r, out double? value) && value is { } v && !(v > 0 && double.IsFinite(v)))
             {
                 r.AddError($"--lr must be a finite number > 0, not {v}");
             }

@@ -72,13 +72,27 @@ internal static class CliOptions
         var option = new Option<int>(name, aliases) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "N" };
         option.Validators.Add(r =>
         {
-            int value = r.GetValueOrDefault<int>();
-            if (value < min || value > max)
+            if (TryGetValue(r, out int value) && (value < min || value > max))
             {
                 r.AddError(max == int.MaxValue ? $"{name} must be at least {min}, not {value}" : $"{name} must be {min} to {max}, not {value}");
             }
         });
         return option;
+    }
+
+    /// <summary>The option's value, or false when it did not convert (the parser reports that error itself).</summary>
+    internal static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 
     /// <summary>The code length: 8 to 4096 bits (the network's and the index's limits).</summary>

@@ -3,7 +3,7 @@ namespace Dsh.Cli.Progress;
 /// <summary>Where a command shows what it is doing: live bars on a terminal, plain lines otherwise.</summary>
 internal interface IProgressSink
 {
-    /// <summary>Starts a task with <paramref name="total"/> units of work.</summary>
+    /// <summary>Starts a task with <paramref name="total"/> units of work; 0 for a task of unknown length (a spinner).</summary>
     IProgressTask AddTask(string name, double total);
 
     /// <summary>A one-off line (a phase change, a warning).</summary>

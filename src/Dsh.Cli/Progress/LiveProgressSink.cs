@@ -5,8 +5,12 @@ namespace Dsh.Cli.Progress;
 /// <summary>Progress as Spectre.Console bars (name, bar, percentage, elapsed, remaining time) on a terminal.</summary>
 internal sealed class LiveProgressSink(ProgressContext context, IAnsiConsole console) : IProgressSink
 {
-    public IProgressTask AddTask(string name, double total) =>
-        new LiveTask(context.AddTask(Markup.Escape(name), maxValue: Math.Max(total, 1)), name);
+    public IProgressTask AddTask(string name, double total)
+    {
+        ProgressTask task = context.AddTask(Markup.Escape(name), maxValue: Math.Max(total, 1));
+        task.IsIndeterminate = total <= 0;
+        return new LiveTask(task, name);
+    }
 
     public void Message(string line) => console.MarkupLine("[grey]" + Markup.Escape(line) + "[/]");
 
@@ -25,6 +29,7 @@ internal sealed class LiveProgressSink(ProgressContext context, IAnsiConsole con
 
         public void Complete(string? detail = null)
         {
+            task.IsIndeterminate = false;
             Update(task.MaxValue, detail);
             task.StopTask();
         }

@@ -56,6 +56,11 @@ internal sealed class PlainProgressSink(TextWriter writer) : IProgressSink
 
         private void Write(double value, string? detail)
         {
+            if (_total <= 0)
+            {
+                sink.Message(detail is null ? name : $"{name}: {detail}");
+                return;
+            }
             string pct = _total > 0 ? $" ({100 * value / _total:0}%)" : "";
             string count = _total > 0 ? $"{value.ToString("0", CultureInfo.InvariantCulture)}/{_total.ToString("0", CultureInfo.InvariantCulture)}" : "";
             sink.Message(string.Join(' ', new[] { name + ":", count + pct, detail ?? "" }.Where(s => s.Length > 0)));

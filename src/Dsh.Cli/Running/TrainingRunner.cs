@@ -30,7 +30,7 @@ internal static class TrainingRunner
     /// <summary>Trains and returns the model and the wall time.</summary>
     public static (DshModel Model, TimeSpan Elapsed) Train(DshTrainerOptions options, SbirDataset dataset, IProgressSink sink, CancellationToken cancellationToken)
     {
-        IProgressTask? task = null;
+        IProgressTask? task = null, encoding = null;
         var clock = Stopwatch.StartNew();
         var progress = new SyncProgress<DshProgress>(p =>
         {
@@ -39,6 +39,17 @@ internal static class TrainingRunner
                 task ??= sink.AddTask("train", p.TotalSteps);
                 task.SetTotal(p.TotalSteps);
                 task.Update(p.Step, Detail(p));
+            }
+            else if (p.Phase == TrainingPhase.Encoding)
+            {
+                encoding?.Complete();
+                encoding = sink.AddTask($"train: epoch {p.Epoch}/{p.Epochs}: code update", 0);
+                encoding.Update(0, p.Message);
+            }
+            else if (p.Phase == TrainingPhase.CodeUpdate && encoding is not null)
+            {
+                encoding.Complete(p.Message);
+                encoding = null;
             }
             else if (p.Phase == TrainingPhase.Done)
             {
