@@ -26,6 +26,10 @@ internal static class CodeEncoder
             cancellationToken.ThrowIfCancellationRequested();
             BinaryCodeSet part = photos ? model.EncodePhotos(chunk) : model.EncodeSketches(chunk);
             codes.AddRange(part);
+            if (codes.Count == paths.Count)
+            {
+                break; // Complete reports the last batch
+            }
             double rate = codes.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             TimeSpan eta = TimeSpan.FromSeconds((paths.Count - codes.Count) / Math.Max(rate, 1e-9));
             task.Update(codes.Count, $"{rate:0.0} img/s, ETA {Format.Duration(eta)}");
