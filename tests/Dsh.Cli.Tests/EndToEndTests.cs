@@ -104,6 +104,16 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(10, rows.Length);
         Assert.All(rows.Skip(1), row => Assert.Matches(",(dog|guitar|house),[0-9a-f]{4}$", row));
 
+        // encode to JSON: the same codes as the CSV, in path order.
+        string codesJson = _temp.Combine("codes.json");
+        DshRun.Run("encode", "--model", model, "--domain", "sketch", "--input", testSketches, "--out", codesJson).AssertSuccess();
+        using (JsonDocument json = JsonDocument.Parse(File.ReadAllText(codesJson)))
+        {
+            string[] jsonCodes = json.RootElement.GetProperty("codes").EnumerateArray().Select(c => c.GetProperty("code").GetString()!).ToArray();
+            Assert.Equal(rows.Skip(1).Select(r => r[(r.LastIndexOf(',') + 1)..]), jsonCodes);
+            Assert.Equal(16, json.RootElement.GetProperty("bits").GetInt32());
+        }
+
         // tokens: one PNG per photo, same size as the photo.
         string tokens = _temp.Combine("tokens");
         DshRun.Run("tokens", "--photos", testPhotos, "--out", tokens).AssertSuccess().AssertNoAnsi();
