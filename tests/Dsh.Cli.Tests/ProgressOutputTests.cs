@@ -37,7 +37,7 @@ public sealed class ProgressOutputTests
             Eta = TimeSpan.FromSeconds(83),
         };
         string detail = TrainingRunner.Detail(progress);
-        Assert.Equal("epoch 2/6, loss 1.235, pairwise/pair 0.50 semantic 3.0/4.0 quant 6.0/7.0 total 100.0, 71.9 items/s, ETA 1:23", detail);
+        Assert.Equal("epoch 2/6, loss 1.235, pairwise/pair 0.50 semantic 3.0/4.0 quant 6.0/7.0 total 100, 71.9 items/s, ETA 1:23", detail);
     }
 
     [Fact]

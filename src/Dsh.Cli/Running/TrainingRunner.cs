@@ -75,7 +75,7 @@ internal static class TrainingRunner
         if (p.Terms is { } t)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"pairwise/pair {t.PairwisePerPair:0.00} semantic {t.SemanticPhoto:0.0}/{t.SemanticSketch:0.0} quant {t.QuantizationPhoto:0.0}/{t.QuantizationSketch:0.0} total {t.Total:0.0}"));
+                $"pairwise/pair {t.PairwisePerPair:0.00} semantic {t.SemanticPhoto:0.0}/{t.SemanticSketch:0.0} quant {t.QuantizationPhoto:0.0}/{t.QuantizationSketch:0.0} total {t.Total:G4}"));
         }
         if (p.ItemsPerSecond > 0)
         {
