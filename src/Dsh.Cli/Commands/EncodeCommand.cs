@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dsh.Cli.Files;
+using Dsh.Cli.Progress;
+using Dsh.Cli.Running;
+using Dsh.Hashing;
+
+namespace Dsh.Cli.Commands;
+
+/// <summary>
+/// <c>dsh encode --model FILE --domain sketch|photo --input DIR|FILE --out FILE</c>: codes of images, written as CSV
+/// (<c>.csv</c>), JSON (<c>.json</c>) or a Hamming index with its catalog (any other name).
+/// </summary>
+internal static class EncodeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = CliOptions.Model();
+        var domain = new Option<string>("--domain") { Description = "What the images are: sketch or photo.", Required = true, HelpName = "sketch|photo" };
+        domain.AcceptOnlyFromAmong("sketch", "photo");
+        var input = CliOptions.ExistingPath("--input", "An image, or a folder of images (category = first sub-folder).");
+        var output = CliOptions.OutputPath("--out", "Where to write: NAME.csv (id,path,category,code), NAME.json, or an index file (+ NAME.catalog.json).");
+        var json = CliOptions.Json();
+        var command = new Command("encode", "Encode sketches or photos into binary codes.") { model, domain, input, output, json };
+        command.SetAction(parse =>
+        {
+            bool photos = parse.GetValue(domain) == "photo";
+            IReadOnlyList<ImageFile> files = ImageFiles.Find(parse.GetValue(input)!, photos ? "photo" : "sketch");
+            string modelPath = Path.GetFullPath(parse.GetValue(model)!);
+            string outPath = Path.GetFullPath(parse.GetValue(output)!);
+            bool asJson = parse.GetValue(json);
+            using DshModel dsh = ModelFiles.Load(modelPath);
+            var (codes, items) = ProgressSurface.Run(context, asJson,
+                sink => CodeEncoder.EncodeFiles(dsh, files, photos, 0, sink, context.CancellationToken));
+            Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+            string format = Write(outPath, codes, items, dsh.CodeLength, modelPath, photos ? "photo" : "sketch");
+            if (asJson)
+            {
+                context.Out.WriteLine(new JsonObject
+                {
+                    ["out"] = outPath,
+                    ["format"] = format,
+                    ["bits"] = dsh.CodeLength,
+                    ["count"] = items.Count,
+                    ["catalog"] = format == "index" ? IndexCatalog.PathFor(outPath) : null,
+                }.ToJsonString(CliJson.Options));
+            }
+            else
+            {
+                context.Out.WriteLine($"wrote {items.Count} {dsh.CodeLength}-bit codes to {outPath} ({format})");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Writes the codes in the format the extension asks for; returns the format's name.</summary>
+    internal static string Write(string path, BinaryCodeSet codes, IReadOnlyList<CatalogItem> items, int bits, string modelPath, string domain)
+    {
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension == ".csv")
+        {
+            var csv = new StringBuilder("id,path,category,code\n");
+            for (int i = 0; i < items.Count; i++)
+            {
+                csv.Append(items[i].Id.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Csv(items[i].Path)).Append(',')
+                    .Append(Csv(items[i].Category)).Append(',').Append(codes[i].ToString()).Append('\n');
+            }
+            File.WriteAllText(path, csv.ToString());
+            return "csv";
+        }
+        if (extension == ".json")
+        {
+            var array = new JsonArray();
+            for (int i = 0; i < items.Count; i++)
+            {
+                array.Add(new JsonObject { ["id"] = items[i].Id, ["path"] = items[i].Path, ["category"] = items[i].Category, ["code"] = codes[i].ToString() });
+            }
+            var root = new JsonObject { ["bits"] = bits, ["model"] = modelPath, ["domain"] = domain, ["codes"] = array };
+            File.WriteAllText(path, root.ToJsonString(CliJson.Indented));
+            return "json";
+        }
+        var index = new HammingIndex(bits);
+        index.AddRange(items.Select(i => i.Id).ToArray(), codes);
+        index.Save(path);
+        new IndexCatalog { Bits = bits, Model = modelPath, Domain = domain, Items = items.ToList() }.Save(path);
+        return "index";
+    }
+
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+}

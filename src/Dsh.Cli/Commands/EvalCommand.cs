@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Dsh.Cli.Files;
+using Dsh.Cli.Progress;
+using Dsh.Cli.Reporting;
+using Dsh.Cli.Running;
+
+namespace Dsh.Cli.Commands;
+
+/// <summary>
+/// <c>dsh eval --model FILE --sketches DIR --photos DIR [--json] [-k 200] [--report DIR | --no-report]</c>: every sketch a
+/// query against every photo, labels from the category folders.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = CliOptions.Model();
+        var sketches = CliOptions.ExistingDirectory("--sketches", "Query sketches: one sub-folder per category.");
+        var photos = CliOptions.ExistingDirectory("--photos", "Gallery photos: one sub-folder per category (categories on one side only are skipped).");
+        var k = CliOptions.Int("--top", "K of precision@K and recall@K (capped at the gallery size).", 200, 1, int.MaxValue, "-k");
+        var report = CliOptions.OutputPath("--report", "Folder for report.md and pr-curve.png (default: <model-name>.eval/ next to the model).", "DIR", required: false);
+        var noReport = new Option<bool>("--no-report") { Description = "Write no report." };
+        var gallerySeed = CliOptions.Int("--gallery-seed", "Seed of the gallery's shuffled order (ties are ranked in gallery order).", 1, int.MinValue);
+        var json = CliOptions.Json();
+        var command = new Command("eval", "Evaluate a model: mAP@all, precision@K, recall@K, timings, a Markdown report with a precision-recall plot.")
+        {
+            model, sketches, photos, k, report, noReport, gallerySeed, json,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(report) is { Implicit: false } && r.GetValue(noReport))
+            {
+                r.AddError("--report and --no-report exclude each other");
+            }
+        });
+        command.SetAction(parse =>
+        {
+            string modelPath = Path.GetFullPath(parse.GetValue(model)!);
+            string sketchDir = parse.GetValue(sketches)!, photoDir = parse.GetValue(photos)!;
+            bool asJson = parse.GetValue(json);
+            using DshModel dsh = ModelFiles.Load(modelPath);
+            EvaluationOutcome outcome = ProgressSurface.Run(context, asJson,
+                sink => EvaluationRunner.Run(dsh, sketchDir, photoDir, parse.GetValue(k), parse.GetValue(gallerySeed), sink, context.CancellationToken));
+            string? reportPath = null;
+            if (!parse.GetValue(noReport))
+            {
+                reportPath = EvalReportWriter.Write(parse.GetValue(report) ?? EvalReportWriter.DefaultFolder(modelPath), outcome, modelPath, sketchDir, photoDir,
+                    "dsh " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))));
+            }
+            if (asJson)
+            {
+                context.Out.WriteLine(EvalJson.Build(outcome, modelPath, reportPath).ToJsonString(CliJson.Options));
+            }
+            else
+            {
+                WriteSummary(context.Out, outcome);
+                if (reportPath is not null)
+                {
+                    context.Out.WriteLine($"report:            {Path.Combine(reportPath, EvalReportWriter.MarkdownName)}");
+                }
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The numbers for people.</summary>
+    internal static void WriteSummary(TextWriter output, EvaluationOutcome outcome)
+    {
+        RetrievalReport r = outcome.Report;
+        output.WriteLine($"queries x gallery: {r.Queries} sketches x {r.GalleryCount} photos, {outcome.Categories.Count} categories, {r.Bits} bits");
+        output.WriteLine($"mAP@all:           {Format.Metric(r.MapAll)} (tie-aware {Format.Metric(r.TieAwareMapAll)})");
+        output.WriteLine($"precision@{r.K}:{new string(' ', Math.Max(1, 8 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.PrecisionAtK)} (tie-aware {Format.Metric(r.TieAwarePrecisionAtK)})" +
+            (outcome.RequestedK != r.K ? $" [K {outcome.RequestedK} capped at the gallery size]" : ""));
+        output.WriteLine($"recall@{r.K}:{new string(' ', Math.Max(1, 11 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.RecallAtK)}");
+        output.WriteLine($"query time:        {Format.Ms(r.MeanQueryMilliseconds)} (encode {Format.Ms(outcome.SketchEncodeMsPerImage)} + search {Format.Ms(r.MeanSearchMilliseconds)}); photo encode {Format.Ms(outcome.PhotoEncodeMsPerImage)}");
+    }
+
+    private static string Quote(string token) => token.Length == 0 || token.Any(char.IsWhiteSpace) ? $"\"{token}\"" : token;
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Dsh.Cli.Files;
+using Dsh.Cli.Progress;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Dsh.Cli.Commands;
+
+/// <summary><c>dsh tokens --photos DIR|FILE --out DIR</c>: the sketch-token map (contours drawn as strokes) of each photo, as PNG.</summary>
+internal static class TokensCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var photos = CliOptions.ExistingPath("--photos", "A photo, or a folder of photos.");
+        var output = CliOptions.OutputPath("--out", "Folder for the PNG maps (the photos' sub-folders are kept).", "DIR");
+        var json = CliOptions.Json();
+        var command = new Command("tokens", "Write the sketch-token maps the network sees beside each photo (built-in contour extractor).") { photos, output, json };
+        command.SetAction(parse =>
+        {
+            string input = Path.GetFullPath(parse.GetValue(photos)!);
+            IReadOnlyList<ImageFile> files = ImageFiles.Find(input, "photo");
+            string outDir = Path.GetFullPath(parse.GetValue(output)!);
+            bool asJson = parse.GetValue(json);
+            string root = File.Exists(input) ? Path.GetDirectoryName(input)! : input;
+            var extractor = new ContourTokenExtractor();
+            string[] written = ProgressSurface.Run(context, asJson, sink =>
+            {
+                IProgressTask task = sink.AddTask("sketch tokens", files.Count);
+                var paths = new string[files.Count];
+                int done = 0;
+                Parallel.For(0, files.Count, new ParallelOptions { CancellationToken = context.CancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+                {
+                    string relative = Path.ChangeExtension(Path.GetRelativePath(root, files[i].Path), ".png");
+                    string target = Path.Combine(outDir, relative);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    using (Image<Rgb24> photo = DshImaging.Load(files[i].Path))
+                    using (Image<Rgb24> token = extractor.Extract(photo))
+                    {
+                        token.SaveAsPng(target);
+                    }
+                    paths[i] = target;
+                    int n = Interlocked.Increment(ref done);
+                    lock (task)
+                    {
+                        task.Update(n);
+                    }
+                });
+                task.Complete($"{files.Count} maps");
+                return paths;
+            });
+            if (asJson)
+            {
+                context.Out.WriteLine(new JsonObject { ["out"] = outDir, ["count"] = written.Length, ["extractor"] = extractor.Name }.ToJsonString(CliJson.Options));
+            }
+            else
+            {
+                context.Out.WriteLine($"wrote {written.Length} sketch-token maps to {outDir}");
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Dsh.Cli.Files;
+using Dsh.Cli.Progress;
+using Dsh.Cli.Running;
+
+namespace Dsh.Cli.Commands;
+
+/// <summary><c>dsh train --sketches DIR --photos DIR --bits N --out FILE [--profile …] [--epochs N] [--seed N] …</c></summary>
+internal static class TrainCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var sketches = CliOptions.ExistingDirectory("--sketches", "Training sketches: one sub-folder per category.");
+        var photos = CliOptions.ExistingDirectory("--photos", "Training photos: one sub-folder per category (same names as the sketches').");
+        var bits = CliOptions.Bits();
+        var output = CliOptions.OutputPath("--out", "The model file to write (.dshm).");
+        var profile = CliOptions.Profile();
+        var epochs = CliOptions.Epochs();
+        var seed = CliOptions.Seed();
+        var learningRate = new Option<double?>("--lr") { Description = "SGD learning rate (default: 1e-2 up to 64 bits, 1e-2*32/bits above).", HelpName = "RATE" };
+        learningRate.Validators.Add(r =>
+        {
+            if (CliOptions.TryGetValue(r, out double? value) && value is { } v && !(v > 0 && double.IsFinite(v)))
+            {
+                r.AddError($"--lr must be a finite number > 0, not {v}");
+            }
+        });
+        var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
+        var threads = CliOptions.Threads();
+        var checkpoint = CliOptions.OutputPath("--checkpoint", "Checkpoint folder: written every epoch; a rerun with the same folder and settings resumes.", "DIR", required: false);
+        var imageNet = CliOptions.ExistingFile("--imagenet", "The ImageNet ResNet-18 ONNX file (default: the copy next to dsh).", required: false);
+        var json = CliOptions.Json();
+        var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it.")
+        {
+            sketches, photos, bits, output, profile, epochs, seed, learningRate, batchSize, threads, checkpoint, imageNet, json,
+        };
+        command.SetAction(parse =>
+        {
+            int k = parse.GetValue(bits);
+            string profileName = parse.GetValue(profile)!;
+            DshTrainerOptions options;
+            try
+            {
+                options = new DshTrainerOptions
+                {
+                    Architecture = TrainingProfiles.Architecture(profileName, k),
+                    Epochs = parse.GetValue(epochs),
+                    Seed = parse.GetValue(seed),
+                    LearningRate = parse.GetValue(learningRate) ?? TrainingProfiles.DefaultLearningRate(k),
+                    BatchSize = parse.GetValue(batchSize),
+                    Threads = parse.GetValue(threads),
+                    CheckpointDirectory = parse.GetValue(checkpoint),
+                    ImageNetWeightsPath = parse.GetValue(imageNet),
+                }.Validated();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            bool asJson = parse.GetValue(json);
+            string modelPath = Path.GetFullPath(parse.GetValue(output)!);
+            var (model, elapsed, dataset) = ProgressSurface.Run(context, asJson, sink =>
+            {
+                SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink);
+                sink.Message($"train: profile {profileName}, {k} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}");
+                var (trained, time) = TrainingRunner.Train(options, data, sink, context.CancellationToken);
+                Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+                trained.Save(modelPath);
+                return (trained, time, data);
+            });
+            using (model)
+            {
+                if (asJson)
+                {
+                    context.Out.WriteLine(Summary(model, modelPath, profileName, elapsed, dataset).ToJsonString(CliJson.Options));
+                }
+                else
+                {
+                    context.Out.WriteLine($"saved {modelPath}: {model.CodeLength} bits, {model.Categories.Count} categories, {model.Summary.Epochs} epochs, " +
+                        $"final loss {model.Summary.FinalBatchLoss:0.000}, trained in {Format.Duration(elapsed)}");
+                }
+            }
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>The JSON summary of a training run.</summary>
+    internal static JsonObject Summary(DshModel model, string modelPath, string profile, TimeSpan elapsed, SbirDataset dataset) => new()
+    {
+        ["model"] = modelPath,
+        ["profile"] = profile,
+        ["bits"] = model.CodeLength,
+        ["epochs"] = model.Summary.Epochs,
+        ["steps"] = model.Summary.Steps,
+        ["categories"] = model.Categories.Count,
+        ["sketches"] = dataset.Report.SketchCount,
+        ["photos"] = dataset.Report.PhotoCount,
+        ["finalBatchLoss"] = model.Summary.FinalBatchLoss,
+        ["finalTotalLoss"] = model.Summary.FinalTerms?.Total,
+        ["semanticSource"] = model.Summary.SemanticSource,
+        ["trainSeconds"] = elapsed.TotalSeconds,
+    };
+}

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using Dsh.Cli.Running;
+
+namespace Dsh.Cli;
+
+/// <summary>Factories of the options the commands share, each with its validation (a failed check is a usage error, exit code 2).</summary>
+internal static class CliOptions
+{
+    /// <summary>A required folder that must exist.</summary>
+    public static Option<string> ExistingDirectory(string name, string description, bool required = true)
+    {
+        var option = new Option<string>(name) { Description = description, Required = required, HelpName = "DIR" };
+        option.Validators.Add(r =>
+        {
+            string? value = r.GetValueOrDefault<string>();
+            if (value is not null && !Directory.Exists(value))
+            {
+                r.AddError(File.Exists(value) ? $"{name}: '{value}' is a file, not a folder" : $"{name}: folder '{value}' does not exist");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>A required file that must exist.</summary>
+    public static Option<string> ExistingFile(string name, string description, string helpName = "FILE", bool required = true)
+    {
+        var option = new Option<string>(name) { Description = description, Required = required, HelpName = helpName };
+        option.Validators.Add(r =>
+        {
+            string? value = r.GetValueOrDefault<string>();
+            if (value is not null && !File.Exists(value))
+            {
+                r.AddError(Directory.Exists(value) ? $"{name}: '{value}' is a folder, not a file" : $"{name}: file '{value}' does not exist");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>A required file or folder that must exist.</summary>
+    public static Option<string> ExistingPath(string name, string description)
+    {
+        var option = new Option<string>(name) { Description = description, Required = true, HelpName = "DIR|FILE" };
+        option.Validators.Add(r =>
+        {
+            string? value = r.GetValueOrDefault<string>();
+            if (value is not null && !File.Exists(value) && !Directory.Exists(value))
+            {
+                r.AddError($"{name}: '{value}' does not exist");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>A required output path (its folder is created when needed).</summary>
+    public static Option<string> OutputPath(string name, string description, string helpName = "FILE", bool required = true)
+    {
+        var option = new Option<string>(name) { Description = description, Required = required, HelpName = helpName };
+        option.Validators.Add(r =>
+        {
+            string? value = r.GetValueOrDefault<string>();
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                r.AddError($"{name}: the path is empty");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>] with a default.</summary>
+    public static Option<int> Int(string name, string description, int defaultValue, int min, int max = int.MaxValue, params string[] aliases)
+    {
+        var option = new Option<int>(name, aliases) { Description = description, DefaultValueFactory = _ => defaultValue, HelpName = "N" };
+        option.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int value) && (value < min || value > max))
+            {
+                r.AddError(max == int.MaxValue ? $"{name} must be at least {min}, not {value}" : $"{name} must be {min} to {max}, not {value}");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The option's value, or false when it did not convert (the parser reports that error itself).</summary>
+    internal static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult result, out T? value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
+    }
+
+    /// <summary>The code length: 8 to 4096 bits (the network's and the index's limits).</summary>
+    public static Option<int> Bits() =>
+        Int("--bits", $"Code length in bits ({DshArchitecture.MinCodeLength} to {Hashing.BinaryCode.MaxBits}; the paper uses 32, 64, 128).",
+            TrainingProfiles.DefaultBits, DshArchitecture.MinCodeLength, Hashing.BinaryCode.MaxBits);
+
+    /// <summary>The network profile.</summary>
+    public static Option<string> Profile()
+    {
+        var option = new Option<string>("--profile")
+        {
+            Description = "Network: resnet18 (ImageNet ResNet-18 trunks, best measured), compact (64 px, ~10x cheaper, no ONNX file) or paper (the CVPR 2017 shapes).",
+            DefaultValueFactory = _ => TrainingProfiles.DefaultProfile,
+            HelpName = "resnet18|compact|paper",
+        };
+        option.AcceptOnlyFromAmong(TrainingProfiles.Names);
+        return option;
+    }
+
+    /// <summary>Training epochs.</summary>
+    public static Option<int> Epochs() =>
+        Int("--epochs", "Outer iterations (code update + one pass of SGD).", TrainingProfiles.DefaultEpochs, 1, 10_000);
+
+    /// <summary>The seed of everything random in training.</summary>
+    public static Option<int> Seed() =>
+        Int("--seed", "Seed of initial weights and codes, batch order, dropout and augmentation.", TrainingProfiles.DefaultSeed, int.MinValue);
+
+    /// <summary>Intra-op threads.</summary>
+    public static Option<int> Threads() => Int("--threads", "Intra-op threads; 0 = one per core.", 0, 0, 1024);
+
+    /// <summary>Machine-readable output.</summary>
+    public static Option<bool> Json() =>
+        new("--json") { Description = "Print one JSON object on stdout (progress goes to stderr)." };
+
+    /// <summary>The model file.</summary>
+    public static Option<string> Model() => ExistingFile("--model", "A model file written by 'dsh train' (.dshm).");
+}

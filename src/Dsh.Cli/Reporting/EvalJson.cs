@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Dsh.Cli.Running;
+
+namespace Dsh.Cli.Reporting;
+
+/// <summary>The one JSON object <c>dsh eval --json</c> prints (fields listed in docs/cli.md).</summary>
+internal static class EvalJson
+{
+    /// <summary>Builds the object.</summary>
+    /// <param name="outcome">What was measured.</param>
+    /// <param name="modelPath">The model file.</param>
+    /// <param name="reportPath">The report folder, or null with <c>--no-report</c>.</param>
+    public static JsonObject Build(EvaluationOutcome outcome, string modelPath, string? reportPath)
+    {
+        RetrievalReport r = outcome.Report;
+        var json = new JsonObject
+        {
+            ["model"] = Path.GetFullPath(modelPath),
+            ["bits"] = r.Bits,
+            ["categories"] = outcome.Categories.Count,
+            ["queries"] = r.Queries,
+            ["gallery"] = r.GalleryCount,
+            ["queriesWithoutRelevant"] = r.QueriesWithoutRelevant,
+            ["mapAll"] = r.MapAll,
+            ["tieAwareMapAll"] = r.TieAwareMapAll,
+            ["requestedK"] = outcome.RequestedK,
+            ["k"] = r.K,
+            ["precisionAtK"] = r.PrecisionAtK,
+            [$"precisionAt{outcome.RequestedK}"] = r.PrecisionAtK,
+            ["recallAtK"] = r.RecallAtK,
+            ["tieAwarePrecisionAtK"] = r.TieAwarePrecisionAtK,
+            ["tieAwareRecallAtK"] = r.TieAwareRecallAtK,
+            ["msPerQuery"] = r.MeanQueryMilliseconds,
+            ["encodeMsPerImage"] = outcome.SketchEncodeMsPerImage,
+            ["photoEncodeMsPerImage"] = outcome.PhotoEncodeMsPerImage,
+            ["searchMsPerQuery"] = r.MeanSearchMilliseconds,
+            ["bytesPerCode"] = r.PackedBytesPerGalleryItem,
+            ["reportPath"] = reportPath,
+        };
+        return json;
+    }
+}

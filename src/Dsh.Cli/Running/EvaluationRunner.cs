@@ -1,0 +1,64 @@
+using Dsh.Cli.Progress;
+using Dsh.Hashing;
+
+namespace Dsh.Cli.Running;
+
+/// <summary>What <see cref="EvaluationRunner.Run"/> measured, with what it needs to show sample queries.</summary>
+internal sealed record EvaluationOutcome(
+    RetrievalReport Report,
+    int RequestedK,
+    IReadOnlyList<string> Categories,
+    IReadOnlyList<SbirItem> Queries,
+    IReadOnlyList<SbirItem> Gallery,
+    BinaryCodeSet QueryCodes,
+    BinaryCodeSet GalleryCodes,
+    TimeSpan SketchEncodeTime,
+    TimeSpan PhotoEncodeTime)
+{
+    /// <summary>Mean time to encode one query sketch, in milliseconds.</summary>
+    public double SketchEncodeMsPerImage => SketchEncodeTime.TotalMilliseconds / Queries.Count;
+
+    /// <summary>Mean time to encode one gallery photo (with its sketch-token map), in milliseconds.</summary>
+    public double PhotoEncodeMsPerImage => PhotoEncodeTime.TotalMilliseconds / Gallery.Count;
+
+    /// <summary>The <paramref name="k"/> nearest gallery items of query <paramref name="query"/> (ties by gallery order).</summary>
+    public IReadOnlyList<Neighbor> TopResults(int query, int k)
+    {
+        var index = new HammingIndex(GalleryCodes.Bits);
+        index.AddRange(Enumerable.Range(0, GalleryCodes.Count).Select(i => (long)i).ToArray(), GalleryCodes);
+        return index.Search(QueryCodes[query], k);
+    }
+}
+
+/// <summary>
+/// Every sketch under a folder as a query against every photo under another: labels are the category folders present
+/// on both sides (a category on one side only is skipped and reported), the gallery is put in a seeded shuffled
+/// order so the deterministic tie rule does not favour categories sorted first.
+/// </summary>
+internal static class EvaluationRunner
+{
+    /// <summary>Encodes both sides with <paramref name="model"/> and evaluates Hamming ranking.</summary>
+    /// <exception cref="InputDataException">No category has both sketches and photos.</exception>
+    public static EvaluationOutcome Run(DshModel model, string sketchDir, string photoDir, int k, int gallerySeed, IProgressSink sink,
+        CancellationToken cancellationToken)
+    {
+        SbirDataset data = TrainingRunner.LoadDataset(sketchDir, photoDir, sink);
+        var queries = data.Sketches.ToList();
+        var gallery = data.Photos.ToList();
+        var random = new Random(gallerySeed);
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(gallery));
+        var unknown = data.Categories.Where(c => !model.Categories.Contains(c)).ToList();
+        if (unknown.Count > 0)
+        {
+            sink.Message($"eval: {unknown.Count} of {data.Categories.Count} categories were not among the model's training categories (zero-shot): {string.Join(", ", unknown.Take(8))}");
+        }
+        (BinaryCodeSet queryCodes, TimeSpan sketchTime) = CodeEncoder.Encode(model, queries.Select(q => q.Path!).ToList(), photos: false, sink, cancellationToken);
+        (BinaryCodeSet galleryCodes, TimeSpan photoTime) = CodeEncoder.Encode(model, gallery.Select(g => g.Path!).ToList(), photos: true, sink, cancellationToken);
+        IProgressTask task = sink.AddTask("evaluate", queries.Count);
+        RetrievalReport report = RetrievalEvaluation.Evaluate(queryCodes, queries.Select(q => q.Label).ToList(), galleryCodes, gallery.Select(g => g.Label).ToList(),
+            new RetrievalEvaluationOptions { K = k }, new SyncProgress<int>(n => task.Update(n)), cancellationToken);
+        report = report.WithEncodeTime(sketchTime, queries.Count);
+        task.Complete($"mAP@all {Format.Metric(report.MapAll)}");
+        return new EvaluationOutcome(report, k, data.Categories, queries, gallery, queryCodes, galleryCodes, sketchTime, photoTime);
+    }
+}

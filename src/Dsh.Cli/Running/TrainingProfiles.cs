@@ -1,0 +1,46 @@
+namespace Dsh.Cli.Running;
+
+/// <summary>The network profiles of <c>--profile</c> and the defaults measured on the project's 2-core CPU (docs/results.md).</summary>
+internal static class TrainingProfiles
+{
+    /// <summary>The accepted profile names.</summary>
+    public static readonly string[] Names = ["resnet18", "compact", "paper"];
+
+    /// <summary>Default profile: ImageNet ResNet-18 trunks (mAP@all 0.888 / 0.887 at 32 / 64 bits on PACS in ~12 min).</summary>
+    public const string DefaultProfile = "resnet18";
+
+    /// <summary>Default outer iterations.</summary>
+    public const int DefaultEpochs = 6;
+
+    /// <summary>Default code length.</summary>
+    public const int DefaultBits = 64;
+
+    /// <summary>Default seed.</summary>
+    public const int DefaultSeed = 1;
+
+    /// <summary>The architecture of a profile at <paramref name="bits"/> bits.</summary>
+    /// <exception cref="UsageException">Unknown profile or bits the library rejects.</exception>
+    public static DshArchitecture Architecture(string profile, int bits)
+    {
+        try
+        {
+            return profile switch
+            {
+                "resnet18" => DshArchitecture.ResNet18(bits),
+                "compact" => DshArchitecture.Compact(bits),
+                "paper" => DshArchitecture.Paper(bits),
+                _ => throw new UsageException($"unknown profile '{profile}' (use {string.Join(", ", Names)})"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--bits {bits}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The default learning rate at <paramref name="bits"/> bits: the trainer's 1e-2 up to 64 bits, 1e-2 · 32 / K above
+    /// (measured: ResNet18 at 128 bits, mAP@all 0.812 with 1e-2, 0.899 with 2.5e-3).
+    /// </summary>
+    public static double DefaultLearningRate(int bits) => bits <= 64 ? 1e-2 : 1e-2 * 32 / bits;
+}

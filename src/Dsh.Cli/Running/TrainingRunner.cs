@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dsh.Cli.Progress;
+
+namespace Dsh.Cli.Running;
+
+/// <summary>Loads a folder dataset and trains a model on it, turning <see cref="DshProgress"/> into progress bars or lines.</summary>
+internal static class TrainingRunner
+{
+    /// <summary>Loads <c>sketches/&lt;category&gt;/…</c> and <c>photos/&lt;category&gt;/…</c>.</summary>
+    /// <exception cref="InputDataException">No category has both sketches and photos.</exception>
+    public static SbirDataset LoadDataset(string sketches, string photos, IProgressSink sink)
+    {
+        SbirDataset dataset;
+        try
+        {
+            dataset = SbirDataset.FromFolders(sketches, photos);
+        }
+        catch (SbirDatasetException e)
+        {
+            throw new InputDataException(e.Message, e);
+        }
+        DatasetLoadReport report = dataset.Report;
+        sink.Message($"data: {report.CategoryCount} categories, {report.SketchCount} sketches, {report.PhotoCount} photos" +
+            (report.IsClean ? "" : $" (skipped {report.SkippedFiles.Count} files, {report.SkippedCategories.Count} categories: " +
+                string.Join("; ", report.SkippedCategories.Take(3).Select(c => $"{c.Name}: {c.Reason}")) + ")"));
+        return dataset;
+    }
+
+    /// <summary>Trains and returns the model and the wall time.</summary>
+    public static (DshModel Model, TimeSpan Elapsed) Train(DshTrainerOptions options, SbirDataset dataset, IProgressSink sink, CancellationToken cancellationToken)
+    {
+        IProgressTask? task = null, encoding = null;
+        var clock = Stopwatch.StartNew();
+        var progress = new SyncProgress<DshProgress>(p =>
+        {
+            if (p.Phase == TrainingPhase.NetworkStep)
+            {
+                task ??= sink.AddTask("train", p.TotalSteps);
+                task.SetTotal(p.TotalSteps);
+                task.Update(p.Step, Detail(p));
+            }
+            else if (p.Phase == TrainingPhase.Encoding)
+            {
+                encoding?.Complete();
+                encoding = sink.AddTask($"train: epoch {p.Epoch}/{p.Epochs}: code update", 0);
+                encoding.Update(0, p.Message);
+            }
+            else if (p.Phase == TrainingPhase.CodeUpdate && encoding is not null)
+            {
+                encoding.Complete(p.Message);
+                encoding = null;
+            }
+            else if (p.Phase == TrainingPhase.Done)
+            {
+                task?.Complete(Detail(p));
+            }
+            else if (p.Message.Length > 0)
+            {
+                sink.Message($"train: {(p.Epoch > 0 ? $"epoch {p.Epoch}/{p.Epochs}: " : "")}{p.Message}");
+            }
+        });
+        DshModel model = new DshTrainer(options).Fit(dataset, progress, cancellationToken);
+        return (model, clock.Elapsed);
+    }
+
+    /// <summary>The detail of a training line: epoch, batch loss, per-term losses, speed, ETA.</summary>
+    internal static string Detail(DshProgress p)
+    {
+        var parts = new List<string> { $"epoch {p.Epoch}/{p.Epochs}" };
+        if (!double.IsNaN(p.BatchLoss))
+        {
+            parts.Add("loss " + p.BatchLoss.ToString("0.000", CultureInfo.InvariantCulture));
+        }
+        if (p.Terms is { } t)
+        {
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"pairwise/pair {t.PairwisePerPair:0.00} semantic {t.SemanticPhoto:0.0}/{t.SemanticSketch:0.0} quant {t.QuantizationPhoto:0.0}/{t.QuantizationSketch:0.0} total {t.Total:G4}"));
+        }
+        if (p.ItemsPerSecond > 0)
+        {
+            parts.Add(p.ItemsPerSecond.ToString("0.0", CultureInfo.InvariantCulture) + " items/s");
+        }
+        parts.Add(p.Eta is { } eta ? "ETA " + Format.Duration(eta) : "elapsed " + Format.Duration(p.Elapsed));
+        return string.Join(", ", parts);
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that runs the handler on the reporting thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+internal sealed class SyncProgress<T>(Action<T> handler) : IProgress<T>
+{
+    public void Report(T value) => handler(value);
+}

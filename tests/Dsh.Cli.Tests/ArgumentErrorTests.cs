@@ -1,0 +1,129 @@
+using Dsh.Cli.Tests.Support;
+
+namespace Dsh.Cli.Tests;
+
+/// <summary>Every bad argument is exit code 2 and one 'dsh: error:' line on stderr (no model or data is touched).</summary>
+public sealed class ArgumentErrorTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Sketches => _temp.Folder("s", "cat");
+
+    private string Photos => _temp.Folder("p", "cat");
+
+    [Fact]
+    public void NoCommandIsAUsageError() => DshRun.Run().AssertOneError(ExitCodes.Usage, "command");
+
+    [Fact]
+    public void UnknownCommandIsAUsageError() => DshRun.Run("frobnicate").AssertOneError(ExitCodes.Usage, "frobnicate");
+
+    [Fact]
+    public void UnknownOptionIsAUsageError() =>
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--colour", "red")
+            .AssertOneError(ExitCodes.Usage, "--colour");
+
+    [Fact]
+    public void MissingRequiredOptionIsNamed() =>
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos).AssertOneError(ExitCodes.Usage, "--out");
+
+    [Fact]
+    public void UnknownProfileIsAUsageError() =>
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "vgg")
+            .AssertOneError(ExitCodes.Usage, "vgg");
+
+    [Theory]
+    [InlineData("4")]
+    [InlineData("0")]
+    [InlineData("-64")]
+    [InlineData("5000")]
+    [InlineData("many")]
+    public void BadBitsAreAUsageError(string bits) =>
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--bits", bits, "--profile", "compact")
+            .AssertOneError(ExitCodes.Usage, "bits");
+
+    [Theory]
+    [InlineData("--epochs", "0")]
+    [InlineData("--batch-size", "0")]
+    [InlineData("--threads", "-1")]
+    [InlineData("--lr", "-0.5")]
+    [InlineData("--lr", "0")]
+    public void OutOfRangeTrainingValuesAreUsageErrors(string option, string value) =>
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "compact", option, value)
+            .AssertOneError(ExitCodes.Usage, option);
+
+    [Fact]
+    public void MissingFolderIsAUsageErrorNamingIt()
+    {
+        string missing = Path.Combine(_temp.Path, "no-such-folder");
+        DshRun.Run("train", "--sketches", missing, "--photos", Photos, "--out", _temp.Combine("m.dshm"))
+            .AssertOneError(ExitCodes.Usage, "no-such-folder");
+    }
+
+    [Fact]
+    public void FileWhereAFolderBelongsIsAUsageError()
+    {
+        string file = _temp.File("x.txt", [1, 2, 3]);
+        DshRun.Run("train", "--sketches", file, "--photos", Photos, "--out", _temp.Combine("m.dshm"))
+            .AssertOneError(ExitCodes.Usage, "not a folder");
+    }
+
+    [Fact]
+    public void MissingModelFileIsAUsageError() =>
+        DshRun.Run("eval", "--model", Path.Combine(_temp.Path, "none.dshm"), "--sketches", Sketches, "--photos", Photos)
+            .AssertOneError(ExitCodes.Usage, "none.dshm");
+
+    [Fact]
+    public void MissingImageNetFileIsAUsageError() =>
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--imagenet", Path.Combine(_temp.Path, "r.onnx"))
+            .AssertOneError(ExitCodes.Usage, "r.onnx");
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public void NonPositiveKIsAUsageErrorForEval(string k) =>
+        DshRun.Run("eval", "--model", _temp.File("m.dshm", [0]), "--sketches", Sketches, "--photos", Photos, "-k", k)
+            .AssertOneError(ExitCodes.Usage, "--top");
+
+    [Fact]
+    public void NonPositiveKIsAUsageErrorForSearch() =>
+        DshRun.Run("search", "--model", _temp.File("m.dshm", [0]), "--index", _temp.File("i.dshi", [0]), "--sketch", _temp.File("q.png", [0]), "-k", "0")
+            .AssertOneError(ExitCodes.Usage, "--top");
+
+    [Fact]
+    public void ReportAndNoReportExcludeEachOther() =>
+        DshRun.Run("eval", "--model", _temp.File("m.dshm", [0]), "--sketches", Sketches, "--photos", Photos, "--report", _temp.Combine("r"), "--no-report")
+            .AssertOneError(ExitCodes.Usage, "--no-report");
+
+    [Fact]
+    public void UnknownDomainIsAUsageError() =>
+        DshRun.Run("encode", "--model", _temp.File("m.dshm", [0]), "--domain", "video", "--input", Photos, "--out", _temp.Combine("c.csv"))
+            .AssertOneError(ExitCodes.Usage, "video");
+
+    [Fact]
+    public void IndexWithoutSubcommandIsAUsageError() => DshRun.Run("index").AssertOneError(ExitCodes.Usage);
+
+    [Fact]
+    public void HelpListsEveryCommandAndTheExitCodes()
+    {
+        CliResult result = DshRun.Run("--help").AssertSuccess().AssertNoAnsi();
+        foreach (string command in new[] { "train", "encode", "index", "search", "eval", "tokens", "demo" })
+        {
+            Assert.Contains(command, result.Out, StringComparison.Ordinal);
+        }
+        Assert.Contains("130 cancelled", result.Out, StringComparison.Ordinal);
+        Assert.Contains("3 bad input data", result.Out, StringComparison.Ordinal);
+        Assert.Equal("", result.Err);
+    }
+
+    [Fact]
+    public void SubcommandHelpShowsDefaultsEvenWithoutRequiredOptions()
+    {
+        CliResult result = DshRun.Run("train", "--help").AssertSuccess();
+        Assert.Contains("[default: resnet18]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("[default: 6]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Usage:", result.Out, StringComparison.Ordinal);
+        Assert.Contains("dsh train", result.Out, StringComparison.Ordinal);
+    }
+}
