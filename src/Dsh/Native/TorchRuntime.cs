@@ -38,6 +38,10 @@ public static class TorchRuntime
             {
                 throw LoadFailure(path, loaderError, null);
             }
+            if (OperatingSystem.IsLinux())
+            {
+                OneDnnIsaGuard.Apply(); // before the first convolution of the process
+            }
             try
             {
                 using var probe = torch.zeros(1);
