@@ -6,8 +6,8 @@ using Dsh.Hashing;
 namespace Dsh.Quality.Pacs;
 
 /// <summary>
-/// <c>dsh-pacs [bits] [epochs] [compact|resnet18] [key=value …]</c>: trains DSH (compact profile from scratch, or the
-/// ResNet18 profile from ImageNet weights) on the training side of the same group-preserving PACS split as
+/// <c>dsh-pacs [bits] [epochs] [compact|resnet18|paper] [key=value …]</c>: trains DSH (compact or paper profile from
+/// scratch, or the ResNet18 profile from ImageNet weights) on the training side of the same group-preserving PACS split as
 /// <c>frozen-baselines</c>, then scores validation sketch queries against the validation photo gallery (mAP@all, P@200).
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>batch</c>, <c>clip</c>,
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
@@ -31,7 +31,8 @@ internal static class DshPacsTraining
         {
             "compact" => DshArchitecture.Compact(bits),
             "resnet18" => DshArchitecture.ResNet18(bits),
-            _ => throw new ArgumentException($"Unknown profile {profile}: compact or resnet18."),
+            "paper" => DshArchitecture.Paper(bits),
+            _ => throw new ArgumentException($"Unknown profile {profile}: compact, resnet18 or paper."),
         };
         if (architecture.Backbone == DshBackbone.ResNet18)
         {
@@ -46,7 +47,7 @@ internal static class DshPacsTraining
         }
         string tag = architecture.Backbone == DshBackbone.ResNet18
             ? $"resnet18-{bits}-s{architecture.SketchInputSize}-f{architecture.SketchFrozenStages}{architecture.PhotoFrozenStages}"
-            : $"compact-{bits}";
+            : $"{profile}-{bits}";
         if (keys.TryGetValue("clip", out string? clip))
         {
             tag += "-clip" + clip;
@@ -78,7 +79,7 @@ internal static class DshPacsTraining
         };
         string name = architecture.Backbone == DshBackbone.ResNet18
             ? $"DSH ResNet18 ({architecture.SketchInputSize} px, frozen stages sketch {architecture.SketchFrozenStages} / photo {architecture.PhotoFrozenStages})"
-            : "DSH compact from scratch";
+            : $"DSH {profile} from scratch";
         Say($"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads");
         Say($"train: {train.TrainingSketches.Count()} sketches, {train.Photos.Count} photos; validation: {split.QuerySketches.Count} queries, {split.GalleryPhotos.Count} gallery photos");
         var clock = Stopwatch.StartNew();
