@@ -85,9 +85,10 @@ internal static class DshPacsTraining
         var clock = Stopwatch.StartNew();
         var progress = new InlineProgress(p =>
         {
-            if (p.Phase == TrainingPhase.CodeUpdate || p.Phase == TrainingPhase.Done || (p.Phase == TrainingPhase.Preparing && p.Message.Length > 0))
+            if (p.Phase == TrainingPhase.CodeUpdate || p.Phase == TrainingPhase.Done || (p.Phase == TrainingPhase.Preparing && p.Message.Length > 0)
+                || (p.Phase == TrainingPhase.NetworkStep && p.Step % 10 == 0))
             {
-                Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {p.Phase} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {p.BatchLoss:F2} {p.Message} {(p.ItemsPerSecond > 0 ? $"{p.ItemsPerSecond:F0} items/s" : "")}");
+                Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {p.Phase} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {p.BatchLoss:F2} {p.Message} {(p.ItemsPerSecond > 0 ? $"{p.ItemsPerSecond:F0} items/s" : "")} {(p.Eta is { } eta ? $"ETA {eta:hh\\:mm\\:ss}" : "")}");
             }
         });
         using DshModel model = new DshTrainer(options).Fit(train, progress, CancellationToken.None);
@@ -100,10 +101,12 @@ internal static class DshPacsTraining
         TimeSpan encodeTime = clock.Elapsed;
         int[] queryLabels = split.QuerySketches.Select(q => q.Label).ToArray();
         int[] galleryLabels = split.GalleryPhotos.Select(p => p.Label).ToArray();
-        double map = RetrievalMetrics.MeanAveragePrecision(queries, queryLabels, gallery, galleryLabels);
-        double p200 = RetrievalMetrics.PrecisionAt(200, queries, queryLabels, gallery, galleryLabels);
+        // The protocol of every row in docs/results.md: mAP@all with Hamming ties in gallery order (= RetrievalMetrics), P@200, tie-aware mAP.
+        RetrievalReport scores = RetrievalEvaluation.Evaluate(queries, queryLabels, gallery, galleryLabels,
+            new RetrievalEvaluationOptions { K = 200, MeasureSearchTime = false });
         int encoded = queries.Count + gallery.Count;
-        Say($"| {name} | {bits} | {map:F3} | {p200:F3} | train {trainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {encoded / encodeTime.TotalSeconds:F0} images/s |");
+        Say($"| {name} | {bits} | {scores.MapAll:F3} | {scores.PrecisionAtK:F3} | train {trainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {encoded / encodeTime.TotalSeconds:F0} images/s |");
+        Say($"tie-aware mAP@all {scores.TieAwareMapAll:F3}");
         Say($"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; pairwise/pair {model.Summary.FinalTerms?.PairwisePerPair:F1}");
         File.WriteAllText(Path.Combine(outDir, $"dsh-pacs-{tag}.md"), report.ToString());
         return 0;
