@@ -14,6 +14,8 @@ switch (command)
         return DshPacsTraining.Run(args[1..]);
     case "frozen-baselines":
         return FrozenBaselines.Run(args[1..]);
+    case "baselines": // every baseline of issue #7 at 32/64/128 bits: baselines [pacsRoot] [outDir] [skip=untrained,…]
+        return BaselineSuite.Run(args[1..]);
     default:
         Console.Error.WriteLine("usage: Dsh.Quality <dsh-pacs|frozen-baselines> [arguments]   (see Program.cs and docs/results.md)");
         return 2;

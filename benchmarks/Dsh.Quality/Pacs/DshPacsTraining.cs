@@ -6,8 +6,8 @@ using Dsh.Hashing;
 namespace Dsh.Quality.Pacs;
 
 /// <summary>
-/// <c>dsh-pacs [bits] [epochs] [compact|resnet18] [key=value …]</c>: trains DSH (compact profile from scratch, or the
-/// ResNet18 profile from ImageNet weights) on the training side of the same group-preserving PACS split as
+/// <c>dsh-pacs [bits] [epochs] [compact|resnet18|paper] [key=value …]</c>: trains DSH (compact or paper profile from
+/// scratch, or the ResNet18 profile from ImageNet weights) on the training side of the same group-preserving PACS split as
 /// <c>frozen-baselines</c>, then scores validation sketch queries against the validation photo gallery (mAP@all, P@200).
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>batch</c>, <c>clip</c>,
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
@@ -31,7 +31,8 @@ internal static class DshPacsTraining
         {
             "compact" => DshArchitecture.Compact(bits),
             "resnet18" => DshArchitecture.ResNet18(bits),
-            _ => throw new ArgumentException($"Unknown profile {profile}: compact or resnet18."),
+            "paper" => DshArchitecture.Paper(bits),
+            _ => throw new ArgumentException($"Unknown profile {profile}: compact, resnet18 or paper."),
         };
         if (architecture.Backbone == DshBackbone.ResNet18)
         {
@@ -46,7 +47,7 @@ internal static class DshPacsTraining
         }
         string tag = architecture.Backbone == DshBackbone.ResNet18
             ? $"resnet18-{bits}-s{architecture.SketchInputSize}-f{architecture.SketchFrozenStages}{architecture.PhotoFrozenStages}"
-            : $"compact-{bits}";
+            : $"{profile}-{bits}";
         if (keys.TryGetValue("clip", out string? clip))
         {
             tag += "-clip" + clip;
@@ -78,15 +79,16 @@ internal static class DshPacsTraining
         };
         string name = architecture.Backbone == DshBackbone.ResNet18
             ? $"DSH ResNet18 ({architecture.SketchInputSize} px, frozen stages sketch {architecture.SketchFrozenStages} / photo {architecture.PhotoFrozenStages})"
-            : "DSH compact from scratch";
+            : $"DSH {profile} from scratch";
         Say($"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads");
         Say($"train: {train.TrainingSketches.Count()} sketches, {train.Photos.Count} photos; validation: {split.QuerySketches.Count} queries, {split.GalleryPhotos.Count} gallery photos");
         var clock = Stopwatch.StartNew();
         var progress = new InlineProgress(p =>
         {
-            if (p.Phase == TrainingPhase.CodeUpdate || p.Phase == TrainingPhase.Done || (p.Phase == TrainingPhase.Preparing && p.Message.Length > 0))
+            if (p.Phase == TrainingPhase.CodeUpdate || p.Phase == TrainingPhase.Done || (p.Phase == TrainingPhase.Preparing && p.Message.Length > 0)
+                || (p.Phase == TrainingPhase.NetworkStep && p.Step % 10 == 0))
             {
-                Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {p.Phase} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {p.BatchLoss:F2} {p.Message} {(p.ItemsPerSecond > 0 ? $"{p.ItemsPerSecond:F0} items/s" : "")}");
+                Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {p.Phase} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {p.BatchLoss:F2} {p.Message} {(p.ItemsPerSecond > 0 ? $"{p.ItemsPerSecond:F0} items/s" : "")} {(p.Eta is { } eta ? $"ETA {eta:hh\\:mm\\:ss}" : "")}");
             }
         });
         using DshModel model = new DshTrainer(options).Fit(train, progress, CancellationToken.None);
@@ -99,10 +101,12 @@ internal static class DshPacsTraining
         TimeSpan encodeTime = clock.Elapsed;
         int[] queryLabels = split.QuerySketches.Select(q => q.Label).ToArray();
         int[] galleryLabels = split.GalleryPhotos.Select(p => p.Label).ToArray();
-        double map = RetrievalMetrics.MeanAveragePrecision(queries, queryLabels, gallery, galleryLabels);
-        double p200 = RetrievalMetrics.PrecisionAt(200, queries, queryLabels, gallery, galleryLabels);
+        // The protocol of every row in docs/results.md: mAP@all with Hamming ties in gallery order (= RetrievalMetrics), P@200, tie-aware mAP.
+        RetrievalReport scores = RetrievalEvaluation.Evaluate(queries, queryLabels, gallery, galleryLabels,
+            new RetrievalEvaluationOptions { K = 200, MeasureSearchTime = false });
         int encoded = queries.Count + gallery.Count;
-        Say($"| {name} | {bits} | {map:F3} | {p200:F3} | train {trainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {encoded / encodeTime.TotalSeconds:F0} images/s |");
+        Say($"| {name} | {bits} | {scores.MapAll:F3} | {scores.PrecisionAtK:F3} | train {trainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {encoded / encodeTime.TotalSeconds:F0} images/s |");
+        Say($"tie-aware mAP@all {scores.TieAwareMapAll:F3}");
         Say($"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; pairwise/pair {model.Summary.FinalTerms?.PairwisePerPair:F1}");
         File.WriteAllText(Path.Combine(outDir, $"dsh-pacs-{tag}.md"), report.ToString());
         return 0;
