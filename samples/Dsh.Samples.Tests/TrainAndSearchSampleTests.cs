@@ -4,7 +4,7 @@ using Dsh.Samples.Tests.Support;
 
 namespace Dsh.Samples.Tests;
 
-/// <summary>One run of the train-and-search sample (2 epochs, 32 bits), shared by the tests that read it.</summary>
+/// <summary>One run of the train-and-search sample (2 epochs, 32 bits, batch 8), shared by the tests that read it.</summary>
 public sealed class TrainAndSearchRun
 {
     public const string Sample = "Dsh.Samples.TrainAndSearch";
@@ -12,7 +12,7 @@ public sealed class TrainAndSearchRun
     public TrainAndSearchRun()
     {
         // From its output folder, so the sample finds samples/data/pacs-mini by walking up from the current directory.
-        Result = ChildProcess.RunDll(SampleBuild.DllOf(Sample), ["--epochs", "2", "--bits", "32"], TimeSpan.FromMinutes(10),
+        Result = ChildProcess.RunDll(SampleBuild.DllOf(Sample), ["--epochs", "2", "--bits", "32", "--batch", "8"], TimeSpan.FromMinutes(15),
             SampleBuild.OutputOf(Sample));
     }
 
@@ -38,8 +38,12 @@ public class TrainAndSearchSampleTests(TrainAndSearchRun run) : IClassFixture<Tr
         Assert.Equal(2, OutputParsing.Numbers(output, @"^epoch [12]/2: loss ([0-9.]+)").Length);
         double map = OutputParsing.Number(output, @"^mAP@all ([0-9.]+) ");
         double chance = OutputParsing.Number(output, @"^mAP@all [0-9.]+ \(chance ([0-9.]+)\)");
+        // Tie-aware: the mean over random orders of photos at equal distance, so collapsed codes (every photo at the
+        // same distance, ranked by id) score chance here, whatever the id order flatters.
+        double tieAware = OutputParsing.Number(output, @"tie-aware mAP@all ([0-9.]+),");
         Assert.InRange(chance, 0.13, 0.16); // 7 balanced categories: about 1/7
-        Assert.True(map > chance + 0.05, $"mAP@all {map} is not above chance {chance}:\n{output}");
+        Assert.True(tieAware > chance + 0.03, $"tie-aware mAP@all {tieAware} is not above chance {chance}:\n{output}");
+        Assert.True(map > chance, $"mAP@all {map} is not above chance {chance}:\n{output}");
         Assert.InRange(OutputParsing.Number(output, @"P@10 ([0-9.]+),"), 0.0, 1.0);
         Assert.Equal(3, OutputParsing.Numbers(output, @"^query .*: ([0-5])/5 right -> ").Length);
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 
-/// <summary>The sample's optional arguments: <c>--data DIR --bits N --epochs N --seed N</c>.</summary>
-internal sealed record SampleArguments(string? DataDirectory, int Bits, int Epochs, int Seed)
+/// <summary>The sample's optional arguments: <c>--data DIR --bits N --epochs N --seed N --batch N</c>.</summary>
+internal sealed record SampleArguments(string? DataDirectory, int Bits, int Epochs, int Seed, int BatchSize)
 {
     /// <summary>Where the bundled data lives, relative to the repository root.</summary>
     public static readonly string BundledData = Path.Combine("samples", "data", "pacs-mini");
@@ -9,7 +9,7 @@ internal sealed record SampleArguments(string? DataDirectory, int Bits, int Epoc
     /// <summary>Parses the arguments; unknown names and bad values throw <see cref="ArgumentException"/>.</summary>
     public static SampleArguments Parse(string[] args)
     {
-        var result = new SampleArguments(null, 32, 3, 1);
+        var result = new SampleArguments(null, 32, 3, 1, 8);
         for (int i = 0; i < args.Length; i += 2)
         {
             string name = args[i];
@@ -19,8 +19,9 @@ internal sealed record SampleArguments(string? DataDirectory, int Bits, int Epoc
                 "--data" => result with { DataDirectory = Path.GetFullPath(value) },
                 "--bits" => result with { Bits = Positive(name, value) },
                 "--epochs" => result with { Epochs = Positive(name, value) },
+                "--batch" => result with { BatchSize = Positive(name, value) },
                 "--seed" => result with { Seed = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : throw new ArgumentException($"--seed needs a whole number, not '{value}'.") },
-                _ => throw new ArgumentException($"unknown option '{name}' (expected --data, --bits, --epochs, --seed)."),
+                _ => throw new ArgumentException($"unknown option '{name}' (expected --data, --bits, --epochs, --seed, --batch)."),
             };
         }
         return result;
