@@ -4,6 +4,7 @@
 // noisier copy of a centre, so the right answer (photos of the query's category) is known.
 //
 //   dotnet run -c Release --project samples/Dsh.Samples.Search [-- --count 200000 --bits 128 --categories 300]
+// It references the Dsh.Hashing package from the local feed: pack first (`bash .ci/run`, or see docs/packages.md).
 using System.Diagnostics;
 using System.Globalization;
 using Dsh.Hashing;
