@@ -1,0 +1,45 @@
+using Dsh.WebDemo;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(DemoOptions.Usage);
+    return 0;
+}
+
+// Content root = the binary's folder: wwwroot is copied there, so the demo runs from any current directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+DemoOptions options;
+try
+{
+    options = DemoOptions.From(builder.Configuration, Directory.GetCurrentDirectory());
+}
+catch (DemoOptionsException e)
+{
+    Console.Error.WriteLine($"dsh-webdemo: {e.Message}");
+    return 2;
+}
+
+builder.WebHost.UseUrls(options.Urls.ToArray());
+builder.Services.AddSingleton(options);
+builder.Services.AddSingleton<DemoEngine>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoEngine>());
+
+var app = builder.Build();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+DemoEndpoints.Map(app);
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    // The real address (port 0 becomes a free port): the tests read this line.
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    foreach (string address in addresses)
+    {
+        Console.WriteLine($"Dsh web demo listening on {address}/");
+    }
+});
+
+await app.RunAsync();
+return 0;
