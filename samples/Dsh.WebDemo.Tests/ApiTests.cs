@@ -16,10 +16,11 @@ public sealed class ApiTests(DemoFixture demo, ITestOutputHelper output)
     private const int K = 10;
 
     /// <summary>
-    /// Same-category rate of the top 10 over the 70 bundled test sketches must beat chance (1/7 ≈ 0.143) by a clear
-    /// margin. Measured with the default built-in model (compact, 32 bits, 12 epochs, seed 1): see the report.
+    /// Same-category rate of the top 10 over the 70 bundled test sketches against the 70 test photos; chance is
+    /// 1/7 ≈ 0.143. The default built-in model (ResNet18 profile, 32 bits, 4 epochs, seed 1) measured MEASURED here;
+    /// the bound leaves room for another thread count or libtorch build while staying far above chance.
     /// </summary>
-    private const double MinSameCategoryRate = 0.30;
+    private const double MinSameCategoryRate = 0.5;
 
     [Fact]
     public async Task Status_reports_ready_with_the_bundled_gallery()

@@ -41,6 +41,30 @@ public sealed class BrowserTests(DemoFixture demo, ITestOutputHelper output)
         Assert.InRange(ink, 3_000, 384 * 384 / 4);
     }
 
+    [Fact]
+    public async Task Touch_taps_put_ink_on_the_canvas()
+    {
+        await using IBrowserContext context = await demo.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 800, Height = 800 },
+            HasTouch = true,
+            IsMobile = true,
+        });
+        IPage page = await context.NewPageAsync();
+        await page.GotoAsync(demo.BaseAddress.ToString());
+        LocatorBoundingBoxResult box = (await page.Locator("#sketch").BoundingBoxAsync())!;
+        Assert.Equal(0, await PageDrawing.InkPixelsAsync(page));
+
+        for (int i = 1; i <= 3; i++)
+        {
+            await page.Touchscreen.TapAsync(box.X + box.Width * i / 4, box.Y + box.Height / 2);
+        }
+
+        int ink = await PageDrawing.InkPixelsAsync(page);
+        output.WriteLine($"ink pixels after 3 taps: {ink}");
+        Assert.InRange(ink, 3, 3_000);
+    }
+
     [Theory]
     [InlineData(6)]
     [InlineData(12)]

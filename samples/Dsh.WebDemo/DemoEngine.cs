@@ -18,7 +18,7 @@ public sealed class DemoEngine : BackgroundService
     private volatile string _message = "starting";
     private DshModel? _model;
     private HammingIndex? _index;
-    private IReadOnlyList<GalleryPhoto> _photos = Array.Empty<GalleryPhoto>();
+    private volatile IReadOnlyList<GalleryPhoto> _photos = Array.Empty<GalleryPhoto>();
 
     public DemoEngine(DemoOptions options, ILogger<DemoEngine> log)
     {
@@ -28,15 +28,19 @@ public sealed class DemoEngine : BackgroundService
 
     public DemoState State => _state;
     public string Message => _message;
-    public IReadOnlyList<GalleryPhoto> Photos => _state == DemoState.Ready ? _photos : Array.Empty<GalleryPhoto>();
+    /// <summary>The gallery (scanned first, before the model is ready).</summary>
+    public IReadOnlyList<GalleryPhoto> Photos => _photos;
     public DshModel? Model => _state == DemoState.Ready ? _model : null;
 
     /// <summary>Where the model came from: "file", "cache" or "trained".</summary>
     public string ModelSource { get; private set; } = "";
 
     /// <summary>The gallery photo with this id, or null.</summary>
-    public GalleryPhoto? Photo(long id) =>
-        _state == DemoState.Ready && id >= 0 && id < _photos.Count ? _photos[(int)id] : null;
+    public GalleryPhoto? Photo(long id)
+    {
+        IReadOnlyList<GalleryPhoto> photos = _photos;
+        return id >= 0 && id < photos.Count ? photos[(int)id] : null;
+    }
 
     /// <summary>The k nearest gallery photos of a prepared sketch, nearest first (ties by id).</summary>
     public (IReadOnlyList<Neighbor> Neighbors, double EncodeMs, double SearchMs) Search(Image<Rgb24> sketch, int k)
@@ -69,9 +73,9 @@ public sealed class DemoEngine : BackgroundService
         }
         catch (Exception e)
         {
-            _message = e.Message.ReplaceLineEndings(" ");
+            _message = "failed: " + e.Message.ReplaceLineEndings(" ");
             _state = DemoState.Failed;
-            _log.LogError("The demo could not start: {Message}", _message);
+            _log.LogError("The demo could not start ({Message})", _message);
         }
     }
 
@@ -108,7 +112,7 @@ public sealed class DemoEngine : BackgroundService
     private DshModel CachedOrTrained(CancellationToken ct)
     {
         string train = _options.TrainDirectory!;
-        string key = ModelCacheKey.Compute(train, _options.Bits, _options.Epochs, _options.Seed);
+        string key = ModelCacheKey.Compute(train, _options.Profile, _options.Bits, _options.Epochs, _options.Seed);
         string cached = Path.Combine(_options.CacheDirectory, $"dsh-webdemo-{key}.dshm");
         if (File.Exists(cached))
         {
@@ -129,12 +133,14 @@ public sealed class DemoEngine : BackgroundService
 
         _state = DemoState.Training;
         _message = "training";
-        _log.LogInformation("Training a compact {Bits}-bit model on {Folder} for {Epochs} epochs (cached as {Path})",
-            _options.Bits, train, _options.Epochs, cached);
+        _log.LogInformation("Training a {Profile} {Bits}-bit model on {Folder} for {Epochs} epochs (cached as {Path})",
+            _options.Profile, _options.Bits, train, _options.Epochs, cached);
         var dataset = SbirDataset.FromFolders(Path.Combine(train, "sketch"), Path.Combine(train, "photo"));
         var options = new DshTrainerOptions
         {
-            Architecture = DshArchitecture.Compact(_options.Bits),
+            // ResNet18: both trunks start from the ImageNet model that Microsoft.ML.DnnImageFeaturizer.ResNet18 copies
+            // next to the binary (ResNet18Onnx.DefaultPath, the option's default).
+            Architecture = _options.Profile == "compact" ? DshArchitecture.Compact(_options.Bits) : DshArchitecture.ResNet18(_options.Bits),
             Epochs = _options.Epochs,
             Seed = _options.Seed,
         };

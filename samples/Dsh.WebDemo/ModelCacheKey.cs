@@ -10,13 +10,13 @@ namespace Dsh.WebDemo;
 /// </summary>
 public static class ModelCacheKey
 {
-    /// <summary>The key (16 hex digits) of training <paramref name="options"/>' data with its settings.</summary>
-    public static string Compute(string trainDirectory, int bits, int epochs, int seed)
+    /// <summary>The key (16 hex digits) of the training data under <paramref name="trainDirectory"/> with its settings.</summary>
+    public static string Compute(string trainDirectory, string profile, int bits, int epochs, int seed)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text) => hash.AppendData(Encoding.UTF8.GetBytes(text + "\n"));
 
-        Add("dsh-webdemo-model v1 compact");
+        Add("dsh-webdemo-model v1 " + profile);
         Add(string.Create(CultureInfo.InvariantCulture, $"bits={bits} epochs={epochs} seed={seed}"));
         Add(typeof(DshModel).Assembly.GetName().Version?.ToString() ?? "");
         Add(File.Exists("/usr/share/wordnet/data.noun") ? "wordnet" : "one-hot");

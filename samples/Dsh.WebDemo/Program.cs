@@ -1,4 +1,5 @@
 using Dsh.WebDemo;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -27,6 +28,13 @@ builder.Services.AddSingleton<DemoEngine>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoEngine>());
 
 var app = builder.Build();
+// Bad input is answered 400 by the endpoints; anything unexpected is still one JSON line, never a stack trace.
+app.UseExceptionHandler(error => error.Run(async context =>
+{
+    Exception? problem = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+    await context.Response.WriteAsJsonAsync(new ErrorResponse("Internal error: " + (problem?.Message ?? "unknown").ReplaceLineEndings(" ")));
+}));
 app.UseDefaultFiles();
 app.UseStaticFiles();
 DemoEndpoints.Map(app);

@@ -115,7 +115,7 @@
       ready = status.ready;
       statusLine.textContent = status.ready
         ? 'ready: ' + status.gallerySize + ' photos, ' + status.bits + '-bit codes (' + status.modelSource + ' model)'
-        : status.state + ': ' + status.message;
+        : status.message;
       statusLine.dataset.state = status.state;
       searchButton.disabled = !ready;
       if (!ready && status.state !== 'failed') setTimeout(poll, 1000);
