@@ -17,7 +17,7 @@ public sealed class ApiTests(DemoFixture demo, ITestOutputHelper output)
 
     /// <summary>
     /// Same-category rate of the top 10 over the 70 bundled test sketches against the 70 test photos; chance is
-    /// 1/7 ≈ 0.143. The default built-in model (ResNet18 profile, 32 bits, 4 epochs, seed 1) measured MEASURED here;
+    /// 1/7 ≈ 0.143. The default built-in model (ResNet18 profile, 32 bits, 4 epochs, seed 1) measured 0.773 (541/700) here;
     /// the bound leaves room for another thread count or libtorch build while staying far above chance.
     /// </summary>
     private const double MinSameCategoryRate = 0.5;
@@ -132,7 +132,7 @@ public sealed class ApiTests(DemoFixture demo, ITestOutputHelper output)
             "data-url-jpeg" => Encoding.ASCII.GetBytes("data:image/jpeg;base64,/9j/4AAQ"),
             "data-url-garbage" => Encoding.ASCII.GetBytes("data:image/png;base64,@@@not base64@@@"),
             "truncated-png" => TestPng.Solid(32, 32, 255)[..20],
-            "corrupt-png" => TestPng.HeaderOnly(64, 64),
+            "corrupt-png" => TestPng.BadBitDepth(64, 64),
             "huge-dimensions" => TestPng.HeaderOnly(100_000, 100_000),
             "too-large-body" => TestPng.Solid(8, 8, 255).Concat(new byte[5 * 1024 * 1024]).ToArray(),
             "blank-drawing" => TestPng.Solid(384, 384, 255),

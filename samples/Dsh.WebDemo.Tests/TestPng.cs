@@ -31,14 +31,17 @@ internal static class TestPng
     /// <summary>A PNG whose header declares <paramref name="width"/>×<paramref name="height"/> but holds almost no data.</summary>
     public static byte[] HeaderOnly(int width, int height) => Build(width, height, new byte[] { 0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 });
 
-    private static byte[] Build(int width, int height, byte[] idat)
+    /// <summary>A PNG with a well-formed chunk layout whose header names an impossible bit depth (7).</summary>
+    public static byte[] BadBitDepth(int width, int height) => Build(width, height, new byte[] { 0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01 }, bitDepth: 7);
+
+    private static byte[] Build(int width, int height, byte[] idat, byte bitDepth = 8)
     {
         using var png = new MemoryStream();
         png.Write(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
         byte[] ihdr = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(0), width);
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; // bit depth
+        ihdr[8] = bitDepth;
         ihdr[9] = 0; // greyscale
         Chunk(png, "IHDR", ihdr);
         Chunk(png, "IDAT", idat);
