@@ -31,7 +31,7 @@ public sealed class ApiTests(DemoFixture demo, ITestOutputHelper output)
         Assert.Equal(70, status.GetProperty("gallerySize").GetInt32());
         Assert.Equal(32, status.GetProperty("bits").GetInt32());
         Assert.Equal(TestPaths.PacsCategories, status.GetProperty("categories").EnumerateArray().Select(c => c.GetString()!).Order());
-        Assert.Contains(status.GetProperty("modelSource").GetString(), new[] { "trained", "cache" });
+        Assert.Contains(status.GetProperty("modelSource").GetString(), new[] { "trained", "cached" });
         Assert.StartsWith("http://127.0.0.1:", demo.BaseAddress.ToString());
         Assert.NotEqual(5080, demo.BaseAddress.Port);
     }
@@ -104,6 +104,42 @@ public sealed class ApiTests(DemoFixture demo, ITestOutputHelper output)
             using var response = await demo.Http.GetAsync(bad);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_saved_model_and_another_gallery_are_served_by_a_second_instance()
+    {
+        // The fixture's demo trained or reused a model and logged its cache file: serve that file with --model.
+        var match = System.Text.RegularExpressions.Regex.Match(demo.Output, @"(?:cached as |Using the cached model )(\S+\.dshm)");
+        Assert.True(match.Success, demo.Output);
+        string model = match.Groups[1].Value.TrimEnd(')');
+        string photos = Path.Combine(TestPaths.PacsMini, "train", "photo");
+
+        await using var second = DemoProcess.Start("--urls", "http://127.0.0.1:0", "--model", model, "--photos", photos);
+        Uri address = await second.ListeningAsync(TimeSpan.FromMinutes(2));
+        using var http = new HttpClient { BaseAddress = address };
+        JsonElement status;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        do
+        {
+            await Task.Delay(500);
+            status = await http.GetFromJsonAsync<JsonElement>("/api/status");
+            Assert.NotEqual("failed", status.GetProperty("state").GetString());
+            Assert.True(DateTime.UtcNow < deadline, second.Output);
+        }
+        while (!status.GetProperty("ready").GetBoolean());
+
+        Assert.Equal("file", status.GetProperty("modelSource").GetString());
+        Assert.Equal(140, status.GetProperty("gallerySize").GetInt32());
+        string sketch = Directory.GetFiles(Path.Combine(TestPaths.PacsMini, "test", "sketch", "house")).Order(StringComparer.Ordinal).First();
+        var content = new ByteArrayContent(await File.ReadAllBytesAsync(sketch));
+        using var response = await http.PostAsync("/api/search?k=20", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        JsonElement body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var hits = body.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(20, hits.Count);
+        Assert.All(hits, h => Assert.True(File.Exists(Path.Combine(photos, h.GetProperty("category").GetString()!, h.GetProperty("file").GetString()!))));
+        output.WriteLine($"second instance: {hits.Count(h => h.GetProperty("category").GetString() == "house")}/20 house photos in the top 20 of 140");
     }
 
     public static TheoryData<string, string> BadUploads() => new()

@@ -102,6 +102,9 @@ public sealed class BrowserTests(DemoFixture demo, ITestOutputHelper output)
         Assert.Equal(distances.Order(), distances);
         Assert.All(distances, d => Assert.InRange(d, 0, 32));
         await Expect(page.Locator("#message")).ToContainTextAsync($"{k} photos");
+        string shot = Path.Combine(AppContext.BaseDirectory, $"webdemo-search-k{k}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot });
+        output.WriteLine($"screenshot: {shot}");
     }
 
     [Fact]

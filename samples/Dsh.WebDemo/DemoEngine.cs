@@ -20,9 +20,12 @@ public sealed class DemoEngine : BackgroundService
     private HammingIndex? _index;
     private volatile IReadOnlyList<GalleryPhoto> _photos = Array.Empty<GalleryPhoto>();
 
-    public DemoEngine(DemoOptions options, ILogger<DemoEngine> log)
+    private readonly PreloadedModel _preloaded;
+
+    public DemoEngine(DemoOptions options, PreloadedModel preloaded, ILogger<DemoEngine> log)
     {
         _options = options;
+        _preloaded = preloaded;
         _log = log;
     }
 
@@ -32,7 +35,7 @@ public sealed class DemoEngine : BackgroundService
     public IReadOnlyList<GalleryPhoto> Photos => _photos;
     public DshModel? Model => _state == DemoState.Ready ? _model : null;
 
-    /// <summary>Where the model came from: "file", "cache" or "trained".</summary>
+    /// <summary>Where the model came from: "file", "cached" or "trained".</summary>
     public string ModelSource { get; private set; } = "";
 
     /// <summary>The gallery photo with this id, or null.</summary>
@@ -88,7 +91,16 @@ public sealed class DemoEngine : BackgroundService
             throw new InvalidDataException($"No images under the gallery folder '{_options.PhotosDirectory}'.");
         }
 
-        DshModel model = _options.ModelPath is not null ? LoadFile(_options.ModelPath) : CachedOrTrained(ct);
+        DshModel model;
+        if (_preloaded.Model is not null)
+        {
+            model = _preloaded.Model;
+            ModelSource = "file";
+        }
+        else
+        {
+            model = CachedOrTrained(ct);
+        }
         _state = DemoState.Loading;
         _message = $"encoding {_photos.Count} gallery photos";
         _log.LogInformation("Encoding {Count} gallery photos from {Folder}", _photos.Count, _options.PhotosDirectory);
@@ -99,14 +111,6 @@ public sealed class DemoEngine : BackgroundService
         _state = DemoState.Ready;
         _log.LogInformation("Ready in {Seconds:F1} s: {Count} photos, {Bits}-bit codes, {Source} model",
             watch.Elapsed.TotalSeconds, _photos.Count, model.CodeLength, ModelSource);
-    }
-
-    private DshModel LoadFile(string path)
-    {
-        _state = DemoState.Loading;
-        _message = "loading the model";
-        ModelSource = "file";
-        return DshModel.Load(path);
     }
 
     private DshModel CachedOrTrained(CancellationToken ct)
@@ -121,7 +125,7 @@ public sealed class DemoEngine : BackgroundService
                 _state = DemoState.Loading;
                 _message = "loading the cached model";
                 DshModel model = DshModel.Load(cached);
-                ModelSource = "cache";
+                ModelSource = "cached";
                 _log.LogInformation("Using the cached model {Path}", cached);
                 return model;
             }
@@ -155,7 +159,11 @@ public sealed class DemoEngine : BackgroundService
 
     public override void Dispose()
     {
-        _model?.Dispose();
+        if (!ReferenceEquals(_model, _preloaded.Model))
+        {
+            _model?.Dispose();
+        }
+        _preloaded.Model?.Dispose();
         base.Dispose();
     }
 

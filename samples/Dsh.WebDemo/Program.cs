@@ -1,3 +1,4 @@
+using Dsh;
 using Dsh.WebDemo;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,8 +23,24 @@ catch (DemoOptionsException e)
     return 2;
 }
 
+// A --model file is read before listening, so a bad file is one line and exit code 2, not a half-started server.
+DshModel? modelFile = null;
+if (options.ModelPath is not null)
+{
+    try
+    {
+        modelFile = DshModel.Load(options.ModelPath);
+    }
+    catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"dsh-webdemo: --model: '{options.ModelPath}' is not a readable Dsh model ({e.Message.ReplaceLineEndings(" ")}).");
+        return 2;
+    }
+}
+
 builder.WebHost.UseUrls(options.Urls.ToArray());
 builder.Services.AddSingleton(options);
+builder.Services.AddSingleton(new PreloadedModel(modelFile));
 builder.Services.AddSingleton<DemoEngine>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoEngine>());
 

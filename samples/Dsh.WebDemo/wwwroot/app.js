@@ -14,11 +14,16 @@
   let last = null;
   let ready = false;
 
+  function say(text, isError) {
+    message.textContent = text;
+    message.classList.toggle('error', Boolean(isError));
+  }
+
   function clearCanvas() {
     ctx.fillStyle = '#ffffff';                       // white paper: the PNG has no transparent pixels
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     results.replaceChildren();
-    message.textContent = '';
+    say('');
   }
 
   // Pointer position in canvas pixels, whatever the CSS size and device pixel ratio.
@@ -87,7 +92,7 @@
   async function search() {
     if (!ready) return;
     searchButton.disabled = true;
-    message.textContent = 'searching…';
+    say('searching…');
     try {
       const blob = await new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
       const response = await fetch('/api/search?k=' + encodeURIComponent(kSelect.value), {
@@ -96,14 +101,14 @@
       const body = await response.json();
       if (!response.ok) {
         results.replaceChildren();
-        message.textContent = body.error || ('error ' + response.status);
+        say(body.error || ('error ' + response.status), true);
         return;
       }
       results.replaceChildren(...body.results.map(tile));
-      message.textContent = body.results.length + ' photos, ' + body.bits + '-bit codes, encode '
-        + body.encodeMs.toFixed(1) + ' ms, search ' + body.searchMs.toFixed(2) + ' ms';
+      say(body.results.length + ' photos, ' + body.bits + '-bit codes, encode '
+        + body.encodeMs.toFixed(1) + ' ms, search ' + body.searchMs.toFixed(2) + ' ms');
     } catch (err) {
-      message.textContent = 'search failed: ' + err;
+      say('search failed: ' + err, true);
     } finally {
       searchButton.disabled = !ready;
     }
