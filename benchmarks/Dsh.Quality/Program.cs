@@ -14,7 +14,9 @@ switch (command)
         return DshPacsTraining.Run(args[1..]);
     case "frozen-baselines":
         return FrozenBaselines.Run(args[1..]);
+    case "quickdraw-cifar":
+        return Dsh.Quality.QuickDraw.QuickDrawCifarCommand.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Dsh.Quality <dsh-pacs|frozen-baselines> [arguments]   (see Program.cs and docs/results.md)");
+        Console.Error.WriteLine("usage: Dsh.Quality <dsh-pacs|frozen-baselines|quickdraw-cifar> [arguments]   (see Program.cs and docs/results.md)");
         return 2;
 }
