@@ -80,6 +80,31 @@ internal sealed class QuickDrawCifarSplit
         }
         GroupedValidationSplit.Shuffle(queryS, GroupedValidationSplit.SeededRandom(protocol.Seed, "", "query-order"));
         GroupedValidationSplit.Shuffle(galleryP, GroupedValidationSplit.SeededRandom(protocol.Seed, "", "gallery-order"));
-        return new QuickDrawCifarSplit(categories, trainS, trainP, queryS, galleryP);
+        var split = new QuickDrawCifarSplit(categories, trainS, trainP, queryS, galleryP);
+        split.Verify(protocol);
+        return split;
+    }
+
+    /// <summary>Self-check: the protocol's counts in every category, and no file on two sides.</summary>
+    private void Verify(QuickDrawCifarProtocol protocol)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SbirItem item in TrainSketches.Concat(QuerySketches).Concat(TrainPhotos).Concat(GalleryPhotos))
+        {
+            if (!seen.Add(item.Path!))
+            {
+                throw new InvalidOperationException($"{item.Path} is on two sides of the split.");
+            }
+        }
+        for (int label = 0; label < Categories.Count; label++)
+        {
+            int l = label;
+            int[] counts = [TrainSketches.Count(i => i.Label == l), QuerySketches.Count(i => i.Label == l),
+                TrainPhotos.Count(i => i.Label == l), GalleryPhotos.Count(i => i.Label == l)];
+            if (!counts.SequenceEqual([protocol.TrainSketches, protocol.QuerySketches, protocol.TrainPhotos, protocol.GalleryPhotos]))
+            {
+                throw new InvalidOperationException($"{Categories[label]}: counts {string.Join('/', counts)} differ from the protocol.");
+            }
+        }
     }
 }
