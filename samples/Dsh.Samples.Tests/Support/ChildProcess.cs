@@ -14,15 +14,18 @@ internal static class ChildProcess
     public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
     /// <summary>Runs <c>dotnet DLL ARGS</c> in <paramref name="workingDirectory"/>; fails the test after <paramref name="limit"/>.</summary>
-    public static Result RunDll(string dll, IEnumerable<string> arguments, TimeSpan limit, string workingDirectory)
+    public static Result RunDll(string dll, IEnumerable<string> arguments, TimeSpan limit, string workingDirectory) =>
+        Run(DotnetHost, new[] { dll }.Concat(arguments), limit, workingDirectory);
+
+    /// <summary>Runs <c>PROGRAM ARGS</c> in <paramref name="workingDirectory"/>; fails the test after <paramref name="limit"/>.</summary>
+    public static Result Run(string program, IEnumerable<string> arguments, TimeSpan limit, string workingDirectory)
     {
-        var start = new ProcessStartInfo(DotnetHost)
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(dll);
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -33,7 +36,7 @@ internal static class ChildProcess
         if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"{dll} {string.Join(' ', arguments)} did not finish in {limit.TotalSeconds} s; output so far:\n{stdout.Result}{stderr.Result}");
+            Assert.Fail($"{program} {string.Join(' ', arguments)} did not finish in {limit.TotalSeconds} s; output so far:\n{stdout.Result}{stderr.Result}");
         }
         process.WaitForExit(); // drains the redirected streams
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
