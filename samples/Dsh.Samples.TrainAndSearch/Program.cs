@@ -24,6 +24,11 @@ catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException o
     Console.Error.WriteLine($"error: {e.Message}");
     return 2;
 }
+catch (Exception e) when (e is not OutOfMemoryException)
+{
+    Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+    return 1;
+}
 
 static int Run(string data, SampleArguments arguments)
 {

@@ -151,8 +151,16 @@ public sealed class DemoEngine : BackgroundService
         var watch = Stopwatch.StartNew();
         DshModel trained = new DshTrainer(options).Fit(dataset, new TrainingLog(this), ct);
         _log.LogInformation("Trained in {Seconds:F1} s", watch.Elapsed.TotalSeconds);
-        Directory.CreateDirectory(_options.CacheDirectory);
-        trained.Save(cached);
+        try
+        {
+            Directory.CreateDirectory(_options.CacheDirectory);
+            trained.Save(cached);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The training is done; a cache that cannot be written only costs the next start a new training.
+            _log.LogWarning("Could not cache the model at {Path}: {Message}", cached, e.Message);
+        }
         ModelSource = "trained";
         return trained;
     }

@@ -7,7 +7,7 @@ public sealed record DemoOptions
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    /// <summary>A saved <see cref="DshModel"/> file; null: train a compact model (or reuse the cached one).</summary>
+    /// <summary>A saved <see cref="DshModel"/> file; null: train one with <c>--profile</c> (or reuse the cached one).</summary>
     public string? ModelPath { get; init; }
 
     /// <summary>The gallery: <c>&lt;dir&gt;/&lt;category&gt;/&lt;image&gt;</c>.</summary>
@@ -33,7 +33,7 @@ public sealed record DemoOptions
         Dsh web demo: draw a sketch in the browser, see the nearest photos.
         usage: dotnet run --project samples/Dsh.WebDemo -c Release -- [options]
           --urls URL        where to listen, 127.0.0.1 only (default http://127.0.0.1:5080; port 0 picks a free one)
-          --model FILE      a saved DshModel; without it a compact model is trained on the bundled data (and cached)
+          --model FILE      a saved DshModel; without it a model (--profile) is trained on the bundled data (and cached)
           --photos DIR      the gallery, DIR/<category>/<image> (default: the bundled pacs-mini/test/photo)
           --train DIR       training data for the built-in model, DIR/sketch/<category>, DIR/photo/<category>
                             (default: the bundled pacs-mini/train)

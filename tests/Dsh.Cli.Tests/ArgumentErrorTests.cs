@@ -127,3 +127,45 @@ public sealed class ArgumentErrorTests : IDisposable
         Assert.Contains("dsh train", result.Out, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Checks added after review: outputs that would silently be the wrong kind of file, or collide.</summary>
+public sealed class OutputCollisionTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData("photos.csv")]
+    [InlineData("photos.JSON")]
+    public void IndexBuildRefusesACsvOrJsonOutput(string name)
+    {
+        string model = _temp.File("m.dshm", new byte[] { 1, 2, 3 });
+        string photos = _temp.Folder("p", "cat");
+        DshRun.Run("index", "build", "--model", model, "--photos", photos, "--out", _temp.Combine(name))
+            .AssertOneError(ExitCodes.Usage, "an index cannot be");
+        Assert.False(File.Exists(_temp.Combine(name)));
+    }
+
+    [Fact]
+    public void TokensRefusesTwoPhotosThatWouldShareAnOutputName()
+    {
+        string photos = _temp.Folder("p", "cat");
+        using (var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(16, 16))
+        {
+            SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, Path.Combine(photos, "a.png"));
+            SixLabors.ImageSharp.ImageExtensions.SaveAsJpeg(image, Path.Combine(photos, "a.jpg"));
+        }
+        string outDir = _temp.Combine("tokens");
+        DshRun.Run("tokens", "--photos", _temp.Combine("p"), "--out", outDir).AssertOneError(ExitCodes.BadInput, "a.png");
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public void DurationsOfADayOrMoreKeepTheirHours()
+    {
+        Assert.Equal("25:03:04", Format.Duration(new TimeSpan(1, 1, 3, 4)));
+        Assert.Equal("1:00:00", Format.Duration(TimeSpan.FromHours(1)));
+        Assert.Equal("2:05", Format.Duration(TimeSpan.FromSeconds(125)));
+    }
+}

@@ -24,7 +24,7 @@ internal static class DemoCommand
         var threads = CliOptions.Threads();
         var queries = CliOptions.Int("--queries", "How many sample queries to show.", 3, 0, 100);
         var top = CliOptions.Int("--top", "Photos shown per sample query.", 5, 1, 100, "-k");
-        var output = CliOptions.OutputPath("--out", "Where to save the trained model (default: <temp>/dsh-demo/pacs-mini-<profile>-<bits>.dshm).", required: false);
+        var output = CliOptions.OutputPath("--out", "Where to save the trained model (default: <temp>/dsh-demo-<user>/pacs-mini-<profile>-<bits>.dshm).", required: false);
         var json = CliOptions.Json();
         var command = new Command("demo", "Train on the bundled real data (pacs-mini), evaluate, show timings and a few queries: the whole loop, no arguments needed.")
         {
@@ -56,7 +56,7 @@ internal static class DemoCommand
             {
                 throw new UsageException(e.Message);
             }
-            string modelPath = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "dsh-demo", $"pacs-mini-{profileName}-{k}.dshm"));
+            string modelPath = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "dsh-demo-" + Environment.UserName, $"pacs-mini-{profileName}-{k}.dshm"));
             bool asJson = parse.GetValue(json);
             var (model, trainTime, outcome) = ProgressSurface.Run(context, asJson, sink =>
             {

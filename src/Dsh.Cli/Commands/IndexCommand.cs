@@ -28,9 +28,14 @@ internal static class IndexCommand
         var command = new Command("build", "Encode photos and write a new index.") { model, photos, output, json };
         command.SetAction(parse =>
         {
+            string indexPath = Path.GetFullPath(parse.GetValue(output)!);
+            string extension = Path.GetExtension(indexPath).ToLowerInvariant();
+            if (extension is ".csv" or ".json")
+            {
+                throw new UsageException($"--out '{indexPath}': an index cannot be a {extension} file (use e.g. photos.dshi; dsh encode writes {extension})");
+            }
             IReadOnlyList<ImageFile> files = ImageFiles.Find(parse.GetValue(photos)!, "photo");
             string modelPath = Path.GetFullPath(parse.GetValue(model)!);
-            string indexPath = Path.GetFullPath(parse.GetValue(output)!);
             bool asJson = parse.GetValue(json);
             using DshModel dsh = ModelFiles.Load(modelPath);
             var (codes, items) = ProgressSurface.Run(context, asJson, sink => CodeEncoder.EncodeFiles(dsh, files, true, 0, sink, context.CancellationToken));

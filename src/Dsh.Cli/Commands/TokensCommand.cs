@@ -24,6 +24,12 @@ internal static class TokensCommand
             bool asJson = parse.GetValue(json);
             string root = File.Exists(input) ? Path.GetDirectoryName(input)! : input;
             var extractor = new ContourTokenExtractor();
+            string[] targets = files.Select(f => Path.Combine(outDir, Path.ChangeExtension(Path.GetRelativePath(root, f.Path), ".png"))).ToArray();
+            var clash = targets.Select((t, i) => (Target: t, Index: i)).GroupBy(t => t.Target, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (clash != null)
+            {
+                throw new InputDataException($"{string.Join(" and ", clash.Select(c => files[c.Index].Path))} would both be written as {clash.Key}; rename one");
+            }
             string[] written = ProgressSurface.Run(context, asJson, sink =>
             {
                 IProgressTask task = sink.AddTask("sketch tokens", files.Count);
@@ -31,8 +37,7 @@ internal static class TokensCommand
                 int done = 0;
                 Parallel.For(0, files.Count, new ParallelOptions { CancellationToken = context.CancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
                 {
-                    string relative = Path.ChangeExtension(Path.GetRelativePath(root, files[i].Path), ".png");
-                    string target = Path.Combine(outDir, relative);
+                    string target = targets[i];
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     using (Image<Rgb24> photo = DshImaging.Load(files[i].Path))
                     using (Image<Rgb24> token = extractor.Extract(photo))

@@ -65,8 +65,16 @@ internal static class TrainCommand
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink);
                 sink.Message($"train: profile {profileName}, {k} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}");
                 var (trained, time) = TrainingRunner.Train(options, data, sink, context.CancellationToken);
-                Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
-                trained.Save(modelPath);
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+                    trained.Save(modelPath);
+                }
+                catch
+                {
+                    trained.Dispose();
+                    throw;
+                }
                 return (trained, time, data);
             });
             using (model)

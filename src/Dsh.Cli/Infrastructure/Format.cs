@@ -5,10 +5,10 @@ namespace Dsh.Cli;
 /// <summary>Number and time formatting for people (invariant culture).</summary>
 internal static class Format
 {
-    /// <summary>h:mm:ss or m:ss.</summary>
+    /// <summary>h:mm:ss (hours may exceed 23) or m:ss.</summary>
     public static string Duration(TimeSpan time) =>
         time.TotalHours >= 1
-            ? time.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture)
+            ? string.Create(CultureInfo.InvariantCulture, $"{(long)time.TotalHours}:{time.Minutes:00}:{time.Seconds:00}")
             : time.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 
     /// <summary>A metric with 3 decimals.</summary>

@@ -22,15 +22,28 @@ internal static class OneDnnIsaGuard
     internal const string CappedIsa = "AVX2";
     private const string OptOutVariable = "DSH_ONEDNN_ISA";
 
+    private static bool _applied;
+
     /// <summary>What <see cref="Apply"/> did, for diagnostics and tests.</summary>
     internal static string Decision { get; private set; } = "not applied yet";
 
-    /// <summary>Sets <c>DNNL_MAX_CPU_ISA=AVX2</c> when <see cref="ShouldCap"/> says so. Idempotent.</summary>
+    /// <summary>Sets <c>DNNL_MAX_CPU_ISA=AVX2</c> when <see cref="ShouldCap"/> says so. Runs once per process (module
+    /// initializer and <see cref="TorchRuntime.EnsureLoaded"/> both call it; not thread-safe before the first call ends,
+    /// which the module initializer guarantees).</summary>
     internal static void Apply()
     {
-        string? user = NativeGetenv(Variable) ?? NativeGetenv("ONEDNN_MAX_CPU_ISA");
+        if (_applied)
+        {
+            return;
+        }
+        _applied = true;
+        string? user = NativeGetenv(Variable);
+        if (string.IsNullOrEmpty(user))
+        {
+            user = NativeGetenv("ONEDNN_MAX_CPU_ISA");
+        }
         string? optOut = Environment.GetEnvironmentVariable(OptOutVariable);
-        bool cap = ShouldCap(OperatingSystem.IsLinux(), IsAmd(), Avx512F.IsSupported, user, optOut);
+        bool cap = ShouldCap(OperatingSystem.IsLinux(), IsAmd(), CpuHasAvx512F(), user, optOut);
         if (cap)
         {
             _ = setenv(Variable, CappedIsa, 1); // unset or empty: nothing of the user's to keep
@@ -44,6 +57,16 @@ internal static class OneDnnIsaGuard
     internal static bool ShouldCap(bool linux, bool amd, bool avx512, string? userIsa, string? optOut) =>
         linux && amd && avx512 && string.IsNullOrEmpty(userIsa)
         && !string.Equals(optOut, "default", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What the processor has (CPUID leaf 7, EBX bit 16), not what the .NET JIT is allowed to use.</summary>
+    private static bool CpuHasAvx512F()
+    {
+        if (!X86Base.IsSupported || X86Base.CpuId(0, 0).Eax < 7)
+        {
+            return false;
+        }
+        return (X86Base.CpuId(7, 0).Ebx & (1 << 16)) != 0;
+    }
 
     private static bool IsAmd()
     {
