@@ -12,7 +12,7 @@ namespace Dsh.Quality.QuickDraw;
 /// </summary>
 internal static class QuickDrawCifarCommand
 {
-    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X]";
+    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X] [sketchFrozen=N] [photoFrozen=N]";
 
     public static int Run(string[] args)
     {
@@ -61,9 +61,15 @@ internal static class QuickDrawCifarCommand
         int code = mode == "baselines"
             ? QuickDrawCifarBaselines.Run(split, outDir, Say)
             : QuickDrawCifarDsh.Run(split, positional, keys, outDir, Say);
-        string file = Path.Combine(outDir, mode == "baselines" ? "baselines.md" : $"dsh-{string.Join('-', positional)}.md");
+        string file = Path.Combine(outDir, mode == "baselines" ? "baselines.md" : $"dsh-{string.Join('-', positional.Concat(VariantKeys(keys)))}.md");
         File.WriteAllText(file, report.ToString());
         Console.WriteLine($"wrote {file}");
         return code;
     }
+
+    /// <summary>The keys that change what is trained (not where files are), for the report's file name.</summary>
+    private static IEnumerable<string> VariantKeys(IReadOnlyDictionary<string, string> keys) =>
+        keys.Where(kv => kv.Key is not ("quickdraw" or "cifar" or "out"))
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => kv.Key + kv.Value);
 }

@@ -7,7 +7,8 @@ namespace Dsh.Quality.QuickDraw;
 /// <summary>
 /// <c>quickdraw-cifar dsh [bits] [epochs] [resnet18|compact] [key=value …]</c>: trains DSH on the training side of the
 /// QuickDraw × CIFAR-10 split and scores the query drawings against the photo gallery. Learning rate: <c>lr=</c>, else
-/// 1e-2 for K ≤ 64 and 1e-2 · 32 / K above (as measured on PACS, docs/results.md). Checkpoints in the output folder,
+/// 1e-2 for K ≤ 64 and 1e-2 · 32 / K above (as measured on PACS, docs/results.md). Frozen ResNet stages:
+/// <c>sketchFrozen=</c>, <c>photoFrozen=</c> (profile defaults 3 and 4). Checkpoints in the output folder,
 /// so an interrupted run resumes.
 /// </summary>
 internal static class QuickDrawCifarDsh
@@ -24,8 +25,16 @@ internal static class QuickDrawCifarDsh
             "compact" => DshArchitecture.Compact(bits),
             _ => throw new ArgumentException($"Unknown profile {profile}: resnet18 or compact."),
         };
+        if (keys.TryGetValue("photoFrozen", out string? photoFrozen))
+        {
+            architecture = architecture with { PhotoFrozenStages = int.Parse(photoFrozen, inv) };
+        }
+        if (keys.TryGetValue("sketchFrozen", out string? sketchFrozen))
+        {
+            architecture = architecture with { SketchFrozenStages = int.Parse(sketchFrozen, inv) };
+        }
         double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : bits <= 64 ? 1e-2 : 1e-2 * 32 / bits;
-        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}");
+        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{architecture.SketchFrozenStages}{architecture.PhotoFrozenStages}");
         var options = new DshTrainerOptions
         {
             Architecture = architecture.Validated(),
@@ -38,7 +47,7 @@ internal static class QuickDrawCifarDsh
         };
         SbirDataset train = split.TrainingDataset();
         string name = profile == "resnet18" ? "DSH ResNet18 profile" : "DSH compact from scratch";
-        say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
+        say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, frozen stages sketch {architecture.SketchFrozenStages} photo {architecture.PhotoFrozenStages}, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
         say($"train: {train.Sketches.Count} drawings, {train.Photos.Count} photos; queries {split.QuerySketches.Count}, gallery {split.GalleryPhotos.Count}");
         var clock = Stopwatch.StartNew();
         var progress = new InlineProgress(p =>

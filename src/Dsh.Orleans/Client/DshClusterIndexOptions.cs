@@ -1,0 +1,32 @@
+namespace Dsh.Orleans.Client;
+
+/// <summary>How a <see cref="DshClusterIndex"/> rides out silo failures.</summary>
+public sealed record DshClusterIndexOptions
+{
+    /// <summary>
+    /// How long one call keeps retrying after transient cluster failures (a silo stopped or killed, a connection
+    /// lost, a shard moving to another silo) before it gives up with the last error (default 60 s). Searches are
+    /// retried as they are; a retried add succeeds if the id already holds that very code (the first attempt was
+    /// stored before its answer was lost).
+    /// </summary>
+    public TimeSpan RetryTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The first pause between retries, doubled after each up to 2 s (default 100 ms).</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
+    public DshClusterIndexOptions Validated()
+    {
+        if (RetryTimeout < TimeSpan.Zero || RetryTimeout > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryTimeout), RetryTimeout, "RetryTimeout must be between 0 (no retries) and 1 hour.");
+        }
+
+        if (RetryDelay <= TimeSpan.Zero || RetryDelay > TimeSpan.FromSeconds(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryDelay), RetryDelay, "RetryDelay must be above 0 and at most 10 s.");
+        }
+
+        return this;
+    }
+}

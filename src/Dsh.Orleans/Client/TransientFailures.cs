@@ -1,0 +1,47 @@
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+using Orleans.Storage;
+
+namespace Dsh.Orleans.Client;
+
+/// <summary>
+/// Runs a cluster call again while it fails for a reason that passes when the cluster heals (a silo gone, a connection
+/// lost, a stale activation), until <see cref="DshClusterIndexOptions.RetryTimeout"/>. Argument errors and every other
+/// exception go to the caller at once, unchanged.
+/// </summary>
+internal static class TransientFailures
+{
+    /// <summary>Whether <paramref name="e"/> is a failure of the cluster rather than of the request.</summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException => true,
+        TimeoutException or InconsistentStateException or OrleansLifecycleCanceledException => true,
+        OrleansException when e.InnerException is { } inner => IsTransient(inner),
+        _ => IsStorageConnectionFailure(e),
+    };
+
+    /// <summary>Runs <paramref name="call"/>; <c>attempt</c> is 0 the first time.</summary>
+    public static async Task<T> RunAsync<T>(Func<int, Task<T>> call, DshClusterIndexOptions options, CancellationToken cancellationToken)
+    {
+        var started = DateTime.UtcNow;
+        TimeSpan delay = options.RetryDelay;
+        for (int attempt = 0; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return await call(attempt).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsTransient(e) && DateTime.UtcNow - started + delay < options.RetryTimeout)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+    }
+
+    /// <summary>The Redis client's connection and timeout errors (by name: this package does not reference the client's types directly).</summary>
+    private static bool IsStorageConnectionFailure(Exception e) =>
+        e.GetType().FullName is "StackExchange.Redis.RedisConnectionException" or "StackExchange.Redis.RedisTimeoutException"
+        || e.GetType().Name is "RedisStorageException" or "RedisClusteringException";
+}

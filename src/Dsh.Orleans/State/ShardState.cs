@@ -1,0 +1,46 @@
+namespace Dsh.Orleans.State;
+
+/// <summary>
+/// What a shard keeps in grain storage under one key: its identity, the snapshot it starts from and the log of the
+/// changes made since. Written before a change is acknowledged, so a shard restored from it has every acknowledged
+/// change. Kept small: the log is folded into a new snapshot once it holds <see cref="Hosting.DshIndexSiloOptions.MaxLogEntries"/>
+/// entries.
+/// </summary>
+[GenerateSerializer]
+[Alias("dsh.shard-state")]
+public sealed class ShardState
+{
+    /// <summary>The code length; 0 while the shard has not been created.</summary>
+    [Id(0)] public int Bits { get; set; }
+
+    /// <summary>This shard's number, 0 … <see cref="ShardCount"/> − 1.</summary>
+    [Id(1)] public int ShardIndex { get; set; }
+
+    /// <summary>The index's shard count, fixed at creation.</summary>
+    [Id(2)] public int ShardCount { get; set; }
+
+    /// <summary>The snapshot the shard starts from, or null before the first one.</summary>
+    [Id(3)] public SnapshotReference? Snapshot { get; set; }
+
+    /// <summary>One entry a change since the snapshot: <see cref="LogOperation.Add"/> or <see cref="LogOperation.Remove"/>.</summary>
+    [Id(4)] public List<LogOperation> LogOperations { get; set; } = new();
+
+    /// <summary>The id of each log entry.</summary>
+    [Id(5)] public List<long> LogIds { get; set; } = new();
+
+    /// <summary>The packed words of each added code, in log order (removals have none).</summary>
+    [Id(6)] public List<ulong> LogWords { get; set; } = new();
+
+    /// <summary>How many changes the shard has accepted since it was created (a version for diagnostics).</summary>
+    [Id(7)] public long Changes { get; set; }
+}
+
+/// <summary>A change in a shard's log.</summary>
+public enum LogOperation : byte
+{
+    /// <summary>An id and its code were added.</summary>
+    Add = 1,
+
+    /// <summary>An id was removed.</summary>
+    Remove = 2,
+}
