@@ -19,4 +19,12 @@ internal static class OutputParsing
         Assert.True(all.Length == 1, $"expected one match of /{pattern}/ in:\n{text}");
         return all[0];
     }
+
+    /// <summary>The single match of <paramref name="pattern"/>'s first group, as text; fails unless there is exactly one.</summary>
+    public static string Text(string text, string pattern)
+    {
+        MatchCollection all = Regex.Matches(text, pattern, RegexOptions.Multiline);
+        Assert.True(all.Count == 1, $"expected one match of /{pattern}/ in:\n{text}");
+        return all[0].Groups[1].Value;
+    }
 }

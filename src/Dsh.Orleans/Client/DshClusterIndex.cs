@@ -135,7 +135,7 @@ public sealed class DshClusterIndex
         {
             long[] shardIds = parts[s].ToArray();
             ulong[] shardWords = words[s].ToArray();
-            return Run(attempt => _shards[s].AddRangeAsync(shardIds, shardWords, acceptSame: attempt > 0), cancellationToken);
+            return RunLong(attempt => _shards[s].AddRangeAsync(shardIds, shardWords, acceptSame: attempt > 0), cancellationToken);
         })).ConfigureAwait(false);
         if (conflicts.Any(c => c.Length > 0))
         {
@@ -186,7 +186,7 @@ public sealed class DshClusterIndex
 
     /// <summary>Makes every shard fold its log into a new snapshot now (e.g. before a planned shutdown).</summary>
     public Task SnapshotAsync(CancellationToken cancellationToken = default) =>
-        Task.WhenAll(_shards.Select(s => Run(async _ => { await s.SnapshotAsync().ConfigureAwait(false); return true; }, cancellationToken)));
+        Task.WhenAll(_shards.Select(s => RunLong(async _ => { await s.SnapshotAsync().ConfigureAwait(false); return true; }, cancellationToken)));
 
     /// <summary>The <paramref name="k"/> nearest codes over all shards, ordered by (distance, id).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
@@ -204,7 +204,7 @@ public sealed class DshClusterIndex
     {
         _probe.SearchBatch(queries, k);
         ulong[] packed = BinaryCodeSet.FromCodes(queries, Bits).Words.ToArray();
-        ShardHits[] parts = await Task.WhenAll(_shards.Select(s => Run(_ => s.SearchBatchAsync(packed, k), cancellationToken))).ConfigureAwait(false);
+        ShardHits[] parts = await Task.WhenAll(_shards.Select(s => RunLong(_ => s.SearchBatchAsync(packed, k), cancellationToken))).ConfigureAwait(false);
         var results = new IReadOnlyList<Neighbor>[queries.Count];
         var lists = new IReadOnlyList<Neighbor>[parts.Length];
         for (int q = 0; q < results.Length; q++)
@@ -239,16 +239,18 @@ public sealed class DshClusterIndex
         long[][] found = await Task.WhenAll(Enumerable.Range(0, _shards.Length).Where(s => parts[s] is not null).Select(s =>
         {
             long[] shardIds = parts[s]!.Distinct().ToArray();
-            return Run(_ => _shards[s].PresentAsync(shardIds), cancellationToken);
+            return RunLong(_ => _shards[s].PresentAsync(shardIds), cancellationToken);
         })).ConfigureAwait(false);
         return found.SelectMany(f => f).ToArray();
     }
 
+    /// <summary>A short call (one code, one query): each attempt is bounded by <see cref="DshClusterIndexOptions.AttemptTimeout"/>.</summary>
     private Task<T> Run<T>(Func<int, Task<T>> call, CancellationToken cancellationToken) =>
-        TransientFailures.RunAsync(call, _options, cancellationToken);
+        TransientFailures.RunAsync(call, _options, cancellationToken, _options.AttemptTimeout);
 
-    private Task Run(Func<int, Task> call, CancellationToken cancellationToken) =>
-        TransientFailures.RunAsync(async attempt => { await call(attempt).ConfigureAwait(false); return true; }, _options, cancellationToken);
+    /// <summary>A call that can legitimately run long (a batch, a snapshot): attempts end only by Orleans' response timeout.</summary>
+    private Task<T> RunLong<T>(Func<int, Task<T>> call, CancellationToken cancellationToken) =>
+        TransientFailures.RunAsync(call, _options, cancellationToken);
 
     private static Neighbor[] Slice(ShardHits hits, int query)
     {

@@ -11,6 +11,15 @@ public sealed record DshClusterIndexOptions
     /// </summary>
     public TimeSpan RetryTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long one attempt of a single search, point read or single add may take before it is abandoned and tried
+    /// again (default 5 s; <see cref="Timeout.InfiniteTimeSpan"/> to wait for Orleans' own response timeout, 30 s by
+    /// default). A call to a silo that died without a clean shutdown gets no answer until the silo is declared dead;
+    /// this bounds that wait. Batch calls (<c>AddRangeAsync</c>, <c>SearchBatchAsync</c>) and snapshots are never cut
+    /// short: they can legitimately run long.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The first pause between retries, doubled after each up to 2 s (default 100 ms).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
@@ -20,6 +29,11 @@ public sealed record DshClusterIndexOptions
         if (RetryTimeout < TimeSpan.Zero || RetryTimeout > TimeSpan.FromHours(1))
         {
             throw new ArgumentOutOfRangeException(nameof(RetryTimeout), RetryTimeout, "RetryTimeout must be between 0 (no retries) and 1 hour.");
+        }
+
+        if (AttemptTimeout != Timeout.InfiniteTimeSpan && (AttemptTimeout <= TimeSpan.Zero || AttemptTimeout > TimeSpan.FromHours(1)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), AttemptTimeout, "AttemptTimeout must be above 0 and at most 1 hour, or Timeout.InfiniteTimeSpan.");
         }
 
         if (RetryDelay <= TimeSpan.Zero || RetryDelay > TimeSpan.FromSeconds(10))

@@ -20,9 +20,10 @@ internal static class TransientFailures
         _ => IsStorageConnectionFailure(e),
     };
 
-    /// <summary>Runs <paramref name="call"/>; <c>attempt</c> is 0 the first time.</summary>
-    public static async Task<T> RunAsync<T>(Func<int, Task<T>> call, DshClusterIndexOptions options, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="call"/>; <c>attempt</c> is 0 the first time. An attempt that outlives <paramref name="attemptTimeout"/> counts as a transient failure.</summary>
+    public static async Task<T> RunAsync<T>(Func<int, Task<T>> call, DshClusterIndexOptions options, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
     {
+        TimeSpan timeout = attemptTimeout ?? Timeout.InfiniteTimeSpan;
         var started = DateTime.UtcNow;
         TimeSpan delay = options.RetryDelay;
         for (int attempt = 0; ; attempt++)
@@ -30,7 +31,7 @@ internal static class TransientFailures
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await call(attempt).ConfigureAwait(false);
+                return await call(attempt).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransient(e) && DateTime.UtcNow - started + delay < options.RetryTimeout)
             {

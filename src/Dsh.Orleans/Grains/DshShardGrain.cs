@@ -4,6 +4,7 @@ using Dsh.Orleans.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Orleans.Storage;
 
 namespace Dsh.Orleans.Grains;
@@ -14,6 +15,8 @@ namespace Dsh.Orleans.Grains;
 /// before the call returns. Searches are read-only requests, run on the thread pool and interleave with each other;
 /// a change waits for running searches and holds new ones back, so a search never sees a change that is not stored.
 /// </summary>
+// Hash-based placement spreads the shards of an index over the silos by grain id, even when they are all created at once.
+[HashBasedPlacement]
 internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> options, ILogger<DshShardGrain> logger) : Grain, IDshShardGrain
 {
     /// <summary>The state name of the shard state (identity, snapshot reference, log) in grain storage.</summary>
