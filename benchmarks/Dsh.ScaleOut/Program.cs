@@ -39,8 +39,12 @@ BinaryCodeSet all = BinaryCodeSet.FromWords(words, bits);
 long[] ids = Enumerable.Range(0, codes).Select(i => (long)i).ToArray();
 BinaryCode[] queryCodes = Enumerable.Range(0, queries).Select(_ => all[random.Next(codes)]).ToArray();
 
+long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
 var local = new HammingIndex(bits);
 local.AddRange(ids, all);
+local.Search(queryCodes[0], k); // builds the search layout
+long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+Console.WriteLine(string.Create(inv, $"local HammingIndex: {(heapAfter - heapBefore) / (double)codes:F1} bytes of managed heap per {bits}-bit code (ids, codes, search layout, id map)"));
 var rows = new List<Latency>
 {
     await Latency.MeasureAsync("local HammingIndex", queries, 1, i => { local.Search(queryCodes[i], k); return Task.CompletedTask; }),

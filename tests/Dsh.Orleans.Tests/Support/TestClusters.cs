@@ -19,9 +19,10 @@ public static class TestClusters
     private const string RedisKey = "DshTest:Redis";
     private const string MaxLogKey = "DshTest:MaxLogEntries";
     private const string ChunkKey = "DshTest:SnapshotChunkBytes";
+    private const string StorageKey = "DshTest:RegisterStorage";
 
     /// <summary>Starts a cluster of <paramref name="silos"/> silos; <paramref name="serviceId"/> names its storage, so a new cluster with the same id sees the same data.</summary>
-    public static async Task<TestCluster> StartAsync(RedisServer redis, int silos, string serviceId, int maxLogEntries = 4096, int snapshotChunkBytes = 1 << 20)
+    public static async Task<TestCluster> StartAsync(RedisServer redis, int silos, string serviceId, int maxLogEntries = 4096, int snapshotChunkBytes = 1 << 20, bool registerStorage = true)
     {
         var builder = new TestClusterBuilder((short)silos);
         builder.Options.ServiceId = serviceId;
@@ -31,6 +32,7 @@ public static class TestClusters
         builder.Properties[RedisKey] = redis.ConnectionString;
         builder.Properties[MaxLogKey] = maxLogEntries.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Properties[ChunkKey] = snapshotChunkBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Properties[StorageKey] = registerStorage ? "yes" : "no";
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         TestCluster cluster = builder.Build();
@@ -50,10 +52,13 @@ public static class TestClusters
         public void Configure(ISiloBuilder siloBuilder)
         {
             IConfiguration configuration = siloBuilder.Configuration;
-            siloBuilder
-                .UseRedisClustering(options => options.ConfigurationOptions = Redis(configuration))
-                .AddRedisGrainStorage(DshIndexSiloOptions.DefaultStorageName, options => options.ConfigurationOptions = Redis(configuration))
-                .UseDshIndex(options =>
+            siloBuilder.UseRedisClustering(options => options.ConfigurationOptions = Redis(configuration));
+            if (configuration[StorageKey] == "yes")
+            {
+                siloBuilder.AddRedisGrainStorage(DshIndexSiloOptions.DefaultStorageName, options => options.ConfigurationOptions = Redis(configuration));
+            }
+
+            siloBuilder.UseDshIndex(options =>
                 {
                     options.MaxLogEntries = int.Parse(configuration[MaxLogKey]!, System.Globalization.CultureInfo.InvariantCulture);
                     options.SnapshotChunkBytes = int.Parse(configuration[ChunkKey]!, System.Globalization.CultureInfo.InvariantCulture);
