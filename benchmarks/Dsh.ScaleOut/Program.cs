@@ -93,6 +93,11 @@ try
             rows.Add(await Latency.MeasureAsync($"cluster, {shards} shard(s)", queries, inFlight, i => index.SearchAsync(queryCodes[i], k)));
             Console.WriteLine(rows[^1].Row());
         }
+
+        // Single adds: each one is written to Redis (the shard's log) before it returns.
+        const int adds = 2000;
+        rows.Add(await Latency.MeasureAsync($"single AddAsync, {shards} shard(s)", adds, 1, i => index.AddAsync(codes + (long)i, queryCodes[i % queries])));
+        Console.WriteLine(rows[^1].Row());
     }
 }
 finally
