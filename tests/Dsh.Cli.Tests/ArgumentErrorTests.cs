@@ -53,6 +53,19 @@ public sealed class ArgumentErrorTests : IDisposable
         DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "compact", option, value)
             .AssertOneError(ExitCodes.Usage, option);
 
+    [Theory]
+    [InlineData("--photo-frozen-stages", "5")]
+    [InlineData("--photo-frozen-stages", "-1")]
+    [InlineData("--sketch-frozen-stages", "7")]
+    public void OutOfRangeFrozenStagesAreUsageErrors(string option, string value) =>
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), option, value)
+            .AssertOneError(ExitCodes.Usage, option);
+
+    [Fact]
+    public void FrozenStagesOfAProfileWithoutStagesAreAUsageError() =>
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "compact", "--photo-frozen-stages", "3")
+            .AssertOneError(ExitCodes.Usage, "resnet18 only");
+
     [Fact]
     public void MissingFolderIsAUsageErrorNamingIt()
     {

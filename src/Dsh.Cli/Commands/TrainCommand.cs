@@ -26,6 +26,8 @@ internal static class TrainCommand
                 r.AddError($"--lr must be a finite number > 0, not {v}");
             }
         });
+        var photoFrozen = CliOptions.FrozenStages("--photo-frozen-stages", "resnet18 only: photo trunk stages kept at their ImageNet weights, 0-4 (default 4; 3 lets the last stage learn, for small photos).");
+        var sketchFrozen = CliOptions.FrozenStages("--sketch-frozen-stages", "resnet18 only: sketch trunk stages kept at their ImageNet weights, 0-4 (default 3).");
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
         var threads = CliOptions.Threads();
         var checkpoint = CliOptions.OutputPath("--checkpoint", "Checkpoint folder: written every epoch; a rerun with the same folder and settings resumes.", "DIR", required: false);
@@ -33,7 +35,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it.")
         {
-            sketches, photos, bits, output, profile, epochs, seed, learningRate, batchSize, threads, checkpoint, imageNet, json,
+            sketches, photos, bits, output, profile, epochs, seed, learningRate, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, json,
         };
         command.SetAction(parse =>
         {
@@ -44,7 +46,8 @@ internal static class TrainCommand
             {
                 options = new DshTrainerOptions
                 {
-                    Architecture = TrainingProfiles.Architecture(profileName, k),
+                    Architecture = TrainingProfiles.WithFrozenStages(TrainingProfiles.Architecture(profileName, k), profileName,
+                        parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen)),
                     Epochs = parse.GetValue(epochs),
                     Seed = parse.GetValue(seed),
                     LearningRate = parse.GetValue(learningRate) ?? TrainingProfiles.DefaultLearningRate(k),

@@ -80,6 +80,20 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>An optional count of frozen ResNet stages, 0 to 4 (absent: the profile's own).</summary>
+    public static Option<int?> FrozenStages(string name, string description)
+    {
+        var option = new Option<int?>(name) { Description = description, HelpName = "N" };
+        option.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int? value) && value is { } v && (v < 0 || v > 4))
+            {
+                r.AddError($"{name} must be 0 to 4, not {v}");
+            }
+        });
+        return option;
+    }
+
     /// <summary>The option's value, or false when it did not convert (the parser reports that error itself).</summary>
     internal static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult result, out T? value)
     {

@@ -39,6 +39,25 @@ internal static class TrainingProfiles
     }
 
     /// <summary>
+    /// <paramref name="architecture"/> with other frozen-stage counts (<c>--photo-frozen-stages</c>,
+    /// <c>--sketch-frozen-stages</c>); null keeps the profile's. Only the resnet18 profile has stages to freeze.
+    /// </summary>
+    /// <exception cref="UsageException">A count was given for another profile.</exception>
+    public static DshArchitecture WithFrozenStages(DshArchitecture architecture, string profile, int? photo, int? sketch)
+    {
+        if ((photo is not null || sketch is not null) && profile != "resnet18")
+        {
+            throw new UsageException($"--photo-frozen-stages and --sketch-frozen-stages apply to --profile resnet18 only, not {profile}");
+        }
+
+        return architecture with
+        {
+            PhotoFrozenStages = photo ?? architecture.PhotoFrozenStages,
+            SketchFrozenStages = sketch ?? architecture.SketchFrozenStages,
+        };
+    }
+
+    /// <summary>
     /// The default learning rate at <paramref name="bits"/> bits: the trainer's 1e-2 up to 64 bits, 1e-2 · 32 / K above
     /// (measured: ResNet18 at 128 bits, mAP@all 0.812 with 1e-2, 0.899 with 2.5e-3).
     /// </summary>

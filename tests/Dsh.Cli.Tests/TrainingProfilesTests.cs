@@ -1,0 +1,23 @@
+using Dsh.Cli.Running;
+
+namespace Dsh.Cli.Tests;
+
+/// <summary>--photo-frozen-stages / --sketch-frozen-stages change only the resnet18 profile's frozen stages.</summary>
+public class TrainingProfilesTests
+{
+    [Fact]
+    public void FrozenStageCountsReplaceTheProfilesOwn()
+    {
+        DshArchitecture profile = TrainingProfiles.Architecture("resnet18", 64);
+        Assert.Equal((4, 3), (profile.PhotoFrozenStages, profile.SketchFrozenStages));
+        DshArchitecture changed = TrainingProfiles.WithFrozenStages(profile, "resnet18", photo: 3, sketch: null);
+        Assert.Equal((3, 3), (changed.PhotoFrozenStages, changed.SketchFrozenStages));
+        Assert.Equal(profile with { PhotoFrozenStages = 3 }, changed);
+        Assert.Equal(profile, TrainingProfiles.WithFrozenStages(profile, "resnet18", null, null));
+        Assert.Equal((4, 1), (TrainingProfiles.WithFrozenStages(profile, "resnet18", null, 1).PhotoFrozenStages, TrainingProfiles.WithFrozenStages(profile, "resnet18", null, 1).SketchFrozenStages));
+    }
+
+    [Fact]
+    public void OtherProfilesRefuseFrozenStageCounts() =>
+        Assert.Throws<UsageException>(() => TrainingProfiles.WithFrozenStages(TrainingProfiles.Architecture("compact", 32), "compact", 3, null));
+}
