@@ -19,11 +19,22 @@ internal static class ClusterHost
             .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (serviceId, serviceId))
             .ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort)
             .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
-            .AddRedisGrainStorage(DshIndexSiloOptions.DefaultStorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
+            .AddRedisGrainStorage(DshIndexSiloOptions.DefaultStorageName, o =>
+            {
+                o.ConfigurationOptions = ConfigurationOptions.Parse(redis);
+                o.DeleteStateOnClear = true; // old snapshot chunks are deleted, not left as empty keys
+            })
             .UseDshIndex());
         IHost host = builder.Build();
         await host.StartAsync();
         return host;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static async Task<IHost> StartClientAsync(string redis, string serviceId)

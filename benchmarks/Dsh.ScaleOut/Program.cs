@@ -52,8 +52,8 @@ var rows = new List<Latency>
 };
 Console.WriteLine(rows[0].Row());
 
-IHost silo1 = await ClusterHost.StartSiloAsync(redis, service, 21111, 31111);
-IHost silo2 = await ClusterHost.StartSiloAsync(redis, service, 21112, 31112);
+IHost silo1 = await ClusterHost.StartSiloAsync(redis, service, ClusterHost.FreePort(), ClusterHost.FreePort());
+IHost silo2 = await ClusterHost.StartSiloAsync(redis, service, ClusterHost.FreePort(), ClusterHost.FreePort());
 IHost client = await ClusterHost.StartClientAsync(redis, service);
 try
 {

@@ -1,5 +1,5 @@
 // A sketch search through an Orleans cluster: two silos and a client in this process, Redis as the membership table
-// and the grain storage. Trains the compact profile on the bundled data (or loads --model), puts the test photos'
+// and the grain storage (free loopback ports). Trains the compact profile on the bundled data (or loads --model), puts the test photos'
 // codes into a 2-shard DshClusterIndex, searches it with the test sketches, checks the answers against a local
 // HammingIndex, then stops one silo and searches again (its shards come back on the other silo, from Redis).
 //
@@ -55,8 +55,8 @@ static async Task<int> RunAsync(string[] args)
 
     // Two silos and a client, as three applications would build them (here in one process, on loopback ports).
     string service = "dsh-sample-" + Guid.NewGuid().ToString("N")[..8];
-    IHost silo1 = await StartSiloAsync(redis, service, 22111, 32111);
-    IHost silo2 = await StartSiloAsync(redis, service, 22112, 32112);
+    IHost silo1 = await StartSiloAsync(redis, service, FreePort(), FreePort());
+    IHost silo2 = await StartSiloAsync(redis, service, FreePort(), FreePort());
     IHost client = await StartClientAsync(redis, service);
     try
     {
@@ -119,7 +119,11 @@ static async Task<IHost> StartSiloAsync(string redis, string service, int siloPo
         .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (service, service))
         .ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort)
         .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
-        .AddRedisGrainStorage(DshIndexSiloOptions.DefaultStorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
+        .AddRedisGrainStorage(DshIndexSiloOptions.DefaultStorageName, o =>
+            {
+                o.ConfigurationOptions = ConfigurationOptions.Parse(redis);
+                o.DeleteStateOnClear = true; // old snapshot chunks are deleted, not left as empty keys
+            })
         .UseDshIndex());
     IHost host = builder.Build();
     await host.StartAsync();
@@ -137,6 +141,13 @@ static async Task<IHost> StartClientAsync(string redis, string service)
     IHost host = builder.Build();
     await host.StartAsync();
     return host;
+}
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 static string? FindBundledData()

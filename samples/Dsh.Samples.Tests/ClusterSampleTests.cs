@@ -56,7 +56,6 @@ public class ClusterSampleTests
             _server = Process.Start(new ProcessStartInfo("redis-server")
             {
                 ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
-                RedirectStandardOutput = true,
                 UseShellExecute = false,
             }) ?? throw new InvalidOperationException("redis-server did not start (Debian package redis-server).");
             Address = $"127.0.0.1:{port}";

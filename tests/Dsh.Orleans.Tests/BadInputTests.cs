@@ -79,6 +79,25 @@ public sealed class BadInputTests(RedisServer redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Argument_errors_are_found_without_asking_the_cluster()
+    {
+        IGrainFactory client = _cluster.Client;
+        await _cluster.StopAllSilosAsync(); // nothing left to answer: each check below must be local and immediate
+        BinaryCodeSet two = BinaryCodeSet.FromCodes([Codes.Random(_random, Bits), Codes.Random(_random, Bits)], Bits);
+        BinaryCodeSet wrongBits = BinaryCodeSet.FromCodes([Codes.Random(_random, 32)], 32);
+        BinaryCode query = Codes.Random(_random, Bits);
+        await Same.ExceptionAsync(() => _local.AddRange(null!, two), () => _index.AddRangeAsync(null!, two));
+        await Same.ExceptionAsync(() => _local.AddRange([500L, 501L], null!), () => _index.AddRangeAsync([500L, 501L], null!));
+        await Same.ExceptionAsync(() => _local.AddRange([500L], two), () => _index.AddRangeAsync([500L], two));
+        await Same.ExceptionAsync(() => _local.AddRange([500L], wrongBits), () => _index.AddRangeAsync([500L], wrongBits));
+        await Same.ExceptionAsync(() => _local.Add(500, wrongBits[0]), () => _index.AddAsync(500, wrongBits[0]));
+        await Same.ExceptionAsync(() => _local.Search(query, 0), () => _index.SearchAsync(query, 0));
+        await Same.ExceptionAsync(() => _local.SearchBatch([query, null!], 3), () => _index.SearchBatchAsync([query, null!], 3));
+        await Same.ExceptionAsync(() => new HammingIndex(0), () => DshClusterIndex.CreateAsync(client, "x", 0, 2));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DshClusterIndex.CreateAsync(client, "x", Bits, 0));
+    }
+
+    [Fact]
     public async Task An_index_keeps_the_code_length_and_shard_count_it_was_created_with()
     {
         DshClusterIndex again = await DshClusterIndex.CreateAsync(_cluster.Client, "bad", Bits, shardCount: 3);

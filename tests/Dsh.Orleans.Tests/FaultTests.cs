@@ -78,13 +78,15 @@ public sealed class FaultTests(RedisServer redis, ITestOutputHelper output)
                 }
             });
 
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Each phase lasts until the stream has made progress (never a fixed sleep: the machine may be slow).
+            await UntilAsync(() => acknowledged.Count >= 300, "300 adds before the first stop");
             long beforeStop = acknowledged.Count;
             await cluster.StopSiloAsync(cluster.SecondarySilos[0]);
             output.WriteLine($"stopped a silo cleanly after {beforeStop} adds");
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await UntilAsync(() => acknowledged.Count >= beforeStop + 300, "300 adds after the clean stop");
             await cluster.StartAdditionalSiloAsync();
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            long afterStart = acknowledged.Count;
+            await UntilAsync(() => acknowledged.Count >= afterStart + 300, "300 adds after a silo joined");
             // Kill the silo that hosts the most shards, so shards must come back elsewhere from Redis.
             IReadOnlyList<ShardInfo> placed = await index.GetShardInfoAsync();
             SiloHandle victim = cluster.Silos.OrderByDescending(s => placed.Count(p => p.Silo == s.SiloAddress.ToString())).First();
@@ -95,7 +97,7 @@ public sealed class FaultTests(RedisServer redis, ITestOutputHelper output)
             await cluster.KillSiloAsync(victim);
             Volatile.Write(ref killed, true);
             output.WriteLine($"killed a silo after {beforeKill} adds");
-            await Task.Delay(TimeSpan.FromSeconds(8));
+            await UntilAsync(() => acknowledged.Count >= beforeKill + 300 && Interlocked.Read(ref searchesAfterKill) >= 50, "300 adds and 50 searches after the kill");
             stop.Cancel();
             await Task.WhenAll(writer, searcher);
 
@@ -124,6 +126,17 @@ public sealed class FaultTests(RedisServer redis, ITestOutputHelper output)
         finally
         {
             await again.DisposeAsync();
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails after two minutes.</summary>
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"timed out waiting for {what}");
+            await Task.Delay(50);
         }
     }
 

@@ -15,12 +15,14 @@ public sealed class OptionsTests
         Assert.Equal("StorageName", Assert.Throws<ArgumentException>(() => new DshIndexSiloOptions { StorageName = " " }.Validate()).ParamName);
         Assert.Equal("MaxLogEntries", Assert.Throws<ArgumentOutOfRangeException>(() => new DshIndexSiloOptions { MaxLogEntries = 0 }.Validate()).ParamName);
         Assert.Equal("SnapshotChunkBytes", Assert.Throws<ArgumentOutOfRangeException>(() => new DshIndexSiloOptions { SnapshotChunkBytes = 100 }.Validate()).ParamName);
+        Assert.Equal("RememberedOperations", Assert.Throws<ArgumentOutOfRangeException>(() => new DshIndexSiloOptions { RememberedOperations = -1 }.Validate()).ParamName);
     }
 
     [Fact]
     public void Client_options_are_checked()
     {
-        Assert.Same(new DshClusterIndexOptions().Validated().GetType(), typeof(DshClusterIndexOptions));
+        var defaults = new DshClusterIndexOptions();
+        Assert.Same(defaults, defaults.Validated());
         Assert.Throws<ArgumentOutOfRangeException>(() => new DshClusterIndexOptions { RetryTimeout = TimeSpan.FromSeconds(-1) }.Validated());
         Assert.Throws<ArgumentOutOfRangeException>(() => new DshClusterIndexOptions { RetryDelay = TimeSpan.Zero }.Validated());
         Assert.Throws<ArgumentOutOfRangeException>(() => new DshClusterIndexOptions { AttemptTimeout = TimeSpan.Zero }.Validated());

@@ -46,6 +46,11 @@ public sealed class PersistenceTests(RedisServer redis)
             IReadOnlyList<ShardInfo> shards = await index.GetShardInfoAsync();
             Assert.All(shards, s => Assert.True(s.SnapshotBytes > 4096, "a snapshot of several chunks"));
             Assert.Contains(shards, s => s.LogEntries > 0);
+
+            // Many snapshots were written (log of 40); only the chunks of each shard's current one are left in Redis.
+            using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration());
+            int chunkKeys = connection.GetServers().Sum(server => server.Keys(pattern: $"{service}/*dsh-snapshot-*").Count());
+            Assert.Equal(shards.Sum(s => (int)((s.SnapshotBytes + 4095) / 4096)), chunkKeys);
             before = await index.SearchBatchAsync(queries, 50);
             Assert.Equal(local.SearchBatch(queries, 50).Select(r => r.ToArray()), before.Select(r => r.ToArray()));
         }
@@ -90,6 +95,8 @@ public sealed class PersistenceTests(RedisServer redis)
                 await index.AddAsync(id, code);
             }
 
+            IReadOnlyList<ShardInfo> before = await index.GetShardInfoAsync();
+            Assert.All(before, s => Assert.InRange(s.LogEntries, 1, 25)); // a snapshot and a log to replay
             for (int s = 0; s < index.ShardCount; s++)
             {
                 await cluster.DeactivateAsync(cluster.Client.GetGrain<IDshShardGrain>(DshIndexGrain.ShardKey("d", s)));
@@ -99,7 +106,8 @@ public sealed class PersistenceTests(RedisServer redis)
             Assert.Equal(local.Search(query, 400), await index.SearchAsync(query, 400));
             IReadOnlyList<ShardInfo> shards = await index.GetShardInfoAsync();
             Assert.Equal(333, shards.Sum(s => s.Count));
-            Assert.All(shards, s => Assert.True(s.LogEntries <= 25));
+            Assert.All(shards.Zip(before), p => Assert.True(p.First.ActivatedUtc > p.Second.ActivatedUtc, "a new activation, restored from storage"));
+            Assert.Equal(before.Select(s => (s.Count, s.LogEntries, s.SnapshotBytes)), shards.Select(s => (s.Count, s.LogEntries, s.SnapshotBytes)));
         }
         finally
         {

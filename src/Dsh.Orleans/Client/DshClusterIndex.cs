@@ -16,11 +16,13 @@ namespace Dsh.Orleans.Client;
 /// <see cref="HammingIndex"/>; they are checked here before anything is sent.</para>
 /// <para>Failures of the cluster itself (a silo stopped or killed, a connection lost) are retried for
 /// <see cref="DshClusterIndexOptions.RetryTimeout"/> while Orleans reactivates the shard on a live silo from storage.
-/// A retried add succeeds if its id already holds that very code, so an add whose answer was lost is neither lost
-/// nor stored twice.</para>
+/// Each write carries an operation id, the same on every retry; the shard stores the ids of its recent changes with
+/// the changes, so a write whose answer was lost is answered, not applied again, and a late retry cannot undo another
+/// writer's acknowledged change (docs/scale-out.md). A call that gave up or was cancelled may still have been applied.</para>
 /// <para><see cref="AddRangeAsync(IReadOnlyList{long}, BinaryCodeSet, CancellationToken)"/> checks every id against
 /// every shard before it writes, and each shard stores its part all or none; a concurrent writer adding one of the
-/// same ids between the check and the write makes that shard's part fail while other shards' parts stay stored.</para>
+/// same ids between the check and the write makes that shard's part fail while other shards' parts stay stored; so
+/// does a shard that stays unreachable beyond the retry timeout.</para>
 /// <para>Instances are cheap, immutable and thread-safe; open one per index and share it.</para>
 /// </remarks>
 public sealed class DshClusterIndex
@@ -63,6 +65,9 @@ public sealed class DshClusterIndex
     {
         ArgumentNullException.ThrowIfNull(grains);
         CheckName(name);
+        _ = new HammingIndex(bits); // the local index's own check of the code length
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(shardCount, DshIndexGrain.MaxShards);
         options = (options ?? new DshClusterIndexOptions()).Validated();
         IDshIndexGrain catalogue = grains.GetGrain<IDshIndexGrain>(name);
         IndexMetadata metadata = await TransientFailures.RunAsync(_ => catalogue.CreateAsync(bits, shardCount), options, cancellationToken).ConfigureAwait(false);
@@ -94,7 +99,8 @@ public sealed class DshClusterIndex
         var probe = new HammingIndex(Bits);
         probe.Add(id, code); // the local index's own argument checks and messages
         IDshShardGrain shard = _shards[ShardOf(id)];
-        if (!await Run(attempt => shard.AddAsync(id, code, acceptSame: attempt > 0), cancellationToken).ConfigureAwait(false))
+        WriteOperation operation = WriteOperation.New();
+        if (!await Run(attempt => shard.AddAsync(id, code, operation.Attempt(attempt)), cancellationToken).ConfigureAwait(false))
         {
             probe.Add(id, code); // already stored: the local index's exception, thrown here (Orleans would drop its ParamName)
         }
@@ -104,21 +110,24 @@ public sealed class DshClusterIndex
     /// <exception cref="ArgumentException">Lengths differ, a code length is wrong, or an id is repeated or already stored.</exception>
     public async Task AddRangeAsync(IReadOnlyList<long> ids, BinaryCodeSet codes, CancellationToken cancellationToken = default)
     {
-        // The local index's checks, in its order (shape, then each id in turn against stored ids and earlier ids), run
-        // on a probe that holds the ids the shards already store.
+        // The local index's checks, in its order: the shape first, here, without asking the cluster; then each id in
+        // turn against stored ids and earlier ids, on a probe that holds the ids the shards already store.
         var probe = new HammingIndex(Bits);
-        if (ids is not null)
+        if (LocalArgumentChecks.HasShapeError(Bits, ids, codes))
         {
-            long[] present = await PresentAsync(ids, cancellationToken).ConfigureAwait(false);
-            var filler = BinaryCode.FromWords(new ulong[BinaryCode.WordsFor(Bits)], Bits);
-            probe.AddRange(present.Select(id => (id, filler)));
+            probe.AddRange(ids!, codes); // throws the local index's exception
+            throw new System.Diagnostics.UnreachableException("AddRange accepted a batch with a shape error.");
         }
 
-        probe.AddRange(ids!, codes);
-        if (ids!.Count == 0)
+        if (ids.Count == 0)
         {
             return;
         }
+
+        long[] present = await PresentAsync(ids, cancellationToken).ConfigureAwait(false);
+        var filler = BinaryCode.FromWords(new ulong[BinaryCode.WordsFor(Bits)], Bits);
+        probe.AddRange(present.Select(id => (id, filler)));
+        probe.AddRange(ids, codes);
 
         int wordsPerCode = codes.WordsPerCode;
         ReadOnlySpan<ulong> all = codes.Words;
@@ -135,12 +144,12 @@ public sealed class DshClusterIndex
         {
             long[] shardIds = parts[s].ToArray();
             ulong[] shardWords = words[s].ToArray();
-            return RunLong(attempt => _shards[s].AddRangeAsync(shardIds, shardWords, acceptSame: attempt > 0), cancellationToken);
+            WriteOperation operation = WriteOperation.New();
+            return RunLong(attempt => _shards[s].AddRangeAsync(shardIds, shardWords, operation.Attempt(attempt)), cancellationToken);
         })).ConfigureAwait(false);
         if (conflicts.Any(c => c.Length > 0))
         {
             // Added meanwhile by another writer: the local index's exception for the first such id in batch order.
-            var filler = BinaryCode.FromWords(new ulong[BinaryCode.WordsFor(Bits)], Bits);
             var late = new HammingIndex(Bits);
             late.AddRange(conflicts.SelectMany(c => c).Select(id => (id, filler)));
             late.AddRange(ids, codes);
@@ -158,11 +167,12 @@ public sealed class DshClusterIndex
     }
 
     /// <summary>Removes <paramref name="id"/>; returns once the removal is in grain storage.</summary>
-    /// <returns>True if it was stored. A removal retried after a lost answer reports false.</returns>
+    /// <returns>True if it was stored (also when a retry finds its first attempt's removal stored).</returns>
     public Task<bool> RemoveAsync(long id, CancellationToken cancellationToken = default)
     {
         IDshShardGrain shard = _shards[ShardOf(id)];
-        return Run(_ => shard.RemoveAsync(id), cancellationToken);
+        WriteOperation operation = WriteOperation.New();
+        return Run(attempt => shard.RemoveAsync(id, operation.Attempt(attempt)), cancellationToken);
     }
 
     /// <summary>Whether <paramref name="id"/> is stored.</summary>
@@ -202,7 +212,7 @@ public sealed class DshClusterIndex
     /// <summary>The <paramref name="k"/> nearest codes of every query; one result list a query, in query order.</summary>
     public async Task<IReadOnlyList<IReadOnlyList<Neighbor>>> SearchBatchAsync(IReadOnlyList<BinaryCode> queries, int k, CancellationToken cancellationToken = default)
     {
-        _probe.SearchBatch(queries, k);
+        LocalArgumentChecks.SearchBatch(Bits, queries, k);
         ulong[] packed = BinaryCodeSet.FromCodes(queries, Bits).Words.ToArray();
         ShardHits[] parts = await Task.WhenAll(_shards.Select(s => RunLong(_ => s.SearchBatchAsync(packed, k), cancellationToken))).ConfigureAwait(false);
         var results = new IReadOnlyList<Neighbor>[queries.Count];

@@ -6,8 +6,8 @@ public sealed record DshClusterIndexOptions
     /// <summary>
     /// How long one call keeps retrying after transient cluster failures (a silo stopped or killed, a connection
     /// lost, a shard moving to another silo) before it gives up with the last error (default 60 s). Searches are
-    /// retried as they are; a retried add succeeds if the id already holds that very code (the first attempt was
-    /// stored before its answer was lost).
+    /// retried as they are; writes are retried with the same operation id, which the shard recognises if the first
+    /// attempt was stored before its answer was lost.
     /// </summary>
     public TimeSpan RetryTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

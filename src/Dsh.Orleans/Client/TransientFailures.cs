@@ -24,16 +24,26 @@ internal static class TransientFailures
     public static async Task<T> RunAsync<T>(Func<int, Task<T>> call, DshClusterIndexOptions options, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
     {
         TimeSpan timeout = attemptTimeout ?? Timeout.InfiniteTimeSpan;
-        var started = DateTime.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan delay = options.RetryDelay;
         for (int attempt = 0; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await call(attempt).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                Task<T> task = call(attempt);
+                try
+                {
+                    return await task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException) when (!task.IsCompleted)
+                {
+                    // Abandoned, not cancelled: the call may still complete (and a write still be applied) later.
+                    _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    throw;
+                }
             }
-            catch (Exception e) when (IsTransient(e) && DateTime.UtcNow - started + delay < options.RetryTimeout)
+            catch (Exception e) when (IsTransient(e) && clock.Elapsed + delay < options.RetryTimeout)
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
@@ -41,8 +51,12 @@ internal static class TransientFailures
         }
     }
 
-    /// <summary>The Redis client's connection and timeout errors (by name: this package does not reference the client's types directly).</summary>
+    /// <summary>
+    /// The Redis client's connection and timeout errors, also when a storage or clustering provider wrapped them (by name:
+    /// the providers wrap every error, serialization and payload errors too, which a retry does not fix).
+    /// </summary>
     private static bool IsStorageConnectionFailure(Exception e) =>
         e.GetType().FullName is "StackExchange.Redis.RedisConnectionException" or "StackExchange.Redis.RedisTimeoutException"
-        || e.GetType().Name is "RedisStorageException" or "RedisClusteringException";
+        || (e.GetType().Name is "RedisStorageException" or "RedisClusteringException" && e.InnerException is { } inner
+            && (inner is TimeoutException || IsStorageConnectionFailure(inner)));
 }

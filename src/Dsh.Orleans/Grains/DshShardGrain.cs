@@ -17,6 +17,8 @@ namespace Dsh.Orleans.Grains;
 /// </summary>
 // Hash-based placement spreads the shards of an index over the silos by grain id, even when they are all created at once.
 [HashBasedPlacement]
+// A shard holds its whole index in memory and restores it from storage on activation: never collect it for idleness.
+[KeepAlive]
 internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> options, ILogger<DshShardGrain> logger) : Grain, IDshShardGrain
 {
     /// <summary>The state name of the shard state (identity, snapshot reference, log) in grain storage.</summary>
@@ -78,16 +80,23 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
     }
 
     /// <inheritdoc />
-    public async Task<bool> AddAsync(long id, BinaryCode code, bool acceptSame)
+    public async Task<bool> AddAsync(long id, BinaryCode code, WriteOperation operation)
     {
         HammingIndex index = Index;
+        if (Recall(operation))
+        {
+            return true; // stored by an earlier attempt whose answer was lost
+        }
+
         if (code is not null && index.TryGetCode(id, out BinaryCode? stored))
         {
-            return acceptSame && stored.Equals(code);
+            // A retry whose record was already forgotten: the same code means the first attempt was stored.
+            return operation.IsRetry && stored.Equals(code);
         }
 
         index.Add(id, code!);
         await ApplyAndPersistAsync(
+            operation,
             log =>
             {
                 log.LogOperations.Add(LogOperation.Add);
@@ -99,15 +108,20 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
     }
 
     /// <inheritdoc />
-    public async Task<long[]> AddRangeAsync(long[] ids, ulong[] words, bool acceptSame)
+    public async Task<long[]> AddRangeAsync(long[] ids, ulong[] words, WriteOperation operation)
     {
         HammingIndex index = Index;
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(words);
-        BinaryCodeSet codes = BinaryCodeSet.FromWords(words, index.Bits);
-        if (acceptSame && AllStored(index, ids, codes))
+        if (Recall(operation))
         {
-            return Array.Empty<long>();
+            return Array.Empty<long>(); // stored by an earlier attempt whose answer was lost
+        }
+
+        BinaryCodeSet codes = BinaryCodeSet.FromWords(words, index.Bits);
+        if (operation.IsRetry && AllStored(index, ids, codes))
+        {
+            return Array.Empty<long>(); // a retry whose record was already forgotten
         }
 
         long[] stored = ids.Where(index.Contains).ToArray();
@@ -118,6 +132,7 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
 
         index.AddRange(ids, codes);
         await ApplyAndPersistAsync(
+            operation,
             log =>
             {
                 for (int i = 0; i < ids.Length; i++)
@@ -140,9 +155,14 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
     }
 
     /// <inheritdoc />
-    public async Task<bool> RemoveAsync(long id)
+    public async Task<bool> RemoveAsync(long id, WriteOperation operation)
     {
         HammingIndex index = Index;
+        if (Recall(operation))
+        {
+            return true; // stored by an earlier attempt whose answer was lost
+        }
+
         if (!index.TryGetCode(id, out BinaryCode? removed))
         {
             return false;
@@ -150,6 +170,7 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
 
         index.Remove(id);
         await ApplyAndPersistAsync(
+            operation,
             log =>
             {
                 log.LogOperations.Add(LogOperation.Remove);
@@ -230,12 +251,14 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
     /// Persists a change already applied to the in-memory index: appends it to the log and writes the shard state, or
     /// folds everything into a new snapshot when the log would grow past <see cref="DshIndexSiloOptions.MaxLogEntries"/>.
     /// If storage fails, the change is undone in memory, the activation is dropped (the next one reads what storage
-    /// holds) and the exception goes to the caller, who was not told the change succeeded.
+    /// holds) and the exception goes to the caller, who was not told the change succeeded. The operation id is stored
+    /// in the same write (<see cref="ShardState.RecentOperations"/>).
     /// </summary>
-    private async Task ApplyAndPersistAsync(Action<ShardState> appendToLog, Action undo, int entries = 1)
+    private async Task ApplyAndPersistAsync(WriteOperation operation, Action<ShardState> appendToLog, Action undo, int entries = 1)
     {
         ShardState s = S;
         int ops = s.LogOperations.Count, ids = s.LogIds.Count, words = s.LogWords.Count;
+        long? forgotten = Remember(operation);
         try
         {
             s.Changes += entries;
@@ -259,9 +282,49 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
                 s.LogWords.RemoveRange(words, s.LogWords.Count - words);
             }
 
+            Forget(operation, forgotten);
             undo();
             DeactivateOnIdle();
             throw;
+        }
+    }
+
+    /// <summary>Whether this operation's change was stored, by an earlier attempt (only stored changes are remembered).</summary>
+    private bool Recall(WriteOperation operation) => S.RecentOperations.LastIndexOf(operation.Id) >= 0;
+
+    /// <summary>Records a change's operation (stored with the change); returns the record it pushed out, if any.</summary>
+    private long? Remember(WriteOperation operation)
+    {
+        List<long> recent = S.RecentOperations;
+        if (_options.RememberedOperations == 0)
+        {
+            return null;
+        }
+
+        recent.Add(operation.Id);
+        if (recent.Count <= _options.RememberedOperations)
+        {
+            return null;
+        }
+
+        long oldest = recent[0];
+        recent.RemoveAt(0);
+        return oldest;
+    }
+
+    /// <summary>Undoes <see cref="Remember"/> after a failed write.</summary>
+    private void Forget(WriteOperation operation, long? pushedOut)
+    {
+        List<long> recent = S.RecentOperations;
+        if (recent.Count == 0 || recent[^1] != operation.Id)
+        {
+            return;
+        }
+
+        recent.RemoveAt(recent.Count - 1);
+        if (pushedOut is { } old)
+        {
+            recent.Insert(0, old);
         }
     }
 
@@ -289,11 +352,18 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
         {
             await _storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
         }
-        catch
+        catch (Exception e)
         {
             s.Snapshot = previous;
             (s.LogOperations, s.LogIds, s.LogWords) = (ops, ids, words);
-            await TryDeleteAsync(created);
+            DeactivateOnIdle(); // the next activation reads which state storage really holds
+            if (e is InconsistentStateException)
+            {
+                // Refused on its ETag, so certainly not written: the new snapshot is unreferenced.
+                await TryDeleteAsync(created);
+            }
+
+            // Otherwise the write may have landed and the stored state may point at the new snapshot: keep it.
             throw;
         }
 

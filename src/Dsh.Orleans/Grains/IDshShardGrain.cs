@@ -19,22 +19,24 @@ public interface IDshShardGrain : IGrainWithStringKey
     /// <summary>Adds one code; persisted before the call returns.</summary>
     /// <param name="id">The id (routed to this shard).</param>
     /// <param name="code">Its code.</param>
-    /// <param name="acceptSame">A retry: succeed without change if the id already holds this very code.</param>
+    /// <param name="operation">The write's identity across retries.</param>
     /// <returns>False, with nothing changed, if the id is already stored (the caller raises the local index's exception, which Orleans would not carry whole).</returns>
     [Alias("add")]
-    Task<bool> AddAsync(long id, BinaryCode code, bool acceptSame);
+    Task<bool> AddAsync(long id, BinaryCode code, WriteOperation operation);
 
     /// <summary>Adds codes all or none; persisted before the call returns.</summary>
     /// <param name="ids">The ids (all routed to this shard, no duplicates).</param>
     /// <param name="words">Their packed codes, row after row.</param>
-    /// <param name="acceptSame">A retry: succeed without change if every id already holds its very code.</param>
+    /// <param name="operation">The write's identity across retries.</param>
     /// <returns>The ids already stored, with nothing changed; empty when the codes were added.</returns>
     [Alias("add-range")]
-    Task<long[]> AddRangeAsync(long[] ids, ulong[] words, bool acceptSame);
+    Task<long[]> AddRangeAsync(long[] ids, ulong[] words, WriteOperation operation);
 
     /// <summary>Removes an id; persisted before the call returns.</summary>
+    /// <param name="id">The id.</param>
+    /// <param name="operation">The write's identity across retries.</param>
     [Alias("remove")]
-    Task<bool> RemoveAsync(long id);
+    Task<bool> RemoveAsync(long id, WriteOperation operation);
 
     /// <summary>This shard's top-k, ordered by (distance, id).</summary>
     [ReadOnly]

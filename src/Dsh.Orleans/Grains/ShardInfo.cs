@@ -26,6 +26,6 @@ public sealed record ShardInfo
     /// <summary>The silo the shard is active on.</summary>
     [Id(6)] public string Silo { get; init; } = "";
 
-    /// <summary>How many times this shard was restored from storage on this silo's activation (1 a fresh activation).</summary>
+    /// <summary>When the current activation started (and restored the shard from storage), UTC.</summary>
     [Id(7)] public DateTime ActivatedUtc { get; init; }
 }

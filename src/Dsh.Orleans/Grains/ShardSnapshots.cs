@@ -23,8 +23,26 @@ internal sealed class ShardSnapshots(IGrainStorage storage, GrainId grainId, int
         for (int i = 0; i < reference.Chunks; i++)
         {
             int start = i * chunkBytes;
-            var chunk = new SnapshotChunk { Data = file.AsSpan(start, Math.Min(chunkBytes, file.Length - start)).ToArray() };
-            await storage.WriteStateAsync(ChunkName(reference.Id, i), grainId, new GrainState<SnapshotChunk>(chunk));
+            var chunk = new GrainState<SnapshotChunk>(new SnapshotChunk { Data = file.AsSpan(start, Math.Min(chunkBytes, file.Length - start)).ToArray() });
+            try
+            {
+                await storage.WriteStateAsync(ChunkName(reference.Id, i), grainId, chunk);
+            }
+            catch
+            {
+                try
+                {
+                    await DeleteAsync(reference); // the chunks written so far: nothing refers to them
+                }
+                catch (Exception)
+                {
+                    // left as orphans; the write's own error is the one to report
+                }
+
+                throw;
+            }
+
+            reference.ChunkETags.Add(chunk.ETag);
         }
 
         return reference;
@@ -55,16 +73,35 @@ internal sealed class ShardSnapshots(IGrainStorage storage, GrainId grainId, int
         return file;
     }
 
-    /// <summary>Deletes a snapshot's chunks (those still there).</summary>
+    /// <summary>
+    /// Deletes a snapshot's chunks, by the ETags they were written with (a chunk whose ETag is unknown or differs is read
+    /// first). With the Redis provider the keys go away only when its <c>DeleteStateOnClear</c> is set; otherwise their
+    /// data is cleared.
+    /// </summary>
     public async Task DeleteAsync(SnapshotReference reference)
     {
-        for (int i = 0; i < reference.Chunks; i++)
+        for (int i = 0; i < Math.Max(reference.Chunks, reference.ChunkETags.Count); i++)
         {
+            string name = ChunkName(reference.Id, i);
+            string? etag = i < reference.ChunkETags.Count ? reference.ChunkETags[i] : null;
+            if (etag is not null)
+            {
+                try
+                {
+                    await storage.ClearStateAsync(name, grainId, new GrainState<SnapshotChunk>(new SnapshotChunk(), etag) { RecordExists = true });
+                    continue;
+                }
+                catch (InconsistentStateException)
+                {
+                    // changed since: read it for its current ETag below
+                }
+            }
+
             var state = new GrainState<SnapshotChunk>(new SnapshotChunk());
-            await storage.ReadStateAsync(ChunkName(reference.Id, i), grainId, state);
+            await storage.ReadStateAsync(name, grainId, state);
             if (state.RecordExists)
             {
-                await storage.ClearStateAsync(ChunkName(reference.Id, i), grainId, state);
+                await storage.ClearStateAsync(name, grainId, state);
             }
         }
     }

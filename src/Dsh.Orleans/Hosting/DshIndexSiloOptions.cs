@@ -18,6 +18,13 @@ public sealed class DshIndexSiloOptions
     /// </summary>
     public int MaxLogEntries { get; set; } = 4096;
 
+    /// <summary>
+    /// How many recent writes a shard remembers by operation id (default 1,024; 0 … 100,000), stored with every change,
+    /// so that a write retried after its answer was lost is answered, not applied a second time. A retry that comes
+    /// after more than this many newer writes to the same shard falls back to comparing codes (see docs/scale-out.md).
+    /// </summary>
+    public int RememberedOperations { get; set; } = 1024;
+
     /// <summary>Bytes a snapshot chunk (default 1 MiB; 4 KiB … 256 MiB): each chunk is one storage entry.</summary>
     public int SnapshotChunkBytes { get; set; } = 1 << 20;
 
@@ -32,6 +39,11 @@ public sealed class DshIndexSiloOptions
         if (MaxLogEntries is < 1 or > 1_000_000)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxLogEntries), MaxLogEntries, "DshIndexSiloOptions.MaxLogEntries must be between 1 and 1,000,000.");
+        }
+
+        if (RememberedOperations is < 0 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RememberedOperations), RememberedOperations, "DshIndexSiloOptions.RememberedOperations must be between 0 and 100,000.");
         }
 
         if (SnapshotChunkBytes is < 4096 or > 256 << 20)

@@ -33,6 +33,12 @@ public sealed class ShardState
 
     /// <summary>How many changes the shard has accepted since it was created (a version for diagnostics).</summary>
     [Id(7)] public long Changes { get; set; }
+
+    /// <summary>
+    /// The ids of the last <see cref="Hosting.DshIndexSiloOptions.RememberedOperations"/> writes stored, oldest first,
+    /// written together with their change: a retried write finds here that its first attempt was stored.
+    /// </summary>
+    [Id(8)] public List<long> RecentOperations { get; set; } = new();
 }
 
 /// <summary>A change in a shard's log.</summary>

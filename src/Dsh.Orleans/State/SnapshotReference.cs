@@ -23,4 +23,7 @@ public sealed class SnapshotReference
 
     /// <summary>The length of every chunk but the last.</summary>
     [Id(4)] public int ChunkBytes { get; set; }
+
+    /// <summary>The storage ETag of each chunk as written, so the snapshot can be deleted without reading it back.</summary>
+    [Id(5)] public List<string?> ChunkETags { get; set; } = new();
 }

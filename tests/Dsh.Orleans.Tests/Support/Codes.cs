@@ -10,7 +10,7 @@ public static class Codes
         var words = new ulong[BinaryCode.WordsFor(bits)];
         for (int i = 0; i < words.Length; i++)
         {
-            words[i] = (ulong)random.NextInt64();
+            words[i] = (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63); // all 64 bits, the top one too
         }
 
         if (bits % 64 != 0)

@@ -30,8 +30,6 @@ public sealed class RedisServer : IDisposable
                 _process = Process.Start(new ProcessStartInfo(server)
                 {
                     ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
                     UseShellExecute = false,
                 });
             }

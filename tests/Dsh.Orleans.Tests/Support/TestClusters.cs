@@ -55,7 +55,11 @@ public static class TestClusters
             siloBuilder.UseRedisClustering(options => options.ConfigurationOptions = Redis(configuration));
             if (configuration[StorageKey] == "yes")
             {
-                siloBuilder.AddRedisGrainStorage(DshIndexSiloOptions.DefaultStorageName, options => options.ConfigurationOptions = Redis(configuration));
+                siloBuilder.AddRedisGrainStorage(DshIndexSiloOptions.DefaultStorageName, options =>
+                {
+                    options.ConfigurationOptions = Redis(configuration);
+                    options.DeleteStateOnClear = true; // old snapshot chunks are deleted, not left as empty keys
+                });
             }
 
             siloBuilder.UseDshIndex(options =>
