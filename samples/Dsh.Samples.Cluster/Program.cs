@@ -1,7 +1,8 @@
-// A sketch search through an Orleans cluster: two silos and a client in this process, Redis as the membership table
-// and the grain storage (free loopback ports). Trains the compact profile on the bundled data (or loads --model), puts the test photos'
-// codes into a 2-shard DshClusterIndex, searches it with the test sketches, checks the answers against a local
-// HammingIndex, then stops one silo and searches again (its shards come back on the other silo, from Redis).
+// A sketch search through an Orleans cluster: two silos and a client in this process (free loopback ports), Redis as
+// the membership table and the grain storage. Trains the compact profile on the bundled data (or loads --model), puts
+// the test photos' codes into a 2-shard DshClusterIndex, searches it with the test sketches, checks the answers
+// against a local HammingIndex, then stops the silo holding the most shards and searches again (its shards come back
+// on the other silo, from Redis).
 //
 //   redis-server --port 6379 --save "" --appendonly no &
 //   dotnet run -c Release --project samples/Dsh.Samples.Cluster [-- --redis 127.0.0.1:6379 --epochs 3 --bits 32 --model FILE --data DIR]
