@@ -20,9 +20,10 @@ public static class TestClusters
     private const string MaxLogKey = "DshTest:MaxLogEntries";
     private const string ChunkKey = "DshTest:SnapshotChunkBytes";
     private const string StorageKey = "DshTest:RegisterStorage";
+    private const string InnerStorageName = "dsh-index-redis";
 
     /// <summary>Starts a cluster of <paramref name="silos"/> silos; <paramref name="serviceId"/> names its storage, so a new cluster with the same id sees the same data.</summary>
-    public static async Task<TestCluster> StartAsync(RedisServer redis, int silos, string serviceId, int maxLogEntries = 4096, int snapshotChunkBytes = 1 << 20, bool registerStorage = true)
+    public static async Task<TestCluster> StartAsync(RedisServer redis, int silos, string serviceId, int maxLogEntries = 4096, int snapshotChunkBytes = 1 << 20, bool registerStorage = true, bool faultInjection = false)
     {
         var builder = new TestClusterBuilder((short)silos);
         builder.Options.ServiceId = serviceId;
@@ -32,7 +33,7 @@ public static class TestClusters
         builder.Properties[RedisKey] = redis.ConnectionString;
         builder.Properties[MaxLogKey] = maxLogEntries.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Properties[ChunkKey] = snapshotChunkBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.Properties[StorageKey] = registerStorage ? "yes" : "no";
+        builder.Properties[StorageKey] = registerStorage switch { true => faultInjection ? "faulty" : "yes", false => "no" };
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         TestCluster cluster = builder.Build();
@@ -53,13 +54,20 @@ public static class TestClusters
         {
             IConfiguration configuration = siloBuilder.Configuration;
             siloBuilder.UseRedisClustering(options => options.ConfigurationOptions = Redis(configuration));
-            if (configuration[StorageKey] == "yes")
+            string storage = configuration[StorageKey]!;
+            if (storage != "no")
             {
-                siloBuilder.AddRedisGrainStorage(DshIndexSiloOptions.DefaultStorageName, options =>
+                siloBuilder.AddRedisGrainStorage(storage == "faulty" ? InnerStorageName : DshIndexSiloOptions.DefaultStorageName, options =>
                 {
                     options.ConfigurationOptions = Redis(configuration);
                     options.DeleteStateOnClear = true; // old snapshot chunks are deleted, not left as empty keys
                 });
+            }
+
+            if (storage == "faulty")
+            {
+                siloBuilder.Services.AddKeyedSingleton<global::Orleans.Storage.IGrainStorage>(DshIndexSiloOptions.DefaultStorageName, (services, _) =>
+                    new FaultInjectingGrainStorage(services.GetRequiredKeyedService<global::Orleans.Storage.IGrainStorage>(InnerStorageName)));
             }
 
             siloBuilder.UseDshIndex(options =>
