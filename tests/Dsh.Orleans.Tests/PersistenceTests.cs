@@ -48,8 +48,7 @@ public sealed class PersistenceTests(RedisServer redis)
             Assert.Contains(shards, s => s.LogEntries > 0);
 
             // Many snapshots were written (log of 40); only the chunks of each shard's current one are left in Redis.
-            using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration());
-            int chunkKeys = connection.GetServers().Sum(server => server.Keys(pattern: $"{service}/*dsh-snapshot-*").Count());
+            int chunkKeys = redis.CountKeys($"{service}/*dsh-snapshot-*");
             Assert.Equal(shards.Sum(s => (int)((s.SnapshotBytes + 4095) / 4096)), chunkKeys);
             before = await index.SearchBatchAsync(queries, 50);
             Assert.Equal(local.SearchBatch(queries, 50).Select(r => r.ToArray()), before.Select(r => r.ToArray()));

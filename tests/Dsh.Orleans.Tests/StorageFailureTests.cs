@@ -96,8 +96,7 @@ public sealed class StorageFailureTests(RedisServer redis) : IAsyncLifetime
         await AddAsync(6); // retried (transient), then stored by the next activation
         await AssertSameAsLocalAsync();
         ShardInfo info = (await _index.GetShardInfoAsync())[0];
-        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration());
-        int chunkKeys = connection.GetServers().Sum(server => server.Keys(pattern: $"{_service}/*dsh-snapshot-*").Count());
+        int chunkKeys = redis.CountKeys($"{_service}/*dsh-snapshot-*");
         Assert.Equal((int)((info.SnapshotBytes + 4095) / 4096), chunkKeys);
         await RestoreAsync();
         await AssertSameAsLocalAsync();

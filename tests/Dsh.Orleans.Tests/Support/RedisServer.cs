@@ -55,6 +55,13 @@ public sealed class RedisServer : IDisposable
         return options;
     }
 
+    /// <summary>How many keys match a Redis glob pattern.</summary>
+    public int CountKeys(string pattern)
+    {
+        using ConnectionMultiplexer connection = ConnectionMultiplexer.Connect(Configuration());
+        return connection.GetServers().Sum(server => server.Keys(pattern: pattern).Count());
+    }
+
     public void Dispose()
     {
         if (_process is { HasExited: false })
