@@ -39,6 +39,12 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
         _storage = GrainStorageLookup.Find(ServiceProvider, _options.StorageName);
         _snapshots = new ShardSnapshots(_storage, this.GetGrainId(), _options.SnapshotChunkBytes);
         await _storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+        List<long> recent = S.RecentOperations;
+        if (recent.Count > _options.RememberedOperations)
+        {
+            recent.RemoveRange(0, recent.Count - _options.RememberedOperations); // the option was lowered since
+        }
+
         if (S.Bits > 0)
         {
             _index = await RestoreAsync();
