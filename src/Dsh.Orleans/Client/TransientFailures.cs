@@ -36,9 +36,10 @@ internal static class TransientFailures
                 {
                     return await task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
                 }
-                catch (TimeoutException) when (!task.IsCompleted)
+                catch (Exception e) when (e is TimeoutException or OperationCanceledException && !task.IsCompleted)
                 {
-                    // Abandoned, not cancelled: the call may still complete (and a write still be applied) later.
+                    // Abandoned (timed out or cancelled by the caller): the call may still complete, and a write still
+                    // be applied, later; its outcome is observed so that a late failure is not left unobserved.
                     _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                     throw;
                 }
