@@ -45,12 +45,23 @@ public sealed class OptionsTests
     public async Task Retries_stop_at_the_retry_timeout_with_the_last_error()
     {
         int calls = 0;
-        var options = new DshClusterIndexOptions { RetryTimeout = TimeSpan.FromMilliseconds(300), RetryDelay = TimeSpan.FromMilliseconds(20) };
+        var options = new DshClusterIndexOptions { RetryTimeout = TimeSpan.FromSeconds(1), RetryDelay = TimeSpan.FromMilliseconds(20) };
         await Assert.ThrowsAsync<SiloUnavailableException>(() => TransientFailures.RunAsync<int>(_ => { calls++; throw new SiloUnavailableException(); }, options, CancellationToken.None));
-        Assert.InRange(calls, 2, 20);
+        Assert.InRange(calls, 2, 20); // 20, 40, 80 … ms apart, within 1 s
         calls = 0;
         await Assert.ThrowsAsync<ArgumentException>(() => TransientFailures.RunAsync<int>(_ => { calls++; throw new ArgumentException("x"); }, options, CancellationToken.None));
         Assert.Equal(1, calls);
-        Assert.Equal(3, await TransientFailures.RunAsync(attempt => attempt < 2 ? throw new TimeoutException() : Task.FromResult(attempt + 1), options, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Transient_failures_and_hung_attempts_are_retried_until_one_answers()
+    {
+        var patient = new DshClusterIndexOptions { RetryTimeout = TimeSpan.FromSeconds(30), RetryDelay = TimeSpan.FromMilliseconds(10) };
+        Assert.Equal(3, await TransientFailures.RunAsync(attempt => attempt < 2 ? throw new TimeoutException() : Task.FromResult(attempt + 1), patient, CancellationToken.None));
+
+        // The first attempt never answers: it is abandoned after the attempt timeout and the second one answers.
+        var never = new TaskCompletionSource<int>();
+        int answer = await TransientFailures.RunAsync(attempt => attempt == 0 ? never.Task : Task.FromResult(42), patient, CancellationToken.None, TimeSpan.FromMilliseconds(100));
+        Assert.Equal(42, answer);
     }
 }
