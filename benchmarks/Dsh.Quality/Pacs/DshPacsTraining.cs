@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Dsh.Hashing;
@@ -82,39 +81,16 @@ internal static class DshPacsTraining
             : $"DSH {profile} from scratch";
         Say($"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads");
         Say($"train: {train.TrainingSketches.Count()} sketches, {train.Photos.Count} photos; validation: {split.QuerySketches.Count} queries, {split.GalleryPhotos.Count} gallery photos");
-        var clock = Stopwatch.StartNew();
-        var progress = new InlineProgress(p =>
-        {
-            if (p.Phase == TrainingPhase.CodeUpdate || p.Phase == TrainingPhase.Done || (p.Phase == TrainingPhase.Preparing && p.Message.Length > 0)
-                || (p.Phase == TrainingPhase.NetworkStep && p.Step % 10 == 0))
-            {
-                Console.WriteLine($"[{clock.Elapsed:hh\\:mm\\:ss}] {p.Phase} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {p.BatchLoss:F2} {p.Message} {(p.ItemsPerSecond > 0 ? $"{p.ItemsPerSecond:F0} items/s" : "")} {(p.Eta is { } eta ? $"ETA {eta:hh\\:mm\\:ss}" : "")}");
-            }
-        });
-        using DshModel model = new DshTrainer(options).Fit(train, progress, CancellationToken.None);
-        TimeSpan trainTime = clock.Elapsed;
-        model.Save(Path.Combine(outDir, $"dsh-{tag}.dshm"));
-
-        clock.Restart();
-        BinaryCodeSet queries = model.EncodeSketches(split.QuerySketches.Select(q => q.Path!));
-        BinaryCodeSet gallery = model.EncodePhotos(split.GalleryPhotos.Select(p => p.Path!));
-        TimeSpan encodeTime = clock.Elapsed;
-        int[] queryLabels = split.QuerySketches.Select(q => q.Label).ToArray();
-        int[] galleryLabels = split.GalleryPhotos.Select(p => p.Label).ToArray();
+        using DshTrainAndEncode run = DshTrainAndEncode.Run(options, train, split.QuerySketches, split.GalleryPhotos,
+            Path.Combine(outDir, $"dsh-{tag}.dshm"), networkStepLines: true);
+        DshModel model = run.Model;
         // The protocol of every row in docs/results.md: mAP@all with Hamming ties in gallery order (= RetrievalMetrics), P@200, tie-aware mAP.
-        RetrievalReport scores = RetrievalEvaluation.Evaluate(queries, queryLabels, gallery, galleryLabels,
+        RetrievalReport scores = RetrievalEvaluation.Evaluate(run.Queries, run.QueryLabels, run.Gallery, run.GalleryLabels,
             new RetrievalEvaluationOptions { K = 200, MeasureSearchTime = false });
-        int encoded = queries.Count + gallery.Count;
-        Say($"| {name} | {bits} | {scores.MapAll:F3} | {scores.PrecisionAtK:F3} | train {trainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {encoded / encodeTime.TotalSeconds:F0} images/s |");
+        Say($"| {name} | {bits} | {scores.MapAll:F3} | {scores.PrecisionAtK:F3} | train {run.TrainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {run.EncodedPerSecond:F0} images/s |");
         Say($"tie-aware mAP@all {scores.TieAwareMapAll:F3}");
         Say($"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; pairwise/pair {model.Summary.FinalTerms?.PairwisePerPair:F1}");
         File.WriteAllText(Path.Combine(outDir, $"dsh-pacs-{tag}.md"), report.ToString());
         return 0;
-    }
-
-    /// <summary>Reports on the training thread, at once (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class InlineProgress(Action<DshProgress> report) : IProgress<DshProgress>
-    {
-        public void Report(DshProgress value) => report(value);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Dsh.Hashing;
 
@@ -49,40 +48,18 @@ internal static class QuickDrawCifarDsh
         string name = profile == "resnet18" ? "DSH ResNet18 profile" : "DSH compact from scratch";
         say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, frozen stages sketch {architecture.SketchFrozenStages} photo {architecture.PhotoFrozenStages}, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
         say($"train: {train.Sketches.Count} drawings, {train.Photos.Count} photos; queries {split.QuerySketches.Count}, gallery {split.GalleryPhotos.Count}");
-        var clock = Stopwatch.StartNew();
-        var progress = new InlineProgress(p =>
-        {
-            if (p.Phase == TrainingPhase.CodeUpdate || p.Phase == TrainingPhase.Done || (p.Phase == TrainingPhase.Preparing && p.Message.Length > 0))
-            {
-                Console.WriteLine(string.Create(inv, $"[{clock.Elapsed:hh\\:mm\\:ss}] {p.Phase} epoch {p.Epoch}/{p.Epochs} step {p.Step}/{p.TotalSteps} loss {p.BatchLoss:F2} {p.Message}"));
-            }
-        });
-        using DshModel model = new DshTrainer(options).Fit(train, progress, CancellationToken.None);
-        TimeSpan trainTime = clock.Elapsed;
-        model.Save(Path.Combine(outDir, $"dsh-{tag}.dshm"));
-
-        clock.Restart();
-        BinaryCodeSet queries = model.EncodeSketches(split.QuerySketches.Select(q => q.Path!));
-        BinaryCodeSet gallery = model.EncodePhotos(split.GalleryPhotos.Select(p => p.Path!));
-        TimeSpan encodeTime = clock.Elapsed;
-        int[] queryLabels = split.QuerySketches.Select(q => q.Label).ToArray();
-        int[] galleryLabels = split.GalleryPhotos.Select(p => p.Label).ToArray();
-        RetrievalScores scores = RetrievalScores.Evaluate(queries, queryLabels, gallery, galleryLabels, split.Categories.Count);
-        int encoded = queries.Count + gallery.Count;
+        using DshTrainAndEncode run = DshTrainAndEncode.Run(options, train, split.QuerySketches, split.GalleryPhotos,
+            Path.Combine(outDir, $"dsh-{tag}.dshm"), networkStepLines: false);
+        DshModel model = run.Model;
+        RetrievalScores scores = RetrievalScores.Evaluate(run.Queries, run.QueryLabels, run.Gallery, run.GalleryLabels, split.Categories.Count);
         say("");
         say(RetrievalScores.Header);
         say(scores.Row(string.Create(inv, $"{name}, lr {lr:G3}, {epochs} epochs"), bits,
-            string.Create(inv, $"train {trainTime.TotalMinutes:F1} min, encode {encoded / encodeTime.TotalSeconds:F0} images/s (machine shared)")));
+            string.Create(inv, $"train {run.TrainTime.TotalMinutes:F1} min, encode {run.EncodedPerSecond:F0} images/s (machine shared)")));
         say("");
         say(RetrievalScores.CategoryHeader(split.Categories));
         say(scores.CategoryRow(string.Create(inv, $"{name}, {bits} bits")));
         say(string.Create(inv, $"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; steps {model.Summary.Steps}"));
         return 0;
-    }
-
-    /// <summary>Reports on the training thread, at once.</summary>
-    private sealed class InlineProgress(Action<DshProgress> report) : IProgress<DshProgress>
-    {
-        public void Report(DshProgress value) => report(value);
     }
 }
