@@ -4,7 +4,7 @@ using Dsh.Hashing;
 namespace Dsh.Quality.QuickDraw;
 
 /// <summary>
-/// <c>quickdraw-cifar dsh [bits] [epochs] [resnet18|compact] [key=value …]</c>: trains DSH on the training side of the
+/// <c>quickdraw-cifar dsh [bits] [epochs] [resnet18|compact|paper] [key=value …]</c>: trains DSH on the training side of the
 /// QuickDraw × CIFAR-10 split and scores the query drawings against the photo gallery. Learning rate: <c>lr=</c>, else
 /// 1e-2 for K ≤ 64 and 1e-2 · 32 / K above (as measured on PACS, docs/results.md). Frozen ResNet stages:
 /// <c>sketchFrozen=</c>, <c>photoFrozen=</c> (profile defaults 3 and 4). Checkpoints in the output folder,
@@ -22,7 +22,8 @@ internal static class QuickDrawCifarDsh
         {
             "resnet18" => DshArchitecture.ResNet18(bits),
             "compact" => DshArchitecture.Compact(bits),
-            _ => throw new ArgumentException($"Unknown profile {profile}: resnet18 or compact."),
+            "paper" => DshArchitecture.Paper(bits),
+            _ => throw new ArgumentException($"Unknown profile {profile}: resnet18, compact or paper."),
         };
         if (keys.TryGetValue("photoFrozen", out string? photoFrozen))
         {
@@ -45,7 +46,12 @@ internal static class QuickDrawCifarDsh
             CheckpointDirectory = Path.Combine(outDir, "checkpoints-" + tag),
         };
         SbirDataset train = split.TrainingDataset();
-        string name = profile == "resnet18" ? "DSH ResNet18 profile" : "DSH compact from scratch";
+        string name = profile switch
+        {
+            "resnet18" => "DSH ResNet18 profile",
+            "paper" => "DSH paper profile from scratch",
+            _ => "DSH compact from scratch",
+        };
         say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, frozen stages sketch {architecture.SketchFrozenStages} photo {architecture.PhotoFrozenStages}, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
         say($"train: {train.Sketches.Count} drawings, {train.Photos.Count} photos; queries {split.QuerySketches.Count}, gallery {split.GalleryPhotos.Count}");
         using DshTrainAndEncode run = DshTrainAndEncode.Run(options, train, split.QuerySketches, split.GalleryPhotos,

@@ -40,22 +40,14 @@ internal static class DemoCommand
             }
             int k = parse.GetValue(bits);
             string profileName = parse.GetValue(profile)!;
-            DshTrainerOptions options;
-            try
+            DshTrainerOptions options = TrainingProfiles.ValidatedOptions(() => new DshTrainerOptions
             {
-                options = new DshTrainerOptions
-                {
-                    Architecture = TrainingProfiles.Architecture(profileName, k),
-                    Epochs = parse.GetValue(epochs),
-                    Seed = parse.GetValue(seed),
-                    Threads = parse.GetValue(threads),
-                    LearningRate = TrainingProfiles.DefaultLearningRate(k),
-                }.Validated();
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message);
-            }
+                Architecture = TrainingProfiles.Architecture(profileName, k),
+                Epochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+                LearningRate = TrainingProfiles.DefaultLearningRate(k),
+            });
             string modelPath = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "dsh-demo-" + Environment.UserName, $"pacs-mini-{profileName}-{k}.dshm"));
             bool asJson = parse.GetValue(json);
             var (model, trainTime, outcome) = ProgressSurface.Run(context, asJson, sink =>

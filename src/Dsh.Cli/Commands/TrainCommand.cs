@@ -41,26 +41,18 @@ internal static class TrainCommand
         {
             int k = parse.GetValue(bits);
             string profileName = parse.GetValue(profile)!;
-            DshTrainerOptions options;
-            try
+            DshTrainerOptions options = TrainingProfiles.ValidatedOptions(() => new DshTrainerOptions
             {
-                options = new DshTrainerOptions
-                {
-                    Architecture = TrainingProfiles.WithFrozenStages(TrainingProfiles.Architecture(profileName, k), profileName,
-                        parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen)),
-                    Epochs = parse.GetValue(epochs),
-                    Seed = parse.GetValue(seed),
-                    LearningRate = parse.GetValue(learningRate) ?? TrainingProfiles.DefaultLearningRate(k),
-                    BatchSize = parse.GetValue(batchSize),
-                    Threads = parse.GetValue(threads),
-                    CheckpointDirectory = parse.GetValue(checkpoint),
-                    ImageNetWeightsPath = parse.GetValue(imageNet),
-                }.Validated();
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message);
-            }
+                Architecture = TrainingProfiles.WithFrozenStages(TrainingProfiles.Architecture(profileName, k), profileName,
+                    parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen)),
+                Epochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                LearningRate = parse.GetValue(learningRate) ?? TrainingProfiles.DefaultLearningRate(k),
+                BatchSize = parse.GetValue(batchSize),
+                Threads = parse.GetValue(threads),
+                CheckpointDirectory = parse.GetValue(checkpoint),
+                ImageNetWeightsPath = parse.GetValue(imageNet),
+            });
             bool asJson = parse.GetValue(json);
             string modelPath = Path.GetFullPath(parse.GetValue(output)!);
             var (model, elapsed, dataset) = ProgressSurface.Run(context, asJson, sink =>

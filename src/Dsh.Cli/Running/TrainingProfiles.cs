@@ -58,6 +58,24 @@ internal static class TrainingProfiles
     }
 
     /// <summary>
+    /// Builds trainer options from a command's values and validates them: a value the library rejects (an
+    /// <see cref="ArgumentException"/> from the builder or from <see cref="DshTrainerOptions.Validated"/>) becomes a
+    /// one-line usage error (exit code 2) instead of a stack trace.
+    /// </summary>
+    /// <exception cref="UsageException">The options are not valid.</exception>
+    public static DshTrainerOptions ValidatedOptions(Func<DshTrainerOptions> build)
+    {
+        try
+        {
+            return build().Validated();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>
     /// The default learning rate at <paramref name="bits"/> bits: the trainer's 1e-2 up to 64 bits, 1e-2 · 32 / K above
     /// (measured: ResNet18 at 128 bits, mAP@all 0.812 with 1e-2, 0.899 with 2.5e-3).
     /// </summary>
