@@ -61,7 +61,7 @@ internal static class QuickDrawCifarDsh
         say("");
         say(RetrievalScores.Header);
         say(scores.Row(string.Create(inv, $"{name}, lr {lr:G3}, {epochs} epochs"), bits,
-            string.Create(inv, $"train {run.TrainTime.TotalMinutes:F1} min, encode {run.EncodedPerSecond:F0} images/s (machine shared)")));
+            string.Create(inv, $"train {run.TrainTime.TotalMinutes:F1} min, encode {run.EncodedPerSecond:F0} images/s")));
         say("");
         say(RetrievalScores.CategoryHeader(split.Categories));
         say(scores.CategoryRow(string.Create(inv, $"{name}, {bits} bits")));
