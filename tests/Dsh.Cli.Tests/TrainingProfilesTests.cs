@@ -2,7 +2,10 @@ using Dsh.Cli.Running;
 
 namespace Dsh.Cli.Tests;
 
-/// <summary>--photo-frozen-stages / --sketch-frozen-stages change only the resnet18 profile's frozen stages.</summary>
+/// <summary>
+/// --photo-frozen-stages / --sketch-frozen-stages change only the resnet18 profile's frozen stages; trainer options the
+/// library rejects become usage errors.
+/// </summary>
 public class TrainingProfilesTests
 {
     [Fact]
@@ -20,4 +23,29 @@ public class TrainingProfilesTests
     [Fact]
     public void OtherProfilesRefuseFrozenStageCounts() =>
         Assert.Throws<UsageException>(() => TrainingProfiles.WithFrozenStages(TrainingProfiles.Architecture("compact", 32), "compact", 3, null));
+
+    [Fact]
+    public void ValidatedOptionsReturnsTheBuiltOptionsValidated()
+    {
+        DshTrainerOptions options = TrainingProfiles.ValidatedOptions(() => new DshTrainerOptions
+        {
+            Architecture = TrainingProfiles.Architecture("compact", 32),
+            Epochs = 3,
+        });
+        Assert.Equal(3, options.Epochs);
+        Assert.Equal(32, options.Architecture.CodeLength);
+    }
+
+    [Fact]
+    public void ValidatedOptionsTurnsRejectedValuesIntoUsageErrors()
+    {
+        var e = Assert.Throws<UsageException>(() => TrainingProfiles.ValidatedOptions(() => new DshTrainerOptions
+        {
+            Architecture = TrainingProfiles.Architecture("compact", 32),
+            Epochs = 0,
+        }));
+        Assert.Contains("Epochs", e.Message, StringComparison.Ordinal);
+        Assert.Contains("must be at least 1, not 0", e.Message, StringComparison.Ordinal);
+        Assert.Equal("bad", Assert.Throws<UsageException>(() => TrainingProfiles.ValidatedOptions(() => throw new ArgumentOutOfRangeException(null, "bad"))).Message);
+    }
 }
