@@ -3,7 +3,7 @@
 //   dotnet build benchmarks/Dsh.Quality -c Release
 // Frozen ImageNet-feature baselines (ITQ, linear supervised hash, LSH) on the PACS validation split:
 //   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll frozen-baselines [pacsRoot] [outDir]
-// DSH on the same split (bits, epochs, profile compact|resnet18, then key=value options, see DshPacsTraining):
+// DSH on the same split (bits, epochs, profile compact|resnet18|paper, then key=value options, see DshPacsTraining):
 //   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll dsh-pacs 64 6 resnet18
 // Every baseline (random, LSH/ITQ over pixels, HOG-like and ImageNet features, linear hash, untrained networks):
 //   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll baselines [pacsRoot] [outDir]

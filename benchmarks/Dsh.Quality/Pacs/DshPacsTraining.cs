@@ -26,13 +26,7 @@ internal static class DshPacsTraining
         string Key(string name, string fallback) => keys.TryGetValue(name, out string? v) ? v : fallback;
         string pacsRoot = Path.GetFullPath(Key("pacs", Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs")));
         string outDir = Key("out", "/tmp/dsh-results");
-        DshArchitecture architecture = profile switch
-        {
-            "compact" => DshArchitecture.Compact(bits),
-            "resnet18" => DshArchitecture.ResNet18(bits),
-            "paper" => DshArchitecture.Paper(bits),
-            _ => throw new ArgumentException($"Unknown profile {profile}: compact, resnet18 or paper."),
-        };
+        DshArchitecture architecture = QualityProfiles.Architecture(profile, bits);
         if (architecture.Backbone == DshBackbone.ResNet18)
         {
             int size = int.Parse(Key("size", architecture.SketchInputSize.ToString(inv)), inv);

@@ -18,13 +18,7 @@ internal static class QuickDrawCifarDsh
         int bits = positional.Length > 0 ? int.Parse(positional[0], inv) : 64;
         int epochs = positional.Length > 1 ? int.Parse(positional[1], inv) : 6;
         string profile = positional.Length > 2 ? positional[2] : "resnet18";
-        DshArchitecture architecture = profile switch
-        {
-            "resnet18" => DshArchitecture.ResNet18(bits),
-            "compact" => DshArchitecture.Compact(bits),
-            "paper" => DshArchitecture.Paper(bits),
-            _ => throw new ArgumentException($"Unknown profile {profile}: resnet18, compact or paper."),
-        };
+        DshArchitecture architecture = QualityProfiles.Architecture(profile, bits);
         if (keys.TryGetValue("photoFrozen", out string? photoFrozen))
         {
             architecture = architecture with { PhotoFrozenStages = int.Parse(photoFrozen, inv) };
