@@ -27,6 +27,7 @@ public class OutsideProjectTests
                     <OutputType>Exe</OutputType>
                     <TargetFramework>net10.0</TargetFramework>
                     <ImplicitUsings>enable</ImplicitUsings>
+                    {HardLinkProperties}
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="TorchSharp-cpu" Version="{NuGetPaths.TorchSharpVersion}" />
@@ -60,8 +61,7 @@ public class OutsideProjectTests
             Assert.True(publish.ExitCode == 0, publish.All);
             Assert.Equal(machineNeedsIt, NeedsStrongly(Path.Combine(dir, "out-publish")) == false);
 
-            Assert.True(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(NuGetPaths.ShippedLibTorchSharp), "libstdc++.so.6", Version),
-                "the NuGet cache copy was modified");
+            AssertCacheUnmodified();
         }
         finally
         {
@@ -103,6 +103,7 @@ public class OutsideProjectTests
                     <ImplicitUsings>enable</ImplicitUsings>
                     <RestorePackagesPath>{Path.Combine(dir, "packages")}</RestorePackagesPath>
                     <RestoreAdditionalProjectFallbackFolders>{NuGetPaths.PackagesRoot}</RestoreAdditionalProjectFallbackFolders>
+                    {HardLinkProperties}
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="Dsh" Version="0.1.0" />
@@ -123,12 +124,28 @@ public class OutsideProjectTests
             var run = await ChildProcess.RunAsync(ChildProcess.DotnetHost, new[] { Path.Combine(app, "out", "App.dll") }, TimeSpan.FromSeconds(120));
             Assert.True(run.ExitCode == 0, run.All);
             Assert.Contains("package-ok 2x32", run.StandardOutput);
+            AssertCacheUnmodified();
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>
+    /// The outside projects copy package files as hard links, as this repository's own builds do
+    /// (eng/SmallBuildOutputs.targets): about 1 GB less disk per output folder, and a check that the fix replaces
+    /// its file instead of writing through a link into the NuGet cache (see <see cref="AssertCacheUnmodified"/>).
+    /// </summary>
+    private const string HardLinkProperties = """
+        <CreateHardLinksForCopyLocalIfPossible>true</CreateHardLinksForCopyLocalIfPossible>
+        <CreateHardLinksForPublishFilesIfPossible>true</CreateHardLinksForPublishFilesIfPossible>
+        <MSBuildWarningsAsMessages>MSB3893</MSBuildWarningsAsMessages>
+        """;
+
+    private static void AssertCacheUnmodified() =>
+        Assert.True(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(NuGetPaths.ShippedLibTorchSharp), "libstdc++.so.6", Version),
+            "the NuGet cache copy was modified");
 
     private static bool NeedsStrongly(string output)
     {
