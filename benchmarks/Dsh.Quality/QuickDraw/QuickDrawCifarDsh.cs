@@ -12,26 +12,15 @@ namespace Dsh.Quality.QuickDraw;
 /// </summary>
 internal static class QuickDrawCifarDsh
 {
-    public static int Run(QuickDrawCifarSplit split, string[] positional, IReadOnlyDictionary<string, string> keys, string outDir, Action<string> say)
+    public static int Run(QuickDrawCifarSplit split, QuickDrawDshSettings settings, string outDir, Action<string> say)
     {
         var inv = CultureInfo.InvariantCulture;
-        int bits = positional.Length > 0 ? int.Parse(positional[0], inv) : 64;
-        int epochs = positional.Length > 1 ? int.Parse(positional[1], inv) : 6;
-        string profile = positional.Length > 2 ? positional[2] : "resnet18";
-        DshArchitecture architecture = QualityProfiles.Architecture(profile, bits);
-        if (keys.TryGetValue("photoFrozen", out string? photoFrozen))
-        {
-            architecture = architecture with { PhotoFrozenStages = int.Parse(photoFrozen, inv) };
-        }
-        if (keys.TryGetValue("sketchFrozen", out string? sketchFrozen))
-        {
-            architecture = architecture with { SketchFrozenStages = int.Parse(sketchFrozen, inv) };
-        }
-        double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : bits <= 64 ? 1e-2 : 1e-2 * 32 / bits;
+        (int bits, int epochs, string profile, DshArchitecture architecture, double lr) =
+            (settings.Bits, settings.Epochs, settings.Profile, settings.Architecture, settings.LearningRate);
         string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{architecture.SketchFrozenStages}{architecture.PhotoFrozenStages}");
         var options = new DshTrainerOptions
         {
-            Architecture = architecture.Validated(),
+            Architecture = architecture,
             Epochs = epochs,
             LearningRate = lr,
             Seed = 1,
