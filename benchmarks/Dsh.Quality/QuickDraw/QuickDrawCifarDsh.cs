@@ -15,8 +15,7 @@ internal static class QuickDrawCifarDsh
     public static int Run(QuickDrawCifarSplit split, QuickDrawDshSettings settings, string outDir, Action<string> say)
     {
         var inv = CultureInfo.InvariantCulture;
-        (int bits, int epochs, string profile, DshArchitecture architecture, double lr) =
-            (settings.Bits, settings.Epochs, settings.Profile, settings.Architecture, settings.LearningRate);
+        var (bits, epochs, profile, architecture, lr) = settings;
         string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{architecture.SketchFrozenStages}{architecture.PhotoFrozenStages}");
         var options = new DshTrainerOptions
         {
