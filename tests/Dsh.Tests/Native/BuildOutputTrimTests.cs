@@ -11,10 +11,15 @@ public class BuildOutputTrimTests
 {
     private static string Runtimes => Path.Combine(AppContext.BaseDirectory, "runtimes");
 
+    /// <summary>The portable RID of this machine (linux-x64, osx-arm64, win-x64 …), as the SDK's NETCoreSdkPortableRuntimeIdentifier.</summary>
+    private static string PortableRid =>
+        (OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux") + "-" +
+        RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+
     [Fact]
     public void BuildOutput_HoldsOnlyThisMachinesNatives()
     {
-        string rid = RuntimeInformation.RuntimeIdentifier;
+        string rid = PortableRid;
         string os = rid.Split('-')[0];
         string arch = rid[(os.Length + 1)..];
         var loadable = new HashSet<string>(StringComparer.Ordinal) { rid, os, "any" };
@@ -33,7 +38,7 @@ public class BuildOutputTrimTests
     [Fact]
     public void BuildOutput_KeepsLibTorchForThisMachine()
     {
-        string native = Path.Combine(Runtimes, RuntimeInformation.RuntimeIdentifier, "native");
+        string native = Path.Combine(Runtimes, PortableRid, "native");
         string libtorch = OperatingSystem.IsWindows() ? "torch_cpu.dll" : OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so";
 
         Assert.True(File.Exists(Path.Combine(native, libtorch)), $"{libtorch} missing from {native}");
