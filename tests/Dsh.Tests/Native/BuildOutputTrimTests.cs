@@ -11,22 +11,22 @@ public class BuildOutputTrimTests
 {
     private static string Runtimes => Path.Combine(AppContext.BaseDirectory, "runtimes");
 
+    private static string Os => OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+
+    private static string Arch => RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+
     /// <summary>The portable RID of this machine (linux-x64, osx-arm64, win-x64 …), as the SDK's NETCoreSdkPortableRuntimeIdentifier.</summary>
-    private static string PortableRid =>
-        (OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux") + "-" +
-        RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+    private static string PortableRid => $"{Os}-{Arch}";
 
     [Fact]
     public void BuildOutput_HoldsOnlyThisMachinesNatives()
     {
         string rid = PortableRid;
-        string os = rid.Split('-')[0];
-        string arch = rid[(os.Length + 1)..];
-        var loadable = new HashSet<string>(StringComparer.Ordinal) { rid, os, "any" };
-        if (os != "win")
+        var loadable = new HashSet<string>(StringComparer.Ordinal) { rid, Os, "any" };
+        if (Os != "win")
         {
             loadable.Add("unix");
-            loadable.Add($"unix-{arch}");
+            loadable.Add($"unix-{Arch}");
         }
 
         string[] folders = Directory.GetDirectories(Runtimes).Select(d => Path.GetFileName(d)!).ToArray();
