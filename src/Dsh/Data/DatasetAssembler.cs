@@ -74,7 +74,7 @@ internal static class DatasetAssembler
         {
             throw new SbirDatasetException($"Strict loading of {collector.Source} failed: {report}", report);
         }
-        return new SbirDataset(categories, sketchItems, photoItems, report);
+        return new SbirDataset(categories, sketchItems, photoItems, report, collector.Options.Decoding);
     }
 
     private static List<LoadCandidate> WithoutDuplicates(LoadCollector collector)
@@ -102,7 +102,7 @@ internal static class DatasetAssembler
             return candidates;
         }
         string[] paths = candidates.Select(c => c.Path).Distinct(StringComparer.Ordinal).ToArray();
-        string?[] problems = ImageVerifier.Problems(paths);
+        string?[] problems = ImageVerifier.Problems(paths, collector.Options.Decoding.Validated());
         var problemOf = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < paths.Length; i++)
         {

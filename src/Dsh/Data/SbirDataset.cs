@@ -9,13 +9,22 @@ namespace Dsh;
 /// </summary>
 public sealed partial class SbirDataset
 {
-    internal SbirDataset(IReadOnlyList<string> categories, IReadOnlyList<SbirItem> sketches, IReadOnlyList<SbirItem> photos, DatasetLoadReport report)
+    internal SbirDataset(IReadOnlyList<string> categories, IReadOnlyList<SbirItem> sketches, IReadOnlyList<SbirItem> photos, DatasetLoadReport report,
+        ImageDecodingOptions? decoding = null)
     {
         Categories = categories.ToArray().AsReadOnly();
         Sketches = sketches.ToArray().AsReadOnly();
         Photos = photos.ToArray().AsReadOnly();
         Report = report;
+        Decoding = decoding ?? ImageDecodingOptions.Default;
     }
+
+    /// <summary>
+    /// The limits the dataset's image files are decoded within: the loader's <see cref="SbirLoadOptions.Decoding"/> (the
+    /// files were verified with them), <see cref="ImageDecodingOptions.Default"/> for <see cref="FromItems"/>. The trainer
+    /// reads the files with the same limits.
+    /// </summary>
+    public ImageDecodingOptions Decoding { get; }
 
     /// <summary>
     /// The category names; an item's <see cref="SbirItem.Label"/> indexes this list. Loaders keep only categories
@@ -59,5 +68,5 @@ public sealed partial class SbirDataset
 
     /// <summary>The same categories and report with other items (counts updated).</summary>
     internal SbirDataset With(IReadOnlyList<SbirItem> sketches, IReadOnlyList<SbirItem> photos) =>
-        new(Categories, sketches, photos, Report.WithCounts(Categories.Count, sketches.Count, photos.Count));
+        new(Categories, sketches, photos, Report.WithCounts(Categories.Count, sketches.Count, photos.Count), Decoding);
 }

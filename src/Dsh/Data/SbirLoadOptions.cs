@@ -10,10 +10,18 @@ public sealed record SbirLoadOptions
     public bool Strict { get; init; }
 
     /// <summary>
-    /// When <see langword="true"/> (default), every file's header is read with ImageSharp's <c>Image.Identify</c>
-    /// (in parallel, no pixel decoding) and unreadable files are skipped. <see langword="false"/> trusts the extension.
+    /// When <see langword="true"/> (default), every file is decoded once, in parallel, within <see cref="Decoding"/>, and a
+    /// file that is unreadable, corrupt or over a limit is skipped and reported, so training and evaluation never stop on
+    /// one bad file. It costs one decode a file (about 2.5 s for PACS's 4,798 images on two cores).
+    /// <see langword="false"/> trusts the extension.
     /// </summary>
     public bool VerifyImages { get; init; } = true;
+
+    /// <summary>
+    /// The limits every image of the dataset is decoded within, when verified here and when the trainer reads it
+    /// (<see cref="SbirDataset.Decoding"/>). Default <see cref="ImageDecodingOptions.Default"/>.
+    /// </summary>
+    public ImageDecodingOptions Decoding { get; init; } = ImageDecodingOptions.Default;
 
     /// <summary>File extensions taken as images, with the dot, compared case-insensitively. Other files are skipped and reported.</summary>
     public IReadOnlyList<string> Extensions { get; init; } =

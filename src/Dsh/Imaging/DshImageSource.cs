@@ -13,12 +13,14 @@ internal sealed class DshImageSource : IDisposable
 {
     private readonly ISketchTokenExtractor _extractor;
     private readonly SketchTokenCache? _cache;
+    private readonly ImageDecodingOptions _decoding;
     private readonly ConcurrentDictionary<Image<Rgb24>, Lazy<Image<Rgb24>>> _memoryTokens = new(ReferenceEqualityComparer.Instance);
 
-    public DshImageSource(ISketchTokenExtractor extractor, string? tokenCacheDirectory)
+    public DshImageSource(ISketchTokenExtractor extractor, string? tokenCacheDirectory, ImageDecodingOptions? decoding = null)
     {
         _extractor = extractor;
-        _cache = tokenCacheDirectory is null ? null : new SketchTokenCache(tokenCacheDirectory, extractor);
+        _decoding = (decoding ?? ImageDecodingOptions.Default).Validated();
+        _cache = tokenCacheDirectory is null ? null : new SketchTokenCache(tokenCacheDirectory, extractor, _decoding);
     }
 
     public ISketchTokenExtractor Extractor => _extractor;
@@ -29,7 +31,7 @@ internal sealed class DshImageSource : IDisposable
         {
             return DshImaging.PrepareSketch(item.Image);
         }
-        using Image<Rgb24> raw = DshImaging.Load(item.Path!);
+        using Image<Rgb24> raw = ImageDecoding.Load(item.Path!, _decoding);
         return DshImaging.PrepareSketch(raw);
     }
 
@@ -53,7 +55,7 @@ internal sealed class DshImageSource : IDisposable
             Image<Rgb24> token = _memoryTokens.GetOrAdd(item.Image, image => new Lazy<Image<Rgb24>>(() => _extractor.Extract(image))).Value;
             return (item.Image.Clone(), token.Clone());
         }
-        Image<Rgb24> photo = DshImaging.Load(item.Path!);
+        Image<Rgb24> photo = ImageDecoding.Load(item.Path!, _decoding);
         try
         {
             Image<Rgb24> tokenMap = _cache is not null ? _cache.GetOrCreate(item.Path!) : _extractor.Extract(photo);

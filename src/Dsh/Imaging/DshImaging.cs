@@ -23,17 +23,37 @@ public static class DshImaging
 
     /// <summary>
     /// Decodes an image file in any format ImageSharp 2.1 reads (PNG, JPEG, BMP, GIF — first frame —, TGA, TIFF, WebP,
-    /// PBM) into a new RGB image; transparent pixels are composited over white. The caller disposes the result.
+    /// PBM) into a new RGB image within <see cref="ImageDecodingOptions.Default"/>; transparent pixels are composited over
+    /// white. The caller disposes the result.
     /// </summary>
     /// <param name="path">The image file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The content is not a known format or is corrupt; the message names the path.</exception>
+    /// <exception cref="InvalidDataException">The file is larger than <see cref="ImageDecodingOptions.Default"/> allows (wrapping an <see cref="ImageLimitExceededException"/>).</exception>
     public static Image<Rgb24> Load(string path) => ImageDecoding.Load(path);
+
+    /// <summary>Decodes an image file within the given limits (checked from the header before any pixel is decoded).</summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="options">The limits; null for <see cref="ImageDecodingOptions.Default"/>.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The content is not a known format, is corrupt, or is over a limit (then wrapping an
+    /// <see cref="ImageLimitExceededException"/>); the message names the path.</exception>
+    public static Image<Rgb24> Load(string path, ImageDecodingOptions? options) => ImageDecoding.Load(path, options);
 
     /// <summary>Decodes an image from a stream, with the rules of <see cref="Load(string)"/>.</summary>
     /// <param name="stream">A readable stream positioned at the start of the image.</param>
     /// <exception cref="InvalidDataException">The content is not a known format or is corrupt.</exception>
     public static Image<Rgb24> Load(Stream stream) => ImageDecoding.Load(stream);
+
+    /// <summary>
+    /// Decodes an image from a stream within the given limits. A stream that cannot seek is read into memory first, but
+    /// never past <see cref="ImageDecodingOptions.MaxEncodedBytes"/>.
+    /// </summary>
+    /// <param name="stream">A readable stream positioned at the start of the image.</param>
+    /// <param name="options">The limits; null for <see cref="ImageDecodingOptions.Default"/>.</param>
+    /// <exception cref="InvalidDataException">The content is not a known format, is corrupt, or is over a limit (then wrapping an
+    /// <see cref="ImageLimitExceededException"/>).</exception>
+    public static Image<Rgb24> Load(Stream stream, ImageDecodingOptions? options) => ImageDecoding.Load(stream, options);
 
     /// <summary>
     /// A new image of <paramref name="sketch"/> as grey (BT.709 luma) black strokes on white, R = G = B: a drawing on

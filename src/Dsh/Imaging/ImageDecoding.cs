@@ -1,54 +1,138 @@
+using System.Collections.Concurrent;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
 namespace Dsh;
 
-/// <summary>Decodes files and streams into <see cref="Image{Rgb24}"/>: first frame, alpha composited over white.</summary>
+/// <summary>
+/// Decodes files and streams into <see cref="Image{Rgb24}"/> within <see cref="ImageDecodingOptions"/>: the encoded size
+/// and the header's pixel count are checked before any pixel buffer exists, only the first frame is decoded, and the
+/// pixels come from an allocator whose single-buffer limit follows the pixel limit. Transparent parts are composited
+/// over white. Every failure is an <see cref="InvalidDataException"/> naming the source.
+/// </summary>
 internal static class ImageDecoding
 {
-    public static Image<Rgb24> Load(string path)
+    /// <summary>The formats ImageSharp 2.1 decodes, for messages.</summary>
+    public const string Formats = "PNG, JPEG, BMP, GIF, TGA, TIFF, WebP, PBM";
+
+    /// <summary>Bytes a pixel the allocator may hand out in one buffer: 16-bit RGBA frames (8) with room to spare.</summary>
+    private const long BufferBytesPerPixel = 16;
+
+    private static readonly ConcurrentDictionary<long, Configuration> Configurations = new();
+
+    public static Image<Rgb24> Load(string path, ImageDecodingOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
+        options = (options ?? ImageDecodingOptions.Default).Validated();
+        var file = new FileInfo(path);
+        if (!file.Exists)
         {
             throw new FileNotFoundException($"The image file '{path}' does not exist.", path);
         }
+        string source = $"'{path}'";
+        CheckEncodedSize(file.Length, source, options);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return Decode(stream, $"'{path}'");
+        return DecodeSeekable(stream, source, options);
     }
 
-    public static Image<Rgb24> Load(Stream stream)
+    public static Image<Rgb24> Load(Stream stream, ImageDecodingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         string source = stream is FileStream file ? $"'{file.Name}'" : "the stream";
-        return Decode(stream, source);
+        return Decode(stream, source, options);
     }
 
-    /// <summary>Decodes the stream; <paramref name="source"/> names it in error messages (e.g. a quoted path).</summary>
-    internal static Image<Rgb24> Decode(Stream stream, string source)
+    /// <summary>Decodes the stream from its position; <paramref name="source"/> names it in error messages (e.g. a quoted path).</summary>
+    internal static Image<Rgb24> Decode(Stream stream, string source, ImageDecodingOptions? options = null)
     {
+        options = (options ?? ImageDecodingOptions.Default).Validated();
+        if (stream.CanSeek)
+        {
+            CheckEncodedSize(stream.Length - stream.Position, source, options);
+            return DecodeSeekable(stream, source, options);
+        }
+        using MemoryStream buffered = ReadBounded(stream, source, options);
+        return DecodeSeekable(buffered, source, options);
+    }
+
+    /// <summary>The header's size, checked against the limits; no pixel is decoded. The stream is left where it was.</summary>
+    internal static (int Width, int Height) Identify(Stream stream, string source, ImageDecodingOptions options)
+    {
+        long start = stream.Position;
+        IImageInfo? info;
+        try
+        {
+            info = Image.Identify(ConfigurationFor(options), stream);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Unreadable(e, source);
+        }
+        finally
+        {
+            stream.Position = start;
+        }
+        if (info is null)
+        {
+            throw new InvalidDataException($"The image {source} is in no format this library decodes ({Formats}).");
+        }
+        if (info.Width <= 0 || info.Height <= 0)
+        {
+            throw new InvalidDataException($"The image {source} declares an empty size ({info.Width}x{info.Height}).");
+        }
+        long pixels = (long)info.Width * info.Height;
+        if (pixels > options.MaxPixels)
+        {
+            throw new ImageLimitExceededException(
+                $"The image {source} is {info.Width}x{info.Height} pixels ({Megapixels(pixels)} MP), more than the limit of {Megapixels(options.MaxPixels)} MP (ImageDecodingOptions.MaxPixels).",
+                nameof(ImageDecodingOptions.MaxPixels), pixels, options.MaxPixels).AsInvalidData();
+        }
+        return (info.Width, info.Height);
+    }
+
+    /// <summary>The stream's bytes from its position, refused as soon as they pass the encoded-size limit.</summary>
+    internal static MemoryStream ReadBounded(Stream stream, string source, ImageDecodingOptions options)
+    {
+        var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            CheckEncodedSize(buffer.Length + read, source, options);
+            buffer.Write(chunk, 0, read);
+        }
+        buffer.Position = 0;
+        return buffer;
+    }
+
+    internal static void CheckEncodedSize(long bytes, string source, ImageDecodingOptions options)
+    {
+        if (bytes > options.MaxEncodedBytes)
+        {
+            throw new ImageLimitExceededException(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The image {source} is {bytes:N0} bytes or more, more than the limit of {options.MaxEncodedBytes:N0} bytes (ImageDecodingOptions.MaxEncodedBytes)."),
+                nameof(ImageDecodingOptions.MaxEncodedBytes), bytes, options.MaxEncodedBytes).AsInvalidData();
+        }
+    }
+
+    private static Image<Rgb24> DecodeSeekable(Stream stream, string source, ImageDecodingOptions options)
+    {
+        Identify(stream, source, options);
         Image decoded;
         try
         {
-            decoded = Image.Load(stream);
+            decoded = Image.Load(ConfigurationFor(options), stream);
         }
-        catch (UnknownImageFormatException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidDataException($"The image {source} is in no format this library decodes (PNG, JPEG, BMP, GIF, TGA, TIFF, WebP, PBM).", e);
-        }
-        catch (ImageFormatException e)
-        {
-            throw new InvalidDataException($"The image {source} is corrupt: {e.Message}", e);
-        }
-        catch (InvalidMemoryOperationException e)
-        {
-            throw new InvalidDataException($"The image {source} declares a size that cannot be allocated (corrupt header?): {e.Message}", e);
-        }
-        catch (NotSupportedException e)
-        {
-            throw new InvalidDataException($"The image {source} uses a feature the decoder does not support: {e.Message}", e);
+            throw Unreadable(e, source);
         }
 
         if (decoded is Image<Rgb24> { Frames.Count: 1 } ready)
@@ -60,6 +144,41 @@ internal static class ImageDecoding
             return ToOpaqueRgb(decoded);
         }
     }
+
+    /// <summary>
+    /// Any decoder failure as one <see cref="InvalidDataException"/>: a crafted file can make a decoder throw almost anything
+    /// (format, index, argument, allocation errors), and none of it may escape as a crash.
+    /// </summary>
+    private static InvalidDataException Unreadable(Exception e, string source) => e switch
+    {
+        InvalidDataException invalid => invalid,
+        UnknownImageFormatException => new InvalidDataException($"The image {source} is in no format this library decodes ({Formats}).", e),
+        ImageFormatException => new InvalidDataException($"The image {source} is corrupt: {OneLine(e.Message)}", e),
+        InvalidMemoryOperationException or OutOfMemoryException =>
+            new InvalidDataException($"The image {source} needs more memory than the decoder may allocate (corrupt or hostile header?): {OneLine(e.Message)}", e),
+        NotSupportedException => new InvalidDataException($"The image {source} uses a feature the decoder does not support: {OneLine(e.Message)}", e),
+        _ => new InvalidDataException($"The image {source} cannot be decoded ({e.GetType().Name}: {OneLine(e.Message)}).", e),
+    };
+
+    /// <summary>
+    /// One ImageSharp configuration per pixel limit: GIF and TIFF decoders that stop after the first frame, and an allocator
+    /// whose single-buffer limit is the pixel limit times <see cref="BufferBytesPerPixel"/> (a backstop for decoders that
+    /// allocate from fields <c>Identify</c> does not report) with a small pool, so a server does not keep peak memory.
+    /// </summary>
+    private static Configuration ConfigurationFor(ImageDecodingOptions options) =>
+        Configurations.GetOrAdd(options.MaxPixels, static maxPixels =>
+        {
+            Configuration configuration = Configuration.Default.Clone();
+            long limitMegabytes = Math.Max(64, (maxPixels * BufferBytesPerPixel + (1 << 20) - 1) >> 20);
+            configuration.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions
+            {
+                AllocationLimitMegabytes = (int)Math.Min(int.MaxValue, limitMegabytes),
+                MaximumPoolSizeMegabytes = 64,
+            });
+            configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+            configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+            return configuration;
+        });
 
     /// <summary>The first frame of <paramref name="image"/> as a new opaque RGB image, transparent parts over white.</summary>
     private static Image<Rgb24> ToOpaqueRgb(Image image)
@@ -78,4 +197,8 @@ internal static class ImageDecoding
         using Image<Rgba32> all = image.CloneAs<Rgba32>();
         return all.Frames.CloneFrame(0);
     }
+
+    private static string Megapixels(long pixels) => (pixels / 1e6).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }

@@ -23,8 +23,10 @@ public sealed class SketchTokenCache
     /// <summary>A cache of <paramref name="extractor"/>'s maps under <paramref name="directory"/> (created if missing).</summary>
     /// <param name="directory">The cache's root folder; several extractors can share it.</param>
     /// <param name="extractor">Computes the maps on a miss; its <see cref="ISketchTokenExtractor.Name"/> is part of every key.</param>
-    public SketchTokenCache(string directory, ISketchTokenExtractor extractor)
+    /// <param name="decoding">The limits photo files are read within; null for <see cref="ImageDecodingOptions.Default"/>.</param>
+    public SketchTokenCache(string directory, ISketchTokenExtractor extractor, ImageDecodingOptions? decoding = null)
     {
+        Decoding = (decoding ?? ImageDecodingOptions.Default).Validated();
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(extractor);
         string name = extractor.Name;
@@ -52,17 +54,22 @@ public sealed class SketchTokenCache
     /// <summary>The extractor that computes missing maps.</summary>
     public ISketchTokenExtractor Extractor { get; }
 
+    /// <summary>The limits photo files are read within (<see cref="GetOrCreate(string)"/>).</summary>
+    public ImageDecodingOptions Decoding { get; }
+
     /// <summary>The map of the photo file <paramref name="photoPath"/>, read from the cache or computed and stored. The caller disposes it.</summary>
     /// <param name="photoPath">The photo file.</param>
     /// <exception cref="FileNotFoundException">The photo does not exist.</exception>
-    /// <exception cref="InvalidDataException">The photo cannot be decoded; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The photo cannot be decoded or is over a <see cref="Decoding"/> limit; the message names it.</exception>
     public Image<Rgb24> GetOrCreate(string photoPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(photoPath);
-        if (!File.Exists(photoPath))
+        var file = new FileInfo(photoPath);
+        if (!file.Exists)
         {
             throw new FileNotFoundException($"The photo '{photoPath}' does not exist.", photoPath);
         }
+        ImageDecoding.CheckEncodedSize(file.Length, $"'{photoPath}'", Decoding);
         byte[] content = File.ReadAllBytes(photoPath);
         string path = PathOf("f" + Hex(XxHash128.Hash(content)));
         Size? size = TryIdentify(content);
@@ -71,7 +78,7 @@ public sealed class SketchTokenCache
             return cached;
         }
         using var stream = new MemoryStream(content, writable: false);
-        using Image<Rgb24> photo = ImageDecoding.Decode(stream, $"'{photoPath}'");
+        using Image<Rgb24> photo = ImageDecoding.Decode(stream, $"'{photoPath}'", Decoding);
         return Compute(photo, path);
     }
 
@@ -137,9 +144,9 @@ public sealed class SketchTokenCache
             IImageInfo? info = Image.Identify(content);
             return info is null ? null : new Size(info.Width, info.Height);
         }
-        catch (ImageFormatException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return null;
+            return null;   // the decode that follows reports what is wrong with the photo
         }
     }
 

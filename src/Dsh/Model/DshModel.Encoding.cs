@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Dsh.Hashing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -8,10 +9,12 @@ namespace Dsh;
 public sealed partial class DshModel
 {
     private ISketchTokenExtractor? _tokenExtractor;
+    private ImageDecodingOptions _imageDecoding = ImageDecodingOptions.Default;
 
     /// <summary>
     /// The sketch-token extractor used for photos. Defaults to <see cref="ContourTokenExtractor"/> with default options
-    /// when that is what the model was trained with; a model trained with another extractor needs it set here.
+    /// when that is what the model was trained with; a model trained with another extractor needs it set here (before
+    /// encoding from several threads: setting it is not synchronised with running encoders).
     /// </summary>
     public ISketchTokenExtractor TokenExtractor
     {
@@ -32,6 +35,17 @@ public sealed partial class DshModel
         set => _tokenExtractor = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    /// <summary>
+    /// The limits image files and streams are decoded within (default <see cref="ImageDecodingOptions.Default"/>); its
+    /// <see cref="ImageDecodingOptions.MaxParallelDecodes"/> also bounds how many images a batch decodes at once.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is below 1.</exception>
+    public ImageDecodingOptions ImageDecoding
+    {
+        get => _imageDecoding;
+        set => _imageDecoding = (value ?? throw new ArgumentNullException(nameof(value))).Validated();
+    }
+
     private int _encodeBatchSize = 64;
 
     /// <summary>Batch size of the batched encoders (default 64, at least 1).</summary>
@@ -47,8 +61,19 @@ public sealed partial class DshModel
 
     /// <summary>The code of a sketch image file (any common format; strokes are normalised to black on white).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Not a readable image.</exception>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
     public BinaryCode EncodeSketch(string imagePath) => EncodeSketches(new[] { imagePath })[0];
+
+    /// <summary>The code of a sketch read from a stream (an upload, say) within <see cref="ImageDecoding"/>.</summary>
+    /// <param name="image">The encoded image (PNG, JPEG, …) from its current position.</param>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    public BinaryCode EncodeSketch(Stream image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> raw = Dsh.ImageDecoding.Decode(image, "the uploaded sketch", _imageDecoding);
+        return EncodeSketch(raw);
+    }
 
     /// <summary>The code of an in-memory sketch.</summary>
     public BinaryCode EncodeSketch(Image<Rgb24> sketch)
@@ -59,7 +84,20 @@ public sealed partial class DshModel
     }
 
     /// <summary>The code of a photo file; its sketch-token map is computed with <see cref="TokenExtractor"/>.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
     public BinaryCode EncodePhoto(string imagePath) => EncodePhotos(new[] { imagePath })[0];
+
+    /// <summary>The code of a photo read from a stream within <see cref="ImageDecoding"/>.</summary>
+    /// <param name="image">The encoded image (PNG, JPEG, …) from its current position.</param>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    public BinaryCode EncodePhoto(Stream image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> photo = Dsh.ImageDecoding.Decode(image, "the uploaded photo", _imageDecoding);
+        return EncodePhoto(photo);
+    }
 
     /// <summary>The code of an in-memory photo.</summary>
     public BinaryCode EncodePhoto(Image<Rgb24> photo)
@@ -69,62 +107,40 @@ public sealed partial class DshModel
         return EncodePreparedPhotos(new[] { photo }, new[] { token })[0];
     }
 
-    /// <summary>Codes of many sketch files, <see cref="EncodeBatchSize"/> at a time, in order.</summary>
+    /// <summary>Codes of many sketch files, <see cref="EncodeBatchSize"/> at a time, in order; the first unreadable file throws.</summary>
     /// <exception cref="ArgumentException">No paths were given.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is not a readable image or is over an <see cref="ImageDecoding"/> limit.</exception>
     public BinaryCodeSet EncodeSketches(IEnumerable<string> imagePaths)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var codes = new List<BinaryCodeSet>();
-        foreach (string[] chunk in imagePaths.Chunk(EncodeBatchSize))
-        {
-            var images = new Image<Rgb24>[chunk.Length];
-            try
-            {
-                ParallelItems.For(chunk.Length, i =>
-                {
-                    using Image<Rgb24> raw = DshImaging.Load(chunk[i]);
-                    images[i] = DshImaging.PrepareSketch(raw);
-                });
-                codes.Add(EncodePreparedSketches(images));
-            }
-            finally
-            {
-                DisposeAll(images);
-            }
-        }
-        return Concat(codes, nameof(imagePaths));
+        return EncodeAll(imagePaths.ToList(), photos: false, nameof(imagePaths));
     }
 
-    /// <summary>Codes of many photo files, <see cref="EncodeBatchSize"/> at a time, in order.</summary>
+    /// <summary>Codes of many photo files, <see cref="EncodeBatchSize"/> at a time, in order; the first unreadable file throws.</summary>
     /// <exception cref="ArgumentException">No paths were given.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is not a readable image or is over an <see cref="ImageDecoding"/> limit.</exception>
     public BinaryCodeSet EncodePhotos(IEnumerable<string> imagePaths)
     {
         ArgumentNullException.ThrowIfNull(imagePaths);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ISketchTokenExtractor extractor = TokenExtractor;
-        var codes = new List<BinaryCodeSet>();
-        foreach (string[] chunk in imagePaths.Chunk(EncodeBatchSize))
-        {
-            var photos = new Image<Rgb24>[chunk.Length];
-            var tokens = new Image<Rgb24>[chunk.Length];
-            try
-            {
-                ParallelItems.For(chunk.Length, i =>
-                {
-                    photos[i] = DshImaging.Load(chunk[i]);
-                    tokens[i] = extractor.Extract(photos[i]);
-                });
-                codes.Add(EncodePreparedPhotos(photos, tokens));
-            }
-            finally
-            {
-                DisposeAll(photos);
-                DisposeAll(tokens);
-            }
-        }
-        return Concat(codes, nameof(imagePaths));
+        return EncodeAll(imagePaths.ToList(), photos: true, nameof(imagePaths));
     }
+
+    /// <summary>
+    /// Codes of many sketch files, skipping (and reporting) each file that is missing, unreadable, corrupt or over an
+    /// <see cref="ImageDecoding"/> limit instead of stopping at it.
+    /// </summary>
+    /// <param name="imagePaths">The files (may be empty).</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public EncodedFiles EncodeSketchFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default) =>
+        EncodeFiles(imagePaths, photos: false, strict: false, cancellationToken);
+
+    /// <summary>Codes of many photo files, skipping and reporting unusable ones, as <see cref="EncodeSketchFiles"/> does.</summary>
+    /// <param name="imagePaths">The files (may be empty).</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public EncodedFiles EncodePhotoFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default) =>
+        EncodeFiles(imagePaths, photos: true, strict: false, cancellationToken);
 
     /// <summary>Encodes the photos and returns a ready <see cref="HammingIndex"/> holding their codes under the given ids.</summary>
     /// <exception cref="ArgumentException">Duplicate ids (the index rejects them; nothing is added).</exception>
@@ -139,6 +155,82 @@ public sealed partial class DshModel
             index.AddRange(chunk.Select(p => p.Id).ToArray(), codes);
         }
         return index;
+    }
+
+    private BinaryCodeSet EncodeAll(List<string> paths, bool photos, string parameter)
+    {
+        if (paths.Count == 0)
+        {
+            throw new ArgumentException("No images to encode.", parameter);
+        }
+        return EncodeFiles(paths, photos, strict: true, CancellationToken.None).Codes;
+    }
+
+    /// <summary>
+    /// The batch encoder: each file is decoded, prepared and written straight into the batch's input planes, so only
+    /// <see cref="ImageDecodingOptions.MaxParallelDecodes"/> full-size images exist at once, whatever the batch size.
+    /// </summary>
+    private EncodedFiles EncodeFiles(IReadOnlyList<string> paths, bool photos, bool strict, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ImageDecodingOptions decoding = _imageDecoding;
+        ISketchTokenExtractor? extractor = photos ? TokenExtractor : null;
+        int wordsPerCode = (CodeLength + 63) >> 6;
+        var words = new List<ulong>();
+        var indexes = new List<int>();
+        var skipped = new List<SkippedFile>();
+        for (int start = 0; start < paths.Count; start += EncodeBatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(EncodeBatchSize, paths.Count - start);
+            var batch = new ImageBatchInputs(Architecture, photos, count);
+            var failures = new Exception?[count];
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = decoding.MaxParallelDecodes, CancellationToken = cancellationToken };
+            Parallel.For(0, count, parallel, i =>
+            {
+                string path = paths[start + i] ?? throw new ArgumentException($"Path {start + i} is null.", nameof(paths));
+                try
+                {
+                    batch.Write(i, path, decoding, extractor);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    failures[i] = e;
+                }
+            });
+            var encoded = new List<int>(count);
+            for (int i = 0; i < count; i++)
+            {
+                if (failures[i] is not { } failure)
+                {
+                    encoded.Add(i);
+                }
+                else if (strict)
+                {
+                    ExceptionDispatchInfo.Capture(failure).Throw();
+                }
+                else
+                {
+                    skipped.Add(new SkippedFile(paths[start + i], failure.Message.ReplaceLineEndings(" ")));
+                }
+            }
+            if (encoded.Count == 0)
+            {
+                continue;
+            }
+            BinaryCodeSet codes = EncodeInputs(batch, encoded);
+            words.AddRange(codes.Words);
+            indexes.AddRange(encoded.Select(i => start + i));
+        }
+        return new EncodedFiles(BinaryCodeSet.FromWords(words.ToArray(), CodeLength), indexes, skipped);
+    }
+
+    private BinaryCodeSet EncodeInputs(ImageBatchInputs batch, IReadOnlyList<int> rows)
+    {
+        using var scope = NewDisposeScope();
+        (Tensor first, Tensor? second) = batch.ToTensors(rows);
+        return second is null ? Network.EncodeSketchCodes(first) : Network.EncodePhotoCodes(first, second);
     }
 
     private BinaryCodeSet EncodePreparedSketches(IReadOnlyList<Image<Rgb24>> sketches)
@@ -156,27 +248,5 @@ public sealed partial class DshModel
         Tensor p = DshImaging.ToTensor(photos, Architecture.PhotoInputSize, DshImaging.PhotoPadColor, Architecture.PhotoNormalization);
         Tensor t = DshImaging.ToTensor(tokens, Architecture.SketchInputSize, DshImaging.SketchPadColor, Architecture.SketchNormalization);
         return Network.EncodePhotoCodes(p, t);
-    }
-
-    private BinaryCodeSet Concat(List<BinaryCodeSet> parts, string parameter)
-    {
-        if (parts.Count == 1)
-        {
-            return parts[0];
-        }
-        var codes = parts.SelectMany(p => Enumerable.Range(0, p.Count).Select(i => p[i])).ToList();
-        if (codes.Count == 0)
-        {
-            throw new ArgumentException("No images to encode.", parameter);
-        }
-        return BinaryCodeSet.FromCodes(codes, CodeLength);
-    }
-
-    private static void DisposeAll(Image<Rgb24>?[] images)
-    {
-        foreach (var image in images)
-        {
-            image?.Dispose();
-        }
     }
 }

@@ -17,7 +17,9 @@ namespace Dsh;
 /// backbone has torchvision's ResNet keys under <c>sketch_trunk.</c> and <c>photo_trunk.</c> (<c>layer4.2.conv2.weight</c>, …),
 /// plus the token branch's <c>sketch_trunk.token_bn1.*</c> and <c>sketch_trunk.layerN.M.token_bn1|token_bn2|token_downsample_bn.*</c>.</para>
 /// <para><c>Forward*</c> run in the current mode with autograd (training); <c>Encode*</c> switch to eval mode without
-/// gradients for the call and restore the previous mode. A network is not thread-safe.</para>
+/// gradients for the call and restore the previous mode. A network is not thread-safe, with one exception: while every
+/// module is in eval mode (<c>eval()</c>), <c>Encode*</c> change nothing, so any number of threads may call them at once
+/// (<see cref="DshModel"/> keeps its network so).</para>
 /// </remarks>
 public sealed class DshNetwork : nn.Module
 {
@@ -283,9 +285,17 @@ public sealed class DshNetwork : nn.Module
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         // Remember every module's own mode (a user may have frozen some batch norm in eval), then restore them
-        // parents first, so each child ends in the mode it had.
+        // parents first, so each child ends in the mode it had. A network already in eval mode everywhere is not touched
+        // at all, which is what makes concurrent Encode* calls on it safe (DshModel keeps its network so).
         var modes = modules().Prepend(this).Select(m => (Module: m, Training: m.training)).ToList();
-        eval();
+        if (modes.Any(m => m.Training))
+        {
+            eval();
+        }
+        else
+        {
+            modes.Clear();
+        }
         try
         {
             using var noGrad = no_grad();

@@ -228,6 +228,10 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
     internal Tensor ForwardFrozen(Tensor input, int stages, SketchBranch branch)
     {
         var modules = FrozenModules(stages).SelectMany(m => m.modules().Prepend(m)).Select(m => (Module: m, m.training)).ToList();
+        if (!modules.Any(m => m.training))
+        {
+            modules.Clear(); // already in eval mode: touch nothing, so concurrent encoding stays safe
+        }
         try
         {
             foreach (var (module, _) in modules)

@@ -4,8 +4,11 @@ namespace Dsh;
 
 public sealed partial class DshTrainer
 {
-    /// <summary>Default folder of the on-disk sketch-token cache when <see cref="DshTrainerOptions.TokenCacheDirectory"/> is not set.</summary>
-    public static string DefaultTokenCacheDirectory => Path.Combine(Path.GetTempPath(), "dsh-token-cache-" + Environment.UserName);
+    /// <summary>
+    /// Default folder of the on-disk sketch-token cache when <see cref="DshTrainerOptions.TokenCacheDirectory"/> is not set:
+    /// <c>sketch-tokens</c> in the per-user <see cref="DshDirectories.Cache"/> (owner-only permissions).
+    /// </summary>
+    public static string DefaultTokenCacheDirectory => DshDirectories.CacheFolder("sketch-tokens");
 
     /// <summary>Trains on <paramref name="dataset"/> (its training sketches and all its photos) and returns the model.</summary>
     /// <exception cref="ArgumentException">The dataset has no training sketches or no photos.</exception>
@@ -38,7 +41,7 @@ public sealed partial class DshTrainer
             });
         }
         ISketchTokenExtractor extractor = Options.TokenExtractor ?? new ContourTokenExtractor();
-        using var images = new DshImageSource(extractor, Options.TokenCacheDirectory ?? DefaultTokenCacheDirectory);
+        using var images = new DshImageSource(extractor, Options.TokenCacheDirectory ?? DefaultTokenCacheDirectory, dataset.Decoding);
         var data = new DatasetTrainingData(dataset, Options.Architecture, Options.Augmentation, images);
         using Tensor classVectors = embedding.ToTensor();
         return Fit(data, classVectors, embedding.Source, extractor.Name, progress, cancellationToken, missing);

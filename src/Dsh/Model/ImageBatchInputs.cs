@@ -1,0 +1,69 @@
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using Tensor = TorchSharp.torch.Tensor;
+
+namespace Dsh;
+
+/// <summary>
+/// The input planes of one encoding batch, filled item by item from files (safe for one writer per item at once): for
+/// sketches the prepared sketch at the sketch size; for photos the photo at the photo size and its sketch-token map at the
+/// sketch size. Each image is decoded, written and released at once, so the batch holds floats, not full-size images.
+/// </summary>
+internal sealed class ImageBatchInputs
+{
+    private readonly DshArchitecture _architecture;
+    private readonly float[] _first;
+    private readonly float[]? _second;
+    private readonly int _firstSize;
+    private readonly int _secondSize;
+
+    public ImageBatchInputs(DshArchitecture architecture, bool photos, int count)
+    {
+        _architecture = architecture;
+        _firstSize = photos ? architecture.PhotoInputSize : architecture.SketchInputSize;
+        _secondSize = architecture.SketchInputSize;
+        _first = new float[checked(count * FloatsPerImage(_firstSize))];
+        _second = photos ? new float[checked(count * FloatsPerImage(_secondSize))] : null;
+    }
+
+    /// <summary>Decodes <paramref name="path"/> and writes it (and, for a photo, its token map) into row <paramref name="row"/>.</summary>
+    public void Write(int row, string path, ImageDecodingOptions decoding, ISketchTokenExtractor? extractor)
+    {
+        using SixLabors.ImageSharp.Image<Rgb24> image = ImageDecoding.Load(path, decoding);
+        if (_second is null)
+        {
+            using var prepared = DshImaging.PrepareSketch(image);
+            TensorWriter.Write(prepared, _firstSize, DshImaging.SketchPadColor, _architecture.SketchNormalization, Row(_first, _firstSize, row));
+            return;
+        }
+        TensorWriter.Write(image, _firstSize, DshImaging.PhotoPadColor, _architecture.PhotoNormalization, Row(_first, _firstSize, row));
+        using var token = extractor!.Extract(image);
+        TensorWriter.Write(token, _secondSize, DshImaging.SketchPadColor, _architecture.SketchNormalization, Row(_second, _secondSize, row));
+    }
+
+    /// <summary>Tensors [rows, 3, S, S] of the given rows, in that order (the photo tokens second, else null).</summary>
+    public (Tensor First, Tensor? Second) ToTensors(IReadOnlyList<int> rows) =>
+        (Gather(_first, _firstSize, rows), _second is null ? null : Gather(_second, _secondSize, rows));
+
+    private static Tensor Gather(float[] planes, int size, IReadOnlyList<int> rows)
+    {
+        int per = FloatsPerImage(size);
+        float[] data = rows.Count * per == planes.Length ? planes : new float[rows.Count * per];
+        if (!ReferenceEquals(data, planes))
+        {
+            for (int i = 0; i < rows.Count; i++)
+            {
+                planes.AsSpan(rows[i] * per, per).CopyTo(data.AsSpan(i * per, per));
+            }
+        }
+        return torch.tensor(data, new long[] { rows.Count, 3, size, size });
+    }
+
+    private static Span<float> Row(float[] planes, int size, int row)
+    {
+        int per = FloatsPerImage(size);
+        return planes.AsSpan(row * per, per);
+    }
+
+    private static int FloatsPerImage(int size) => 3 * size * size;
+}
