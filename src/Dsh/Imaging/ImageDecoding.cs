@@ -124,17 +124,7 @@ internal static class ImageDecoding
 
     private static Image<Rgb24> DecodeSeekable(Stream stream, string source, ImageDecodingOptions options)
     {
-        Identify(stream, source, options);
-        Image decoded;
-        try
-        {
-            decoded = Image.Load(ConfigurationFor(options), stream);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw Unreadable(e, source);
-        }
-
+        Image decoded = DecodeNative(stream, source, options);
         if (decoded is Image<Rgb24> { Frames.Count: 1 } ready)
         {
             return ready;
@@ -142,6 +132,20 @@ internal static class ImageDecoding
         using (decoded)
         {
             return ToOpaqueRgb(decoded);
+        }
+    }
+
+    /// <summary>The first frame in the file's own pixel type, after the limits were checked from the header.</summary>
+    internal static Image DecodeNative(Stream stream, string source, ImageDecodingOptions options)
+    {
+        Identify(stream, source, options);
+        try
+        {
+            return Image.Load(ConfigurationFor(options), stream);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw Unreadable(e, source);
         }
     }
 
