@@ -48,7 +48,7 @@ internal static class DemoCommand
                 Threads = parse.GetValue(threads),
                 LearningRate = TrainingProfiles.DefaultLearningRate(k),
             });
-            string modelPath = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine(Path.GetTempPath(), "dsh-demo-" + Environment.UserName, $"pacs-mini-{profileName}-{k}.dshm"));
+            string modelPath = OutputPaths.CheckFile(parse.GetValue(output) ?? Path.Combine(DshDirectories.CacheFolder("demo"), $"pacs-mini-{profileName}-{k}.dshm"), "--out");
             bool asJson = parse.GetValue(json);
             var (model, trainTime, outcome) = ProgressSurface.Run(context, asJson, sink =>
             {
@@ -59,7 +59,7 @@ internal static class DemoCommand
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
                     trained.Save(modelPath);
-                    EvaluationOutcome result = EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, sink, context.CancellationToken);
+                    EvaluationOutcome result = EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, strict: true, sink, context.CancellationToken);
                     return (trained, time, result);
                 }
                 catch

@@ -7,6 +7,7 @@ using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
 using Dsh.Cli.Running;
 using Dsh.Hashing;
+using Dsh.Hashing.Persistence;
 
 namespace Dsh.Cli.Commands;
 
@@ -23,19 +24,19 @@ internal static class EncodeCommand
         domain.AcceptOnlyFromAmong("sketch", "photo");
         var input = CliOptions.ExistingPath("--input", "An image, or a folder of images (category = first sub-folder).");
         var output = CliOptions.OutputPath("--out", "Where to write: NAME.csv (id,path,category,code), NAME.json, or an index file (+ NAME.catalog.json).");
+        var strict = CliOptions.Strict();
         var json = CliOptions.Json();
-        var command = new Command("encode", "Encode sketches or photos into binary codes.") { model, domain, input, output, json };
+        var command = new Command("encode", "Encode sketches or photos into binary codes.") { model, domain, input, output, strict, json };
         command.SetAction(parse =>
         {
             bool photos = parse.GetValue(domain) == "photo";
             IReadOnlyList<ImageFile> files = ImageFiles.Find(parse.GetValue(input)!, photos ? "photo" : "sketch");
             string modelPath = Path.GetFullPath(parse.GetValue(model)!);
-            string outPath = Path.GetFullPath(parse.GetValue(output)!);
+            string outPath = OutputPaths.CheckFile(parse.GetValue(output)!, "--out");
             bool asJson = parse.GetValue(json);
             using DshModel dsh = ModelFiles.Load(modelPath);
-            var (codes, items) = ProgressSurface.Run(context, asJson,
-                sink => CodeEncoder.EncodeFiles(dsh, files, photos, 0, sink, context.CancellationToken));
-            Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+            var (codes, items, skipped) = ProgressSurface.Run(context, asJson,
+                sink => CodeEncoder.EncodeFiles(dsh, files, photos, parse.GetValue(strict), 0, sink, context.CancellationToken));
             string format = Write(outPath, codes, items, dsh.CodeLength, modelPath, photos ? "photo" : "sketch");
             if (asJson)
             {
@@ -46,6 +47,7 @@ internal static class EncodeCommand
                     ["bits"] = dsh.CodeLength,
                     ["count"] = items.Count,
                     ["catalog"] = format == "index" ? IndexCatalog.PathFor(outPath) : null,
+                    ["skipped"] = Reporting.SkippedJson.Build(skipped),
                 }.ToJsonString(CliJson.Options));
             }
             else
@@ -69,7 +71,7 @@ internal static class EncodeCommand
                 csv.Append(items[i].Id.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Csv(items[i].Path)).Append(',')
                     .Append(Csv(items[i].Category)).Append(',').Append(codes[i].ToString()).Append('\n');
             }
-            File.WriteAllText(path, csv.ToString());
+            AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(csv.ToString())));
             return "csv";
         }
         if (extension == ".json")
@@ -80,7 +82,7 @@ internal static class EncodeCommand
                 array.Add(new JsonObject { ["id"] = items[i].Id, ["path"] = items[i].Path, ["category"] = items[i].Category, ["code"] = codes[i].ToString() });
             }
             var root = new JsonObject { ["bits"] = bits, ["model"] = modelPath, ["domain"] = domain, ["codes"] = array };
-            File.WriteAllText(path, root.ToJsonString(CliJson.Indented));
+            AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(root.ToJsonString(CliJson.Indented))));
             return "json";
         }
         var index = new HammingIndex(bits);

@@ -21,10 +21,11 @@ internal static class EvalCommand
         var report = CliOptions.OutputPath("--report", "Folder for report.md and pr-curve.png (default: <model-name>.eval/ next to the model).", "DIR", required: false);
         var noReport = new Option<bool>("--no-report") { Description = "Write no report." };
         var gallerySeed = CliOptions.Int("--gallery-seed", "Seed of the gallery's shuffled order (ties are ranked in gallery order).", 1, int.MinValue);
+        var strict = CliOptions.Strict();
         var json = CliOptions.Json();
         var command = new Command("eval", "Evaluate a model: mAP@all, precision@K, recall@K, timings, a Markdown report with a precision-recall plot.")
         {
-            model, sketches, photos, k, report, noReport, gallerySeed, json,
+            model, sketches, photos, k, report, noReport, gallerySeed, strict, json,
         };
         command.Validators.Add(r =>
         {
@@ -38,13 +39,16 @@ internal static class EvalCommand
             string modelPath = Path.GetFullPath(parse.GetValue(model)!);
             string sketchDir = parse.GetValue(sketches)!, photoDir = parse.GetValue(photos)!;
             bool asJson = parse.GetValue(json);
+            string? reportFolder = parse.GetValue(noReport)
+                ? null
+                : OutputPaths.CheckFolder(parse.GetValue(report) ?? EvalReportWriter.DefaultFolder(modelPath), "--report");
             using DshModel dsh = ModelFiles.Load(modelPath);
-            EvaluationOutcome outcome = ProgressSurface.Run(context, asJson,
-                sink => EvaluationRunner.Run(dsh, sketchDir, photoDir, parse.GetValue(k), parse.GetValue(gallerySeed), sink, context.CancellationToken));
+            EvaluationOutcome outcome = ProgressSurface.Run(context, asJson, sink => EvaluationRunner.Run(dsh, sketchDir, photoDir, parse.GetValue(k),
+                parse.GetValue(gallerySeed), parse.GetValue(strict), sink, context.CancellationToken));
             string? reportPath = null;
-            if (!parse.GetValue(noReport))
+            if (reportFolder is not null)
             {
-                reportPath = EvalReportWriter.Write(parse.GetValue(report) ?? EvalReportWriter.DefaultFolder(modelPath), outcome, modelPath, sketchDir, photoDir,
+                reportPath = EvalReportWriter.Write(reportFolder, outcome, modelPath, sketchDir, photoDir,
                     "dsh " + string.Join(' ', parse.Tokens.Select(t => Quote(t.Value))));
             }
             if (asJson)

@@ -38,7 +38,7 @@ internal static class IndexCommand
             string modelPath = Path.GetFullPath(parse.GetValue(model)!);
             bool asJson = parse.GetValue(json);
             using DshModel dsh = ModelFiles.Load(modelPath);
-            var (codes, items) = ProgressSurface.Run(context, asJson, sink => CodeEncoder.EncodeFiles(dsh, files, true, 0, sink, context.CancellationToken));
+            var (codes, items, _) = ProgressSurface.Run(context, asJson, sink => CodeEncoder.EncodeFiles(dsh, files, true, false, 0, sink, context.CancellationToken));
             Directory.CreateDirectory(Path.GetDirectoryName(indexPath)!);
             EncodeCommand.Write(indexPath, codes, items, dsh.CodeLength, modelPath, "photo");
             Report(context, asJson, indexPath, added: items.Count, total: items.Count, dsh.CodeLength);
@@ -72,7 +72,7 @@ internal static class IndexCommand
             if (files.Count > 0)
             {
                 long firstId = catalog.Items.Count == 0 ? 0 : catalog.Items.Max(i => i.Id) + 1;
-                var (codes, items) = ProgressSurface.Run(context, asJson, sink => CodeEncoder.EncodeFiles(dsh, files, true, firstId, sink, context.CancellationToken));
+                var (codes, items, _) = ProgressSurface.Run(context, asJson, sink => CodeEncoder.EncodeFiles(dsh, files, true, false, firstId, sink, context.CancellationToken));
                 hamming.AddRange(items.Select(i => i.Id).ToArray(), codes);
                 hamming.Save(indexPath);
                 (catalog with { Items = [.. catalog.Items, .. items] }).Save(indexPath);

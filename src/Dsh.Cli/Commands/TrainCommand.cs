@@ -32,10 +32,11 @@ internal static class TrainCommand
         var threads = CliOptions.Threads();
         var checkpoint = CliOptions.OutputPath("--checkpoint", "Checkpoint folder: written every epoch; a rerun with the same folder and settings resumes.", "DIR", required: false);
         var imageNet = CliOptions.ExistingFile("--imagenet", "The ImageNet ResNet-18 ONNX file (default: the copy next to dsh).", required: false);
+        var strict = CliOptions.Strict();
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it.")
         {
-            sketches, photos, bits, output, profile, epochs, seed, learningRate, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, json,
+            sketches, photos, bits, output, profile, epochs, seed, learningRate, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -54,10 +55,14 @@ internal static class TrainCommand
                 ImageNetWeightsPath = parse.GetValue(imageNet),
             });
             bool asJson = parse.GetValue(json);
-            string modelPath = Path.GetFullPath(parse.GetValue(output)!);
+            string modelPath = OutputPaths.CheckFile(parse.GetValue(output)!, "--out");
+            if (options.CheckpointDirectory is { } checkpoints)
+            {
+                OutputPaths.CheckFolder(checkpoints, "--checkpoint");
+            }
             var (model, elapsed, dataset) = ProgressSurface.Run(context, asJson, sink =>
             {
-                SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink);
+                SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
                 sink.Message($"train: profile {profileName}, {k} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}");
                 var (trained, time) = TrainingRunner.Train(options, data, sink, context.CancellationToken);
                 try
@@ -104,5 +109,6 @@ internal static class TrainCommand
         ["finalTotalLoss"] = model.Summary.FinalTerms?.Total,
         ["semanticSource"] = model.Summary.SemanticSource,
         ["trainSeconds"] = elapsed.TotalSeconds,
+        ["skipped"] = Reporting.SkippedJson.Build(dataset.Report.SkippedFiles),
     };
 }

@@ -142,6 +142,10 @@ internal static class CliOptions
     public static Option<bool> Json() =>
         new("--json") { Description = "Print one JSON object on stdout (progress goes to stderr)." };
 
+    /// <summary>Whether one unreadable, corrupt or over-limit image stops the command instead of being skipped and reported.</summary>
+    public static Option<bool> Strict() =>
+        new("--strict") { Description = "Stop at the first unreadable, corrupt or too large image instead of skipping it (skipped files are listed on stderr and in --json)." };
+
     /// <summary>The model file.</summary>
     public static Option<string> Model() => ExistingFile("--model", "A model file written by 'dsh train' (.dshm).");
 }

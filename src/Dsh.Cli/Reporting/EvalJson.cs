@@ -36,6 +36,7 @@ internal static class EvalJson
             ["searchMsPerQuery"] = r.MeanSearchMilliseconds,
             ["bytesPerCode"] = r.PackedBytesPerGalleryItem,
             ["reportPath"] = reportPath,
+            ["skipped"] = SkippedJson.Build(outcome.Skipped),
         };
         return json;
     }

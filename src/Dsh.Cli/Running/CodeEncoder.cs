@@ -5,46 +5,77 @@ using Dsh.Hashing;
 
 namespace Dsh.Cli.Running;
 
+/// <summary>What <see cref="CodeEncoder.Encode"/> made: the codes, which inputs they belong to, what it skipped, how long it took.</summary>
+internal sealed record EncodedImages(BinaryCodeSet Codes, IReadOnlyList<int> Indexes, IReadOnlyList<SkippedFile> Skipped, TimeSpan Elapsed);
+
 /// <summary>Encodes image files with a model, a batch at a time, showing progress and measuring the time.</summary>
 internal static class CodeEncoder
 {
-    /// <summary>The codes of <paramref name="paths"/> in order, and the wall time encoding took.</summary>
+    /// <summary>
+    /// The codes of <paramref name="paths"/> in order. An unreadable, corrupt or over-limit file is skipped and reported on
+    /// <paramref name="sink"/>, unless <paramref name="strict"/>: then it stops the command.
+    /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="paths">Image files (at least one).</param>
     /// <param name="photos">Photos (true) or sketches (false).</param>
+    /// <param name="strict">Fail on the first bad file instead of skipping it.</param>
     /// <param name="sink">Progress.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
-    public static (BinaryCodeSet Codes, TimeSpan Elapsed) Encode(DshModel model, IReadOnlyList<string> paths, bool photos,
+    /// <exception cref="InputDataException">No file could be encoded.</exception>
+    public static EncodedImages Encode(DshModel model, IReadOnlyList<string> paths, bool photos, bool strict,
         IProgressSink sink, CancellationToken cancellationToken)
     {
         string name = photos ? "encode photos" : "encode sketches";
         IProgressTask task = sink.AddTask(name, paths.Count);
-        var codes = new List<BinaryCode>(paths.Count);
+        var words = new List<ulong>(paths.Count * ((model.CodeLength + 63) >> 6));
+        var indexes = new List<int>(paths.Count);
+        var skipped = new List<SkippedFile>();
         var clock = Stopwatch.StartNew();
-        foreach (string[] chunk in paths.Chunk(model.EncodeBatchSize))
+        for (int start = 0; start < paths.Count; start += model.EncodeBatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            BinaryCodeSet part = photos ? model.EncodePhotos(chunk) : model.EncodeSketches(chunk);
-            codes.AddRange(part);
-            if (codes.Count == paths.Count)
+            string[] chunk = paths.Skip(start).Take(model.EncodeBatchSize).ToArray();
+            EncodedFiles part = strict
+                ? Strict(model, chunk, photos)
+                : photos ? model.EncodePhotoFiles(chunk, cancellationToken) : model.EncodeSketchFiles(chunk, cancellationToken);
+            words.AddRange(part.Codes.Words);
+            indexes.AddRange(part.Indexes.Select(i => start + i));
+            foreach (SkippedFile file in part.Skipped)
+            {
+                skipped.Add(file);
+                sink.Message($"skipped '{file.Path}': {file.Reason}");
+            }
+            int done = start + chunk.Length;
+            if (done == paths.Count)
             {
                 break; // Complete reports the last batch
             }
-            double rate = codes.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            TimeSpan eta = TimeSpan.FromSeconds((paths.Count - codes.Count) / Math.Max(rate, 1e-9));
-            task.Update(codes.Count, $"{rate:0.0} img/s, ETA {Format.Duration(eta)}");
+            double rate = done / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            TimeSpan eta = TimeSpan.FromSeconds((paths.Count - done) / Math.Max(rate, 1e-9));
+            task.Update(done, $"{rate:0.0} img/s, ETA {Format.Duration(eta)}");
         }
         clock.Stop();
-        task.Complete($"{codes.Count} images in {Format.Duration(clock.Elapsed)} ({1000 * clock.Elapsed.TotalSeconds / codes.Count:0.0} ms/image)");
-        return (BinaryCodeSet.FromCodes(codes, model.CodeLength), clock.Elapsed);
+        string skippedNote = skipped.Count == 0 ? "" : $", {skipped.Count} skipped";
+        task.Complete($"{indexes.Count} images in {Format.Duration(clock.Elapsed)} ({1000 * clock.Elapsed.TotalSeconds / Math.Max(1, paths.Count):0.0} ms/image){skippedNote}");
+        if (indexes.Count == 0)
+        {
+            throw new InputDataException($"None of the {paths.Count} images could be read (the first: {skipped[0].Reason}).");
+        }
+        return new EncodedImages(BinaryCodeSet.FromWords(words.ToArray(), model.CodeLength), indexes, skipped, clock.Elapsed);
     }
 
-    /// <summary>Encodes image files and returns them as catalog entries with ids from <paramref name="firstId"/>.</summary>
-    public static (BinaryCodeSet Codes, List<CatalogItem> Items) EncodeFiles(DshModel model, IReadOnlyList<ImageFile> files, bool photos, long firstId,
-        IProgressSink sink, CancellationToken cancellationToken)
+    /// <summary>Encodes image files and returns the encoded ones as catalog entries, ids counting up from <paramref name="firstId"/>.</summary>
+    public static (BinaryCodeSet Codes, List<CatalogItem> Items, IReadOnlyList<SkippedFile> Skipped) EncodeFiles(DshModel model, IReadOnlyList<ImageFile> files,
+        bool photos, bool strict, long firstId, IProgressSink sink, CancellationToken cancellationToken)
     {
-        (BinaryCodeSet codes, _) = Encode(model, files.Select(f => f.Path).ToList(), photos, sink, cancellationToken);
-        var items = files.Select((f, i) => new CatalogItem(firstId + i, f.Path, f.Category)).ToList();
-        return (codes, items);
+        EncodedImages encoded = Encode(model, files.Select(f => f.Path).ToList(), photos, strict, sink, cancellationToken);
+        var items = encoded.Indexes.Select((input, row) => new CatalogItem(firstId + row, files[input].Path, files[input].Category)).ToList();
+        return (encoded.Codes, items, encoded.Skipped);
+    }
+
+    private static EncodedFiles Strict(DshModel model, string[] chunk, bool photos)
+    {
+        BinaryCodeSet codes = photos ? model.EncodePhotos(chunk) : model.EncodeSketches(chunk);
+        return new EncodedFiles(codes, Enumerable.Range(0, chunk.Length).ToArray(), []);
     }
 }

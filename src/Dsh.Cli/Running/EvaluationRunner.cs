@@ -13,7 +13,8 @@ internal sealed record EvaluationOutcome(
     BinaryCodeSet QueryCodes,
     BinaryCodeSet GalleryCodes,
     TimeSpan SketchEncodeTime,
-    TimeSpan PhotoEncodeTime)
+    TimeSpan PhotoEncodeTime,
+    IReadOnlyList<SkippedFile> Skipped)
 {
     /// <summary>Mean time to encode one query sketch, in milliseconds.</summary>
     public double SketchEncodeMsPerImage => SketchEncodeTime.TotalMilliseconds / Queries.Count;
@@ -39,10 +40,10 @@ internal static class EvaluationRunner
 {
     /// <summary>Encodes both sides with <paramref name="model"/> and evaluates Hamming ranking.</summary>
     /// <exception cref="InputDataException">No category has both sketches and photos.</exception>
-    public static EvaluationOutcome Run(DshModel model, string sketchDir, string photoDir, int k, int gallerySeed, IProgressSink sink,
+    public static EvaluationOutcome Run(DshModel model, string sketchDir, string photoDir, int k, int gallerySeed, bool strict, IProgressSink sink,
         CancellationToken cancellationToken)
     {
-        SbirDataset data = TrainingRunner.LoadDataset(sketchDir, photoDir, sink);
+        SbirDataset data = TrainingRunner.LoadDataset(sketchDir, photoDir, sink, strict);
         var queries = data.Sketches.ToList();
         var gallery = data.Photos.ToList();
         var random = new Random(gallerySeed);
@@ -52,13 +53,14 @@ internal static class EvaluationRunner
         {
             sink.Message($"eval: {unknown.Count} of {data.Categories.Count} categories were not among the model's training categories (zero-shot): {string.Join(", ", unknown.Take(8))}");
         }
-        (BinaryCodeSet queryCodes, TimeSpan sketchTime) = CodeEncoder.Encode(model, queries.Select(q => q.Path!).ToList(), photos: false, sink, cancellationToken);
-        (BinaryCodeSet galleryCodes, TimeSpan photoTime) = CodeEncoder.Encode(model, gallery.Select(g => g.Path!).ToList(), photos: true, sink, cancellationToken);
+        // The loader decoded every file once already; a file that fails now (changed since) stops the evaluation.
+        (BinaryCodeSet queryCodes, _, _, TimeSpan sketchTime) = CodeEncoder.Encode(model, queries.Select(q => q.Path!).ToList(), photos: false, strict: true, sink, cancellationToken);
+        (BinaryCodeSet galleryCodes, _, _, TimeSpan photoTime) = CodeEncoder.Encode(model, gallery.Select(g => g.Path!).ToList(), photos: true, strict: true, sink, cancellationToken);
         IProgressTask task = sink.AddTask("evaluate", queries.Count);
         RetrievalReport report = RetrievalEvaluation.Evaluate(queryCodes, queries.Select(q => q.Label).ToList(), galleryCodes, gallery.Select(g => g.Label).ToList(),
             new RetrievalEvaluationOptions { K = k }, new SyncProgress<int>(n => task.Update(n)), cancellationToken);
         report = report.WithEncodeTime(sketchTime, queries.Count);
         task.Complete($"mAP@all {Format.Metric(report.MapAll)}");
-        return new EvaluationOutcome(report, k, data.Categories, queries, gallery, queryCodes, galleryCodes, sketchTime, photoTime);
+        return new EvaluationOutcome(report, k, data.Categories, queries, gallery, queryCodes, galleryCodes, sketchTime, photoTime, data.Report.SkippedFiles);
     }
 }

@@ -7,14 +7,17 @@ namespace Dsh.Cli.Running;
 /// <summary>Loads a folder dataset and trains a model on it, turning <see cref="DshProgress"/> into progress bars or lines.</summary>
 internal static class TrainingRunner
 {
-    /// <summary>Loads <c>sketches/&lt;category&gt;/…</c> and <c>photos/&lt;category&gt;/…</c>.</summary>
-    /// <exception cref="InputDataException">No category has both sketches and photos.</exception>
-    public static SbirDataset LoadDataset(string sketches, string photos, IProgressSink sink)
+    /// <summary>
+    /// Loads <c>sketches/&lt;category&gt;/…</c> and <c>photos/&lt;category&gt;/…</c>, every image decoded once within the
+    /// default limits; each file skipped is reported on <paramref name="sink"/>, or stops the command when <paramref name="strict"/>.
+    /// </summary>
+    /// <exception cref="InputDataException">No category has both sketches and photos, or (strict) a file was skipped.</exception>
+    public static SbirDataset LoadDataset(string sketches, string photos, IProgressSink sink, bool strict = false)
     {
         SbirDataset dataset;
         try
         {
-            dataset = SbirDataset.FromFolders(sketches, photos);
+            dataset = SbirDataset.FromFolders(sketches, photos, new SbirLoadOptions { Strict = strict });
         }
         catch (SbirDatasetException e)
         {
@@ -24,6 +27,10 @@ internal static class TrainingRunner
         sink.Message($"data: {report.CategoryCount} categories, {report.SketchCount} sketches, {report.PhotoCount} photos" +
             (report.IsClean ? "" : $" (skipped {report.SkippedFiles.Count} files, {report.SkippedCategories.Count} categories: " +
                 string.Join("; ", report.SkippedCategories.Take(3).Select(c => $"{c.Name}: {c.Reason}")) + ")"));
+        foreach (SkippedFile file in report.SkippedFiles)
+        {
+            sink.Message($"skipped '{file.Path}': {file.Reason}");
+        }
         return dataset;
     }
 

@@ -8,8 +8,20 @@ namespace Dsh;
 /// </summary>
 public sealed class EncodedFiles
 {
-    internal EncodedFiles(BinaryCodeSet codes, IReadOnlyList<int> indexes, IReadOnlyList<SkippedFile> skipped)
+    /// <summary>Creates a result.</summary>
+    /// <param name="codes">The codes of the encoded files.</param>
+    /// <param name="indexes">For each code, its file's position in the input.</param>
+    /// <param name="skipped">The files not encoded, and why.</param>
+    /// <exception cref="ArgumentException">There are not as many indexes as codes.</exception>
+    public EncodedFiles(BinaryCodeSet codes, IReadOnlyList<int> indexes, IReadOnlyList<SkippedFile> skipped)
     {
+        ArgumentNullException.ThrowIfNull(codes);
+        ArgumentNullException.ThrowIfNull(indexes);
+        ArgumentNullException.ThrowIfNull(skipped);
+        if (indexes.Count != codes.Count)
+        {
+            throw new ArgumentException($"{indexes.Count} indexes for {codes.Count} codes.", nameof(indexes));
+        }
         Codes = codes;
         Indexes = indexes;
         Skipped = skipped;
