@@ -56,6 +56,25 @@ public static class DshImaging
     public static Image<Rgb24> Load(Stream stream, ImageDecodingOptions? options) => ImageDecoding.Load(stream, options);
 
     /// <summary>
+    /// Reads an image's header from <paramref name="stream"/> (from its position, which is restored) and checks it against
+    /// the limits, without decoding a pixel: the format, its media type and extension, and the first frame's size.
+    /// </summary>
+    /// <param name="stream">A readable, seekable stream.</param>
+    /// <param name="options">The limits; null for <see cref="ImageDecodingOptions.Default"/>.</param>
+    /// <exception cref="ArgumentException">The stream cannot seek.</exception>
+    /// <exception cref="InvalidDataException">Not a known format, a broken header, or over a limit (then wrapping an
+    /// <see cref="ImageLimitExceededException"/>).</exception>
+    public static ImageFileInfo Identify(Stream stream, ImageDecodingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("The stream must be able to seek.", nameof(stream));
+        }
+        return ImageDecoding.IdentifyFile(stream, "the image in the stream", (options ?? ImageDecodingOptions.Default).Validated());
+    }
+
+    /// <summary>
     /// A new image of <paramref name="sketch"/> as grey (BT.709 luma) black strokes on white, R = G = B: a drawing on
     /// dark paper is inverted (see <see cref="SketchPreparation.Invert"/>), and an optional threshold binarises it.
     /// </summary>

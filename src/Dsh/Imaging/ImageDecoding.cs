@@ -35,7 +35,7 @@ internal static class ImageDecoding
         {
             throw new FileNotFoundException($"The image file '{path}' does not exist.", path);
         }
-        string source = $"'{path}'";
+        string source = $"the image '{path}'";
         CheckEncodedSize(file.Length, source, options);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         return DecodeSeekable(stream, source, options);
@@ -44,11 +44,11 @@ internal static class ImageDecoding
     public static Image<Rgb24> Load(Stream stream, ImageDecodingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        string source = stream is FileStream file ? $"'{file.Name}'" : "the stream";
+        string source = stream is FileStream file ? $"the image '{file.Name}'" : "the image in the stream";
         return Decode(stream, source, options);
     }
 
-    /// <summary>Decodes the stream from its position; <paramref name="source"/> names it in error messages (e.g. a quoted path).</summary>
+    /// <summary>Decodes the stream from its position; <paramref name="source"/> names it in error messages ("the image 'x.png'").</summary>
     internal static Image<Rgb24> Decode(Stream stream, string source, ImageDecodingOptions? options = null)
     {
         options = (options ?? ImageDecodingOptions.Default).Validated();
@@ -61,14 +61,24 @@ internal static class ImageDecoding
         return DecodeSeekable(buffered, source, options);
     }
 
+    /// <summary>The header's size and format, checked against the limits; no pixel is decoded. The stream is left where it was.</summary>
+    internal static ImageFileInfo IdentifyFile(Stream stream, string source, ImageDecodingOptions options)
+    {
+        CheckEncodedSize(stream.Length - stream.Position, source, options);
+        (int width, int height, IImageFormat format) = Identify(stream, source, options);
+        string extension = "." + (format.FileExtensions.FirstOrDefault() ?? format.Name.ToLowerInvariant());
+        return new ImageFileInfo(width, height, format.Name, format.DefaultMimeType, extension);
+    }
+
     /// <summary>The header's size, checked against the limits; no pixel is decoded. The stream is left where it was.</summary>
-    internal static (int Width, int Height) Identify(Stream stream, string source, ImageDecodingOptions options)
+    internal static (int Width, int Height, IImageFormat Format) Identify(Stream stream, string source, ImageDecodingOptions options)
     {
         long start = stream.Position;
         IImageInfo? info;
+        IImageFormat? format;
         try
         {
-            info = Image.Identify(ConfigurationFor(options), stream);
+            info = Image.Identify(ConfigurationFor(options), stream, out format);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -78,22 +88,22 @@ internal static class ImageDecoding
         {
             stream.Position = start;
         }
-        if (info is null)
+        if (info is null || format is null)
         {
-            throw new InvalidDataException($"The image {source} is in no format this library decodes ({Formats}).");
+            throw new InvalidDataException($"{Subject(source)} is in no format this library decodes ({Formats}).");
         }
         if (info.Width <= 0 || info.Height <= 0)
         {
-            throw new InvalidDataException($"The image {source} declares an empty size ({info.Width}x{info.Height}).");
+            throw new InvalidDataException($"{Subject(source)} declares an empty size ({info.Width}x{info.Height}).");
         }
         long pixels = (long)info.Width * info.Height;
         if (pixels > options.MaxPixels)
         {
             throw new ImageLimitExceededException(
-                $"The image {source} is {info.Width}x{info.Height} pixels ({Megapixels(pixels)} MP), more than the limit of {Megapixels(options.MaxPixels)} MP (ImageDecodingOptions.MaxPixels).",
+                $"{Subject(source)} is {info.Width}x{info.Height} pixels ({Megapixels(pixels)} MP), more than the limit of {Megapixels(options.MaxPixels)} MP (ImageDecodingOptions.MaxPixels).",
                 nameof(ImageDecodingOptions.MaxPixels), pixels, options.MaxPixels).AsInvalidData();
         }
-        return (info.Width, info.Height);
+        return (info.Width, info.Height, format);
     }
 
     /// <summary>The stream's bytes from its position, refused as soon as they pass the encoded-size limit.</summary>
@@ -117,7 +127,7 @@ internal static class ImageDecoding
         {
             throw new ImageLimitExceededException(
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"The image {source} is {bytes:N0} bytes or more, more than the limit of {options.MaxEncodedBytes:N0} bytes (ImageDecodingOptions.MaxEncodedBytes)."),
+                    $"{Subject(source)} is {bytes:N0} bytes or more, more than the limit of {options.MaxEncodedBytes:N0} bytes (ImageDecodingOptions.MaxEncodedBytes)."),
                 nameof(ImageDecodingOptions.MaxEncodedBytes), bytes, options.MaxEncodedBytes).AsInvalidData();
         }
     }
@@ -156,12 +166,12 @@ internal static class ImageDecoding
     private static InvalidDataException Unreadable(Exception e, string source) => e switch
     {
         InvalidDataException invalid => invalid,
-        UnknownImageFormatException => new InvalidDataException($"The image {source} is in no format this library decodes ({Formats}).", e),
-        ImageFormatException => new InvalidDataException($"The image {source} is corrupt: {OneLine(e.Message)}", e),
+        UnknownImageFormatException => new InvalidDataException($"{Subject(source)} is in no format this library decodes ({Formats}).", e),
+        ImageFormatException => new InvalidDataException($"{Subject(source)} is corrupt: {OneLine(e.Message)}", e),
         InvalidMemoryOperationException or OutOfMemoryException =>
-            new InvalidDataException($"The image {source} needs more memory than the decoder may allocate (corrupt or hostile header?): {OneLine(e.Message)}", e),
-        NotSupportedException => new InvalidDataException($"The image {source} uses a feature the decoder does not support: {OneLine(e.Message)}", e),
-        _ => new InvalidDataException($"The image {source} cannot be decoded ({e.GetType().Name}: {OneLine(e.Message)}).", e),
+            new InvalidDataException($"{Subject(source)} needs more memory than the decoder may allocate (corrupt or hostile header?): {OneLine(e.Message)}", e),
+        NotSupportedException => new InvalidDataException($"{Subject(source)} uses a feature the decoder does not support: {OneLine(e.Message)}", e),
+        _ => new InvalidDataException($"{Subject(source)} cannot be decoded ({e.GetType().Name}: {OneLine(e.Message)}).", e),
     };
 
     /// <summary>
@@ -205,4 +215,7 @@ internal static class ImageDecoding
     private static string Megapixels(long pixels) => (pixels / 1e6).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    /// <summary>The source as the subject of a sentence: "the image 'x.png'" becomes "The image 'x.png'".</summary>
+    private static string Subject(string source) => source.Length == 0 ? source : char.ToUpperInvariant(source[0]) + source[1..];
 }

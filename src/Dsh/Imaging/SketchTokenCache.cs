@@ -69,7 +69,7 @@ public sealed class SketchTokenCache
         {
             throw new FileNotFoundException($"The photo '{photoPath}' does not exist.", photoPath);
         }
-        ImageDecoding.CheckEncodedSize(file.Length, $"'{photoPath}'", Decoding);
+        ImageDecoding.CheckEncodedSize(file.Length, $"the photo '{photoPath}'", Decoding);
         byte[] content = File.ReadAllBytes(photoPath);
         string path = PathOf("f" + Hex(XxHash128.Hash(content)));
         Size? size = TryIdentify(content);
@@ -78,7 +78,7 @@ public sealed class SketchTokenCache
             return cached;
         }
         using var stream = new MemoryStream(content, writable: false);
-        using Image<Rgb24> photo = ImageDecoding.Decode(stream, $"'{photoPath}'", Decoding);
+        using Image<Rgb24> photo = ImageDecoding.Decode(stream, $"the photo '{photoPath}'", Decoding);
         return Compute(photo, path);
     }
 
