@@ -59,6 +59,28 @@ public sealed class ChildProcessTests
     }
 
     [Fact]
+    public void CraftedModelsExitWithThreeAndOneLine_NeverAnAbort()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"dsh-cli-crafted-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string photos = Path.Combine(Repo.PacsMini, "test", "photo", "dog");
+            string huge = CraftedModel.Write(Path.Combine(folder, "huge.dshm"), CraftedModel.Huge, []);
+            RunChild("index", "build", "--model", huge, "--photos", photos, "--out", Path.Combine(folder, "i.dshi"))
+                .AssertOneError(ExitCodes.BadInput, "MaxParameters");
+            DshArchitecture compact = DshArchitecture.Compact(16);
+            string shape = CraftedModel.Write(Path.Combine(folder, "shape.dshm"), compact, CraftedModel.WithHugeShapeLength(compact));
+            RunChild("index", "build", "--model", shape, "--photos", photos, "--out", Path.Combine(folder, "i.dshi"))
+                .AssertOneError(ExitCodes.BadInput, "2147483647 dimensions");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void HelpExitsWithZeroWithoutAnsiWhenRedirected()
     {
         CliResult result = RunChild("--help").AssertSuccess().AssertNoAnsi();

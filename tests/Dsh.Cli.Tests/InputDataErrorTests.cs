@@ -40,6 +40,23 @@ public sealed class InputDataErrorTests : IDisposable
             .AssertOneError(ExitCodes.BadInput, "m.dshm");
 
     [Fact]
+    public void AModelOverTheLoadLimitIsBadInput()
+    {
+        string model = CraftedModel.Write(_temp.Combine("huge.dshm"), CraftedModel.Huge, []);
+        DshRun.Run("index", "build", "--model", model, "--photos", Path.Combine(Repo.PacsMini, "test", "photo", "dog"), "--out", _temp.Combine("i.dshi"))
+            .AssertOneError(ExitCodes.BadInput, "more than the load limit of 512,000,000");
+    }
+
+    [Fact]
+    public void AModelWithACraftedTensorShapeIsBadInput()
+    {
+        DshArchitecture architecture = DshArchitecture.Compact(16);
+        string model = CraftedModel.Write(_temp.Combine("shape.dshm"), architecture, CraftedModel.WithHugeShapeLength(architecture));
+        DshRun.Run("index", "build", "--model", model, "--photos", Path.Combine(Repo.PacsMini, "test", "photo", "dog"), "--out", _temp.Combine("i.dshi"))
+            .AssertOneError(ExitCodes.BadInput, "2147483647 dimensions");
+    }
+
+    [Fact]
     public void ACorruptIndexIsBadInput()
     {
         string index = _temp.File("i.dshi", "DSHI and then garbage that is not an index at all"u8.ToArray());

@@ -14,7 +14,7 @@ namespace Dsh;
 /// conv2/conv4/conv5 and a final maxpool 3/2 with <see cref="PhotoPool5Padding"/>. Both trunks must end on the same
 /// spatial size, since the fusion head concatenates them (tokens first).
 /// </remarks>
-public sealed record DshArchitecture
+public sealed partial record DshArchitecture
 {
     /// <summary>The smallest code length accepted.</summary>
     public const int MinCodeLength = 8;
@@ -350,7 +350,7 @@ public sealed record DshArchitecture
         {
             throw new ArgumentException("The paper's fillers are defined for the Caffe trunks; the ResNet18 backbone starts from ImageNet weights and TorchDefault heads.", nameof(Initialization));
         }
-        if (SketchChannels.Count != 0 || PhotoChannels.Count != 0)
+        if (SketchChannels is { Count: > 0 } || PhotoChannels is { Count: > 0 })
         {
             throw new ArgumentException("SketchChannels and PhotoChannels describe the Caffe trunks; leave them empty for the ResNet18 backbone.", nameof(SketchChannels));
         }

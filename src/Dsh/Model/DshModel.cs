@@ -74,17 +74,40 @@ public sealed partial class DshModel : IDisposable
         DshFile.Write(path, DshFileKind.Model, DshJson.Serialize(header), writer => Network.save(writer));
     }
 
-    /// <summary>Reads a model file written by <see cref="Save"/>; the network is on the CPU in eval mode.</summary>
+    /// <summary>
+    /// Reads a model file written by <see cref="Save"/> within the default limits (<see cref="DshModelLoadOptions.Default"/>);
+    /// the network is on the CPU in eval mode.
+    /// </summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Not a Dsh model file, a newer format, or damaged (checksum, header or weights).</exception>
-    public static DshModel Load(string path)
+    /// <exception cref="InvalidDataException">
+    /// Not a Dsh model file, a newer format, damaged (checksum, header or weights), or over a load limit.
+    /// </exception>
+    public static DshModel Load(string path) => Load(path, DshModelLoadOptions.Default);
+
+    /// <summary>
+    /// Reads a model file written by <see cref="Save"/>; the network is on the CPU in eval mode. Before anything is
+    /// built, the header's size, its architecture and that architecture's parameter count and weight bytes are checked
+    /// against <paramref name="options"/>; then every saved tensor's name, element type and shape is checked against the
+    /// network before its data is read into it.
+    /// </summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="options">The load limits.</param>
+    /// <exception cref="ArgumentException"><paramref name="options"/> has a limit out of range.</exception>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">
+    /// Not a Dsh model file, a newer format, damaged (checksum, header or weights), or over a limit of
+    /// <paramref name="options"/>; the one-line message names the file (and the tensor or the limit concerned).
+    /// </exception>
+    public static DshModel Load(string path, DshModelLoadOptions options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        (string json, BinaryReader reader) = DshFile.Open(path, DshFileKind.Model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validated();
+        (string json, BinaryReader reader) = DshFile.Open(path, DshFileKind.Model, options.MaxHeaderBytes);
         using (reader)
         {
             FileHeader header = DshJson.Deserialize<FileHeader>(json, path);
-            if (header.Architecture is null || header.Categories is null || header.Categories.Count == 0)
+            if (header.Architecture is null || header.Categories is null || header.Categories.Count == 0 || header.Categories.Any(c => c is null))
             {
                 throw new InvalidDataException($"{path}: the header lacks the architecture or the categories.");
             }
@@ -96,19 +119,21 @@ public sealed partial class DshModel : IDisposable
             {
                 throw new InvalidDataException($"{path}: invalid architecture in the header ({e.Message}).", e);
             }
-            var network = new DshNetwork(header.Architecture);
+            options.CheckBudget(header.Architecture, path);
+            DshNetwork network = LoadFailures.Guard(path, "building the network in its header", () => new DshNetwork(header.Architecture));
             try
             {
-                network.load(reader, strict: true);
+                LoadFailures.Guard(path, "reading the weights", () => StateDictReader.ReadInto(reader, network, path));
                 if (reader.BaseStream.Position != reader.BaseStream.Length)
                 {
-                    throw new InvalidDataException("bytes are left after the weights");
+                    throw new InvalidDataException(
+                        $"{path}: {reader.BaseStream.Length - reader.BaseStream.Position} bytes are left after the weights.");
                 }
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch
             {
                 network.Dispose();
-                throw new InvalidDataException($"{path}: the weights do not fit the architecture in its header ({e.Message}).", e);
+                throw;
             }
             return new DshModel(network, header.Categories, header.Summary ?? new TrainingSummary(), header.TokenExtractor ?? "", header.TrainingOptions);
         }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
 
@@ -60,9 +61,12 @@ internal static class DshFile
     }
 
     /// <summary>Checks the file and returns its JSON header and a reader positioned at the payload (owning the stream).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="expected">The kind it must be.</param>
+    /// <param name="maxHeaderBytes">The largest JSON header read (a longer one is refused before it is read).</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Not a Dsh file, another kind, a newer version, or damaged.</exception>
-    public static (string Json, BinaryReader Payload) Open(string path, DshFileKind expected)
+    /// <exception cref="InvalidDataException">Not a Dsh file, another kind, a newer version, a header over the limit, or damaged.</exception>
+    public static (string Json, BinaryReader Payload) Open(string path, DshFileKind expected, int maxHeaderBytes)
     {
         if (!File.Exists(path))
         {
@@ -88,6 +92,11 @@ internal static class DshFile
             if (kind != expected)
             {
                 throw new InvalidDataException($"{path} is a Dsh {Describe(kind)}, not a {Describe(expected)}.");
+            }
+            if (jsonLength > maxHeaderBytes)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}: its header is {jsonLength:N0} bytes, more than the limit of {maxHeaderBytes:N0} (DshModelLoadOptions.MaxHeaderBytes)."));
             }
             if (jsonLength < 2 || jsonLength > length - HeaderFixed - 8)
             {

@@ -108,7 +108,7 @@ internal sealed class DshTrainingLoop
             if (o.CheckpointDirectory is not null)
             {
                 var restored = TrainingCheckpoint.LoadLatest(o.CheckpointDirectory, o, _data.Fingerprint, _settings, network, optimizer,
-                    message => Report(progress, TrainingPhase.Preparing, 0, 0, double.NaN, null, 0, clock, 0, message));
+                    nI, nS, problem.VectorDimension, message => Report(progress, TrainingPhase.Preparing, 0, 0, double.NaN, null, 0, clock, 0, message));
                 if (restored is not null)
                 {
                     photoCodes.Dispose();

@@ -76,23 +76,32 @@ internal sealed class TrainingCheckpoint
 
     /// <summary>
     /// Loads the newest readable checkpoint into <paramref name="network"/> and <paramref name="optimizer"/>; damaged
-    /// files are skipped (reported through <paramref name="skipped"/>). Null when there is none.
+    /// files are skipped (reported through <paramref name="skipped"/>). Null when there is none. Every saved tensor's
+    /// name, element type and shape is checked before its data is read: the network's and the momentum buffers' against
+    /// those tensors, the codes' against [code length, <paramref name="photoCount"/>] and [code length,
+    /// <paramref name="sketchCount"/>] (float32), D's against [<paramref name="vectorDimension"/>, code length] (float64).
     /// </summary>
     /// <exception cref="InvalidOperationException">The newest readable checkpoint belongs to another run (architecture, seed, batch size or data differ).</exception>
+    /// <exception cref="InvalidDataException">Its header matches this run but its tensors do not (a crafted or corrupted file with a valid checksum).</exception>
     public static Restored? LoadLatest(string directory, DshTrainerOptions options, string fingerprint, TrainingRunSettings settings,
-        DshNetwork network, MomentumSgd optimizer, Action<string> skipped)
+        DshNetwork network, MomentumSgd optimizer, long photoCount, long sketchCount, long vectorDimension, Action<string> skipped)
     {
         foreach (string path in List(directory))
         {
             Header header;
-            BinaryReader reader;
+            BinaryReader? reader = null;
             try
             {
-                (string json, reader) = DshFile.Open(path, DshFileKind.Checkpoint);
+                (string json, reader) = DshFile.Open(path, DshFileKind.Checkpoint, DshModelLoadOptions.DefaultMaxHeaderBytes);
                 header = DshJson.Deserialize<Header>(json, path);
+                if (header.Architecture is null)
+                {
+                    throw new InvalidDataException($"{path}: the header lacks the architecture.");
+                }
             }
             catch (InvalidDataException e)
             {
+                reader?.Dispose();
                 // Set aside (not deleted: it may help a post-mortem), so it no longer counts as a checkpoint.
                 string aside = path + ".damaged";
                 try
@@ -120,26 +129,41 @@ internal sealed class TrainingCheckpoint
                         $"The checkpoint {path} was written by a run with a different {mismatch}; resuming it would mix two runs. " +
                         "Use another CheckpointDirectory, or delete the folder's checkpoints to start over.");
                 }
-                network.load(reader, strict: true);
-                int count = reader.ReadInt32();
-                if (count != optimizer.Buffers.Count)
-                {
-                    throw new InvalidDataException($"{path}: {count} momentum buffers for {optimizer.Buffers.Count} parameters.");
-                }
-                using (no_grad())
-                {
-                    foreach (Tensor buffer in optimizer.Buffers)
-                    {
-                        using Tensor loaded = TensorExtensionMethods.Load(reader);
-                        buffer.copy_(loaded);
-                    }
-                }
-                Tensor photoCodes = TensorExtensionMethods.Load(reader);
-                Tensor sketchCodes = TensorExtensionMethods.Load(reader);
-                Tensor? d = reader.ReadBoolean() ? TensorExtensionMethods.Load(reader) : null;
-                return new Restored(path, header, photoCodes, sketchCodes, d);
+                // The network is this run's own (built from options.Architecture, which the header equals), so nothing
+                // here is sized by the file: each tensor is checked against what it must fill before it is read.
+                return LoadFailures.Guard(path, "reading the checkpoint", () =>
+                    ReadPayload(reader, path, header, network, optimizer, options.Architecture.CodeLength, photoCount, sketchCount, vectorDimension));
             }
         }
         return null;
+    }
+
+    private static Restored ReadPayload(BinaryReader reader, string path, Header header, DshNetwork network, MomentumSgd optimizer,
+        long codeLength, long photoCount, long sketchCount, long vectorDimension)
+    {
+        StateDictReader.ReadInto(reader, network, path);
+        int count = StateDictReader.ReadInt32(reader, path, "the momentum buffer count");
+        if (count != optimizer.Buffers.Count)
+        {
+            throw new InvalidDataException($"{path}: {count} momentum buffers for {optimizer.Buffers.Count} parameters.");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            StateDictReader.ReadTensorInto(reader, optimizer.Buffers[i], $"momentum buffer {i + 1} of {count}", path);
+        }
+        using var scope = NewDisposeScope();
+        Tensor photoCodes = StateDictReader.ReadTensor(reader, ScalarType.Float32, [codeLength, photoCount], "photo codes", path);
+        Tensor sketchCodes = StateDictReader.ReadTensor(reader, ScalarType.Float32, [codeLength, sketchCount], "sketch codes", path);
+        Tensor? d = StateDictReader.ReadFlag(reader, path, "the D flag")
+            ? StateDictReader.ReadTensor(reader, ScalarType.Float64, [vectorDimension, codeLength], "D", path)
+            : null;
+        if (reader.BaseStream.Position != reader.BaseStream.Length)
+        {
+            throw new InvalidDataException($"{path}: {reader.BaseStream.Length - reader.BaseStream.Position} bytes are left after the checkpoint's tensors.");
+        }
+        photoCodes.DetachFromDisposeScope();
+        sketchCodes.DetachFromDisposeScope();
+        d?.DetachFromDisposeScope();
+        return new Restored(path, header, photoCodes, sketchCodes, d);
     }
 }

@@ -1,0 +1,242 @@
+using System.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsh;
+
+/// <summary>
+/// Reads tensors in the format of TorchSharp's <c>Module.save</c> / <c>Tensor.Save</c> without trusting the file: a
+/// state dict is an entry count (LEB128) and, per entry, a name (a <see cref="BinaryWriter"/> string) and a tensor:
+/// element type, number of dimensions and each dimension (LEB128), then the raw little-endian elements. Every
+/// name, type and shape is checked against the tensor it must fill before any of its data is read, and the data
+/// goes straight into that tensor's memory, a chunk at a time, so a file cannot make the reader allocate more
+/// than the network already holds. Any mismatch, truncation or junk is an <see cref="InvalidDataException"/>
+/// whose one-line message names the file and the tensor.
+/// </summary>
+internal static class StateDictReader
+{
+    /// <summary>The longest tensor name read, in UTF-8 bytes (real keys are under 60).</summary>
+    public const int MaxNameBytes = 1024;
+
+    /// <summary>The most dimensions a tensor may have (the network's have at most 4).</summary>
+    public const int MaxDimensions = 8;
+
+    private const int ChunkBytes = 1 << 20;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Fills every tensor of <paramref name="module"/>'s <c>state_dict</c> from <paramref name="reader"/>: each key
+    /// exactly once, in any order, none missing and none unknown, each with the same element type and shape.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The entries do not match the module, or the data ends early or is malformed.</exception>
+    public static void ReadInto(BinaryReader reader, nn.Module module, string path)
+    {
+        Dictionary<string, Tensor> state = module.state_dict();
+        long count = ReadNumber(reader, path, "the weights' tensor count");
+        if (count > state.Count)
+        {
+            throw Bad(path, $"the weights list {count} tensors; the architecture in the header has {state.Count}");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (long i = 0; i < count; i++)
+        {
+            string name = ReadName(reader, path, i, count);
+            if (!state.TryGetValue(name, out Tensor? target))
+            {
+                throw Bad(path, $"tensor '{Printable(name)}' is not part of the architecture in the header");
+            }
+            if (!seen.Add(name))
+            {
+                throw Bad(path, $"tensor '{name}' appears twice");
+            }
+            ReadTensorInto(reader, target, name, path);
+        }
+        if (seen.Count < state.Count)
+        {
+            string missing = state.Keys.First(key => !seen.Contains(key));
+            throw Bad(path, $"tensor '{missing}' is missing (the weights hold {seen.Count} of the architecture's {state.Count} tensors)");
+        }
+    }
+
+    /// <summary>Fills <paramref name="target"/> from one saved tensor of the same element type and shape.</summary>
+    /// <exception cref="InvalidDataException">Another type or shape, or the data ends early or is malformed.</exception>
+    public static void ReadTensorInto(BinaryReader reader, Tensor target, string name, string path)
+    {
+        ReadHeader(reader, target.dtype, target.shape, name, path);
+        using var noGrad = no_grad();
+        if (target.device_type == DeviceType.CPU && target.is_contiguous())
+        {
+            Fill(reader.BaseStream, target, name, path);
+            return;
+        }
+        using Tensor staging = empty(target.shape, target.dtype);
+        Fill(reader.BaseStream, staging, name, path);
+        target.copy_(staging);
+    }
+
+    /// <summary>Reads one saved tensor that must have <paramref name="type"/> and <paramref name="shape"/> into a new CPU tensor.</summary>
+    /// <exception cref="InvalidDataException">Another type or shape, or the data ends early or is malformed.</exception>
+    public static Tensor ReadTensor(BinaryReader reader, ScalarType type, long[] shape, string name, string path)
+    {
+        ReadHeader(reader, type, shape, name, path);
+        Tensor tensor = empty(shape, type);
+        try
+        {
+            Fill(reader.BaseStream, tensor, name, path);
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A little-endian <see cref="int"/> (as <see cref="BinaryWriter.Write(int)"/> writes it).</summary>
+    public static int ReadInt32(BinaryReader reader, string path, string what)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        ReadExactly(reader.BaseStream, bytes, path, what);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes);
+    }
+
+    /// <summary>A <see cref="bool"/> as <see cref="BinaryWriter.Write(bool)"/> writes it (one byte, 0 or 1).</summary>
+    public static bool ReadFlag(BinaryReader reader, string path, string what)
+    {
+        int value = ReadByte(reader.BaseStream, path, what);
+        return value switch
+        {
+            0 => false,
+            1 => true,
+            _ => throw Bad(path, $"{what} is {value}, not a boolean"),
+        };
+    }
+
+    private static void ReadHeader(BinaryReader reader, ScalarType type, long[] shape, string name, string path)
+    {
+        string what = $"tensor '{name}'";
+        long savedType = ReadNumber(reader, path, what);
+        if (savedType != (long)type)
+        {
+            string found = savedType <= sbyte.MaxValue && Enum.IsDefined((ScalarType)(sbyte)savedType)
+                ? ((ScalarType)(sbyte)savedType).ToString()
+                : $"element type {savedType}";
+            throw Bad(path, $"{what} is {found} in the file, {type} expected");
+        }
+        long rank = ReadNumber(reader, path, what);
+        if (rank > MaxDimensions)
+        {
+            throw Bad(path, $"{what} has {rank} dimensions in the file (at most {MaxDimensions} are read; {shape.Length} expected)");
+        }
+        var saved = new long[rank];
+        for (int i = 0; i < saved.Length; i++)
+        {
+            saved[i] = ReadNumber(reader, path, what);
+        }
+        if (!saved.AsSpan().SequenceEqual(shape))
+        {
+            throw Bad(path, $"{what} is [{string.Join(", ", saved)}] in the file, [{string.Join(", ", shape)}] expected");
+        }
+    }
+
+    /// <summary>Reads the tensor's bytes into its own (CPU, contiguous) memory, <see cref="ChunkBytes"/> at a time.</summary>
+    private static void Fill(Stream stream, Tensor tensor, string name, string path)
+    {
+        long elements = tensor.numel();
+        if (elements == 0)
+        {
+            return;
+        }
+        long perChunk = Math.Max(1, ChunkBytes / tensor.ElementSize);
+        using Tensor flat = tensor.view(-1);
+        for (long start = 0; start < elements; start += perChunk)
+        {
+            using Tensor part = flat.narrow(0, start, Math.Min(perChunk, elements - start));
+            ReadExactly(stream, part.bytes, path, $"tensor '{name}'");
+        }
+    }
+
+    private static string ReadName(BinaryReader reader, string path, long index, long count)
+    {
+        string what = $"the name of tensor {index + 1} of {count}";
+        int length = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            if (shift > 28)
+            {
+                throw Bad(path, $"{what} has a malformed length");
+            }
+            int b = ReadByte(reader.BaseStream, path, what);
+            length |= (b & 0x7f) << shift;
+            if ((b & 0x80) == 0)
+            {
+                break;
+            }
+        }
+        if (length is < 1 or > MaxNameBytes)
+        {
+            throw Bad(path, $"{what} is {length} bytes long (1 to {MaxNameBytes} are read)");
+        }
+        byte[] bytes = new byte[length];
+        ReadExactly(reader.BaseStream, bytes, path, what);
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Bad(path, $"{what} is not UTF-8");
+        }
+    }
+
+    /// <summary>A non-negative LEB128 number as TorchSharp writes it (at most 9 bytes, 63 bits).</summary>
+    private static long ReadNumber(BinaryReader reader, string path, string what)
+    {
+        long value = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            if (shift > 56)
+            {
+                throw Bad(path, $"{what}: a malformed number (more than 9 bytes)");
+            }
+            int b = ReadByte(reader.BaseStream, path, what);
+            value |= (long)(b & 0x7f) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return value;
+            }
+        }
+    }
+
+    private static int ReadByte(Stream stream, string path, string what)
+    {
+        Span<byte> one = stackalloc byte[1];
+        ReadExactly(stream, one, path, what);
+        return one[0];
+    }
+
+    private static void ReadExactly(Stream stream, Span<byte> buffer, string path, string what)
+    {
+        try
+        {
+            stream.ReadExactly(buffer);
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
+        {
+            throw Bad(path, $"the payload ends inside {what}");
+        }
+    }
+
+    /// <summary>A name as it may appear in a one-line message (control characters shown as '?').</summary>
+    private static string Printable(string name) =>
+        string.Create(name.Length, name, (span, s) =>
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                span[i] = char.IsControl(s[i]) ? '?' : s[i];
+            }
+        });
+
+    private static InvalidDataException Bad(string path, string message) => new($"{path}: {message}.");
+}

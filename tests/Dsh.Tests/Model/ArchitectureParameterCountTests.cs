@@ -1,0 +1,124 @@
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsh.Tests.Model;
+
+/// <summary>
+/// <see cref="DshArchitecture.ParameterCount"/>, <see cref="DshArchitecture.StateByteCount"/> and the state layout, computed
+/// from the shapes alone, equal what a built <see cref="DshNetwork"/> has, for every profile and the variants
+/// <see cref="DshArchitecture.Validate"/> accepts.
+/// </summary>
+public class ArchitectureParameterCountTests
+{
+    private static readonly Dictionary<string, DshArchitecture> Architectures = new()
+    {
+        ["compact-8"] = DshArchitecture.Compact(8),
+        ["compact-64"] = DshArchitecture.Compact(64),
+        ["compact-4096"] = DshArchitecture.Compact(4096),
+        ["compact-shared-bn"] = DshArchitecture.Compact(64) with { TokenBatchNorm = TokenBatchNorm.Shared },
+        ["compact-fusion-1000-3"] = DshArchitecture.Compact(32) with { FusionWidths = [1000, 3], SketchHeadWidths = [7, 300] },
+        ["compact-groups-1"] = DshArchitecture.Compact(32) with { PhotoGroups = 1 },
+        ["compact-groups-4"] = DshArchitecture.Compact(32) with { PhotoGroups = 4 },
+        ["compact-kernels"] = DshArchitecture.Compact(16) with { SketchInputSize = 80, SketchConv1Kernel = 6, SketchConv1Stride = 3, PhotoInputSize = 80, PhotoConv1Kernel = 6, PhotoConv1Stride = 3, PhotoPool5Padding = 0 },
+        ["tiny"] = Training.TrainingFixtures.TinyArchitecture,
+        ["paper-8"] = DshArchitecture.Paper(8),
+        ["paper-256-shared-bn"] = DshArchitecture.Paper(256) with { TokenBatchNorm = TokenBatchNorm.Shared },
+        ["resnet18-8"] = DshArchitecture.ResNet18(8),
+        ["resnet18-64"] = DshArchitecture.ResNet18(64),
+        ["resnet18-4096"] = DshArchitecture.ResNet18(4096),
+        ["resnet18-shared-bn"] = DshArchitecture.ResNet18(64) with { TokenBatchNorm = TokenBatchNorm.Shared },
+        ["resnet18-unfrozen"] = DshArchitecture.ResNet18(32) with { SketchFrozenStages = 0, PhotoFrozenStages = 0 },
+        ["resnet18-frozen-2-1"] = DshArchitecture.ResNet18(32) with { SketchFrozenStages = 2, PhotoFrozenStages = 1 },
+        ["resnet18-frozen-4-4-shared"] = DshArchitecture.ResNet18(32) with { SketchFrozenStages = 4, TokenBatchNorm = TokenBatchNorm.Shared },
+        ["resnet18-32px-wide"] = DshArchitecture.ResNet18(128) with { SketchInputSize = 32, PhotoInputSize = 64, FusionWidths = [64, 2048], SketchHeadWidths = [3000, 5] },
+    };
+
+    public static TheoryData<string> Names => new(Architectures.Keys);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Counts_AndLayout_EqualTheBuiltNetwork(string name)
+    {
+        DshArchitecture architecture = Architectures[name];
+        using var network = new DshNetwork(architecture);
+
+        Assert.Equal(network.ParameterCount, architecture.ParameterCount);
+        Dictionary<string, Tensor> state = network.state_dict();
+        Assert.Equal(state.Values.Sum(t => t.numel() * t.ElementSize), architecture.StateByteCount);
+
+        IReadOnlyList<DshStateEntry> layout = architecture.StateLayout();
+        Assert.Equal(state.Keys.Order(StringComparer.Ordinal), layout.Select(e => e.Name).Order(StringComparer.Ordinal));
+        var parameters = network.named_parameters().Select(p => p.name).ToHashSet();
+        foreach (DshStateEntry entry in layout)
+        {
+            Tensor tensor = state[entry.Name];
+            Assert.True(tensor.shape.SequenceEqual(entry.Shape), $"{entry.Name}: [{string.Join(", ", tensor.shape)}] vs [{string.Join(", ", entry.Shape)}]");
+            Assert.Equal(tensor.dtype, entry.ElementType);
+            Assert.Equal(parameters.Contains(entry.Name), entry.IsParameter);
+        }
+    }
+
+    [Fact]
+    public void BuiltInProfiles_FitTheDefaultLoadLimits_AtEveryCodeLength()
+    {
+        Assert.Equal(281_763_264L, DshArchitecture.Paper(128).ParameterCount);
+        Assert.Equal(293_960_896L, DshArchitecture.Paper(4096).ParameterCount); // the largest built-in network
+        foreach (DshArchitecture a in new[] { DshArchitecture.Paper(4096), DshArchitecture.Compact(4096), DshArchitecture.ResNet18(4096) })
+        {
+            Assert.InRange(a.ParameterCount, 1, DshModelLoadOptions.DefaultMaxParameters);
+            Assert.InRange(a.StateByteCount, 4 * a.ParameterCount, DshModelLoadOptions.DefaultMaxStateBytes);
+        }
+    }
+
+    [Fact]
+    public void AHugeArchitecture_IsCountedWithoutBuildingIt()
+    {
+        DshArchitecture huge = DshArchitecture.Compact(8) with { FusionWidths = [65_536, 65_536] };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long count = huge.ParameterCount;
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{clock.Elapsed}");
+        // The fusion head's input is (128 + 128)·3·3 = 2304: fc_a and fc6 read it, fc_b and fc7 read 2·65536, fc_code 2·65536.
+        long fc = 2 * (2304L * 65_536 + 65_536) + 2 * (131_072L * 65_536 + 65_536) + (131_072L * 8 + 8);
+        Assert.Equal(DshArchitecture.Compact(8).ParameterCount - FusionOf(DshArchitecture.Compact(8)) + fc, count);
+        Assert.True(count > DshModelLoadOptions.DefaultMaxParameters);
+    }
+
+    [Fact]
+    public void MaximalDimensions_AreCountedIn64Bits()
+    {
+        // Every width at the limit, a 1-pixel stride: the fusion input alone is (65536 + 65536)·s·s.
+        DshArchitecture absurd = DshArchitecture.Compact(4096) with
+        {
+            SketchInputSize = 65_536,
+            PhotoInputSize = 65_536,
+            SketchConv1Kernel = 1,
+            SketchConv1Stride = 1,
+            PhotoConv1Kernel = 1,
+            PhotoConv1Stride = 1,
+            PhotoPool5Padding = 0,
+            SketchChannels = [65_536, 65_536, 65_536, 65_536, 65_536],
+            PhotoChannels = [65_536, 65_536, 65_536, 65_536, 65_536],
+            SketchHeadWidths = [65_536, 65_536],
+            FusionWidths = [65_536, 65_536],
+        };
+        absurd.Validate();
+        Assert.True(absurd.ParameterCount > DshModelLoadOptions.DefaultMaxParameters);
+        Assert.True(absurd.StateByteCount > DshModelLoadOptions.DefaultMaxStateBytes);
+    }
+
+    [Fact]
+    public void InvalidArchitecture_IsAnArgumentException() =>
+        Assert.Throws<ArgumentException>(() => (DshArchitecture.Compact(8) with { FusionWidths = [1] }).ParameterCount);
+
+    [Fact]
+    public void Counts_AreNotPartOfTheJson()
+    {
+        string json = JsonSerializer.Serialize(DshArchitecture.Compact(32));
+        Assert.DoesNotContain(nameof(DshArchitecture.ParameterCount), json);
+        Assert.DoesNotContain(nameof(DshArchitecture.StateByteCount), json);
+    }
+
+    private static long FusionOf(DshArchitecture a) =>
+        a.StateLayout().Where(e => e.Name.StartsWith("fusion.", StringComparison.Ordinal)).Sum(e => e.Elements);
+}
