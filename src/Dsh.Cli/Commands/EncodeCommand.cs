@@ -13,7 +13,7 @@ namespace Dsh.Cli.Commands;
 
 /// <summary>
 /// <c>dsh encode --model FILE --domain sketch|photo --input DIR|FILE --out FILE</c>: codes of images, written as CSV
-/// (<c>.csv</c>), JSON (<c>.json</c>) or a Hamming index with its catalog (any other name).
+/// (<c>.csv</c>), JSON (<c>.json</c>) or a gallery file (any other name: codes with each image's path and category).
 /// </summary>
 internal static class EncodeCommand
 {
@@ -23,21 +23,23 @@ internal static class EncodeCommand
         var domain = new Option<string>("--domain") { Description = "What the images are: sketch or photo.", Required = true, HelpName = "sketch|photo" };
         domain.AcceptOnlyFromAmong("sketch", "photo");
         var input = CliOptions.ExistingPath("--input", "An image, or a folder of images (category = first sub-folder).");
-        var output = CliOptions.OutputPath("--out", "Where to write: NAME.csv (id,path,category,code), NAME.json, or an index file (+ NAME.catalog.json).");
+        var output = CliOptions.OutputPath("--out", "Where to write: NAME.csv (id,path,category,code), NAME.json, or a gallery file (any other name, e.g. NAME.dshi).");
         var strict = CliOptions.Strict();
         var json = CliOptions.Json();
         var command = new Command("encode", "Encode sketches or photos into binary codes.") { model, domain, input, output, strict, json };
         command.SetAction(parse =>
         {
             bool photos = parse.GetValue(domain) == "photo";
-            IReadOnlyList<ImageFile> files = ImageFiles.Find(parse.GetValue(input)!, photos ? "photo" : "sketch");
+            string inputPath = Path.GetFullPath(parse.GetValue(input)!);
+            IReadOnlyList<ImageFile> files = ImageFiles.Find(inputPath, photos ? "photo" : "sketch");
             string modelPath = Path.GetFullPath(parse.GetValue(model)!);
             string outPath = OutputPaths.CheckFile(parse.GetValue(output)!, "--out");
             bool asJson = parse.GetValue(json);
             using DshModel dsh = ModelFiles.Load(modelPath);
             var (codes, items, skipped) = ProgressSurface.Run(context, asJson,
                 sink => CodeEncoder.EncodeFiles(dsh, files, photos, parse.GetValue(strict), 0, sink, context.CancellationToken));
-            string format = Write(outPath, codes, items, dsh.CodeLength, modelPath, photos ? "photo" : "sketch");
+            string root = Directory.Exists(inputPath) ? inputPath : Path.GetDirectoryName(inputPath)!;
+            string format = Write(outPath, codes, items, dsh.CodeLength, modelPath, photos ? "photo" : "sketch", root);
             if (asJson)
             {
                 context.Out.WriteLine(new JsonObject
@@ -46,7 +48,6 @@ internal static class EncodeCommand
                     ["format"] = format,
                     ["bits"] = dsh.CodeLength,
                     ["count"] = items.Count,
-                    ["catalog"] = format == "index" ? IndexCatalog.PathFor(outPath) : null,
                     ["skipped"] = Reporting.SkippedJson.Build(skipped),
                 }.ToJsonString(CliJson.Options));
             }
@@ -60,7 +61,7 @@ internal static class EncodeCommand
     }
 
     /// <summary>Writes the codes in the format the extension asks for; returns the format's name.</summary>
-    internal static string Write(string path, BinaryCodeSet codes, IReadOnlyList<CatalogItem> items, int bits, string modelPath, string domain)
+    internal static string Write(string path, BinaryCodeSet codes, IReadOnlyList<EncodedFile> items, int bits, string modelPath, string domain, string? root)
     {
         string extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension == ".csv")
@@ -85,11 +86,11 @@ internal static class EncodeCommand
             AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(root.ToJsonString(CliJson.Indented))));
             return "json";
         }
-        var index = new HammingIndex(bits);
-        index.AddRange(items.Select(i => i.Id).ToArray(), codes);
-        index.Save(path);
-        new IndexCatalog { Bits = bits, Model = modelPath, Domain = domain, Items = items.ToList() }.Save(path);
-        return "index";
+        var gallery = new Gallery(bits, new GalleryProperties { Model = ModelIdentity.Of(modelPath), Domain = domain, Root = root });
+        gallery.AddRange(codes, items.Select(i => new GalleryItem(GalleryKeys.For(i.Path, root), i.Category.Length == 0 ? null : i.Category)).ToList());
+        gallery.Save(path);
+        Gallery.DeleteLegacyCatalog(path);
+        return "gallery";
     }
 
     private static string Csv(string value) =>

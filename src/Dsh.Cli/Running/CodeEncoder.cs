@@ -65,11 +65,11 @@ internal static class CodeEncoder
     }
 
     /// <summary>Encodes image files and returns the encoded ones as catalog entries, ids counting up from <paramref name="firstId"/>.</summary>
-    public static (BinaryCodeSet Codes, List<CatalogItem> Items, IReadOnlyList<SkippedFile> Skipped) EncodeFiles(DshModel model, IReadOnlyList<ImageFile> files,
+    public static (BinaryCodeSet Codes, List<EncodedFile> Items, IReadOnlyList<SkippedFile> Skipped) EncodeFiles(DshModel model, IReadOnlyList<ImageFile> files,
         bool photos, bool strict, long firstId, IProgressSink sink, CancellationToken cancellationToken)
     {
         EncodedImages encoded = Encode(model, files.Select(f => f.Path).ToList(), photos, strict, sink, cancellationToken);
-        var items = encoded.Indexes.Select((input, row) => new CatalogItem(firstId + row, files[input].Path, files[input].Category)).ToList();
+        var items = encoded.Indexes.Select((input, row) => new EncodedFile(firstId + row, files[input].Path, files[input].Category)).ToList();
         return (encoded.Codes, items, encoded.Skipped);
     }
 

@@ -57,7 +57,15 @@ internal sealed record ServeOptions
         }
         foreach (string url in Urls)
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/")
+            Uri? uri = null;
+            try
+            {
+                uri = AllowedHosts.Parse(url).Uri;
+            }
+            catch (UriFormatException)
+            {
+            }
+            if (uri is null || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || uri.Query.Length > 0)
             {
                 throw new UsageException($"--urls: '{url}' is not an http:// or https:// URL of a host and port (e.g. {DefaultUrl})");
             }

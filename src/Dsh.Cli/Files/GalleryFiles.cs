@@ -1,0 +1,46 @@
+using Dsh.Hashing;
+
+namespace Dsh.Cli.Files;
+
+/// <summary>Loads gallery files for the commands, turning a damaged or foreign file into an <see cref="InputDataException"/>.</summary>
+internal static class GalleryFiles
+{
+    /// <summary>
+    /// Loads <paramref name="path"/>: a gallery file, or the older pair of an index and its <c>.catalog.json</c> (then a
+    /// one-line hint to re-save goes to <paramref name="stderr"/>).
+    /// </summary>
+    /// <exception cref="InputDataException">The file is not an intact gallery; the message names it.</exception>
+    public static Gallery Load(string path, TextWriter stderr)
+    {
+        string full = Path.GetFullPath(path);
+        Gallery gallery;
+        try
+        {
+            gallery = Gallery.Load(full);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or System.Text.Json.JsonException)
+        {
+            throw new InputDataException($"'{full}' is not a usable dsh gallery: {e.Message}", e);
+        }
+        if (gallery.LegacyCatalog is { } catalog)
+        {
+            stderr.WriteLine($"dsh: note: '{full}' is an older index with its catalog '{catalog}' beside it; 'dsh index add' or 'dsh index upgrade' writes it as one file.");
+        }
+        return gallery;
+    }
+
+    /// <summary>Checks that the model makes codes the gallery can hold, and warns when the gallery names another model file.</summary>
+    /// <exception cref="InputDataException">The code lengths differ.</exception>
+    public static void CheckModel(Gallery gallery, DshModel model, string modelPath, string galleryPath, TextWriter stderr)
+    {
+        if (model.CodeLength != gallery.Bits)
+        {
+            throw new InputDataException($"The model makes {model.CodeLength}-bit codes but the gallery '{galleryPath}' holds {gallery.Bits}-bit codes.");
+        }
+        string identity = ModelIdentity.Of(modelPath);
+        if (gallery.Properties.Model is { } recorded && !ModelIdentity.SameModel(recorded, identity))
+        {
+            stderr.WriteLine($"dsh: warning: the gallery's codes were made by {recorded}, not by {identity}; results are only meaningful with the same model.");
+        }
+    }
+}

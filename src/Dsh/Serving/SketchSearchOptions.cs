@@ -1,0 +1,40 @@
+namespace Dsh;
+
+/// <summary>What a <see cref="SketchSearch"/> loads and the limits it keeps.</summary>
+public sealed record SketchSearchOptions
+{
+    /// <summary>The model file (<c>.dshm</c>), loaded once.</summary>
+    public string ModelPath { get; set; } = "";
+
+    /// <summary>The gallery file (<c>.dshi</c>), loaded once and kept in memory; changes are written back to it.</summary>
+    public string GalleryPath { get; set; } = "";
+
+    /// <summary>
+    /// The folder the gallery's keys are relative to: photos are read from it, and photos added through
+    /// <see cref="SketchSearch.AddPhotoAsync"/> are written to its <c>uploads/</c> folder. Null: the folder the gallery
+    /// records (<see cref="Hashing.GalleryProperties.Root"/>) when it exists, else the gallery file's folder.
+    /// </summary>
+    public string? PhotosRoot { get; set; }
+
+    /// <summary>The limits every uploaded image is decoded within.</summary>
+    public ImageDecodingOptions ImageDecoding { get; set; } = ImageDecodingOptions.Default;
+
+    /// <summary>How long a change waits for another process holding the gallery's lock file (default 30 s).</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle service looks whether another process changed the gallery file (default 2 s).</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Checks every value and returns this instance.</summary>
+    /// <exception cref="ArgumentException">A path is empty or a time is not positive.</exception>
+    public SketchSearchOptions Validated()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ModelPath, nameof(ModelPath));
+        ArgumentException.ThrowIfNullOrWhiteSpace(GalleryPath, nameof(GalleryPath));
+        ArgumentNullException.ThrowIfNull(ImageDecoding, nameof(ImageDecoding));
+        ImageDecoding.Validated();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LockTimeout, TimeSpan.Zero, nameof(LockTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RefreshInterval, TimeSpan.Zero, nameof(RefreshInterval));
+        return this;
+    }
+}
