@@ -41,6 +41,7 @@ public sealed class AtomicFileTests : IDisposable
             Old($".t.bin.{DeadPid}.0badf00d.0000abce.tmp"),                  // another machine's, a day old
             Old($".t.bin.{Environment.ProcessId}.{host}.00000002.tmp"),      // untouched for a day: nobody writes it
             Old($".t.bin.{Guid.NewGuid():N}.tmp"),                           // the naming of older versions, a day old
+            $".other.bin.{DeadPid}.{host}.0000abcd.tmp",                     // another target's, in the same folder
         ];
         string[] kept =
         [
@@ -48,11 +49,13 @@ public sealed class AtomicFileTests : IDisposable
             $".t.bin.1.{host}.00000001.tmp",                                 // pid 1 always runs
             $".t.bin.{DeadPid}.0badf00d.0000abcd.tmp",                       // another machine's (a shared folder): only age tells
             $".t.bin.{Guid.NewGuid():N}.tmp",                                // older naming, recent
-            $".other.bin.{DeadPid}.{host}.0000abcd.tmp",                     // another target's
             "t.bin.backup",
+            Old(".notes.tmp"),                                               // not a name this class gives
+            Old($".t.bin.{DeadPid}.{host}.tmp"),
+            Old($".t.bin.x{DeadPid}.{host}.0000abcd.tmp"),
         ];
         Assert.Equal(stale.Length + kept.Length, stale.Concat(kept).Distinct().Count());
-        foreach (string name in kept)
+        foreach (string name in kept.Where(n => !File.Exists(Path.Combine(_folder, n))))
         {
             File.WriteAllText(Path.Combine(_folder, name), "x");
         }
@@ -64,13 +67,32 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void RemoveStaleTemporaryFiles_CountsWhatItRemoved()
+    public void RemoveStaleTemporaryFiles_CountsWhatItRemovedAndTheEntries()
     {
-        string target = Path.Combine(_folder, "g.dshg");
         File.WriteAllText(Path.Combine(_folder, $".g.dshg.{DeadPid}.{AtomicFile.HostTag}.00000000.tmp"), "half");
         File.WriteAllText(Path.Combine(_folder, $".g.dshg.{DeadPid + 1}.{AtomicFile.HostTag}.00000000.tmp"), "half");
-        Assert.Equal(2, AtomicFile.RemoveStaleTemporaryFiles(target));
-        Assert.Equal(0, AtomicFile.RemoveStaleTemporaryFiles(target));
+        File.WriteAllText(Path.Combine(_folder, "g.dshg"), "whole");
+        Directory.CreateDirectory(Path.Combine(_folder, "sub"));
+        Assert.Equal(2, AtomicFile.RemoveStaleTemporaryFiles(_folder, out int entries));
+        Assert.Equal(4, entries);
+        Assert.Equal(0, AtomicFile.RemoveStaleTemporaryFiles(_folder, out entries));
+        Assert.Equal(2, entries);
+    }
+
+    [Fact]
+    public void ALargeFolder_IsSearchedForLeftoversAtMostOnceAMinute()
+    {
+        for (int i = 0; i < 1001; i++)
+        {
+            File.WriteAllBytes(Path.Combine(_folder, $"map{i}.png"), []);
+        }
+
+        AtomicFile.Write(Path.Combine(_folder, "a.png"), s => s.WriteByte(1)); // searched: a large folder
+        string leftover = Path.Combine(_folder, $".b.png.{DeadPid}.{AtomicFile.HostTag}.00000000.tmp");
+        File.WriteAllText(leftover, "half");
+        AtomicFile.Write(Path.Combine(_folder, "b.png"), s => s.WriteByte(1)); // not searched again so soon
+        Assert.True(File.Exists(leftover));
+        Assert.Equal(1, AtomicFile.RemoveStaleTemporaryFiles(_folder, out _));
     }
 
     [Fact]
