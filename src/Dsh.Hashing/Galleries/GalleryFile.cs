@@ -62,7 +62,7 @@ internal static class GalleryFile
 
     private static byte[] Encode(GalleryRows rows)
     {
-        int count = rows.Items.Length;
+        int count = rows.Keys.Length;
         var properties = new List<(string Name, string Value)>(3);
         AddIfSet(properties, "model", rows.Properties.Model);
         AddIfSet(properties, "domain", rows.Properties.Domain);
@@ -75,16 +75,16 @@ internal static class GalleryFile
         long keyBytes = 0;
         for (int row = 0; row < count; row++)
         {
-            GalleryItem item = rows.Items[row];
-            keyLengths[row] = checked((ushort)Encoding.UTF8.GetByteCount(item.Key));
+            keyLengths[row] = checked((ushort)Encoding.UTF8.GetByteCount(rows.Keys[row]));
             keyBytes += keyLengths[row];
-            if (item.Category is not null)
+            string? category = rows.Categories[row];
+            if (category is not null)
             {
-                if (!categoryNumber.TryGetValue(item.Category, out uint number))
+                if (!categoryNumber.TryGetValue(category, out uint number))
                 {
-                    categories.Add(item.Category);
+                    categories.Add(category);
                     number = (uint)categories.Count;
-                    categoryNumber.Add(item.Category, number);
+                    categoryNumber.Add(category, number);
                 }
 
                 categoryOfRow[row] = number;
@@ -140,7 +140,7 @@ internal static class GalleryFile
 
         for (int row = 0; row < count; row++)
         {
-            at += Encoding.UTF8.GetBytes(rows.Items[row].Key, span[at..]);
+            at += Encoding.UTF8.GetBytes(rows.Keys[row], span[at..]);
         }
 
         return at == buffer.Length ? buffer : throw new InvalidOperationException($"Gallery metadata size mismatch: wrote {at} of {buffer.Length} bytes.");
@@ -215,7 +215,8 @@ internal static class GalleryFile
 
         // The keys are checked as one block (valid UTF-8, no control character), then decoded without checks.
         int bad = FirstBadKeyByte(keys);
-        var items = new GalleryItem[count];
+        var keyOfRow = new string[count];
+        var categoryNameOfRow = new string?[count];
         ReadOnlySpan<long> ids = store.Ids;
         long maxId = long.MinValue;
         int at = 0;
@@ -236,7 +237,8 @@ internal static class GalleryFile
                 throw Corrupt($"id {ids[row]} has category {category}; only {categoryCount} are listed.");
             }
 
-            items[row] = GalleryItem.Trusted(key, category == 0 ? null : categories[category - 1]);
+            keyOfRow[row] = key;
+            categoryNameOfRow[row] = category == 0 ? null : categories[category - 1];
             maxId = Math.Max(maxId, ids[row]);
         }
 
@@ -245,7 +247,7 @@ internal static class GalleryFile
             throw Corrupt($"the next id {nextId} is not above every id (the largest is {maxId}).");
         }
 
-        return new GalleryContents(store, items, nextId, properties);
+        return new GalleryContents(store, keyOfRow, categoryNameOfRow, nextId, properties);
     }
 
     private static GalleryProperties ReadProperties(ref Reader reader, int propertyCount)

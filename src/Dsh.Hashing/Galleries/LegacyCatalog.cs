@@ -87,7 +87,8 @@ internal static class LegacyCatalog
         };
 
         // Rows follow the index; the catalog may list them in any order.
-        var items = new GalleryItem[count];
+        var keys = new string[count];
+        var categories = new string?[count];
         int index = 0;
         long maxId = -1;
         foreach (JsonElement entry in list.EnumerateArray())
@@ -106,7 +107,7 @@ internal static class LegacyCatalog
                 throw Mismatch(indexPath, path, store, $"{where} has id {id}, which the index does not hold");
             }
 
-            if (items[row] is not null)
+            if (keys[row] is not null)
             {
                 throw new InvalidDataException($"The catalog '{path}' lists id {id} twice.");
             }
@@ -117,7 +118,8 @@ internal static class LegacyCatalog
                 throw new InvalidDataException($"The catalog '{path}': the path or category of {where} (id {id}) {problem}.");
             }
 
-            items[row] = GalleryItem.Trusted(key, category);
+            keys[row] = key;
+            categories[row] = category;
             maxId = Math.Max(maxId, id);
             index++;
         }
@@ -129,7 +131,7 @@ internal static class LegacyCatalog
 
         try
         {
-            return new GalleryContents(store, items, Math.Max(0, maxId + 1), properties);
+            return new GalleryContents(store, keys, categories, Math.Max(0, maxId + 1), properties);
         }
         catch (InvalidDataException e)
         {

@@ -127,8 +127,9 @@ internal static class IndexFile
 
         // The payload hash is seeded with the header hash: a payload only passes behind its own header.
         var hash = new XxHash3(unchecked((long)h.Hash));
-        long[] ids = ReadLittleEndian<long>(stream, (int)count, hash, "ids");
-        ulong[] codes = ReadLittleEndian<ulong>(stream, (int)(count * words), hash, "codes");
+        bool sized = stream.CanSeek; // the length was checked above: the arrays can be allocated at once
+        long[] ids = ReadLittleEndian<long>(stream, (int)count, hash, "ids", sized);
+        ulong[] codes = ReadLittleEndian<ulong>(stream, (int)(count * words), hash, "codes", sized);
         ulong payloadHash = ReadHash(stream, "the payload checksum");
         if (payloadHash != hash.GetCurrentHashAsUInt64())
         {
@@ -142,7 +143,7 @@ internal static class IndexFile
             var metadataHash = new XxHash3(unchecked((long)payloadHash));
             if (keepMetadata)
             {
-                metadata = ReadLittleEndian<byte>(stream, (int)h.MetadataLength, metadataHash, "metadata");
+                metadata = ReadLittleEndian<byte>(stream, (int)h.MetadataLength, metadataHash, "metadata", sized);
             }
             else
             {
@@ -399,8 +400,11 @@ internal static class IndexFile
         }
     }
 
-    /// <summary>Reads <paramref name="count"/> values, growing the array only as data arrives, so a bogus count cannot exhaust memory.</summary>
-    private static T[] ReadLittleEndian<T>(Stream stream, int count, XxHash3 hash, string what)
+    /// <summary>
+    /// Reads <paramref name="count"/> values, growing the array only as data arrives, so a bogus count cannot
+    /// exhaust memory; or, when <paramref name="sized"/> (the stream's length was checked), into an array of the full size at once.
+    /// </summary>
+    private static T[] ReadLittleEndian<T>(Stream stream, int count, XxHash3 hash, string what, bool sized)
         where T : unmanaged
     {
         if (!BitConverter.IsLittleEndian)
@@ -410,7 +414,7 @@ internal static class IndexFile
 
         int size = Marshal.SizeOf<T>();
         int valuesPerChunk = ChunkBytes / size;
-        var values = new T[Math.Min(count, valuesPerChunk)];
+        T[] values = sized ? GC.AllocateUninitializedArray<T>(count) : new T[Math.Min(count, valuesPerChunk)];
         int filled = 0;
         while (filled < count)
         {
