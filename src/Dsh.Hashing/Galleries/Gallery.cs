@@ -546,7 +546,7 @@ public sealed class Gallery
     /// Each change <paramref name="change"/> makes is visible to this gallery's readers at once; the file shows all of
     /// them at once.</para>
     /// <para>If <paramref name="change"/> or the save throws, nothing is saved; a gallery that had no unsaved changes
-    /// before the call is then reloaded from the file, so it again holds what the file holds.</para>
+    /// before the call is then reloaded from the file (if there is one), so it again holds what the file holds.</para>
     /// <para>One commit of an instance runs at a time; <paramref name="change"/> must not call <c>Commit</c> or
     /// <see cref="Refresh"/> of the same instance.</para>
     /// </remarks>
