@@ -61,18 +61,21 @@ public sealed class HammingIndex : IHammingIndex
         set => _scan.Kernel = value;
     }
 
-    /// <summary>Reads an index written by <see cref="Save(Stream)"/>.</summary>
+    /// <summary>Reads an index written by <see cref="Save(Stream)"/>, or the codes of a <see cref="Gallery"/> (whose item metadata is checked, then dropped).</summary>
     /// <param name="stream">The stream, positioned at the index; left open and positioned after it.</param>
     /// <exception cref="InvalidDataException">The data is not a complete, intact Dsh flat index.</exception>
     public static HammingIndex Load(Stream stream) => new(IndexFile.Read(stream, FileKind, out _));
 
-    /// <summary>Reads an index file written by <see cref="Save(string)"/>.</summary>
+    /// <summary>Reads an index file written by <see cref="Save(string)"/>, or the codes of a <see cref="Gallery"/> file.</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="InvalidDataException">The file is not a complete, intact Dsh flat index.</exception>
     public static HammingIndex Load(string path) => IndexFile.LoadFile(path, Load, "Dsh index");
 
     /// <inheritdoc />
     public bool Contains(long id) => _rows.Contains(id);
+
+    /// <summary>Wraps rows read from a file.</summary>
+    internal static HammingIndex FromStore(CodeStore store) => new(store);
 
     /// <inheritdoc />
     public bool TryGetCode(long id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BinaryCode? code) => _rows.TryGetCode(id, out code);

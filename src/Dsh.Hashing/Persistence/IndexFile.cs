@@ -8,7 +8,8 @@ using Dsh.Hashing.Indexes;
 namespace Dsh.Hashing.Persistence;
 
 /// <summary>
-/// The Dsh index file, version 1 (all integers little-endian):
+/// The Dsh index file (all integers little-endian). Version 1, written by <see cref="HammingIndex"/> and
+/// <see cref="MultiIndexHashIndex"/>:
 /// <code>
 /// offset size  field
 ///  0      4    magic "DSHI"
@@ -25,48 +26,84 @@ namespace Dsh.Hashing.Persistence;
 ///              codes: count × words × uint64
 ///              XxHash3-64 of the ids and codes, seeded with the header hash
 /// </code>
-/// Every field is checked on load; any mismatch is an <see cref="InvalidDataException"/> that says which.
+/// Version 2 adds a metadata section (a <see cref="Gallery"/> keeps its items there) and a generation:
+/// <code>
+///  0..31       as version 1, with version 2 and header size 64
+/// 32      8    generation (0 or more)
+/// 40      8    metadata length M in bytes (0..2^31 - 1)
+/// 48      8    reserved (0)
+/// 56      8    XxHash3-64 of bytes 0..55
+/// 64           ids, codes and their hash as in version 1
+///              metadata: M bytes
+///              XxHash3-64 of the metadata, seeded with the ids-and-codes hash
+/// </code>
+/// The hashes form a chain, so the last one covers the whole file. Every field is checked on load; any
+/// mismatch is an <see cref="InvalidDataException"/> that says which.
 /// </summary>
 internal static class IndexFile
 {
     public const int HeaderSize = 48;
+    public const int HeaderSizeV2 = 64;
     public const ushort Version = 1;
+    public const ushort VersionWithMetadata = 2;
     private const int ChunkBytes = 1 << 20;
     private static readonly byte[] Magic = "DSHI"u8.ToArray();
 
     public static void Write(Stream stream, string kind, CodeStore store, int parameter)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanWrite)
-        {
-            throw new ArgumentException("The stream is not writable.", nameof(stream));
-        }
-
+        CheckWritable(stream);
         Span<byte> header = stackalloc byte[HeaderSize];
-        Magic.CopyTo(header);
-        Encoding.ASCII.GetBytes(kind, header.Slice(4, 4));
-        BinaryPrimitives.WriteUInt16LittleEndian(header[8..], Version);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[10..], HeaderSize);
-        BinaryPrimitives.WriteInt32LittleEndian(header[12..], store.Bits);
-        BinaryPrimitives.WriteInt32LittleEndian(header[16..], store.WordsPerCode);
-        BinaryPrimitives.WriteInt32LittleEndian(header[20..], parameter);
-        BinaryPrimitives.WriteInt64LittleEndian(header[24..], store.Count);
+        WriteCommonHeader(header, kind, Version, HeaderSize, store.Bits, parameter, store.Count);
         BinaryPrimitives.WriteUInt64LittleEndian(header[40..], XxHash3.HashToUInt64(header[..40]));
         stream.Write(header);
 
         var hash = new XxHash3(unchecked((long)BinaryPrimitives.ReadUInt64LittleEndian(header[40..])));
         WriteLittleEndian(stream, store.Ids, hash);
         WriteLittleEndian(stream, store.Codes, hash);
-        Span<byte> trailer = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(trailer, hash.GetCurrentHashAsUInt64());
-        stream.Write(trailer);
+        WriteHash(stream, hash.GetCurrentHashAsUInt64());
     }
 
-    /// <summary>Reads one index from the stream's current position.</summary>
+    /// <summary>Writes a version 2 file: rows, then <paramref name="metadata"/>.</summary>
+    /// <returns>The last hash of the chain (it covers the whole file).</returns>
+    public static ulong Write(Stream stream, string kind, int bits, ReadOnlySpan<long> ids, ReadOnlySpan<ulong> codes, int parameter, long generation, ReadOnlySpan<byte> metadata)
+    {
+        CheckWritable(stream);
+        Span<byte> header = stackalloc byte[HeaderSizeV2];
+        WriteCommonHeader(header, kind, VersionWithMetadata, HeaderSizeV2, bits, parameter, ids.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(header[32..], generation);
+        BinaryPrimitives.WriteInt64LittleEndian(header[40..], metadata.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[56..], XxHash3.HashToUInt64(header[..56]));
+        stream.Write(header);
+
+        var hash = new XxHash3(unchecked((long)BinaryPrimitives.ReadUInt64LittleEndian(header[56..])));
+        WriteLittleEndian(stream, ids, hash);
+        WriteLittleEndian(stream, codes, hash);
+        ulong payloadHash = hash.GetCurrentHashAsUInt64();
+        WriteHash(stream, payloadHash);
+
+        var metadataHash = new XxHash3(unchecked((long)payloadHash));
+        WriteLittleEndian(stream, metadata, metadataHash);
+        ulong last = metadataHash.GetCurrentHashAsUInt64();
+        WriteHash(stream, last);
+        return last;
+    }
+
+    /// <summary>Reads one index from the stream's current position (version 1 or 2; metadata is checked and skipped).</summary>
     /// <param name="stream">The stream.</param>
     /// <param name="expectedKind">The fourcc the caller can load.</param>
     /// <param name="parameter">The kind parameter from the header.</param>
     public static CodeStore Read(Stream stream, string expectedKind, out int parameter)
+    {
+        Contents contents = Read(stream, expectedKind, keepMetadata: false);
+        parameter = contents.Parameter;
+        return contents.Store;
+    }
+
+    /// <summary>Reads one index from the stream's current position, version 1 or 2.</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="expectedKind">The fourcc the caller can load.</param>
+    /// <param name="keepMetadata">Return the metadata bytes (otherwise they are checked and dropped).</param>
+    public static Contents Read(Stream stream, string expectedKind, bool keepMetadata)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead)
@@ -74,8 +111,102 @@ internal static class IndexFile
             throw new ArgumentException("The stream is not readable.", nameof(stream));
         }
 
-        Span<byte> header = stackalloc byte[HeaderSize];
-        int got = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+        Span<byte> header = stackalloc byte[HeaderSizeV2];
+        Header h = ReadHeader(stream, header, expectedKind);
+        long count = h.Count;
+        int words = (h.Bits + 63) >> 6;
+        if (stream.CanSeek)
+        {
+            long expected = (count * 8) + (count * words * 8) + 8 + (h.Version == VersionWithMetadata ? h.MetadataLength + 8 : 0);
+            long remaining = stream.Length - stream.Position;
+            if (remaining < expected)
+            {
+                throw new InvalidDataException($"Truncated Dsh index: {count} codes{(h.MetadataLength > 0 ? $" and {h.MetadataLength} bytes of metadata" : "")} need {expected} more bytes, only {remaining} are there.");
+            }
+        }
+
+        // The payload hash is seeded with the header hash: a payload only passes behind its own header.
+        var hash = new XxHash3(unchecked((long)h.Hash));
+        bool sized = stream.CanSeek; // the length was checked above: the arrays can be allocated at once
+        long[] ids = ReadLittleEndian<long>(stream, (int)count, hash, "ids", sized);
+        ulong[] codes = ReadLittleEndian<ulong>(stream, (int)(count * words), hash, "codes", sized);
+        ulong payloadHash = ReadHash(stream, "the payload checksum");
+        if (payloadHash != hash.GetCurrentHashAsUInt64())
+        {
+            throw new InvalidDataException("Corrupt Dsh index: the payload checksum does not match (ids or codes were damaged).");
+        }
+
+        ulong last = payloadHash;
+        byte[]? metadata = null;
+        if (h.Version == VersionWithMetadata)
+        {
+            var metadataHash = new XxHash3(unchecked((long)payloadHash));
+            if (keepMetadata)
+            {
+                metadata = ReadLittleEndian<byte>(stream, (int)h.MetadataLength, metadataHash, "metadata", sized);
+            }
+            else
+            {
+                Skip(stream, h.MetadataLength, metadataHash);
+            }
+
+            last = ReadHash(stream, "the metadata checksum");
+            if (last != metadataHash.GetCurrentHashAsUInt64())
+            {
+                throw new InvalidDataException("Corrupt Dsh index: the metadata checksum does not match (the metadata was damaged).");
+            }
+        }
+
+        long padded = BitPacking.FirstRowWithPadding(codes, h.Bits, words);
+        if (padded >= 0)
+        {
+            throw new InvalidDataException($"Corrupt Dsh index: code {padded} sets bits above bit {h.Bits - 1}.");
+        }
+
+        return new Contents(new CodeStore(h.Bits, ids, codes, (int)count), h.Parameter, h.Version, h.Generation, metadata, last);
+    }
+
+    /// <summary>
+    /// Reads what identifies a file's content without reading the content: its header (checked) and, for version
+    /// 2, the last hash of the chain. The file is replaced only by renames, so this is one consistent version.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The stamp, or null when the file does not exist.</returns>
+    /// <exception cref="InvalidDataException">The header is damaged or not a Dsh index.</exception>
+    public static Stamp? TryReadStamp(string path)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        using (stream)
+        {
+            Span<byte> header = stackalloc byte[HeaderSizeV2];
+            Header h = ReadHeader(stream, header, expectedKind: null);
+            if (h.Version != VersionWithMetadata)
+            {
+                return new Stamp(h.Version, 0, 0, 0);
+            }
+
+            if (stream.Length < HeaderSizeV2 + 16)
+            {
+                throw new InvalidDataException($"Truncated Dsh index: '{path}' ends after {stream.Length} bytes.");
+            }
+
+            stream.Seek(-8, SeekOrigin.End);
+            return new Stamp(h.Version, h.Generation, h.MetadataLength, ReadHash(stream, "the metadata checksum"));
+        }
+    }
+
+    private static Header ReadHeader(Stream stream, Span<byte> header, string? expectedKind)
+    {
+        int got = stream.ReadAtLeast(header[..HeaderSize], HeaderSize, throwOnEndOfStream: false);
         if (got == 0)
         {
             throw new InvalidDataException("Not a Dsh index: the input is empty.");
@@ -91,37 +222,75 @@ internal static class IndexFile
             throw new InvalidDataException($"Truncated Dsh index: the header needs {HeaderSize} bytes, only {got} are there.");
         }
 
-        ulong headerHash = BinaryPrimitives.ReadUInt64LittleEndian(header[40..]);
-        if (headerHash != XxHash3.HashToUInt64(header[..40]))
+        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
+        int size;
+        if (version == Version)
+        {
+            size = HeaderSize;
+        }
+        else if (version == VersionWithMetadata)
+        {
+            size = HeaderSizeV2;
+            got += stream.ReadAtLeast(header[HeaderSize..HeaderSizeV2], HeaderSizeV2 - HeaderSize, throwOnEndOfStream: false);
+            if (got < HeaderSizeV2)
+            {
+                throw new InvalidDataException($"Truncated Dsh index: the version 2 header needs {HeaderSizeV2} bytes, only {got} are there.");
+            }
+        }
+        else
+        {
+            throw new InvalidDataException($"Dsh index format version {version} is not supported (this library reads versions {Version} and {VersionWithMetadata}): the file is newer than this library, or damaged.");
+        }
+
+        header = header[..size];
+        ulong headerHash = BinaryPrimitives.ReadUInt64LittleEndian(header[(size - 8)..]);
+        if (headerHash != XxHash3.HashToUInt64(header[..(size - 8)]))
         {
             throw new InvalidDataException("Corrupt Dsh index: the header checksum does not match (the header was damaged).");
         }
 
         string kind = Encoding.ASCII.GetString(header.Slice(4, 4));
-        if (kind != expectedKind)
+        if (expectedKind is not null && kind != expectedKind)
         {
             throw new InvalidDataException($"This file holds a '{kind}' index; expected '{expectedKind}' ({(expectedKind == "FLAT" ? "HammingIndex" : "MultiIndexHashIndex")}).");
-        }
-
-        ushort version = BinaryPrimitives.ReadUInt16LittleEndian(header[8..]);
-        if (version != Version)
-        {
-            throw new InvalidDataException($"Dsh index format version {version} is not supported (this library reads version {Version}).");
         }
 
         ushort headerSize = BinaryPrimitives.ReadUInt16LittleEndian(header[10..]);
         int bits = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
         int words = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
-        parameter = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
+        int parameter = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
         long count = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
-        if (headerSize != HeaderSize)
+        long generation = 0, metadataLength = 0;
+        if (headerSize != size)
         {
-            throw new InvalidDataException($"Corrupt Dsh index: header size {headerSize}, expected {HeaderSize}.");
+            throw new InvalidDataException($"Corrupt Dsh index: header size {headerSize}, expected {size}.");
         }
 
-        if (BinaryPrimitives.ReadUInt64LittleEndian(header[32..]) != 0)
+        if (version == Version)
         {
-            throw new InvalidDataException("Corrupt Dsh index: the reserved header bytes 32..39 are not zero.");
+            if (BinaryPrimitives.ReadUInt64LittleEndian(header[32..]) != 0)
+            {
+                throw new InvalidDataException("Corrupt Dsh index: the reserved header bytes 32..39 are not zero.");
+            }
+        }
+        else
+        {
+            generation = BinaryPrimitives.ReadInt64LittleEndian(header[32..]);
+            metadataLength = BinaryPrimitives.ReadInt64LittleEndian(header[40..]);
+            if (BinaryPrimitives.ReadUInt64LittleEndian(header[48..]) != 0)
+            {
+                throw new InvalidDataException("Corrupt Dsh index: the reserved header bytes 48..55 are not zero.");
+            }
+
+            if (generation < 0)
+            {
+                throw new InvalidDataException($"Corrupt Dsh index: generation {generation} is negative.");
+            }
+
+            if (metadataLength < 0 || metadataLength > Array.MaxLength)
+            {
+                throw new InvalidDataException($"Corrupt Dsh index: metadata length {metadataLength} is outside 0..{Array.MaxLength}.");
+            }
         }
 
         if (kind == "FLAT" && parameter != 0)
@@ -145,38 +314,73 @@ internal static class IndexFile
             throw new InvalidDataException($"Corrupt Dsh index: code count {count} is outside 0..{maxCount}.");
         }
 
-        if (stream.CanSeek)
-        {
-            long expected = (count * 8) + (count * words * 8) + 8;
-            long remaining = stream.Length - stream.Position;
-            if (remaining < expected)
-            {
-                throw new InvalidDataException($"Truncated Dsh index: {count} codes need {expected} more bytes, only {remaining} are there.");
-            }
-        }
+        return new Header(kind, version, bits, parameter, count, generation, metadataLength, headerHash);
+    }
 
-        // The payload hash is seeded with the header hash: a payload only passes behind its own header.
-        var hash = new XxHash3(unchecked((long)headerHash));
-        long[] ids = ReadLittleEndian<long>(stream, (int)count, hash, "ids");
-        ulong[] codes = ReadLittleEndian<ulong>(stream, (int)(count * words), hash, "codes");
+    private static void WriteCommonHeader(Span<byte> header, string kind, ushort version, int size, int bits, int parameter, long count)
+    {
+        header.Clear();
+        Magic.CopyTo(header);
+        Encoding.ASCII.GetBytes(kind, header.Slice(4, 4));
+        BinaryPrimitives.WriteUInt16LittleEndian(header[8..], version);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[10..], (ushort)size);
+        BinaryPrimitives.WriteInt32LittleEndian(header[12..], bits);
+        BinaryPrimitives.WriteInt32LittleEndian(header[16..], (bits + 63) >> 6);
+        BinaryPrimitives.WriteInt32LittleEndian(header[20..], parameter);
+        BinaryPrimitives.WriteInt64LittleEndian(header[24..], count);
+    }
+
+    private static void CheckWritable(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(stream));
+        }
+    }
+
+    private static void WriteHash(Stream stream, ulong value)
+    {
+        Span<byte> trailer = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(trailer, value);
+        stream.Write(trailer);
+    }
+
+    private static ulong ReadHash(Stream stream, string what)
+    {
         Span<byte> trailer = stackalloc byte[8];
         if (stream.ReadAtLeast(trailer, 8, throwOnEndOfStream: false) < 8)
         {
-            throw new InvalidDataException("Truncated Dsh index: the payload checksum is missing.");
+            throw new InvalidDataException($"Truncated Dsh index: {what} is missing.");
         }
 
-        if (BinaryPrimitives.ReadUInt64LittleEndian(trailer) != hash.GetCurrentHashAsUInt64())
+        return BinaryPrimitives.ReadUInt64LittleEndian(trailer);
+    }
+
+    /// <summary>Reads and hashes <paramref name="length"/> bytes without keeping them.</summary>
+    private static void Skip(Stream stream, long length, XxHash3 hash)
+    {
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(ChunkBytes, Math.Max(length, 1)));
+        try
         {
-            throw new InvalidDataException("Corrupt Dsh index: the payload checksum does not match (ids or codes were damaged).");
-        }
+            long done = 0;
+            while (done < length)
+            {
+                int want = (int)Math.Min(buffer.Length, length - done);
+                int got = stream.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
+                if (got < want)
+                {
+                    throw new InvalidDataException($"Truncated Dsh index: the metadata ends after {done + got} of {length} bytes.");
+                }
 
-        long padded = BitPacking.FirstRowWithPadding(codes, bits, words);
-        if (padded >= 0)
+                hash.Append(buffer.AsSpan(0, want));
+                done += want;
+            }
+        }
+        finally
         {
-            throw new InvalidDataException($"Corrupt Dsh index: code {padded} sets bits above bit {bits - 1}.");
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        return new CodeStore(bits, ids, codes, (int)count);
     }
 
     private static void WriteLittleEndian<T>(Stream stream, ReadOnlySpan<T> values, XxHash3 hash)
@@ -196,8 +400,11 @@ internal static class IndexFile
         }
     }
 
-    /// <summary>Reads <paramref name="count"/> values, growing the array only as data arrives, so a bogus count cannot exhaust memory.</summary>
-    private static T[] ReadLittleEndian<T>(Stream stream, int count, XxHash3 hash, string what)
+    /// <summary>
+    /// Reads <paramref name="count"/> values, growing the array only as data arrives, so a bogus count cannot
+    /// exhaust memory; or, when <paramref name="sized"/> (the stream's length was checked), into an array of the full size at once.
+    /// </summary>
+    private static T[] ReadLittleEndian<T>(Stream stream, int count, XxHash3 hash, string what, bool sized)
         where T : unmanaged
     {
         if (!BitConverter.IsLittleEndian)
@@ -207,7 +414,7 @@ internal static class IndexFile
 
         int size = Marshal.SizeOf<T>();
         int valuesPerChunk = ChunkBytes / size;
-        var values = new T[Math.Min(count, valuesPerChunk)];
+        T[] values = sized ? GC.AllocateUninitializedArray<T>(count) : new T[Math.Min(count, valuesPerChunk)];
         int filled = 0;
         while (filled < count)
         {
@@ -241,7 +448,7 @@ internal static class IndexFile
     public static T LoadFile<T>(string path, Func<Stream, T> read, string what)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
         T result = read(stream);
         long extra = stream.Length - stream.Position;
         if (extra != 0)
@@ -251,4 +458,22 @@ internal static class IndexFile
 
         return result;
     }
+
+    /// <summary>What <see cref="Read(Stream, string, bool)"/> found.</summary>
+    /// <param name="Store">The rows.</param>
+    /// <param name="Parameter">The kind parameter.</param>
+    /// <param name="Version">The format version, 1 or 2.</param>
+    /// <param name="Generation">The generation (version 2; 0 for version 1).</param>
+    /// <param name="Metadata">The metadata bytes when kept (version 2), otherwise null.</param>
+    /// <param name="Checksum">The last hash of the chain.</param>
+    internal sealed record Contents(CodeStore Store, int Parameter, int Version, long Generation, byte[]? Metadata, ulong Checksum);
+
+    /// <summary>What identifies a file's content: see <see cref="TryReadStamp"/>.</summary>
+    /// <param name="Version">The format version.</param>
+    /// <param name="Generation">The generation (version 2).</param>
+    /// <param name="MetadataLength">The metadata length (version 2).</param>
+    /// <param name="Checksum">The last hash of the chain (version 2).</param>
+    internal readonly record struct Stamp(int Version, long Generation, long MetadataLength, ulong Checksum);
+
+    private readonly record struct Header(string Kind, ushort Version, int Bits, int Parameter, long Count, long Generation, long MetadataLength, ulong Hash);
 }
