@@ -156,7 +156,7 @@ public sealed class OutputCollisionTests : IDisposable
         string model = _temp.File("m.dshm", new byte[] { 1, 2, 3 });
         string photos = _temp.Folder("p", "cat");
         DshRun.Run("index", "build", "--model", model, "--photos", photos, "--out", _temp.Combine(name))
-            .AssertOneError(ExitCodes.Usage, "an index cannot be");
+            .AssertOneError(ExitCodes.Usage, "a gallery cannot be");
         Assert.False(File.Exists(_temp.Combine(name)));
     }
 

@@ -91,7 +91,7 @@ public sealed class InputDataErrorTests : IDisposable
         var index = new HammingIndex(32);
         index.Add(0, BinaryCode.FromHex("0000ffff", 32));
         index.Save(path);
-        new IndexCatalog { Bits = 32, Items = [new CatalogItem(0, "/a.jpg", "a"), new CatalogItem(1, "/b.jpg", "b")] }.Save(path);
+        LegacyIndex.Write(path, index, "m", [(0, "/a.jpg", "a"), (1, "/b.jpg", "b")]);
         DshRun.Run("index", "info", "--index", path).AssertOneError(ExitCodes.BadInput, "do not match");
     }
 
@@ -100,7 +100,7 @@ public sealed class InputDataErrorTests : IDisposable
     {
         string path = _temp.Combine("i.dshi");
         new HammingIndex(32).Save(path);
-        File.WriteAllText(IndexCatalog.PathFor(path), "{ not json");
+        File.WriteAllText(path + ".catalog.json", "{ not json");
         DshRun.Run("index", "info", "--index", path).AssertOneError(ExitCodes.BadInput, "not valid JSON");
     }
 

@@ -82,8 +82,8 @@ internal static class EncodeCommand
             {
                 array.Add(new JsonObject { ["id"] = items[i].Id, ["path"] = items[i].Path, ["category"] = items[i].Category, ["code"] = codes[i].ToString() });
             }
-            var root = new JsonObject { ["bits"] = bits, ["model"] = modelPath, ["domain"] = domain, ["codes"] = array };
-            AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(root.ToJsonString(CliJson.Indented))));
+            var document = new JsonObject { ["bits"] = bits, ["model"] = modelPath, ["domain"] = domain, ["codes"] = array };
+            AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(document.ToJsonString(CliJson.Indented))));
             return "json";
         }
         var gallery = new Gallery(bits, new GalleryProperties { Model = ModelIdentity.Of(modelPath), Domain = domain, Root = root });
