@@ -1,0 +1,176 @@
+using System.Net;
+using System.Text.Json;
+using Dsh.Hashing;
+using Dsh.Serve.Tests.Support;
+
+namespace Dsh.Serve.Tests;
+
+/// <summary>The HTTP API of a real <c>dsh serve</c> process: status, search equal to <c>dsh search</c>, adds, removals, photos, refusals.</summary>
+[Collection(ServeCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private string _gallery = "";
+    private string _photos = "";
+    private ServeProcess _serve = null!;
+    private ServeClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        (_gallery, _photos) = data.NewCopy(_folder);
+        _serve = await ServeProcess.StartAsync(data.ModelPath, _gallery);
+        _client = new ServeClient(_serve.BaseAddress);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _serve.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task Health_and_status_describe_the_loaded_gallery()
+    {
+        using HttpResponseMessage health = await _client.Http.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        JsonElement status = await _client.JsonAsync("/api/status");
+        Assert.Equal(16, status.GetProperty("bits").GetInt32());
+        Assert.Equal(70, status.GetProperty("count").GetInt32());
+        Assert.Equal(TestPaths.PacsCategories, status.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
+        Assert.All(TestPaths.PacsCategories, c => Assert.Equal(10, status.GetProperty("categoryCounts").GetProperty(c).GetInt32()));
+        Assert.Equal("model.dshm", status.GetProperty("model").GetString());
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(17, 5)]
+    [InlineData(42, 70)]
+    [InlineData(69, 100)]
+    public async Task Search_ranks_as_dsh_search_does(int sketch, int k)
+    {
+        string path = TestPaths.Sketches[sketch];
+        IReadOnlyList<(long, int)> served = await _client.RankingAsync(File.ReadAllBytes(path), k);
+        Assert.Equal(data.CliSearch(_gallery, path, k), served);
+        Assert.Equal(Math.Min(k, 70), served.Count);
+
+        using HttpResponseMessage response = await _client.SearchAsync(File.ReadAllBytes(path), k);
+        using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        JsonElement first = json.RootElement.GetProperty("results")[0];
+        Assert.Equal($"/photos/{first.GetProperty("id").GetInt64()}", first.GetProperty("photoUrl").GetString());
+        Assert.Contains(first.GetProperty("category").GetString(), TestPaths.PacsCategories);
+        Assert.True(json.RootElement.GetProperty("encodeMs").GetDouble() > 0);
+        Assert.True(json.RootElement.GetProperty("searchMs").GetDouble() >= 0);
+    }
+
+    [Fact]
+    public async Task A_photo_is_served_by_its_id_and_never_by_a_path()
+    {
+        IReadOnlyList<(long Id, int)> top = await _client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[3]), 1);
+        using HttpResponseMessage photo = await _client.Http.GetAsync($"/photos/{top[0].Id}");
+        Assert.Equal(HttpStatusCode.OK, photo.StatusCode);
+        Assert.Equal("image/jpeg", photo.Content.Headers.ContentType!.MediaType);
+        Gallery gallery = Gallery.Load(_gallery);
+        Assert.True(gallery.TryGetItem(top[0].Id, out GalleryItem? item));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_photos, item.Key)), await photo.Content.ReadAsByteArrayAsync());
+
+        foreach (string bad in new[] { "70", "-1", "abc", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "1.0", "99999999999999999999" })
+        {
+            using HttpResponseMessage missing = await _client.Http.GetAsync("/photos/" + bad);
+            Assert.True(missing.StatusCode == HttpStatusCode.NotFound, $"/photos/{bad}: {missing.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task An_added_photo_is_in_the_gallery_file_when_acknowledged_and_found_then_removed()
+    {
+        string photo = TestPaths.NewPhotos[0];
+        var (id, count, added) = await _client.AddAsync(photo, "dog");
+        Assert.True(added);
+        Assert.Equal((70L, 71), (id, count));
+
+        // Acknowledged means on disk: another process reading the file sees it.
+        Gallery onDisk = Gallery.Load(_gallery);
+        Assert.Equal(71, onDisk.Count);
+        Assert.True(onDisk.TryGetItem(id, out GalleryItem? item));
+        Assert.Equal("dog", item.Category);
+        Assert.StartsWith("uploads/", item.Key, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(photo), File.ReadAllBytes(Path.Combine(_photos, item.Key)));
+
+        // Found: every result of a search over the whole gallery, and its own picture.
+        IReadOnlyList<(long Id, int)> all = await _client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[0]), 100);
+        Assert.Contains(id, all.Select(r => r.Id));
+        Assert.Equal(File.ReadAllBytes(photo), await _client.Http.GetByteArrayAsync($"/photos/{id}"));
+        Assert.Equal(data.CliSearch(_gallery, TestPaths.Sketches[0], 100), all);
+
+        // The same bytes again: the same item, nothing added.
+        Assert.Equal((id, 71, false), await _client.AddAsync(photo, "cat"));
+
+        using HttpResponseMessage removed = await _client.Http.DeleteAsync($"/api/photos/{id}");
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        Assert.Equal(70, JsonDocument.Parse(await removed.Content.ReadAsStringAsync()).RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(70, Gallery.Load(_gallery).Count);
+        Assert.False(File.Exists(Path.Combine(_photos, item.Key)));
+        using HttpResponseMessage again = await _client.Http.DeleteAsync($"/api/photos/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        using HttpResponseMessage gone = await _client.Http.GetAsync($"/photos/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/search?k=0")]
+    [InlineData("/api/search?k=1001")]
+    [InlineData("/api/search?k=ten")]
+    [InlineData("/api/search?k=-3")]
+    public async Task A_bad_k_is_400_problem_details(string url)
+    {
+        using HttpResponseMessage response = await _client.Http.PostAsync(url, ServeClient.Image(File.ReadAllBytes(TestPaths.Sketches[0]), "image/png"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        JsonElement problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.Contains("k must be", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Cross_site_requests_and_foreign_host_names_are_refused()
+    {
+        byte[] sketch = File.ReadAllBytes(TestPaths.Sketches[0]);
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = ServeClient.Image(sketch, "image/png") };
+        foreign.Headers.Add("Origin", "http://evil.example");
+        using HttpResponseMessage refused = await _client.Http.SendAsync(foreign);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+
+        using var add = new HttpRequestMessage(HttpMethod.Post, "/api/photos") { Content = ServeClient.Image(File.ReadAllBytes(TestPaths.NewPhotos[1]), "image/jpeg") };
+        add.Headers.Add("Sec-Fetch-Site", "cross-site");
+        using HttpResponseMessage refusedAdd = await _client.Http.SendAsync(add);
+        Assert.Equal(HttpStatusCode.Forbidden, refusedAdd.StatusCode);
+        Assert.Equal(70, Gallery.Load(_gallery).Count);
+
+        using var same = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = ServeClient.Image(sketch, "image/png") };
+        same.Headers.Add("Origin", _serve.BaseAddress.GetLeftPart(UriPartial.Authority));
+        using HttpResponseMessage allowed = await _client.Http.SendAsync(same);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+
+        // A name that points at 127.0.0.1 from elsewhere (DNS rebinding) is not this server's host.
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/status");
+        rebound.Headers.Host = "evil.example:" + _serve.BaseAddress.Port;
+        using HttpResponseMessage badHost = await _client.Http.SendAsync(rebound);
+        Assert.Equal(HttpStatusCode.BadRequest, badHost.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_page_and_its_script_are_served_with_a_content_security_policy()
+    {
+        using HttpResponseMessage page = await _client.Http.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("<canvas id=\"sketch\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        using HttpResponseMessage script = await _client.Http.GetAsync("/app.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+    }
+}
