@@ -89,20 +89,26 @@ internal static class ServeCommand
         WebApplication app = ServeHost.Build(options, search, consoleLifetime: true);
         try
         {
-            app.StartAsync(context.CancellationToken).GetAwaiter().GetResult();
+            try
+            {
+                app.StartAsync(context.CancellationToken).GetAwaiter().GetResult();
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"--urls {string.Join(';', options.Urls)}: cannot listen ({e.Message.TrimEnd('.')})", e);
+            }
+            foreach (Uri address in ServeHost.Addresses(app))
+            {
+                context.Out.WriteLine($"{ServeHost.ListeningPrefix}{address}");
+            }
+            context.Out.WriteLine($"dsh serve: {search.Gallery.Count} photos, {search.Gallery.Bits}-bit codes, photos from {search.PhotosRoot}; Ctrl+C stops");
+            context.Out.Flush();
+            app.WaitForShutdownAsync(context.CancellationToken).GetAwaiter().GetResult();
+            return ExitCodes.Success;
         }
-        catch (IOException e)
+        finally
         {
-            throw new IOException($"--urls {string.Join(';', options.Urls)}: cannot listen ({e.Message.TrimEnd('.')})", e);
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
-        foreach (Uri address in ServeHost.Addresses(app))
-        {
-            context.Out.WriteLine($"{ServeHost.ListeningPrefix}{address}");
-        }
-        context.Out.WriteLine($"dsh serve: {search.Gallery.Count} photos, {search.Gallery.Bits}-bit codes, photos from {search.PhotosRoot}; Ctrl+C stops");
-        context.Out.Flush();
-        app.WaitForShutdownAsync(context.CancellationToken).GetAwaiter().GetResult();
-        app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return ExitCodes.Success;
     }
 }

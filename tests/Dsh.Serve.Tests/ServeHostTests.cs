@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using Dsh.Cli;
+using Dsh.Cli.Serve;
+using Dsh.Serve.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Dsh.Serve.Tests;
+
+/// <summary>The server in this process (metrics, the bounded encoder queue) and its start-up refusals as a process.</summary>
+[Collection(ServeCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class ServeHostTests(ServeData data) : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private async Task<(WebApplication App, SketchSearch Search, ServeClient Client)> StartAsync(ServeOptions options)
+    {
+        SketchSearch search = SketchSearch.Open(new SketchSearchOptions { ModelPath = options.ModelPath, GalleryPath = options.GalleryPath, ImageDecoding = options.Decoding });
+        WebApplication app = ServeHost.Build(options, search, consoleLifetime: false);
+        await app.StartAsync();
+        return (app, search, new ServeClient(ServeHost.Addresses(app)[0]));
+    }
+
+    private ServeOptions Options(int maxConcurrent = 2, int queue = 64)
+    {
+        (string gallery, _) = data.NewCopy(_folder);
+        return new ServeOptions
+        {
+            ModelPath = data.ModelPath,
+            GalleryPath = gallery,
+            Urls = ["http://127.0.0.1:0"],
+            MaxConcurrentEncodes = maxConcurrent,
+            MaxQueuedEncodes = queue,
+        }.Validated();
+    }
+
+    [Fact]
+    public async Task Searches_encode_times_refusals_and_requests_are_measured()
+    {
+        var measurements = new ConcurrentBag<(string Instrument, double Value, string? Reason)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name is ServeMetrics.MeterName or "Microsoft.AspNetCore.Hosting")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measurements.Add((i.Name, v, Reason(tags))));
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => measurements.Add((i.Name, v, Reason(tags))));
+        listener.Start();
+
+        var (app, search, client) = await StartAsync(Options());
+        await using (app)
+        await using (search)
+        using (client)
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[i]), 5);
+            }
+            using HttpResponseMessage bad = await client.SearchAsync("garbage"u8.ToArray(), 5);
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            await client.AddAsync(TestPaths.NewPhotos[3], "x");
+        }
+
+        Assert.Equal(3, measurements.Where(m => m.Instrument == "dsh.serve.searches").Sum(m => m.Value));
+        Assert.Equal(3, measurements.Count(m => m.Instrument == "dsh.serve.encode.duration" && m.Value > 0));
+        Assert.Equal(3, measurements.Count(m => m.Instrument == "dsh.serve.search.duration"));
+        Assert.Equal(1, measurements.Where(m => m.Instrument == "dsh.serve.photos.added").Sum(m => m.Value));
+        Assert.Equal(1, measurements.Where(m => m.Instrument == "dsh.serve.refused" && m.Reason == "undecodable").Sum(m => m.Value));
+        Assert.True(measurements.Count(m => m.Instrument == "http.server.request.duration") >= 5);
+    }
+
+    [Fact]
+    public async Task A_full_encoder_queue_answers_503_with_retry_after_and_the_rest_are_served()
+    {
+        // A 1800x1800 noise photo (10 MB of PNG) takes a while to decode and prepare: with one encoder and no queue, most of eight
+        // simultaneous searches find the encoder busy.
+        var random = new Random(4);
+        using var noise = new Image<Rgb24>(1800, 1800);
+        noise.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.GetRowSpan(y)));
+            }
+        });
+        using var png = new MemoryStream();
+        noise.SaveAsPng(png);
+        byte[] big = png.ToArray();
+
+        var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 0));
+        await using (app)
+        await using (search)
+        using (client)
+        {
+            HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.SearchAsync(big, 3)));
+            try
+            {
+                Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+                HttpResponseMessage busy = Assert.Single(responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).Take(1));
+                Assert.Equal(TimeSpan.FromSeconds(1), busy.Headers.RetryAfter!.Delta);
+                Assert.Equal("application/problem+json", busy.Content.Headers.ContentType!.MediaType);
+                Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.StatusCode.ToString()));
+            }
+            finally
+            {
+                foreach (HttpResponseMessage r in responses)
+                {
+                    r.Dispose();
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Bad_start_ups_end_with_one_line_and_an_exit_code()
+    {
+        (string gallery, _) = data.NewCopy(_folder);
+        string broken = _folder.Combine("broken.dshi");
+        File.WriteAllBytes(broken, "DSHI but not a gallery"u8.ToArray());
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var cases = new (string[] Args, int Code, string Text)[]
+        {
+            (["serve", "--model", data.ModelPath, "--index", broken], ExitCodes.BadInput, "not a usable dsh gallery"),
+            (["serve", "--model", gallery, "--index", gallery], ExitCodes.BadInput, "not a usable dsh model"),
+            (["serve", "--model", data.ModelPath, "--index", gallery, "--urls", "ftp://127.0.0.1:21"], ExitCodes.Usage, "--urls"),
+            (["serve", "--model", data.ModelPath, "--index", gallery, "--max-concurrent", "0"], ExitCodes.Usage, "--max-concurrent"),
+            (["serve", "--model", data.ModelPath, "--index", gallery, "--urls", $"http://127.0.0.1:{port}"], ExitCodes.Failure, "cannot listen"),
+        };
+        foreach (var (args, code, text) in cases)
+        {
+            await using ServeProcess run = ServeProcess.Start(args);
+            Assert.Equal(code, await run.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            string[] errors = run.Output.Split('\n').Where(l => l.StartsWith("dsh: error:", StringComparison.Ordinal)).ToArray();
+            Assert.Contains(text, Assert.Single(errors), StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", run.Output, StringComparison.Ordinal); // no stack trace
+        }
+    }
+
+    private static string? Reason(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "reason")
+            {
+                return tag.Value as string;
+            }
+        }
+        return null;
+    }
+}
