@@ -132,3 +132,31 @@ public sealed class SkippedImagesTests(TinyModel model) : IClassFixture<TinyMode
             .AssertOneError(ExitCodes.Usage, "is a folder");
     }
 }
+
+/// <summary>Two <c>dsh index add</c> at once on one gallery: both sets of photos end up in it (the gallery's lock file).</summary>
+[Trait("Category", "Slow")]
+public sealed class ConcurrentIndexAddTests(TinyModel model) : IClassFixture<TinyModel>, IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Concurrent_adds_lose_no_update()
+    {
+        string photos = Path.Combine(model.Data, "test", "photo");
+        string gallery = _temp.Combine("g.dshi");
+        DshRun.Run("index", "build", "--model", model.Path, "--photos", Path.Combine(photos, "dog"), "--out", gallery).AssertSuccess();
+        CliResult[] results = new CliResult[2];
+        Parallel.For(0, 2, i => results[i] = DshRun.Run("index", "add", "--index", gallery, "--model", model.Path,
+            "--photos", Path.Combine(photos, i == 0 ? "guitar" : "house"), "--json"));
+        Assert.All(results, r => r.AssertSuccess());
+        Gallery saved = Gallery.Load(gallery);
+        Assert.Equal(9, saved.Count);
+        string[] keys = saved.GetItems().Select(i => i.Value.Key).ToArray();
+        Assert.Equal(9, keys.Distinct().Count());
+        Assert.Equal(3, keys.Count(k => k.Contains("/guitar/", StringComparison.Ordinal)));
+        Assert.Equal(3, keys.Count(k => k.Contains("/house/", StringComparison.Ordinal)));
+        Assert.All(results, r => Assert.Equal(3, JsonDocument.Parse(r.Out).RootElement.GetProperty("added").GetInt32()));
+    }
+}
