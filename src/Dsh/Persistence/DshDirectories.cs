@@ -30,9 +30,12 @@ public static class DshDirectories
         return TryOwnerOnly(path) ? path : throw new IOException($"The cache folder '{path}' cannot be made private to this user.");
     }
 
-    private static string FindCacheRoot()
+    private static string FindCacheRoot() => FirstUsable(Candidates());
+
+    /// <summary>The first candidate that is (or can be made) a private folder; else a fresh private folder in the temp folder.</summary>
+    internal static string FirstUsable(IEnumerable<string?> candidates)
     {
-        foreach (string? candidate in Candidates())
+        foreach (string? candidate in candidates)
         {
             if (!string.IsNullOrWhiteSpace(candidate) && Path.IsPathFullyQualified(candidate) && TryOwnerOnly(candidate))
             {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
+using Dsh.Hashing.Persistence;
 
 namespace Dsh;
 
@@ -26,38 +27,27 @@ internal static class DshFile
         {
             Directory.CreateDirectory(dir);
         }
-        string temp = full + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
+        // AtomicFile: a temporary file in the same folder, flushed, renamed over the target, the folder synced; leftovers
+        // of writers that crashed are removed.
+        AtomicFile.Write(full, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            var hasher = new XxHash3();
+            using (var hashing = new HashingWriteStream(file, hasher))
+            using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
             {
-                var hasher = new XxHash3();
-                using (var hashing = new HashingWriteStream(file, hasher))
-                using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
-                {
-                    byte[] jsonBytes = Encoding.UTF8.GetBytes(json);
-                    writer.Write(Magic);
-                    writer.Write(FormatVersion);
-                    writer.Write((ushort)kind);
-                    writer.Write(jsonBytes.Length);
-                    writer.Write(jsonBytes);
-                    payload(writer);
-                    writer.Flush();
-                }
-                Span<byte> trailer = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(trailer, hasher.GetCurrentHashAsUInt64());
-                file.Write(trailer);
-                file.Flush(flushToDisk: true);
+                byte[] jsonBytes = Encoding.UTF8.GetBytes(json);
+                writer.Write(Magic);
+                writer.Write(FormatVersion);
+                writer.Write((ushort)kind);
+                writer.Write(jsonBytes.Length);
+                writer.Write(jsonBytes);
+                payload(writer);
+                writer.Flush();
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+            Span<byte> trailer = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(trailer, hasher.GetCurrentHashAsUInt64());
+            file.Write(trailer);
+        });
     }
 
     /// <summary>Checks the file and returns its JSON header and a reader positioned at the payload (owning the stream).</summary>
