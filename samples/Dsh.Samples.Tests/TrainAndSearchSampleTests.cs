@@ -4,27 +4,51 @@ using Dsh.Samples.Tests.Support;
 
 namespace Dsh.Samples.Tests;
 
-/// <summary>One run of the train-and-search sample (2 epochs, 32 bits, batch 8), shared by the tests that read it.</summary>
-public sealed class TrainAndSearchRun
+/// <summary>
+/// One run of the train-and-search sample (2 epochs, 32 bits, batch 8) that also saves its model and its gallery of the
+/// test photos, shared by the tests that read its output and by the web API sample's test, which serves those files.
+/// </summary>
+public sealed class TrainAndSearchRun : IDisposable
 {
     public const string Sample = "Dsh.Samples.TrainAndSearch";
 
+    /// <summary>The xunit collection of the tests that share this run.</summary>
+    public const string Collection = "train-and-search run";
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("dsh-samples-").FullName;
+
     public TrainAndSearchRun()
     {
+        ModelPath = Path.Combine(_folder, "model.dshm");
+        GalleryPath = Path.Combine(_folder, "gallery.dshi");
         // From its output folder, so the sample finds samples/data/pacs-mini by walking up from the current directory.
-        Result = ChildProcess.RunDll(SampleBuild.DllOf(Sample), ["--epochs", "2", "--bits", "32", "--batch", "8"], TimeSpan.FromMinutes(15),
-            SampleBuild.OutputOf(Sample));
+        Result = ChildProcess.RunDll(SampleBuild.DllOf(Sample),
+            ["--epochs", "2", "--bits", "32", "--batch", "8", "--save-model", ModelPath, "--save-gallery", GalleryPath],
+            TimeSpan.FromMinutes(15), SampleBuild.OutputOf(Sample));
     }
 
     internal ChildProcess.Result Result { get; }
+
+    /// <summary>The trained model (--save-model).</summary>
+    public string ModelPath { get; }
+
+    /// <summary>The test photos' codes as a gallery (--save-gallery).</summary>
+    public string GalleryPath { get; }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
+
+/// <summary>The tests that share one <see cref="TrainAndSearchRun"/>.</summary>
+[CollectionDefinition(TrainAndSearchRun.Collection)]
+public sealed class TrainAndSearchCollection : ICollectionFixture<TrainAndSearchRun>;
 
 /// <summary>
 /// The train-and-search sample: trains on the bundled real data through the Dsh package and beats chance; its output
 /// carries libLibTorchSharp.so patched by the package's buildTransitive target exactly when this machine needs it.
 /// </summary>
 [Trait("Category", "Slow")]
-public class TrainAndSearchSampleTests(TrainAndSearchRun run) : IClassFixture<TrainAndSearchRun>
+[Collection(TrainAndSearchRun.Collection)]
+public class TrainAndSearchSampleTests(TrainAndSearchRun run)
 {
     private const string GlibcxxVersion = "GLIBCXX_3.4.32";
 
@@ -46,6 +70,16 @@ public class TrainAndSearchSampleTests(TrainAndSearchRun run) : IClassFixture<Tr
         Assert.True(map > chance, $"mAP@all {map} is not above chance {chance}:\n{output}");
         Assert.InRange(OutputParsing.Number(output, @"P@10 ([0-9.]+),"), 0.0, 1.0);
         Assert.Equal(3, OutputParsing.Numbers(output, @"^query .*: ([0-5])/5 right -> ").Length);
+    }
+
+    [Fact]
+    public void SavesTheModelAndTheGallery()
+    {
+        Assert.True(run.Result.ExitCode == 0, run.Result.All);
+        Assert.Contains($"saved the model to {run.ModelPath}", run.Result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"saved the gallery to {run.GalleryPath}: 70 photos, 32 bits", run.Result.StandardOutput, StringComparison.Ordinal);
+        Assert.True(new FileInfo(run.ModelPath).Length > 0);
+        Assert.True(new FileInfo(run.GalleryPath).Length > 0);
     }
 
     [Fact]

@@ -3,7 +3,11 @@
 // test sketches, and print mAP@all (RetrievalEvaluation) and the top hits of a few queries.
 //
 //   dotnet run -c Release --project samples/Dsh.Samples.TrainAndSearch [-- --data DIR --bits 32 --epochs 3 --batch 8 --seed 1]
+//       [--save-model FILE.dshm] [--save-gallery FILE.dshi]
 //
+// --save-model writes the trained model (DshModel.Save); --save-gallery writes the test photos' codes as a one-file
+// Gallery (keys "<category>/<file>" under the test photo folder, categories from the folder names). That pair is what
+// samples/Dsh.Samples.WebApi and `dsh serve` load.
 // DIR holds train/{sketch,photo}/<category>/ and test/{sketch,photo}/<category>/; by default the program looks for
 // samples/data/pacs-mini in the current directory and each folder above it. Exit codes: 0 done, 2 bad arguments or
 // data, 1 anything else. It references the Dsh package from the local feed: pack first (see docs/packages.md).
@@ -72,6 +76,23 @@ static int Run(string data, SampleArguments arguments)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"encode {1000 * sketchSeconds / sketchCodes.Count:F1} ms/sketch, photos indexed in {photoSeconds:F1} s, " +
         $"search {report.MeanSearchMilliseconds:F3} ms/query"));
+
+    if (arguments.SaveModel is { } modelPath)
+    {
+        model.Save(modelPath);
+        Console.WriteLine($"saved the model to {modelPath}");
+    }
+    if (arguments.SaveGallery is { } galleryPath)
+    {
+        // The same codes as the HammingIndex, with what a server shows for each: a key (the photo's path under Root,
+        // '/' as separator) and a category.
+        string photoRoot = Path.GetFullPath(Path.Combine(data, "test", "photo"));
+        var gallery = new Gallery(bits, new GalleryProperties { Root = photoRoot, Domain = "photo" });
+        gallery.AddRange(photoCodes, test.Photos.Select(p => new GalleryItem(
+            Path.GetRelativePath(photoRoot, p.Path!).Replace(Path.DirectorySeparatorChar, '/'), test.Categories[p.Label])).ToList());
+        gallery.Save(galleryPath);
+        Console.WriteLine($"saved the gallery to {galleryPath}: {gallery.Count} photos, {gallery.Bits} bits");
+    }
 
     // A few queries: the first test sketch of the first three categories, and their top five photos.
     foreach (int category in Enumerable.Range(0, Math.Min(3, test.Categories.Count)))

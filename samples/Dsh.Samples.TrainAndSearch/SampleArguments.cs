@@ -1,7 +1,9 @@
 using System.Globalization;
 
-/// <summary>The sample's optional arguments: <c>--data DIR --bits N --epochs N --seed N --batch N</c>.</summary>
-internal sealed record SampleArguments(string? DataDirectory, int Bits, int Epochs, int Seed, int BatchSize)
+/// <summary>
+/// The sample's optional arguments: <c>--data DIR --bits N --epochs N --seed N --batch N --save-model FILE --save-gallery FILE</c>.
+/// </summary>
+internal sealed record SampleArguments(string? DataDirectory, int Bits, int Epochs, int Seed, int BatchSize, string? SaveModel = null, string? SaveGallery = null)
 {
     /// <summary>Where the bundled data lives, relative to the repository root.</summary>
     public static readonly string BundledData = Path.Combine("samples", "data", "pacs-mini");
@@ -20,8 +22,10 @@ internal sealed record SampleArguments(string? DataDirectory, int Bits, int Epoc
                 "--bits" => result with { Bits = Positive(name, value) },
                 "--epochs" => result with { Epochs = Positive(name, value) },
                 "--batch" => result with { BatchSize = Positive(name, value) },
+                "--save-model" => result with { SaveModel = Path.GetFullPath(value) },
+                "--save-gallery" => result with { SaveGallery = Path.GetFullPath(value) },
                 "--seed" => result with { Seed = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : throw new ArgumentException($"--seed needs a whole number, not '{value}'.") },
-                _ => throw new ArgumentException($"unknown option '{name}' (expected --data, --bits, --epochs, --seed, --batch)."),
+                _ => throw new ArgumentException($"unknown option '{name}' (expected --data, --bits, --epochs, --seed, --batch, --save-model, --save-gallery)."),
             };
         }
         return result;
