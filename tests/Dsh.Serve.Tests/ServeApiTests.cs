@@ -118,6 +118,30 @@ public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
+    [Fact]
+    public async Task Photos_another_process_adds_to_the_gallery_are_served_within_seconds()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = Dsh.Cli.DshCli.Run(["index", "add", "--index", _gallery, "--model", data.ModelPath, "--photos", TestPaths.NewPhotos[9]],
+            stdout, stderr, CancellationToken.None, interactive: false);
+        Assert.True(code == 0, stderr.ToString());
+        Assert.Equal(71, Gallery.Load(_gallery).Count);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await _client.JsonAsync("/api/status")).GetProperty("count").GetInt32() != 71)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "the server did not pick up the other process's add");
+            await Task.Delay(200);
+        }
+        IReadOnlyList<(long Id, int)> all = await _client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[2]), 100);
+        Assert.Equal(71, all.Count);
+        Assert.Equal(data.CliSearch(_gallery, TestPaths.Sketches[2], 100), all);
+        // And the server's own add after it keeps both.
+        var (id, count, _) = await _client.AddAsync(TestPaths.NewPhotos[10], "dog");
+        Assert.Equal((71L, 72), (id, count));
+        Assert.Equal(72, Gallery.Load(_gallery).Count);
+    }
+
     [Theory]
     [InlineData("/api/search?k=0")]
     [InlineData("/api/search?k=1001")]

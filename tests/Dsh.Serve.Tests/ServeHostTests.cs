@@ -28,7 +28,7 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
         return (app, search, new ServeClient(ServeHost.Addresses(app)[0]));
     }
 
-    private ServeOptions Options(int maxConcurrent = 2, int queue = 64)
+    private ServeOptions Options(int maxConcurrent = 2, int queue = 64, int timeoutMs = 30_000)
     {
         (string gallery, _) = data.NewCopy(_folder);
         return new ServeOptions
@@ -38,6 +38,7 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
             Urls = ["http://127.0.0.1:0"],
             MaxConcurrentEncodes = maxConcurrent,
             MaxQueuedEncodes = queue,
+            RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs),
         }.Validated();
     }
 
@@ -84,20 +85,8 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
     [Fact]
     public async Task A_full_encoder_queue_answers_503_with_retry_after_and_the_rest_are_served()
     {
-        // A 1800x1800 noise photo (10 MB of PNG) takes a while to decode and prepare: with one encoder and no queue, most of eight
-        // simultaneous searches find the encoder busy.
-        var random = new Random(4);
-        using var noise = new Image<Rgb24>(1800, 1800);
-        noise.ProcessPixelRows(rows =>
-        {
-            for (int y = 0; y < rows.Height; y++)
-            {
-                random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.GetRowSpan(y)));
-            }
-        });
-        using var png = new MemoryStream();
-        noise.SaveAsPng(png);
-        byte[] big = png.ToArray();
+        // With one encoder and no queue, most of eight simultaneous searches of a slow image find the encoder busy.
+        byte[] big = SlowImage();
 
         var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 0));
         await using (app)
@@ -121,6 +110,51 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task Requests_waiting_longer_than_the_timeout_are_answered_503()
+    {
+        byte[] big = SlowImage();
+        var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 32, timeoutMs: 1_000));
+        await using (app)
+        await using (search)
+        using (client)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => client.SearchAsync(big, 3)));
+            try
+            {
+                Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+                Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
+                Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.StatusCode.ToString()));
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"10 requests took {clock.Elapsed}");
+            }
+            finally
+            {
+                foreach (HttpResponseMessage r in responses)
+                {
+                    r.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>A 1800x1800 noise photo (10 MB of PNG): it takes a while to decode and prepare.</summary>
+    private static byte[] SlowImage()
+    {
+        var random = new Random(4);
+        using var noise = new Image<Rgb24>(1800, 1800);
+        noise.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.GetRowSpan(y)));
+            }
+        });
+        using var png = new MemoryStream();
+        noise.SaveAsPng(png);
+        return png.ToArray();
     }
 
     [Fact]
