@@ -59,6 +59,60 @@ internal static class StateDictReader
         }
     }
 
+    /// <summary>
+    /// Fills the tensors of <paramref name="module"/>'s <c>state_dict</c> that the file holds under the same name with the
+    /// same element type and shape, and steps over every other entry without allocating for it (its size is computed
+    /// from its shape and checked against what is left of the stream). For weight files from elsewhere (initial weights).
+    /// </summary>
+    /// <returns>How many tensors were filled.</returns>
+    /// <exception cref="InvalidDataException">The data ends early or is malformed, or a name appears twice.</exception>
+    public static int ReadMatching(BinaryReader reader, nn.Module module, string path)
+    {
+        Dictionary<string, Tensor> state = module.state_dict();
+        Stream stream = reader.BaseStream;
+        long count = ReadNumber(reader, path, "the weights' tensor count");
+        if (stream.CanSeek && count > stream.Length - stream.Position)
+        {
+            throw Bad(path, $"the weights list {count} tensors, more than the file has bytes");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int filled = 0;
+        for (long i = 0; i < count; i++)
+        {
+            string name = ReadName(reader, path, i, count);
+            if (!seen.Add(name))
+            {
+                throw Bad(path, $"tensor '{Printable(name)}' appears twice");
+            }
+            (long type, long[] shape) = ReadAnyHeader(reader, Printable(name), path);
+            long bytes = ByteCount(type, shape, Printable(name), path);
+            if (stream.CanSeek && bytes > stream.Length - stream.Position)
+            {
+                throw Bad(path, $"the payload ends inside tensor '{Printable(name)}'");
+            }
+            if (state.TryGetValue(name, out Tensor? target) && (long)target.dtype == type && target.shape.AsSpan().SequenceEqual(shape))
+            {
+                using var noGrad = no_grad();
+                if (target.device_type == DeviceType.CPU && target.is_contiguous())
+                {
+                    Fill(stream, target, name, path);
+                }
+                else
+                {
+                    using Tensor staging = empty(target.shape, target.dtype);
+                    Fill(stream, staging, name, path);
+                    target.copy_(staging);
+                }
+                filled++;
+            }
+            else
+            {
+                Skip(stream, bytes, Printable(name), path);
+            }
+        }
+        return filled;
+    }
+
     /// <summary>Fills <paramref name="target"/> from one saved tensor of the same element type and shape.</summary>
     /// <exception cref="InvalidDataException">Another type or shape, or the data ends early or is malformed.</exception>
     public static void ReadTensorInto(BinaryReader reader, Tensor target, string name, string path)
@@ -137,6 +191,66 @@ internal static class StateDictReader
         if (!saved.AsSpan().SequenceEqual(shape))
         {
             throw Bad(path, $"{what} is [{string.Join(", ", saved)}] in the file, [{string.Join(", ", shape)}] expected");
+        }
+    }
+
+    /// <summary>A tensor's element type and shape, whatever they are (at most <see cref="MaxDimensions"/> dimensions).</summary>
+    private static (long Type, long[] Shape) ReadAnyHeader(BinaryReader reader, string name, string path)
+    {
+        string what = $"tensor '{name}'";
+        long type = ReadNumber(reader, path, what);
+        long rank = ReadNumber(reader, path, what);
+        if (rank > MaxDimensions)
+        {
+            throw Bad(path, $"{what} has {rank} dimensions in the file (at most {MaxDimensions} are read)");
+        }
+        var shape = new long[rank];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            shape[i] = ReadNumber(reader, path, what);
+        }
+        return (type, shape);
+    }
+
+    /// <summary>The bytes of a tensor's data: element size × the product of its dimensions, refused on overflow or an unknown type.</summary>
+    private static long ByteCount(long type, long[] shape, string name, string path)
+    {
+        long size = type switch
+        {
+            (long)ScalarType.Byte or (long)ScalarType.Int8 or (long)ScalarType.Bool => 1,
+            (long)ScalarType.Int16 or (long)ScalarType.Float16 or (long)ScalarType.BFloat16 => 2,
+            (long)ScalarType.Int32 or (long)ScalarType.Float32 => 4,
+            (long)ScalarType.Int64 or (long)ScalarType.Float64 or (long)ScalarType.ComplexFloat32 => 8,
+            (long)ScalarType.ComplexFloat64 => 16,
+            _ => throw Bad(path, $"tensor '{name}' has the unknown element type {type}"),
+        };
+        try
+        {
+            long bytes = size;
+            foreach (long dimension in shape)
+            {
+                bytes = checked(bytes * dimension);
+            }
+            return bytes;
+        }
+        catch (OverflowException)
+        {
+            throw Bad(path, $"tensor '{name}' is [{string.Join(", ", shape)}]: too large");
+        }
+    }
+
+    /// <summary>Steps over <paramref name="bytes"/> bytes of data.</summary>
+    private static void Skip(Stream stream, long bytes, string name, string path)
+    {
+        if (stream.CanSeek)
+        {
+            stream.Seek(bytes, SeekOrigin.Current);
+            return;
+        }
+        byte[] buffer = new byte[(int)Math.Min(bytes, ChunkBytes)];
+        for (long left = bytes; left > 0; left -= buffer.Length)
+        {
+            ReadExactly(stream, buffer.AsSpan(0, (int)Math.Min(left, buffer.Length)), path, $"tensor '{name}'");
         }
     }
 

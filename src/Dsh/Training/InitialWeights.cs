@@ -12,16 +12,23 @@ internal static class InitialWeights
 {
     public static int Load(DshNetwork network, string path)
     {
-        var loaded = new Dictionary<string, bool>();
+        int count;
         try
         {
-            network.load(path, strict: false, loadedParameters: loaded);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            using var reader = new BinaryReader(stream);
+            // Our own reader, not Module.load: a crafted shape cannot make it allocate, and entries that do not fit
+            // the network are stepped over.
+            count = StateDictReader.ReadMatching(reader, network, path);
+            if (stream.Position != stream.Length)
+            {
+                throw new InvalidDataException($"{path}: {stream.Length - stream.Position} bytes follow the weights.");
+            }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not InvalidDataException and (IOException or UnauthorizedAccessException or System.Runtime.InteropServices.ExternalException))
         {
-            throw new InvalidDataException($"{path} is not a TorchSharp weight file that fits this network: {e.Message}", e);
+            throw new InvalidDataException($"{path} is not a TorchSharp weight file that fits this network: {e.Message.ReplaceLineEndings(" ")}", e);
         }
-        int count = loaded.Count(kv => kv.Value);
         if (count == 0)
         {
             throw new InvalidDataException(

@@ -48,4 +48,49 @@ public sealed class InitialWeightsTests : IDisposable
         }
         Assert.Contains("no tensor named like", Assert.Throws<InvalidDataException>(() => InitialWeights.Load(network, other)).Message);
     }
+
+    [Fact]
+    public void Extra_and_mismatched_entries_are_stepped_over_and_crafted_sizes_are_refused_without_allocating()
+    {
+        using var source = new DshNetwork(TrainingFixtures.TinyArchitecture);
+        var entries = CraftedFiles.Entries(source);
+        (string name, torch.Tensor kept) = entries[0];
+        string mixed = Path.Combine(_dir, "mixed.dat");
+        using (var writer = new BinaryWriter(File.Create(mixed)))
+        {
+            CraftedFiles.Number(writer, 3);
+            writer.Write("not.a.key");
+            CraftedFiles.Tensor(writer, (long)torch.ScalarType.Float32, [2, 3], new byte[24]);
+            CraftedFiles.Entry(writer, name, kept);
+            writer.Write(entries[1].Name);                   // the right name with another shape
+            CraftedFiles.Tensor(writer, (long)torch.ScalarType.Float32, [1], new byte[4]);
+        }
+        using var target = new DshNetwork(TrainingFixtures.TinyArchitecture);
+        Assert.Equal(1, InitialWeights.Load(target, mixed));
+        Assert.True(target.state_dict()[name].eq(kept).all().item<bool>());
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (long[] shape in new[] { new long[] { 1L << 40, 1L << 40 }, new long[] { long.MaxValue / 2, 4 }, new long[] { 1 << 30 } })
+        {
+            string crafted = Path.Combine(_dir, "crafted.dat");
+            using (var writer = new BinaryWriter(File.Create(crafted)))
+            {
+                CraftedFiles.Number(writer, 1);
+                writer.Write("unknown.key");
+                CraftedFiles.Tensor(writer, (long)torch.ScalarType.Float32, shape, new byte[16]);
+            }
+            var e = Assert.Throws<InvalidDataException>(() => InitialWeights.Load(target, crafted));
+            Assert.Contains("crafted.dat", e.Message);
+        }
+        string manyDims = Path.Combine(_dir, "dims.dat");
+        using (var writer = new BinaryWriter(File.Create(manyDims)))
+        {
+            CraftedFiles.Number(writer, 1);
+            writer.Write(name);
+            CraftedFiles.Number(writer, (long)torch.ScalarType.Float32);
+            CraftedFiles.Number(writer, int.MaxValue);
+        }
+        Assert.Contains("dimensions", Assert.Throws<InvalidDataException>(() => InitialWeights.Load(target, manyDims)).Message);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 16 << 20);
+    }
 }
