@@ -55,7 +55,8 @@ foreach (IHammingIndex index in indexes)
 IReadOnlyList<Neighbor> top = indexes[0].Search(sketches[0], 5);
 Console.WriteLine($"sketch 0 (category {queryCategory[0]}) → " + string.Join(", ", top.Select(n => $"photo {n.Id} (cat {photoCategory[n.Id]}, d={n.Distance})")));
 
-string path = Path.Combine(Path.GetTempPath(), $"dsh-demo-{Environment.ProcessId}.dshi");
+string folder = Directory.CreateTempSubdirectory("dsh-search-sample-").FullName;   // private, random name
+string path = Path.Combine(folder, "photos.dshi");
 sw.Restart();
 indexes[0].Save(path);
 double save = sw.Elapsed.TotalMilliseconds;
@@ -64,7 +65,7 @@ HammingIndex loaded = HammingIndex.Load(path);
 double load = sw.Elapsed.TotalMilliseconds;
 bool identical = loaded.Search(sketches[0], 5).SequenceEqual(top);
 Console.WriteLine($"saved {new FileInfo(path).Length / 1e6:F1} MB in {save:F1} ms, loaded in {load:F1} ms, same results: {identical}");
-File.Delete(path);
+Directory.Delete(folder, recursive: true);
 return identical ? 0 : 1;
 
 // A copy of `centre` with each bit flipped with probability `flip` (or a uniform code when centre is null).
