@@ -80,8 +80,9 @@ try
             {
                 await load.RunAsync(TimeSpan.FromSeconds(options.WarmupSeconds), firstSketch: r * 7);
             }
+            TimeSpan serverCpu = server.CpuTime(), clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var (seconds, samples) = await load.RunAsync(TimeSpan.FromSeconds(options.Seconds), firstSketch: r * 7 + 3);
-            runs.Add(RunStats.Of(clients, seconds, samples));
+            runs.Add(RunStats.Of(clients, seconds, samples, server.CpuTime() - serverCpu, Process.GetCurrentProcess().TotalProcessorTime - clientCpu));
             Console.WriteLine($"  run {r + 1}/{options.Repeat}: {runs[^1].Line()}; {Report.LoadAverage()}");
         }
         rows.Add(RunStats.Median(runs));

@@ -6,12 +6,12 @@ namespace Dsh.ServeLoad;
 internal static class Report
 {
     public const string Header =
-        "| model | --max-concurrent | clients | requests | queries/s | p50 ms | p99 ms | max ms | encode p50 ms | encode p99 ms | search p50 ms | search p99 ms | errors |\n" +
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+        "| model | --max-concurrent | clients | requests | queries/s | p50 ms | p99 ms | max ms | encode p50 ms | encode p99 ms | search p50 ms | search p99 ms | server CPU ms/query | errors |\n" +
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     public static string Row(string label, string maxConcurrent, RunStats s) => string.Create(CultureInfo.InvariantCulture,
-        $"| {label} | {maxConcurrent} | {s.Clients} | {s.Requests:N0} | {s.Qps:F1} | {s.P50:F0} | {s.P99:F0} | {s.Max:F0} | " +
-        $"{s.EncodeP50:F0} | {s.EncodeP99:F0} | {s.SearchP50:F2} | {s.SearchP99:F2} | {s.Errors} |");
+        $"| {label} | {maxConcurrent} | {s.Clients} | {s.Requests:N0} | {s.Qps:F1} | {s.P50:F1} | {s.P99:F1} | {s.Max:F0} | " +
+        $"{s.EncodeP50:F1} | {s.EncodeP99:F1} | {s.SearchP50:F2} | {s.SearchP99:F2} | {s.ServerCpuMs:F1} | {s.Errors} |");
 
     /// <summary>The CPU model, the cores .NET sees, and the load average (1, 5, 15 min).</summary>
     public static string Machine()

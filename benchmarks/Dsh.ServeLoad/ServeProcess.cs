@@ -76,6 +76,13 @@ internal sealed partial class ServeProcess : IDisposable
         throw new InvalidOperationException($"/proc/{_process.Id}/status has no {field}");
     }
 
+    /// <summary>The CPU time the server has used so far (user and system, every thread).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>Sends SIGTERM and waits for the exit; returns the exit code, or null when it had to be killed.</summary>
     public async Task<int?> StopAsync(TimeSpan timeout)
     {
