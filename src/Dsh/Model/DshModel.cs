@@ -8,7 +8,9 @@ namespace Dsh;
 /// A trained DSH model: the network, its architecture (and so the code length), the category names and how it was
 /// trained. Saved as one checksummed file (<see cref="Save"/> / <see cref="Load(string)"/>). Encodes sketches and
 /// photos (the photo's sketch-token map is computed here) into <see cref="BinaryCode"/>s and builds Hamming indexes.
-/// A model is not thread-safe (encoding switches the network's mode); use one per thread or lock around it.
+/// Encoding is thread-safe: the network stays in eval mode, so any number of threads may encode with one model at once
+/// and get the codes sequential calls give. Setting <see cref="TokenExtractor"/>, <see cref="ImageDecoding"/> or
+/// <see cref="EncodeBatchSize"/>, or putting <see cref="Network"/> into training mode, while others encode is not.
 /// </summary>
 public sealed partial class DshModel : IDisposable
 {
