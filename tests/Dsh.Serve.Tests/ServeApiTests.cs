@@ -10,32 +10,26 @@ namespace Dsh.Serve.Tests;
 [Trait("Category", "Slow")]
 public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
 {
-    private readonly TempFolder _folder = new();
-    private string _gallery = "";
-    private string _photos = "";
-    private ServeProcess _serve = null!;
-    private ServeClient _client = null!;
+    private ServedGallery _served = null!;
 
-    public async Task InitializeAsync()
-    {
-        (_gallery, _photos) = data.NewCopy(_folder);
-        _serve = await ServeProcess.StartAsync(data.ModelPath, _gallery);
-        _client = new ServeClient(_serve.BaseAddress);
-    }
+    private string GalleryPath => _served.Gallery;
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _serve.DisposeAsync();
-        _folder.Dispose();
-    }
+    private string PhotosRoot => _served.Photos;
+
+    private ServeProcess Server => _served.Serve;
+
+    private ServeClient Client => _served.Client;
+
+    public async Task InitializeAsync() => _served = await ServedGallery.StartAsync(data);
+
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     [Fact]
     public async Task Health_and_status_describe_the_loaded_gallery()
     {
-        using HttpResponseMessage health = await _client.Http.GetAsync("/healthz");
+        using HttpResponseMessage health = await Client.Http.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        JsonElement status = await _client.JsonAsync("/api/status");
+        JsonElement status = await Client.JsonAsync("/api/status");
         Assert.Equal(16, status.GetProperty("bits").GetInt32());
         Assert.Equal(70, status.GetProperty("count").GetInt32());
         Assert.Equal(TestPaths.PacsCategories, status.GetProperty("categories").EnumerateArray().Select(c => c.GetString()));
@@ -51,11 +45,11 @@ public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
     public async Task Search_ranks_as_dsh_search_does(int sketch, int k)
     {
         string path = TestPaths.Sketches[sketch];
-        IReadOnlyList<(long, int)> served = await _client.RankingAsync(File.ReadAllBytes(path), k);
-        Assert.Equal(data.CliSearch(_gallery, path, k), served);
+        IReadOnlyList<(long, int)> served = await Client.RankingAsync(File.ReadAllBytes(path), k);
+        Assert.Equal(data.CliSearch(GalleryPath, path, k), served);
         Assert.Equal(Math.Min(k, 70), served.Count);
 
-        using HttpResponseMessage response = await _client.SearchAsync(File.ReadAllBytes(path), k);
+        using HttpResponseMessage response = await Client.SearchAsync(File.ReadAllBytes(path), k);
         using JsonDocument json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         JsonElement first = json.RootElement.GetProperty("results")[0];
         Assert.Equal($"/photos/{first.GetProperty("id").GetInt64()}", first.GetProperty("photoUrl").GetString());
@@ -67,17 +61,17 @@ public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
     [Fact]
     public async Task A_photo_is_served_by_its_id_and_never_by_a_path()
     {
-        IReadOnlyList<(long Id, int)> top = await _client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[3]), 1);
-        using HttpResponseMessage photo = await _client.Http.GetAsync($"/photos/{top[0].Id}");
+        IReadOnlyList<(long Id, int)> top = await Client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[3]), 1);
+        using HttpResponseMessage photo = await Client.Http.GetAsync($"/photos/{top[0].Id}");
         Assert.Equal(HttpStatusCode.OK, photo.StatusCode);
         Assert.Equal("image/jpeg", photo.Content.Headers.ContentType!.MediaType);
-        Gallery gallery = Gallery.Load(_gallery);
+        Gallery gallery = Gallery.Load(GalleryPath);
         Assert.True(gallery.TryGetItem(top[0].Id, out GalleryItem? item));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(_photos, item.Key)), await photo.Content.ReadAsByteArrayAsync());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(PhotosRoot, item.Key)), await photo.Content.ReadAsByteArrayAsync());
 
         foreach (string bad in new[] { "70", "-1", "abc", "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "1.0", "99999999999999999999" })
         {
-            using HttpResponseMessage missing = await _client.Http.GetAsync("/photos/" + bad);
+            using HttpResponseMessage missing = await Client.Http.GetAsync("/photos/" + bad);
             Assert.True(missing.StatusCode == HttpStatusCode.NotFound, $"/photos/{bad}: {missing.StatusCode}");
         }
     }
@@ -86,35 +80,35 @@ public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
     public async Task An_added_photo_is_in_the_gallery_file_when_acknowledged_and_found_then_removed()
     {
         string photo = TestPaths.NewPhotos[0];
-        var (id, count, added) = await _client.AddAsync(photo, "dog");
+        var (id, count, added) = await Client.AddAsync(photo, "dog");
         Assert.True(added);
         Assert.Equal((70L, 71), (id, count));
 
         // Acknowledged means on disk: another process reading the file sees it.
-        Gallery onDisk = Gallery.Load(_gallery);
+        Gallery onDisk = Gallery.Load(GalleryPath);
         Assert.Equal(71, onDisk.Count);
         Assert.True(onDisk.TryGetItem(id, out GalleryItem? item));
         Assert.Equal("dog", item.Category);
         Assert.StartsWith("uploads/", item.Key, StringComparison.Ordinal);
-        Assert.Equal(File.ReadAllBytes(photo), File.ReadAllBytes(Path.Combine(_photos, item.Key)));
+        Assert.Equal(File.ReadAllBytes(photo), File.ReadAllBytes(Path.Combine(PhotosRoot, item.Key)));
 
         // Found: every result of a search over the whole gallery, and its own picture.
-        IReadOnlyList<(long Id, int)> all = await _client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[0]), 100);
+        IReadOnlyList<(long Id, int)> all = await Client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[0]), 100);
         Assert.Contains(id, all.Select(r => r.Id));
-        Assert.Equal(File.ReadAllBytes(photo), await _client.Http.GetByteArrayAsync($"/photos/{id}"));
-        Assert.Equal(data.CliSearch(_gallery, TestPaths.Sketches[0], 100), all);
+        Assert.Equal(File.ReadAllBytes(photo), await Client.Http.GetByteArrayAsync($"/photos/{id}"));
+        Assert.Equal(data.CliSearch(GalleryPath, TestPaths.Sketches[0], 100), all);
 
         // The same bytes again: the same item, nothing added.
-        Assert.Equal((id, 71, false), await _client.AddAsync(photo, "cat"));
+        Assert.Equal((id, 71, false), await Client.AddAsync(photo, "cat"));
 
-        using HttpResponseMessage removed = await _client.Http.DeleteAsync($"/api/photos/{id}");
+        using HttpResponseMessage removed = await Client.Http.DeleteAsync($"/api/photos/{id}");
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
         Assert.Equal(70, JsonDocument.Parse(await removed.Content.ReadAsStringAsync()).RootElement.GetProperty("count").GetInt32());
-        Assert.Equal(70, Gallery.Load(_gallery).Count);
-        Assert.False(File.Exists(Path.Combine(_photos, item.Key)));
-        using HttpResponseMessage again = await _client.Http.DeleteAsync($"/api/photos/{id}");
+        Assert.Equal(70, Gallery.Load(GalleryPath).Count);
+        Assert.False(File.Exists(Path.Combine(PhotosRoot, item.Key)));
+        using HttpResponseMessage again = await Client.Http.DeleteAsync($"/api/photos/{id}");
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
-        using HttpResponseMessage gone = await _client.Http.GetAsync($"/photos/{id}");
+        using HttpResponseMessage gone = await Client.Http.GetAsync($"/photos/{id}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
@@ -123,23 +117,23 @@ public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        int code = Dsh.Cli.DshCli.Run(["index", "add", "--index", _gallery, "--model", data.ModelPath, "--photos", TestPaths.NewPhotos[9]],
+        int code = Dsh.Cli.DshCli.Run(["index", "add", "--index", GalleryPath, "--model", data.ModelPath, "--photos", TestPaths.NewPhotos[9]],
             stdout, stderr, CancellationToken.None, interactive: false);
         Assert.True(code == 0, stderr.ToString());
-        Assert.Equal(71, Gallery.Load(_gallery).Count);
+        Assert.Equal(71, Gallery.Load(GalleryPath).Count);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await _client.JsonAsync("/api/status")).GetProperty("count").GetInt32() != 71)
+        while ((await Client.JsonAsync("/api/status")).GetProperty("count").GetInt32() != 71)
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "the server did not pick up the other process's add");
             await Task.Delay(200);
         }
-        IReadOnlyList<(long Id, int)> all = await _client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[2]), 100);
+        IReadOnlyList<(long Id, int)> all = await Client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[2]), 100);
         Assert.Equal(71, all.Count);
-        Assert.Equal(data.CliSearch(_gallery, TestPaths.Sketches[2], 100), all);
+        Assert.Equal(data.CliSearch(GalleryPath, TestPaths.Sketches[2], 100), all);
         // And the server's own add after it keeps both.
-        var (id, count, _) = await _client.AddAsync(TestPaths.NewPhotos[10], "dog");
+        var (id, count, _) = await Client.AddAsync(TestPaths.NewPhotos[10], "dog");
         Assert.Equal((71L, 72), (id, count));
-        Assert.Equal(72, Gallery.Load(_gallery).Count);
+        Assert.Equal(72, Gallery.Load(GalleryPath).Count);
     }
 
     [Theory]
@@ -149,7 +143,7 @@ public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
     [InlineData("/api/search?k=-3")]
     public async Task A_bad_k_is_400_problem_details(string url)
     {
-        using HttpResponseMessage response = await _client.Http.PostAsync(url, ServeClient.Image(File.ReadAllBytes(TestPaths.Sketches[0]), "image/png"));
+        using HttpResponseMessage response = await Client.Http.PostAsync(url, ServeClient.Image(File.ReadAllBytes(TestPaths.Sketches[0]), "image/png"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         JsonElement problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -163,38 +157,38 @@ public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
         byte[] sketch = File.ReadAllBytes(TestPaths.Sketches[0]);
         using var foreign = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = ServeClient.Image(sketch, "image/png") };
         foreign.Headers.Add("Origin", "http://evil.example");
-        using HttpResponseMessage refused = await _client.Http.SendAsync(foreign);
+        using HttpResponseMessage refused = await Client.Http.SendAsync(foreign);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
 
         using var add = new HttpRequestMessage(HttpMethod.Post, "/api/photos") { Content = ServeClient.Image(File.ReadAllBytes(TestPaths.NewPhotos[1]), "image/jpeg") };
         add.Headers.Add("Sec-Fetch-Site", "cross-site");
-        using HttpResponseMessage refusedAdd = await _client.Http.SendAsync(add);
+        using HttpResponseMessage refusedAdd = await Client.Http.SendAsync(add);
         Assert.Equal(HttpStatusCode.Forbidden, refusedAdd.StatusCode);
-        Assert.Equal(70, Gallery.Load(_gallery).Count);
+        Assert.Equal(70, Gallery.Load(GalleryPath).Count);
 
         using var same = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = ServeClient.Image(sketch, "image/png") };
-        same.Headers.Add("Origin", _serve.BaseAddress.GetLeftPart(UriPartial.Authority));
-        using HttpResponseMessage allowed = await _client.Http.SendAsync(same);
+        same.Headers.Add("Origin", Server.BaseAddress.GetLeftPart(UriPartial.Authority));
+        using HttpResponseMessage allowed = await Client.Http.SendAsync(same);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
 
         // A name that points at 127.0.0.1 from elsewhere (DNS rebinding) is not this server's host.
         using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/status");
-        rebound.Headers.Host = "evil.example:" + _serve.BaseAddress.Port;
-        using HttpResponseMessage badHost = await _client.Http.SendAsync(rebound);
+        rebound.Headers.Host = "evil.example:" + Server.BaseAddress.Port;
+        using HttpResponseMessage badHost = await Client.Http.SendAsync(rebound);
         Assert.Equal(HttpStatusCode.BadRequest, badHost.StatusCode);
     }
 
     [Fact]
     public async Task The_page_and_its_script_are_served_with_a_content_security_policy()
     {
-        using HttpResponseMessage page = await _client.Http.GetAsync("/");
+        using HttpResponseMessage page = await Client.Http.GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType!.MediaType);
         Assert.Contains("<canvas id=\"sketch\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
-        using HttpResponseMessage script = await _client.Http.GetAsync("/app.js");
+        using HttpResponseMessage script = await Client.Http.GetAsync("/app.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
     }
 }

@@ -17,23 +17,15 @@ namespace Dsh.Serve.Tests;
 public sealed class ServeBadInputTests(ServeData data, ITestOutputHelper output) : IAsyncLifetime
 {
     private const long AllowedGrowth = 400L << 20;
-    private readonly TempFolder _folder = new();
-    private ServeProcess _serve = null!;
-    private ServeClient _client = null!;
+    private ServedGallery _served = null!;
 
-    public async Task InitializeAsync()
-    {
-        (string gallery, _) = data.NewCopy(_folder);
-        _serve = await ServeProcess.StartAsync(data.ModelPath, gallery);
-        _client = new ServeClient(_serve.BaseAddress);
-    }
+    private ServeProcess Server => _served.Serve;
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _serve.DisposeAsync();
-        _folder.Dispose();
-    }
+    private ServeClient Client => _served.Client;
+
+    public async Task InitializeAsync() => _served = await ServedGallery.StartAsync(data);
+
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     [Fact]
     public async Task Bombs_garbage_empty_bodies_wrong_types_and_huge_bodies_get_their_status_fast_within_bounded_memory()
@@ -41,10 +33,10 @@ public sealed class ServeBadInputTests(ServeData data, ITestOutputHelper output)
         // Warm up with ordinary searches and photo adds, so the baseline holds the model's working memory.
         foreach (string sketch in TestPaths.Sketches.Take(6))
         {
-            await _client.RankingAsync(File.ReadAllBytes(sketch), 10);
+            await Client.RankingAsync(File.ReadAllBytes(sketch), 10);
         }
-        await _client.AddAsync(TestPaths.NewPhotos[0], "dog");
-        long baseline = _serve.PeakResidentBytes();
+        await Client.AddAsync(TestPaths.NewPhotos[0], "dog");
+        long baseline = Server.PeakResidentBytes();
 
         byte[] gif = HostileImages.GifWithFrames(500);
         (string Name, HttpContent Body, HttpStatusCode Expected)[] Cases() =>
@@ -67,7 +59,7 @@ public sealed class ServeBadInputTests(ServeData data, ITestOutputHelper output)
                 // Expect: 100-continue, as curl sends for large uploads: the refusal comes before the body is sent.
                 using var request = new HttpRequestMessage(HttpMethod.Post, route) { Content = body };
                 request.Headers.ExpectContinue = true;
-                using HttpResponseMessage response = await _client.Http.SendAsync(request);
+                using HttpResponseMessage response = await Client.Http.SendAsync(request);
                 string text = await response.Content.ReadAsStringAsync();
                 output.WriteLine($"{route} {name}: {(int)response.StatusCode} in {clock.ElapsedMilliseconds} ms");
                 HttpStatusCode want = expected == HttpStatusCode.OK && route.StartsWith("/api/photos", StringComparison.Ordinal) ? HttpStatusCode.OK : expected;
@@ -78,15 +70,15 @@ public sealed class ServeBadInputTests(ServeData data, ITestOutputHelper output)
                     Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                     string detail = JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString()!;
                     Assert.DoesNotContain("Exception", detail, StringComparison.Ordinal);   // no internal messages
-                    Assert.DoesNotContain(_folder.Path, detail, StringComparison.Ordinal);
+                    Assert.DoesNotContain(_served.Folder.Path, detail, StringComparison.Ordinal);
                 }
             }
         }
 
-        long peak = _serve.PeakResidentBytes();
+        long peak = Server.PeakResidentBytes();
         output.WriteLine($"VmHWM: {baseline >> 20} MB after ordinary requests, {peak >> 20} MB after the hostile ones");
         Assert.True(peak - baseline < AllowedGrowth, $"peak memory grew by {(peak - baseline) >> 20} MB");
-        await _client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[1]), 5); // and it still answers
-        Assert.False(_serve.HasExited);
+        await Client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[1]), 5); // and it still answers
+        Assert.False(Server.HasExited);
     }
 }

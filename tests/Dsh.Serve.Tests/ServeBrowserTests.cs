@@ -15,29 +15,29 @@ namespace Dsh.Serve.Tests;
 public sealed class ServeBrowserTests(ServeData data, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly LocatorAssertionsToHaveCountOptions Wait = new() { Timeout = 30_000 };
-    private readonly TempFolder _folder = new();
-    private string _gallery = "";
-    private ServeProcess _serve = null!;
+    private ServedGallery _served = null!;
     private BrowserSession _browser = null!;
+
+    private string GalleryPath => _served.Gallery;
+
+    private ServeProcess Server => _served.Serve;
 
     public async Task InitializeAsync()
     {
-        (_gallery, _) = data.NewCopy(_folder);
-        _serve = await ServeProcess.StartAsync(data.ModelPath, _gallery);
+        _served = await ServedGallery.StartAsync(data);
         _browser = await BrowserSession.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
         await _browser.DisposeAsync();
-        await _serve.DisposeAsync();
-        _folder.Dispose();
+        await _served.DisposeAsync();
     }
 
     private async Task<IPage> OpenAsync(IBrowserContext context)
     {
         IPage page = await context.NewPageAsync();
-        await page.GotoAsync(_serve.BaseAddress.ToString());
+        await page.GotoAsync(Server.BaseAddress.ToString());
         await Expect(page.Locator("#status")).ToContainTextAsync("70 photos, 16-bit codes, 7 categories");
         return page;
     }
@@ -105,7 +105,7 @@ public sealed class ServeBrowserTests(ServeData data, ITestOutputHelper output) 
         string picked = TestPaths.Sketches[12];
         await page.Locator("#query-file").SetInputFilesAsync(picked);
         await Expect(page.Locator("#results .tile")).ToHaveCountAsync(12, Wait);
-        Assert.Equal(data.CliSearch(_gallery, picked, 12), (await TilesAsync(page)).Select(t => (t.Id, t.Distance)).ToList());
+        Assert.Equal(data.CliSearch(GalleryPath, picked, 12), (await TilesAsync(page)).Select(t => (t.Id, t.Distance)).ToList());
 
         string dropped = TestPaths.Sketches[40];
         await page.Locator("#k").SelectOptionAsync("24");
@@ -119,7 +119,7 @@ public sealed class ServeBrowserTests(ServeData data, ITestOutputHelper output) 
             }
             """, base64);
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#results .tile').length === 24", null, new() { Timeout = 30_000 });
-        Assert.Equal(data.CliSearch(_gallery, dropped, 24), (await TilesAsync(page)).Select(t => (t.Id, t.Distance)).ToList());
+        Assert.Equal(data.CliSearch(GalleryPath, dropped, 24), (await TilesAsync(page)).Select(t => (t.Id, t.Distance)).ToList());
         await AllImagesLoadedAsync(page);
     }
 

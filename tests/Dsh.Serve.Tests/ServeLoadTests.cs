@@ -17,23 +17,13 @@ public sealed class ServeLoadTests(ServeData data, ITestOutputHelper output) : I
     private const int InFlight = 16;
     private const int Adds = 12;
     private const int K = 100;
-    private readonly TempFolder _folder = new();
-    private ServeProcess _serve = null!;
-    private ServeClient _client = null!;
+    private ServedGallery _served = null!;
 
-    public async Task InitializeAsync()
-    {
-        (string gallery, _) = data.NewCopy(_folder);
-        _serve = await ServeProcess.StartAsync(data.ModelPath, gallery);
-        _client = new ServeClient(_serve.BaseAddress);
-    }
+    private ServeClient Client => _served.Client;
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _serve.DisposeAsync();
-        _folder.Dispose();
-    }
+    public async Task InitializeAsync() => _served = await ServedGallery.StartAsync(data);
+
+    public async Task DisposeAsync() => await _served.DisposeAsync();
 
     [Fact]
     public async Task Two_hundred_searches_sixteen_in_flight_with_adds_interleaved_all_answer_as_sequential_calls_do()
@@ -42,7 +32,7 @@ public sealed class ServeLoadTests(ServeData data, ITestOutputHelper output) : I
         var sequential = new List<IReadOnlyList<(long Id, int Distance)>>();
         foreach (byte[] sketch in sketches)
         {
-            sequential.Add(await _client.RankingAsync(sketch, K));
+            sequential.Add(await Client.RankingAsync(sketch, K));
         }
 
         var answers = new ConcurrentBag<(int Sketch, IReadOnlyList<(long Id, int Distance)> Ranking)>();
@@ -54,7 +44,7 @@ public sealed class ServeLoadTests(ServeData data, ITestOutputHelper output) : I
             await gate.WaitAsync();
             try
             {
-                answers.Add((i % sketches.Length, await _client.RankingAsync(sketches[i % sketches.Length], K)));
+                answers.Add((i % sketches.Length, await Client.RankingAsync(sketches[i % sketches.Length], K)));
             }
             finally
             {
@@ -65,7 +55,7 @@ public sealed class ServeLoadTests(ServeData data, ITestOutputHelper output) : I
         {
             for (int i = 0; i < Adds; i++)
             {
-                added.Add((await _client.AddAsync(TestPaths.NewPhotos[i], "added")).Id);
+                added.Add((await Client.AddAsync(TestPaths.NewPhotos[i], "added")).Id);
             }
         });
         await Task.WhenAll([.. searches, adds]);
@@ -79,6 +69,6 @@ public sealed class ServeLoadTests(ServeData data, ITestOutputHelper output) : I
             Assert.Equal(sequential[sketch], ranking.Where(r => !newIds.Contains(r.Id)).ToList());
             Assert.InRange(ranking.Count, 70, 70 + Adds);
         }
-        Assert.Equal(70 + Adds, (await _client.JsonAsync("/api/status")).GetProperty("count").GetInt32());
+        Assert.Equal(70 + Adds, (await Client.JsonAsync("/api/status")).GetProperty("count").GetInt32());
     }
 }

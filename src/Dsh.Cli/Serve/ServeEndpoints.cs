@@ -44,33 +44,15 @@ internal static class ServeEndpoints
         {
             return badK;
         }
-        var (body, problem) = await ImageUpload.ReadAsync(request, options.MaxBodyBytes, metrics, cancellationToken);
-        if (problem is not null)
+        return await WithUploadAsync(request, options, metrics, gate, cancellationToken, body =>
         {
-            return problem;
-        }
-        using (body)
-        using (RateLimitLease lease = await gate.EnterAsync(cancellationToken))
-        {
-            if (!lease.IsAcquired)
-            {
-                return Busy(request.HttpContext, metrics);
-            }
-            SketchSearchResult result;
-            try
-            {
-                result = search.Search(body!, k);
-            }
-            catch (InvalidDataException e)
-            {
-                return ImageUpload.Refused(e, metrics);
-            }
+            SketchSearchResult result = search.Search(body, k);
             metrics.Searches.Add(1);
             metrics.EncodeDuration.Record(result.EncodeMilliseconds);
             metrics.SearchDuration.Record(result.SearchMilliseconds);
             var hits = result.Results.Select(n => new SearchHit(n.Id, n.Distance, n.Item.Category, PhotoUrl(n.Id), n.Item.Key)).ToList();
-            return Results.Json(new SearchResponse(hits, result.EncodeMilliseconds, result.SearchMilliseconds, k, search.Gallery.Count));
-        }
+            return Task.FromResult(Results.Json(new SearchResponse(hits, result.EncodeMilliseconds, result.SearchMilliseconds, k, search.Gallery.Count)));
+        });
     }
 
     private static async Task<IResult> AddAsync(HttpRequest request, SketchSearch search, ServeOptions options, ServeMetrics metrics,
@@ -85,6 +67,32 @@ internal static class ServeEndpoints
         {
             return ServeProblems.Result(StatusCodes.Status400BadRequest, "Bad category", why);
         }
+        return await WithUploadAsync(request, options, metrics, gate, cancellationToken, async body =>
+        {
+            PhotoAddition added;
+            try
+            {
+                added = await search.AddPhotoAsync(body, category, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return Locked(request.HttpContext);
+            }
+            if (added.Added)
+            {
+                metrics.PhotosAdded.Add(1);
+            }
+            return Results.Json(new PhotoResponse(added.Id, added.Count, added.Item.Key, added.Item.Category, added.Added));
+        });
+    }
+
+    /// <summary>
+    /// Reads the uploaded image (415, 413, 400 on the way), then waits for an encoder (503 when the queue is full) and
+    /// runs <paramref name="handle"/> on the body; an image the decoder refuses is 413 or 400.
+    /// </summary>
+    private static async Task<IResult> WithUploadAsync(HttpRequest request, ServeOptions options, ServeMetrics metrics, EncoderGate gate,
+        CancellationToken cancellationToken, Func<MemoryStream, Task<IResult>> handle)
+    {
         var (body, problem) = await ImageUpload.ReadAsync(request, options.MaxBodyBytes, metrics, cancellationToken);
         if (problem is not null)
         {
@@ -97,24 +105,14 @@ internal static class ServeEndpoints
             {
                 return Busy(request.HttpContext, metrics);
             }
-            PhotoAddition added;
             try
             {
-                added = await search.AddPhotoAsync(body!, category, cancellationToken);
+                return await handle(body!);
             }
             catch (InvalidDataException e)
             {
                 return ImageUpload.Refused(e, metrics);
             }
-            catch (TimeoutException)
-            {
-                return Locked(request.HttpContext);
-            }
-            if (added.Added)
-            {
-                metrics.PhotosAdded.Add(1);
-            }
-            return Results.Json(new PhotoResponse(added.Id, added.Count, added.Item.Key, added.Item.Category, added.Added));
         }
     }
 

@@ -92,17 +92,7 @@ internal static class StateDictReader
             }
             if (state.TryGetValue(name, out Tensor? target) && (long)target.dtype == type && target.shape.AsSpan().SequenceEqual(shape))
             {
-                using var noGrad = no_grad();
-                if (target.device_type == DeviceType.CPU && target.is_contiguous())
-                {
-                    Fill(stream, target, name, path);
-                }
-                else
-                {
-                    using Tensor staging = empty(target.shape, target.dtype);
-                    Fill(stream, staging, name, path);
-                    target.copy_(staging);
-                }
+                FillTarget(stream, target, name, path);
                 filled++;
             }
             else
@@ -118,14 +108,20 @@ internal static class StateDictReader
     public static void ReadTensorInto(BinaryReader reader, Tensor target, string name, string path)
     {
         ReadHeader(reader, target.dtype, target.shape, name, path);
+        FillTarget(reader.BaseStream, target, name, path);
+    }
+
+    /// <summary>Reads a tensor's data into <paramref name="target"/>: straight into its memory when it is a contiguous CPU tensor, else through a staging copy.</summary>
+    private static void FillTarget(Stream stream, Tensor target, string name, string path)
+    {
         using var noGrad = no_grad();
         if (target.device_type == DeviceType.CPU && target.is_contiguous())
         {
-            Fill(reader.BaseStream, target, name, path);
+            Fill(stream, target, name, path);
             return;
         }
         using Tensor staging = empty(target.shape, target.dtype);
-        Fill(reader.BaseStream, staging, name, path);
+        Fill(stream, staging, name, path);
         target.copy_(staging);
     }
 
@@ -170,23 +166,13 @@ internal static class StateDictReader
     private static void ReadHeader(BinaryReader reader, ScalarType type, long[] shape, string name, string path)
     {
         string what = $"tensor '{name}'";
-        long savedType = ReadNumber(reader, path, what);
+        (long savedType, long[] saved) = ReadAnyHeader(reader, name, path, $"; {shape.Length} expected");
         if (savedType != (long)type)
         {
             string found = savedType <= sbyte.MaxValue && Enum.IsDefined((ScalarType)(sbyte)savedType)
                 ? ((ScalarType)(sbyte)savedType).ToString()
                 : $"element type {savedType}";
             throw Bad(path, $"{what} is {found} in the file, {type} expected");
-        }
-        long rank = ReadNumber(reader, path, what);
-        if (rank > MaxDimensions)
-        {
-            throw Bad(path, $"{what} has {rank} dimensions in the file (at most {MaxDimensions} are read; {shape.Length} expected)");
-        }
-        var saved = new long[rank];
-        for (int i = 0; i < saved.Length; i++)
-        {
-            saved[i] = ReadNumber(reader, path, what);
         }
         if (!saved.AsSpan().SequenceEqual(shape))
         {
@@ -195,14 +181,14 @@ internal static class StateDictReader
     }
 
     /// <summary>A tensor's element type and shape, whatever they are (at most <see cref="MaxDimensions"/> dimensions).</summary>
-    private static (long Type, long[] Shape) ReadAnyHeader(BinaryReader reader, string name, string path)
+    private static (long Type, long[] Shape) ReadAnyHeader(BinaryReader reader, string name, string path, string expected = "")
     {
         string what = $"tensor '{name}'";
         long type = ReadNumber(reader, path, what);
         long rank = ReadNumber(reader, path, what);
         if (rank > MaxDimensions)
         {
-            throw Bad(path, $"{what} has {rank} dimensions in the file (at most {MaxDimensions} are read)");
+            throw Bad(path, $"{what} has {rank} dimensions in the file (at most {MaxDimensions} are read{expected})");
         }
         var shape = new long[rank];
         for (int i = 0; i < shape.Length; i++)
