@@ -75,7 +75,6 @@ internal static class ServeHost
         app.UseHostFiltering();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<SameOriginMiddleware>();
         app.Use(async (context, next) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -84,6 +83,7 @@ internal static class ServeHost
                 "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";
             await next(context);
         });
+        app.UseMiddleware<SameOriginMiddleware>();
         app.UseRequestTimeouts();
         var page = new EmbeddedFileProvider(typeof(ServeHost).Assembly, "Dsh.Cli.Serve.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
