@@ -136,6 +136,33 @@ public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
         Assert.Equal(72, Gallery.Load(GalleryPath).Count);
     }
 
+    [Fact]
+    public async Task A_gallery_moved_to_another_machine_serves_its_photos_from_photos_root()
+    {
+        // As built elsewhere: the recorded root does not exist here; the photos were copied to another folder.
+        using var folder = new TempFolder();
+        (string gallery, string photos) = data.NewCopy(folder);
+        Gallery.Update(gallery, g => g.Properties = g.Properties with { Root = "/nowhere/photos" });
+        Gallery moved = Gallery.Load(gallery);
+        var (id, item) = moved.GetItems()[0];
+
+        await using (ServeProcess rooted = await ServeProcess.StartAsync(data.ModelPath, gallery, "--photos-root", photos))
+        using (var client = new ServeClient(rooted.BaseAddress))
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(photos, item.Key)), await client.Http.GetByteArrayAsync($"/photos/{id}"));
+            for (int i = 0; i < 50 && !rooted.Output.Contains("photos from", StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(100); // the summary line follows the listening line
+            }
+            Assert.Contains($"photos from {photos};", rooted.Output, StringComparison.Ordinal);
+        }
+        // Without it the gallery's own folder is the root, where these photos are not: 404, not another file.
+        await using ServeProcess unrooted = await ServeProcess.StartAsync(data.ModelPath, gallery);
+        using var unrootedClient = new ServeClient(unrooted.BaseAddress);
+        using HttpResponseMessage missing = await unrootedClient.Http.GetAsync($"/photos/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
     [Theory]
     [InlineData("/api/search?k=0")]
     [InlineData("/api/search?k=1001")]
