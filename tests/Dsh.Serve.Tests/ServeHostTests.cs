@@ -113,6 +113,82 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
     }
 
     [Fact]
+    public async Task Uploads_in_memory_are_bounded_slow_uploads_take_their_places_and_the_next_beyond_the_bound_is_503()
+    {
+        var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 1)); // two places
+        await using (app)
+        await using (search)
+        using (client)
+        {
+            // Two slow uploads of a 10 MB body: their headers, then 1 KB every 0.2 s (fast enough for Kestrel's minimum
+            // data rate, far too slow to finish during the test).
+            Uri address = client.Http.BaseAddress!;
+            using var stop = new CancellationTokenSource();
+            var stalled = new List<TcpClient>();
+            var trickles = new List<Task>();
+            for (int i = 0; i < 2; i++)
+            {
+                var tcp = new TcpClient();
+                await tcp.ConnectAsync(address.Host, address.Port);
+                byte[] head = System.Text.Encoding.ASCII.GetBytes(
+                    $"POST /api/search?k=3 HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: image/png\r\nContent-Length: 10000000\r\n\r\n");
+                await tcp.GetStream().WriteAsync(head);
+                stalled.Add(tcp);
+                trickles.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        while (!stop.IsCancellationRequested)
+                        {
+                            await tcp.GetStream().WriteAsync(new byte[1024], stop.Token);
+                            await Task.Delay(200, stop.Token);
+                        }
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+                    {
+                    }
+                }));
+            }
+
+            // Once the server reads both, a third request finds no place (tried until then, at most 5 s).
+            HttpResponseMessage? refused = null;
+            for (int attempt = 0; attempt < 50 && refused is null; attempt++)
+            {
+                HttpResponseMessage response = await client.SearchAsync(File.ReadAllBytes(TestPaths.Sketches[0]), 3);
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    refused = response;
+                }
+                else
+                {
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    response.Dispose();
+                    await Task.Delay(100);
+                }
+            }
+            Assert.NotNull(refused);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            refused.Dispose();
+
+            // The slow uploads go away: their places are free again.
+            await stop.CancelAsync();
+            await Task.WhenAll(trickles);
+            foreach (TcpClient tcp in stalled)
+            {
+                tcp.Dispose();
+            }
+            HttpStatusCode status = HttpStatusCode.ServiceUnavailable;
+            for (int attempt = 0; attempt < 50 && status != HttpStatusCode.OK; attempt++)
+            {
+                using HttpResponseMessage response = await client.SearchAsync(File.ReadAllBytes(TestPaths.Sketches[0]), 3);
+                status = response.StatusCode;
+                await Task.Delay(status == HttpStatusCode.OK ? 0 : 100);
+            }
+            Assert.Equal(HttpStatusCode.OK, status);
+        }
+    }
+
+    [Fact]
     public async Task Requests_waiting_longer_than_the_timeout_are_answered_503()
     {
         byte[] big = SlowImage();

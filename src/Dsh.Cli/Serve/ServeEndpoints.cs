@@ -87,12 +87,18 @@ internal static class ServeEndpoints
     }
 
     /// <summary>
-    /// Reads the uploaded image (415, 413, 400 on the way), then waits for an encoder (503 when the queue is full) and
-    /// runs <paramref name="handle"/> on the body; an image the decoder refuses is 413 or 400.
+    /// Takes a place for the upload (503 when every place is taken), reads the image (415, 413, 400 on the way), then waits
+    /// for an encoder (503 when the queue is full) and runs <paramref name="handle"/> on the body; an image the decoder
+    /// refuses is 413 or 400.
     /// </summary>
     private static async Task<IResult> WithUploadAsync(HttpRequest request, ServeOptions options, ServeMetrics metrics, EncoderGate gate,
         CancellationToken cancellationToken, Func<MemoryStream, Task<IResult>> handle)
     {
+        using RateLimitLease upload = gate.HoldUpload();
+        if (!upload.IsAcquired)
+        {
+            return Busy(request.HttpContext, metrics);
+        }
         var (body, problem) = await ImageUpload.ReadAsync(request, options.MaxBodyBytes, metrics, cancellationToken);
         if (problem is not null)
         {
