@@ -150,7 +150,11 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
                 }));
             }
 
-            // Once the server reads both, a third request finds no place (tried until then, at most 5 s).
+            // Let the server take both in (nothing else competes for the places meanwhile); neither has an answer.
+            await Task.Delay(1000);
+            Assert.All(stalled, tcp => Assert.Equal(0, tcp.Available));
+
+            // A third request finds no place (tried for at most 5 s, in case the server was slower to take them).
             HttpResponseMessage? refused = null;
             for (int attempt = 0; attempt < 50 && refused is null; attempt++)
             {
