@@ -163,6 +163,26 @@ public sealed class ServeApiTests(ServeData data) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task A_photo_folder_that_cannot_be_written_is_a_500_that_changes_nothing()
+    {
+        using var folder = new TempFolder();
+        (string gallery, string photos) = data.NewCopy(folder);
+        File.WriteAllText(Path.Combine(photos, "uploads"), "a file where the uploads folder would go");
+        await using ServeProcess serve = await ServeProcess.StartAsync(data.ModelPath, gallery);
+        using var client = new ServeClient(serve.BaseAddress);
+
+        using HttpResponseMessage response = await client.Http.PostAsync("/api/photos?category=dog",
+            ServeClient.Image(File.ReadAllBytes(TestPaths.NewPhotos[11]), "image/jpeg"));
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        JsonElement problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Gallery not writable", problem.GetProperty("title").GetString());
+        Assert.DoesNotContain(photos, problem.GetProperty("detail").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(70, Gallery.Load(gallery).Count);
+        Assert.Equal(70, (await client.JsonAsync("/api/status")).GetProperty("count").GetInt32());
+        await client.RankingAsync(File.ReadAllBytes(TestPaths.Sketches[0]), 3); // searches still work
+    }
+
     [Theory]
     [InlineData("/api/search?k=0")]
     [InlineData("/api/search?k=1001")]

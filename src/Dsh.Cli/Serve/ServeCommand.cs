@@ -49,6 +49,7 @@ internal static class ServeCommand
                 RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
             }.Validated();
             SketchSearch search = Open(options, context);
+            WarnIfReadOnly(search, context);
             try
             {
                 return Run(options, search, context);
@@ -81,6 +82,29 @@ internal static class ServeCommand
         {
             dsh.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A gallery or photo folder this process cannot write still serves searches, but adding and removing photos would fail:
+    /// say so at once, on stderr, rather than at the first add.
+    /// </summary>
+    private static void WarnIfReadOnly(SketchSearch search, CliContext context)
+    {
+        foreach (var (folder, what) in new[]
+        {
+            (Path.GetDirectoryName(search.GalleryPath)!, "the gallery's folder"),
+            (search.PhotosRoot, "the photos root"),
+        })
+        {
+            try
+            {
+                OutputPaths.CheckFolder(folder, what);
+            }
+            catch (Exception e) when (e is IOException or UsageException)
+            {
+                context.Err.WriteLine($"dsh: warning: {e.Message}; searches work, adding and removing photos will fail.");
+            }
         }
     }
 

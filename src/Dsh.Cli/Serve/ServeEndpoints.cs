@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Dsh.Cli.Serve;
 
@@ -78,6 +80,10 @@ internal static class ServeEndpoints
             {
                 return Locked(request.HttpContext);
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return NotWritable(request.HttpContext, e);
+            }
             if (added.Added)
             {
                 metrics.PhotosAdded.Add(1);
@@ -136,6 +142,10 @@ internal static class ServeEndpoints
         catch (TimeoutException)
         {
             return Locked(context);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return NotWritable(context, e);
         }
         if (!removed)
         {
@@ -205,6 +215,15 @@ internal static class ServeEndpoints
         context.Response.Headers.RetryAfter = "5";
         return ServeProblems.Result(StatusCodes.Status503ServiceUnavailable, "Gallery busy",
             "Another process holds the gallery file's lock; try again shortly.");
+    }
+
+    /// <summary>The gallery or the photos root cannot be written (permissions, a full disk): logged with the details, answered without them.</summary>
+    private static IResult NotWritable(HttpContext context, Exception e)
+    {
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(ServeMetrics.MeterName)
+            .LogError(e, "Could not write the gallery or its photo folder");
+        return ServeProblems.Result(StatusCodes.Status500InternalServerError, "Gallery not writable",
+            "The server cannot write its gallery or photo folder; nothing was changed.");
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
