@@ -12,12 +12,12 @@ public class TrainingProfilesTests
     public void FrozenStageCountsReplaceTheProfilesOwn()
     {
         DshArchitecture profile = TrainingProfiles.Architecture("resnet18", 64);
-        Assert.Equal((4, 3), (profile.PhotoFrozenStages, profile.SketchFrozenStages));
+        Assert.Equal((4, 3), Frozen(profile));
         DshArchitecture changed = TrainingProfiles.WithFrozenStages(profile, "resnet18", photo: 3, sketch: null);
-        Assert.Equal((3, 3), (changed.PhotoFrozenStages, changed.SketchFrozenStages));
-        Assert.Equal(profile with { PhotoFrozenStages = 3 }, changed);
+        Assert.Equal((3, 3), Frozen(changed));
+        Assert.Equal(profile with { PhotoTrunk = new ResNet18TrunkSpec { FrozenStages = 3 } }, changed);
         Assert.Equal(profile, TrainingProfiles.WithFrozenStages(profile, "resnet18", null, null));
-        Assert.Equal((4, 1), (TrainingProfiles.WithFrozenStages(profile, "resnet18", null, 1).PhotoFrozenStages, TrainingProfiles.WithFrozenStages(profile, "resnet18", null, 1).SketchFrozenStages));
+        Assert.Equal((4, 1), Frozen(TrainingProfiles.WithFrozenStages(profile, "resnet18", null, 1)));
     }
 
     [Fact]
@@ -48,4 +48,7 @@ public class TrainingProfilesTests
         Assert.Contains("must be at least 1, not 0", e.Message, StringComparison.Ordinal);
         Assert.Equal("bad", Assert.Throws<UsageException>(() => TrainingProfiles.ValidatedOptions(() => throw new ArgumentOutOfRangeException(null, "bad"))).Message);
     }
+
+    private static (int Photo, int Sketch) Frozen(DshArchitecture a) =>
+        (((ResNet18TrunkSpec)a.PhotoTrunk).FrozenStages, ((ResNet18TrunkSpec)a.SketchTrunk).FrozenStages);
 }

@@ -37,12 +37,13 @@ catch (Exception e)
 static int FirstBackward()
 {
     torch.set_num_threads(1);
-    var architecture = DshArchitecture.Compact(16) with
+    var compact = DshArchitecture.Compact(16);
+    var architecture = compact with
     {
-        SketchChannels = new[] { 8, 8, 8, 8, 8 },
-        PhotoChannels = new[] { 8, 8, 8, 8, 8 },
-        SketchHeadWidths = new[] { 32, 32 },
-        FusionWidths = new[] { 32, 32 },
+        SketchTrunk = (CaffeSketchTrunkSpec)compact.SketchTrunk with { Channels = new[] { 8, 8, 8, 8, 8 } },
+        PhotoTrunk = (AlexNetPhotoTrunkSpec)compact.PhotoTrunk with { Channels = new[] { 8, 8, 8, 8, 8 } },
+        SketchHead = compact.SketchHead with { Widths = new[] { 32, 32 } },
+        FusionHead = compact.FusionHead with { Widths = new[] { 32, 32 } },
     };
     using var network = new DshNetwork(architecture);
     network.train();

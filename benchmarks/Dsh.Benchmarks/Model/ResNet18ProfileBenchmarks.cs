@@ -41,10 +41,8 @@ public class ResNet18ProfileBenchmarks
         string[] parts = Frozen.Split('/');
         var architecture = DshArchitecture.ResNet18(64) with
         {
-            SketchInputSize = Size,
-            PhotoInputSize = Size,
-            SketchFrozenStages = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
-            PhotoFrozenStages = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture),
+            SketchTrunk = new ResNet18TrunkSpec { InputSize = Size, FrozenStages = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture) },
+            PhotoTrunk = new ResNet18TrunkSpec { InputSize = Size, FrozenStages = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) },
         };
         _network = new DshNetwork(architecture);
         _optimizer = new MomentumSgd(_network.TrainableParameters(), 0.9, 5e-4);

@@ -27,19 +27,17 @@ internal static class DshPacsTraining
         string pacsRoot = Path.GetFullPath(Key("pacs", Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs")));
         string outDir = Key("out", "/tmp/dsh-results");
         DshArchitecture architecture = QualityProfiles.Architecture(profile, bits);
-        if (architecture.Backbone == DshBackbone.ResNet18)
+        if (architecture is { SketchTrunk: ResNet18TrunkSpec sketchTrunk, PhotoTrunk: ResNet18TrunkSpec photoTrunk })
         {
-            int size = int.Parse(Key("size", architecture.SketchInputSize.ToString(inv)), inv);
+            int size = int.Parse(Key("size", sketchTrunk.InputSize.ToString(inv)), inv);
             architecture = architecture with
             {
-                SketchInputSize = size,
-                PhotoInputSize = size,
-                SketchFrozenStages = int.Parse(Key("sketchFrozen", architecture.SketchFrozenStages.ToString(inv)), inv),
-                PhotoFrozenStages = int.Parse(Key("photoFrozen", architecture.PhotoFrozenStages.ToString(inv)), inv),
+                SketchTrunk = sketchTrunk with { InputSize = size, FrozenStages = int.Parse(Key("sketchFrozen", sketchTrunk.FrozenStages.ToString(inv)), inv) },
+                PhotoTrunk = photoTrunk with { InputSize = size, FrozenStages = int.Parse(Key("photoFrozen", photoTrunk.FrozenStages.ToString(inv)), inv) },
             };
         }
-        string tag = architecture.Backbone == DshBackbone.ResNet18
-            ? $"resnet18-{bits}-s{architecture.SketchInputSize}-f{architecture.SketchFrozenStages}{architecture.PhotoFrozenStages}"
+        string tag = architecture is { SketchTrunk: ResNet18TrunkSpec s, PhotoTrunk: ResNet18TrunkSpec p }
+            ? $"resnet18-{bits}-s{s.InputSize}-f{s.FrozenStages}{p.FrozenStages}"
             : $"{profile}-{bits}";
         if (keys.TryGetValue("clip", out string? clip))
         {
@@ -70,8 +68,8 @@ internal static class DshPacsTraining
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
             CheckpointDirectory = Path.Combine(outDir, $"checkpoints-{tag}-lr{Key("lr", "1e-2")}-b{Key("batch", "32")}-e{epochs}"),
         };
-        string name = architecture.Backbone == DshBackbone.ResNet18
-            ? $"DSH ResNet18 ({architecture.SketchInputSize} px, frozen stages sketch {architecture.SketchFrozenStages} / photo {architecture.PhotoFrozenStages})"
+        string name = architecture is { SketchTrunk: ResNet18TrunkSpec st, PhotoTrunk: ResNet18TrunkSpec pt }
+            ? $"DSH ResNet18 ({st.InputSize} px, frozen stages sketch {st.FrozenStages} / photo {pt.FrozenStages})"
             : $"DSH {profile} from scratch";
         Say($"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads");
         Say($"train: {train.TrainingSketches.Count()} sketches, {train.Photos.Count} photos; validation: {split.QuerySketches.Count} queries, {split.GalleryPhotos.Count} gallery photos");

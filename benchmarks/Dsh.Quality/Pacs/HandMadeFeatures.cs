@@ -36,16 +36,16 @@ internal sealed class HandMadeFeatures(HogDescriptor hog, int pixelSize = 32)
     /// <summary>Pixel and HOG features of an image that is already prepared (sketches: <see cref="DshImaging.PrepareSketch"/>).</summary>
     public (float[] Pixels, float[] Hog) Compute(Image<Rgb24> image, bool isSketch)
     {
-        Rgb24 pad = isSketch ? DshImaging.SketchPadColor : DshImaging.PhotoPadColor;
+        RgbColor pad = isSketch ? DshImaging.SketchPadColor : DshImaging.PhotoPadColor;
         return (GreyPlane(image, PixelSize, pad), Hog.Compute(GreyPlane(image, Hog.ImageSize, pad)));
     }
 
     /// <summary>The letterboxed image as a row-major size² plane of BT.709 luma in [0, 1].</summary>
-    public static float[] GreyPlane(Image<Rgb24> image, int size, Rgb24 padColor)
+    public static float[] GreyPlane(Image<Rgb24> image, int size, RgbColor padColor)
     {
         int plane = size * size;
         var rgb = new float[3 * plane];
-        DshImaging.WriteTensor(image, size, padColor, Identity, rgb);
+        DshImaging.WriteTensor(image, new ImageInputSpec(size, padColor, Identity), rgb);
         var grey = new float[plane];
         for (int i = 0; i < plane; i++)
         {

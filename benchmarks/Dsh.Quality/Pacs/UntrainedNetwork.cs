@@ -17,10 +17,7 @@ internal static class UntrainedNetwork
         var network = new DshNetwork(architecture.Validated());
         try
         {
-            if (architecture.Backbone == DshBackbone.ResNet18)
-            {
-                network.LoadImageNetWeights(imageNetWeightsPath);
-            }
+            network.LoadPretrainedWeights(imageNetWeightsPath);
             return new DshModel(network, categories, new TrainingSummary(), tokenExtractorName: "");
         }
         catch

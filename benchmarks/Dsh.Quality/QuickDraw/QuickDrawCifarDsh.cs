@@ -16,7 +16,7 @@ internal static class QuickDrawCifarDsh
     {
         var inv = CultureInfo.InvariantCulture;
         var (bits, epochs, profile, architecture, lr) = settings;
-        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{architecture.SketchFrozenStages}{architecture.PhotoFrozenStages}");
+        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{FrozenStages(architecture.PhotoTrunk)}");
         var options = new DshTrainerOptions
         {
             Architecture = architecture,
@@ -34,7 +34,7 @@ internal static class QuickDrawCifarDsh
             "paper" => "DSH paper profile from scratch",
             _ => "DSH compact from scratch",
         };
-        say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, frozen stages sketch {architecture.SketchFrozenStages} photo {architecture.PhotoFrozenStages}, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
+        say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, frozen stages sketch {FrozenStages(architecture.SketchTrunk)} photo {FrozenStages(architecture.PhotoTrunk)}, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
         say($"train: {train.Sketches.Count} drawings, {train.Photos.Count} photos; queries {split.QuerySketches.Count}, gallery {split.GalleryPhotos.Count}");
         using DshTrainAndEncode run = DshTrainAndEncode.Run(options, train, split.QuerySketches, split.GalleryPhotos,
             Path.Combine(outDir, $"dsh-{tag}.dshm"), networkStepLines: false);
@@ -50,4 +50,6 @@ internal static class QuickDrawCifarDsh
         say(string.Create(inv, $"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; steps {model.Summary.Steps}"));
         return 0;
     }
+
+    private static int FrozenStages(TrunkSpec trunk) => trunk is ResNet18TrunkSpec resnet ? resnet.FrozenStages : 0;
 }

@@ -20,11 +20,11 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, string Profile
         DshArchitecture architecture = QualityProfiles.Architecture(profile, bits);
         if (keys.TryGetValue("photoFrozen", out string? photoFrozen))
         {
-            architecture = architecture with { PhotoFrozenStages = int.Parse(photoFrozen, inv) };
+            architecture = architecture with { PhotoTrunk = ((ResNet18TrunkSpec)architecture.PhotoTrunk) with { FrozenStages = int.Parse(photoFrozen, inv) } };
         }
         if (keys.TryGetValue("sketchFrozen", out string? sketchFrozen))
         {
-            architecture = architecture with { SketchFrozenStages = int.Parse(sketchFrozen, inv) };
+            architecture = architecture with { SketchTrunk = ((ResNet18TrunkSpec)architecture.SketchTrunk) with { FrozenStages = int.Parse(sketchFrozen, inv) } };
         }
         double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : bits <= 64 ? 1e-2 : 1e-2 * 32 / bits;
         return new QuickDrawDshSettings(bits, epochs, profile, architecture.Validated(), lr);

@@ -52,8 +52,8 @@ internal static class TrainingProfiles
 
         return architecture with
         {
-            PhotoFrozenStages = photo ?? architecture.PhotoFrozenStages,
-            SketchFrozenStages = sketch ?? architecture.SketchFrozenStages,
+            PhotoTrunk = photo is int p ? ((ResNet18TrunkSpec)architecture.PhotoTrunk) with { FrozenStages = p } : architecture.PhotoTrunk,
+            SketchTrunk = sketch is int s ? ((ResNet18TrunkSpec)architecture.SketchTrunk) with { FrozenStages = s } : architecture.SketchTrunk,
         };
     }
 

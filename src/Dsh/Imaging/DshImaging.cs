@@ -13,13 +13,13 @@ public static class DshImaging
     /// <summary>
     /// Padding for sketches and sketch-tokens: white, the paper colour (+1 after <see cref="ImageNormalization.Sketch"/>).
     /// </summary>
-    public static Rgb24 SketchPadColor { get; } = new(255, 255, 255);
+    public static RgbColor SketchPadColor { get; } = RgbColor.White;
 
     /// <summary>
     /// Padding for photos: the ImageNet mean colour (124, 116, 104), i.e. round(255 · mean), so padded pixels become
     /// ≈ 0 (within 0.01) after <see cref="ImageNormalization.Photo"/> and carry no signal.
     /// </summary>
-    public static Rgb24 PhotoPadColor { get; } = new(124, 116, 104);
+    public static RgbColor PhotoPadColor { get; } = new(124, 116, 104);
 
     /// <summary>
     /// Decodes an image file in any format ImageSharp 2.1 reads (PNG, JPEG, BMP, GIF — first frame —, TGA, TIFF, WebP,
@@ -85,24 +85,21 @@ public static class DshImaging
 
     /// <summary>
     /// Writes <paramref name="image"/> as normalised CHW floats (R plane, G plane, B plane) of
-    /// <paramref name="size"/>×<paramref name="size"/>: scaled (bicubic) so its longer side is <paramref name="size"/>,
-    /// centred (an odd leftover goes to the right/bottom), the rest filled with <paramref name="padColor"/>.
+    /// <see cref="ImageInputSpec.Size"/>²: scaled (bicubic) so its longer side is that size, centred (an odd leftover
+    /// goes to the right/bottom), the rest filled with <see cref="ImageInputSpec.PadColor"/>, every pixel normalised by
+    /// <see cref="ImageInputSpec.Normalization"/>.
     /// </summary>
     /// <param name="image">The image; not modified.</param>
-    /// <param name="size">The side of the square output (≥ 1).</param>
-    /// <param name="padColor">The colour of the padding, normalised like the pixels.</param>
-    /// <param name="normalization">The per-channel mean and standard deviation.</param>
-    /// <param name="destination">Exactly 3·size·size floats.</param>
+    /// <param name="input">Size, padding and normalisation (a model's <c>Architecture.SketchInput</c> or <c>PhotoInput</c>).</param>
+    /// <param name="destination">Exactly <see cref="ImageInputSpec.FloatsPerImage"/> floats.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> has another length.</exception>
-    public static void WriteTensor(Image<Rgb24> image, int size, Rgb24 padColor, ImageNormalization normalization, Span<float> destination) =>
-        TensorWriter.Write(image, size, padColor, normalization, destination);
+    public static void WriteTensor(Image<Rgb24> image, ImageInputSpec input, Span<float> destination) =>
+        TensorWriter.Write(image, input, destination);
 
     /// <summary>A float32 tensor [N, 3, size, size] of the images, each written as by <see cref="WriteTensor"/>.</summary>
     /// <param name="images">At least one image.</param>
-    /// <param name="size">The side of each square image (≥ 1).</param>
-    /// <param name="padColor">The colour of the padding.</param>
-    /// <param name="normalization">The per-channel mean and standard deviation.</param>
+    /// <param name="input">Size, padding and normalisation (a model's <c>Architecture.SketchInput</c> or <c>PhotoInput</c>).</param>
     /// <exception cref="ArgumentException">The list is empty or holds a null image.</exception>
-    public static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, int size, Rgb24 padColor, ImageNormalization normalization) =>
-        TensorWriter.ToTensor(images, size, padColor, normalization);
+    public static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, ImageInputSpec input) =>
+        TensorWriter.ToTensor(images, input);
 }

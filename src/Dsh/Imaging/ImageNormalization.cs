@@ -28,7 +28,7 @@ public sealed record ImageNormalization(float MeanR, float MeanG, float MeanB, f
     /// <summary>
     /// The input of the ImageNet ResNet-18 shipped in <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>: pixel values on
     /// the 0–255 scale minus the per-channel averages of its preprocessing model's mean image (R 123.15, G 115.90,
-    /// B 103.06), no scaling. The <see cref="DshBackbone.ResNet18"/> profile uses it for photos, sketches and
+    /// B 103.06), no scaling. The ResNet-18 trunk (<c>ResNet18TrunkSpec</c>) uses it for photos, sketches and
     /// sketch-tokens (its first convolution is reordered from the file's B, G, R to R, G, B when the weights are loaded).
     /// </summary>
     public static ImageNormalization ResNet18Onnx { get; } = new(123.15f / 255f, 115.90f / 255f, 103.06f / 255f, 1f / 255f, 1f / 255f, 1f / 255f);

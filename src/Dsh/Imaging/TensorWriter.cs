@@ -11,11 +11,13 @@ namespace Dsh;
 /// <summary>Letterboxes images into normalised CHW float planes and batches them into tensors.</summary>
 internal static class TensorWriter
 {
-    public static void Write(Image<Rgb24> image, int size, Rgb24 padColor, ImageNormalization normalization, Span<float> destination)
+    public static void Write(Image<Rgb24> image, ImageInputSpec input, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(normalization);
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        ArgumentNullException.ThrowIfNull(input);
+        int size = input.Size;
+        ImageNormalization normalization = input.Normalization;
+        RgbColor padColor = input.PadColor;
         long needed = 3L * size * size;
         if (destination.Length != needed)
         {
@@ -65,11 +67,11 @@ internal static class TensorWriter
         }
     }
 
-    public static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, int size, Rgb24 padColor, ImageNormalization normalization)
+    public static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, ImageInputSpec input)
     {
         ArgumentNullException.ThrowIfNull(images);
-        ArgumentNullException.ThrowIfNull(normalization);
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        ArgumentNullException.ThrowIfNull(input);
+        int size = input.Size;
         if (images.Count == 0)
         {
             throw new ArgumentException("Pass at least one image; a batch of zero images has no tensor.", nameof(images));
@@ -83,7 +85,7 @@ internal static class TensorWriter
         for (int i = 0; i < images.Count; i++)
         {
             Image<Rgb24> image = images[i] ?? throw new ArgumentException($"Image {i} is null.", nameof(images));
-            Write(image, size, padColor, normalization, data.AsSpan((int)(i * perImage), (int)perImage));
+            Write(image, input, data.AsSpan((int)(i * perImage), (int)perImage));
         }
         return torch.tensor(data, new long[] { images.Count, 3, size, size });
     }

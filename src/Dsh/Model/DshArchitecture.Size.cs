@@ -25,13 +25,13 @@ public sealed partial record DshArchitecture
     public long StateByteCount => Sum(entry => entry.Bytes);
 
     /// <summary>The network's <c>state_dict</c> keys, shapes and element types, from the shapes alone.</summary>
-    internal IReadOnlyList<DshStateEntry> StateLayout()
+    internal IReadOnlyList<StateEntry> StateLayout()
     {
         Validate();
         return DshStateLayout.Of(this);
     }
 
-    private long Sum(Func<DshStateEntry, long> measure)
+    private long Sum(Func<StateEntry, long> measure)
     {
         Validate();
         try

@@ -237,7 +237,7 @@ public sealed partial class DshModel
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
-        Tensor batch = DshImaging.ToTensor(sketches, Architecture.SketchInputSize, DshImaging.SketchPadColor, Architecture.SketchNormalization);
+        Tensor batch = DshImaging.ToTensor(sketches, Architecture.SketchInput);
         return Network.EncodeSketchCodes(batch);
     }
 
@@ -245,8 +245,8 @@ public sealed partial class DshModel
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
-        Tensor p = DshImaging.ToTensor(photos, Architecture.PhotoInputSize, DshImaging.PhotoPadColor, Architecture.PhotoNormalization);
-        Tensor t = DshImaging.ToTensor(tokens, Architecture.SketchInputSize, DshImaging.SketchPadColor, Architecture.SketchNormalization);
+        Tensor p = DshImaging.ToTensor(photos, Architecture.PhotoInput);
+        Tensor t = DshImaging.ToTensor(tokens, Architecture.SketchInput);
         return Network.EncodePhotoCodes(p, t);
     }
 }

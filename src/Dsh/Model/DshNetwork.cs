@@ -10,7 +10,8 @@ namespace Dsh;
 /// in a linear layer of <see cref="DshArchitecture.CodeLength"/> outputs; a code is the sign of that output.
 /// </summary>
 /// <remarks>
-/// <para><c>state_dict</c> keys (a public contract) of the Caffe backbone: <c>sketch_trunk.conv1.weight</c> … <c>sketch_trunk.conv3_2.bias</c>,
+/// <para><c>state_dict</c> keys (a public contract) are the trunks' keys under <c>sketch_trunk.</c> and <c>photo_trunk.</c>, then
+/// the heads'. With the Caffe trunks: <c>sketch_trunk.conv1.weight</c> … <c>sketch_trunk.conv3_2.bias</c>,
 /// <c>sketch_trunk.sketch_bn.{0..4}.*</c>, <c>sketch_trunk.token_bn.{0..4}.*</c> (per-branch batch norm only),
 /// <c>sketch_head.fc_a|fc_b|fc_code.*</c>, <c>photo_trunk.conv1..conv5.*</c>,
 /// <c>fusion.fc_a|fc6|fc_b|fc7|fc_code.*</c>. docs/model.md maps them to the deploy files' layer names. The ResNet18
@@ -27,16 +28,17 @@ public sealed class DshNetwork : nn.Module
     public const int DefaultEncodeBatchSize = 64;
 
 #pragma warning disable IDE1006 // field names are the state_dict keys
-    private readonly nn.Module sketch_trunk;
+    private readonly DshTrunk sketch_trunk;
     private readonly SketchHead sketch_head;
-    private readonly nn.Module photo_trunk;
+    private readonly DshTrunk photo_trunk;
     private readonly FusionHead fusion;
 #pragma warning restore IDE1006
 
     /// <summary>
-    /// Builds the network (float32, CPU) and initialises it as <see cref="DshArchitecture.Initialization"/> says. A
-    /// <see cref="DshBackbone.ResNet18"/> network starts with random trunks and its frozen stages already frozen: load the
-    /// ImageNet weights with <see cref="LoadImageNetWeights"/> (the trainer does) or a saved model's weights.
+    /// Builds the network (float32, CPU): each trunk from its spec, then the heads, and initialises it as
+    /// <see cref="DshArchitecture.Initialization"/> says. Trunks with pretrained weights start random with their frozen
+    /// stages already frozen: load the weights with <see cref="LoadPretrainedWeights"/> (the trainer does) or a saved
+    /// model's weights.
     /// </summary>
     /// <exception cref="ArgumentException">The architecture is invalid (see <see cref="DshArchitecture.Validate"/>).</exception>
     /// <exception cref="DshNativeLibraryException">TorchSharp's native library cannot be loaded.</exception>
@@ -46,77 +48,46 @@ public sealed class DshNetwork : nn.Module
         architecture.Validate();
         TorchRuntime.EnsureLoaded();
         Architecture = architecture;
-        if (architecture.Backbone == DshBackbone.ResNet18)
-        {
-            var sketchResNet = new ResNet18Trunk(ResNet18Trunk.ShippedBlocks, tokenBranch: architecture.TokenBatchNorm == TokenBatchNorm.PerBranch);
-            var photoResNet = new ResNet18Trunk(ResNet18Trunk.ShippedBlocks);
-            sketchResNet.Freeze(architecture.SketchFrozenStages);
-            photoResNet.Freeze(architecture.PhotoFrozenStages);
-            (sketch_trunk, photo_trunk) = (sketchResNet, photoResNet);
-        }
-        else
-        {
-            (sketch_trunk, photo_trunk) = (new SketchTrunk(architecture), new PhotoTrunk(architecture));
-        }
+        sketch_trunk = architecture.SketchTrunk.Build(tokenBranch: architecture.TokenBatchNorm == TokenBatchNorm.PerBranch);
+        photo_trunk = architecture.PhotoTrunk.Build(tokenBranch: false);
         sketch_head = new SketchHead(architecture);
         fusion = new FusionHead(architecture);
         RegisterComponents();
         if (architecture.Initialization == DshInitialization.PaperFillers)
         {
-            PaperFillers.Apply(this);
+            sketch_trunk.ApplyPaperFillers();
+            photo_trunk.ApplyPaperFillers();
+            sketch_head.ApplyPaperFillers();
+            fusion.ApplyPaperFillers();
         }
     }
 
     /// <summary>The shapes this network was built with.</summary>
     public DshArchitecture Architecture { get; }
 
-    /// <summary>The shared sketch/token convolution stack of the <see cref="DshBackbone.Caffe"/> backbone.</summary>
-    /// <exception cref="InvalidOperationException">The network has the ResNet18 backbone (see <see cref="ResNetSketchTrunk"/>).</exception>
-    public SketchTrunk SketchTrunk => sketch_trunk as SketchTrunk
-        ?? throw new InvalidOperationException($"This network's backbone is {Architecture.Backbone}; its sketch trunk is {nameof(ResNetSketchTrunk)}.");
+    /// <summary>The trunk whose convolutions serve sketches and sketch-tokens (built from <see cref="DshArchitecture.SketchTrunk"/>).</summary>
+    public DshTrunk SketchTrunk => sketch_trunk;
 
     /// <summary>C2-Net's fully connected head.</summary>
     public SketchHead SketchHead => sketch_head;
 
-    /// <summary>C1-Net's AlexNet photo trunk (the <see cref="DshBackbone.Caffe"/> backbone).</summary>
-    /// <exception cref="InvalidOperationException">The network has the ResNet18 backbone (see <see cref="ResNetPhotoTrunk"/>).</exception>
-    public PhotoTrunk PhotoTrunk => photo_trunk as PhotoTrunk
-        ?? throw new InvalidOperationException($"This network's backbone is {Architecture.Backbone}; its photo trunk is {nameof(ResNetPhotoTrunk)}.");
-
-    /// <summary>The ResNet-18 whose convolutions serve sketches and sketch-tokens (the <see cref="DshBackbone.ResNet18"/> backbone).</summary>
-    /// <exception cref="InvalidOperationException">The network has the Caffe backbone (see <see cref="SketchTrunk"/>).</exception>
-    public ResNet18Trunk ResNetSketchTrunk => sketch_trunk as ResNet18Trunk
-        ?? throw new InvalidOperationException($"This network's backbone is {Architecture.Backbone}; its sketch trunk is {nameof(SketchTrunk)}.");
-
-    /// <summary>C1-Net's ResNet-18 photo trunk (the <see cref="DshBackbone.ResNet18"/> backbone).</summary>
-    /// <exception cref="InvalidOperationException">The network has the Caffe backbone (see <see cref="PhotoTrunk"/>).</exception>
-    public ResNet18Trunk ResNetPhotoTrunk => photo_trunk as ResNet18Trunk
-        ?? throw new InvalidOperationException($"This network's backbone is {Architecture.Backbone}; its photo trunk is {nameof(PhotoTrunk)}.");
+    /// <summary>C1-Net's photo trunk (built from <see cref="DshArchitecture.PhotoTrunk"/>).</summary>
+    public DshTrunk PhotoTrunk => photo_trunk;
 
     /// <summary>C1-Net's cross-weight late-fusion head.</summary>
     public FusionHead FusionHead => fusion;
 
     /// <summary>
-    /// Fills both ResNet-18 trunks (the sketch trunk's two sets of batch norm alike) with the ImageNet weights of the
-    /// ONNX model at <paramref name="onnxPath"/> (null: <see cref="ResNet18Onnx.DefaultPath"/>), and reorders the first
-    /// convolutions' input channels from the file's B, G, R to the R, G, B that Dsh's images have
-    /// (<see cref="ImageNormalization.ResNet18Onnx"/>).
+    /// Fills every trunk whose spec has pretrained weights (<see cref="TrunkSpec.HasPretrainedWeights"/>, e.g. the
+    /// ImageNet ResNet-18) with them; <paramref name="path"/> overrides where they are read from (null: each spec's
+    /// default place). Trunks without pretrained weights are left as they are.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The network has the Caffe backbone.</exception>
-    /// <exception cref="FileNotFoundException">The file is missing; the message names the NuGet package to add.</exception>
-    /// <exception cref="InvalidDataException">The file is not a ResNet trunk with 2, 2, 2, 3 blocks per stage.</exception>
-    public void LoadImageNetWeights(string? onnxPath = null)
+    /// <exception cref="FileNotFoundException">The weights are missing; the message says where to get them.</exception>
+    /// <exception cref="InvalidDataException">The weights file does not fit the trunk.</exception>
+    public void LoadPretrainedWeights(string? path = null)
     {
-        ResNet18Trunk sketchTrunk = ResNetSketchTrunk, photoTrunk = ResNetPhotoTrunk;
-        string path = onnxPath ?? ResNet18Onnx.DefaultPath;
-        ResNet18Onnx.LoadInto([sketchTrunk, photoTrunk], path); // the 63 MB file is read and mapped once
-        using var noGrad = no_grad();
-        foreach (ResNet18Trunk trunk in new[] { sketchTrunk, photoTrunk })
-        {
-            Tensor weight = trunk.Conv1.Weight;
-            using Tensor rgb = weight.flip(1);
-            weight.copy_(rgb);
-        }
+        Architecture.SketchTrunk.LoadPretrainedWeights(sketch_trunk, path);
+        Architecture.PhotoTrunk.LoadPretrainedWeights(photo_trunk, path);
     }
 
     /// <summary>Number of learnable parameters (each shared tensor counted once), frozen ones included.</summary>
@@ -221,47 +192,28 @@ public sealed class DshNetwork : nn.Module
     }
 
     /// <summary>
-    /// What the frozen stages of the sketch trunk make of images (no gradients, eval mode; on <see cref="Device"/>): the
-    /// input of <see cref="ForwardSketchFrom"/> / the token part of <see cref="ForwardPhotoFrom"/>. Without frozen
-    /// stages, the images themselves (on <see cref="Device"/>).
+    /// What the frozen part of the sketch trunk makes of images (no gradients, eval mode; on <see cref="Device"/>): the
+    /// input of <see cref="ForwardSketchFrom"/> / the token part of <see cref="ForwardPhotoFrom"/>. Without a frozen
+    /// part, the images themselves (on <see cref="Device"/>).
     /// </summary>
-    internal Tensor SketchBoundary(Tensor images, SketchBranch branch)
-    {
-        Tensor x = images.to(Device);
-        return sketch_trunk is ResNet18Trunk resnet && Architecture.SketchFrozenStages > 0
-            ? resnet.ForwardFrozen(x, Architecture.SketchFrozenStages, branch)
-            : x;
-    }
+    internal Tensor SketchBoundary(Tensor images, SketchBranch branch) => sketch_trunk.ForwardFrozen(images.to(Device), branch);
 
-    /// <summary>What the frozen stages of the photo trunk make of photos (or the photos themselves), on <see cref="Device"/>.</summary>
-    internal Tensor PhotoBoundary(Tensor photos)
-    {
-        Tensor x = photos.to(Device);
-        return photo_trunk is ResNet18Trunk resnet && Architecture.PhotoFrozenStages > 0
-            ? resnet.ForwardFrozen(x, Architecture.PhotoFrozenStages, SketchBranch.Sketch)
-            : x;
-    }
+    /// <summary>What the frozen part of the photo trunk makes of photos (or the photos themselves), on <see cref="Device"/>.</summary>
+    internal Tensor PhotoBoundary(Tensor photos) => photo_trunk.ForwardFrozen(photos.to(Device), SketchBranch.Sketch);
 
     /// <summary>C2-Net from the sketch trunk's frozen boundary (see <see cref="SketchBoundary"/>) to [N, K], with autograd.</summary>
     internal Tensor ForwardSketchFrom(Tensor boundary)
     {
         using var scope = NewDisposeScope();
-        return sketch_head.forward(SketchRest(boundary.to(Device), SketchBranch.Sketch)).MoveToOuterDisposeScope();
+        return sketch_head.forward(sketch_trunk.ForwardFromFrozen(boundary.to(Device), SketchBranch.Sketch)).MoveToOuterDisposeScope();
     }
 
     /// <summary>C1-Net from both frozen boundaries to [N, K], with autograd: token trunk and photo trunk, fused tokens first.</summary>
     internal Tensor ForwardPhotoFrom(Tensor photoBoundary, Tensor tokenBoundary)
     {
         using var scope = NewDisposeScope();
-        Tensor tokens = SketchRest(tokenBoundary.to(Device), SketchBranch.Token);
-        Tensor image = photo_trunk switch
-        {
-            ResNet18Trunk resnet => Architecture.PhotoFrozenStages == 0
-                ? resnet.forward(photoBoundary.to(Device))
-                : resnet.ForwardFromStage(photoBoundary.to(Device), Architecture.PhotoFrozenStages),
-            PhotoTrunk alexNet => alexNet.forward(photoBoundary.to(Device)),
-            _ => throw new InvalidOperationException("Unknown photo trunk."),
-        };
+        Tensor tokens = sketch_trunk.ForwardFromFrozen(tokenBoundary.to(Device), SketchBranch.Token);
+        Tensor image = photo_trunk.ForwardFromFrozen(photoBoundary.to(Device), SketchBranch.Sketch);
         return fusion.forward(tokens, image).MoveToOuterDisposeScope();
     }
 
@@ -271,15 +223,6 @@ public sealed class DshNetwork : nn.Module
     /// <summary>C1-Net outputs [N, K] from frozen-boundary tensors, in eval mode without gradients.</summary>
     internal Tensor EncodePhotoFrom(Tensor photoBoundary, Tensor tokenBoundary) =>
         Encode(DefaultEncodeBatchSize, photoBoundary, tokenBoundary, (p, t) => ForwardPhotoFrom(p, t!));
-
-    private Tensor SketchRest(Tensor boundary, SketchBranch branch) => sketch_trunk switch
-    {
-        ResNet18Trunk resnet => Architecture.SketchFrozenStages == 0
-            ? resnet.forward(boundary, branch)
-            : resnet.ForwardFromStage(boundary, Architecture.SketchFrozenStages, branch),
-        SketchTrunk caffe => caffe.forward(boundary, branch),
-        _ => throw new InvalidOperationException("Unknown sketch trunk."),
-    };
 
     private Tensor Encode(int batchSize, Tensor first, Tensor? second, Func<Tensor, Tensor?, Tensor> forward)
     {

@@ -27,18 +27,19 @@ public sealed class FusionHead : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Builds the head for <paramref name="architecture"/>.</summary>
     public FusionHead(DshArchitecture architecture) : base(nameof(FusionHead))
     {
+        FusionHeadSpec spec = architecture.FusionHead;
         int input = architecture.FusionInputLength;
-        int w1 = architecture.FusionWidths[0];
-        int w2 = architecture.FusionWidths[1];
+        int w1 = spec.Widths[0];
+        int w2 = spec.Widths[1];
         fc_a = nn.Linear(input, w1);
         fc6 = nn.Linear(input, w1);
         fc_b = nn.Linear(2 * w1, w2);
         fc7 = nn.Linear(2 * w1, w2);
         fc_code = nn.Linear(2 * w2, architecture.CodeLength);
-        drop_a1 = nn.Dropout(architecture.FusionDropoutA[0]);
-        drop_b1 = nn.Dropout(architecture.FusionDropoutB[0]);
-        drop_a2 = nn.Dropout(architecture.FusionDropoutA[1]);
-        drop_b2 = nn.Dropout(architecture.FusionDropoutB[1]);
+        drop_a1 = nn.Dropout(spec.DropoutA[0]);
+        drop_b1 = nn.Dropout(spec.DropoutB[0]);
+        drop_a2 = nn.Dropout(spec.DropoutA[1]);
+        drop_b2 = nn.Dropout(spec.DropoutB[1]);
         RegisterComponents();
     }
 
@@ -49,7 +50,11 @@ public sealed class FusionHead : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor tokenFeatures, Tensor photoFeatures)
     {
         using var scope = NewDisposeScope();
-        Tensor x = cat(new[] { tokenFeatures, photoFeatures }, 1).flatten(1);
+        // Maps of the same spatial size are concatenated channel by channel (tokens first), then flattened; features that
+        // are already flat (a global pool) are concatenated as they are.
+        Tensor x = tokenFeatures.dim() == photoFeatures.dim()
+            ? cat(new[] { tokenFeatures, photoFeatures }, 1).flatten(1)
+            : cat(new[] { tokenFeatures.flatten(1), photoFeatures.flatten(1) }, 1);
         Tensor a = drop_a1.forward(nn.functional.relu(fc_a.forward(x)));
         Tensor b = drop_b1.forward(nn.functional.relu(fc6.forward(x)));
         x = cat(new[] { a, b }, 1);
@@ -57,4 +62,7 @@ public sealed class FusionHead : nn.Module<Tensor, Tensor, Tensor>
         b = drop_b2.forward(nn.functional.relu(fc7.forward(x)));
         return fc_code.forward(cat(new[] { a, b }, 1)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The deploy file's fillers: N(0, 0.005) weights and biases 1 for the hidden layers, N(0, 0.01) and 0 for fc_code.</summary>
+    internal void ApplyPaperFillers() => HeadFillers.Apply(Layers);
 }

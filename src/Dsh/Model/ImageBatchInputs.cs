@@ -11,7 +11,8 @@ namespace Dsh;
 /// </summary>
 internal sealed class ImageBatchInputs
 {
-    private readonly DshArchitecture _architecture;
+    private readonly ImageInputSpec _firstInput;
+    private readonly ImageInputSpec _secondInput;
     private readonly float[] _first;
     private readonly float[]? _second;
     private readonly int _firstSize;
@@ -19,9 +20,10 @@ internal sealed class ImageBatchInputs
 
     public ImageBatchInputs(DshArchitecture architecture, bool photos, int count)
     {
-        _architecture = architecture;
-        _firstSize = photos ? architecture.PhotoInputSize : architecture.SketchInputSize;
-        _secondSize = architecture.SketchInputSize;
+        _firstInput = photos ? architecture.PhotoInput : architecture.SketchInput;
+        _secondInput = architecture.SketchInput;
+        _firstSize = _firstInput.Size;
+        _secondSize = _secondInput.Size;
         _first = new float[checked(count * FloatsPerImage(_firstSize))];
         _second = photos ? new float[checked(count * FloatsPerImage(_secondSize))] : null;
     }
@@ -33,12 +35,12 @@ internal sealed class ImageBatchInputs
         if (_second is null)
         {
             using var prepared = DshImaging.PrepareSketch(image);
-            TensorWriter.Write(prepared, _firstSize, DshImaging.SketchPadColor, _architecture.SketchNormalization, Row(_first, _firstSize, row));
+            TensorWriter.Write(prepared, _firstInput, Row(_first, _firstSize, row));
             return;
         }
-        TensorWriter.Write(image, _firstSize, DshImaging.PhotoPadColor, _architecture.PhotoNormalization, Row(_first, _firstSize, row));
+        TensorWriter.Write(image, _firstInput, Row(_first, _firstSize, row));
         using var token = extractor!.Extract(image);
-        TensorWriter.Write(token, _secondSize, DshImaging.SketchPadColor, _architecture.SketchNormalization, Row(_second, _secondSize, row));
+        TensorWriter.Write(token, _secondInput, Row(_second, _secondSize, row));
     }
 
     /// <summary>Tensors [rows, 3, S, S] of the given rows, in that order (the photo tokens second, else null).</summary>

@@ -21,11 +21,12 @@ public sealed class SketchHead : nn.Module<Tensor, Tensor>
     /// <summary>Builds the head for <paramref name="architecture"/>.</summary>
     public SketchHead(DshArchitecture architecture) : base(nameof(SketchHead))
     {
-        fc_a = nn.Linear(architecture.SketchFeatureLength, architecture.SketchHeadWidths[0]);
-        drop_a = nn.Dropout(architecture.SketchHeadDropout[0]);
-        fc_b = nn.Linear(architecture.SketchHeadWidths[0], architecture.SketchHeadWidths[1]);
-        drop_b = nn.Dropout(architecture.SketchHeadDropout[1]);
-        fc_code = nn.Linear(architecture.SketchHeadWidths[1], architecture.CodeLength);
+        SketchHeadSpec spec = architecture.SketchHead;
+        fc_a = nn.Linear(architecture.SketchFeatureLength, spec.Widths[0]);
+        drop_a = nn.Dropout(spec.Dropout[0]);
+        fc_b = nn.Linear(spec.Widths[0], spec.Widths[1]);
+        drop_b = nn.Dropout(spec.Dropout[1]);
+        fc_code = nn.Linear(spec.Widths[1], architecture.CodeLength);
         RegisterComponents();
     }
 
@@ -41,4 +42,7 @@ public sealed class SketchHead : nn.Module<Tensor, Tensor>
         x = drop_b.forward(nn.functional.relu(fc_b.forward(x)));
         return fc_code.forward(x).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The deploy file's fillers: N(0, 0.005) weights and biases 1 for the hidden layers, N(0, 0.01) and 0 for fc_code.</summary>
+    internal void ApplyPaperFillers() => HeadFillers.Apply(Layers);
 }

@@ -18,7 +18,7 @@ namespace Dsh;
 /// NuGet-shipped <c>ResNet18.onnx</c>: stride-2 layers padded more at the beginning than at the end, as CNTK exported
 /// them. <see cref="ResNet18Onnx.Import(string)"/> fills in the weights and copies the file's padding, strides and ε.
 /// </remarks>
-public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
+public sealed class ResNet18Trunk : DshTrunk
 {
     /// <summary>Channels of the four stages.</summary>
     public static IReadOnlyList<int> StageChannels { get; } = [64, 128, 256, 512];
@@ -134,7 +134,7 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
     /// <summary>Whether the trunk has batch norms of its own for <see cref="SketchBranch.Token"/>.</summary>
     public bool HasTokenBranch => token_bn1 is not null;
 
-    /// <summary>The length of the feature vector <see cref="forward(Tensor)"/> returns: 512.</summary>
+    /// <summary>The length of the feature vector <see cref="forward(Tensor, SketchBranch)"/> returns: 512.</summary>
     public int FeatureCount => StageChannels[^1];
 
     internal PaddedConv2d Conv1 => conv1;
@@ -147,12 +147,8 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
 
     internal IReadOnlyList<IReadOnlyList<ResNetBasicBlock>> Blocks => blocks;
 
-    /// <summary>[N, 3, H, W] → [N, 512]: the trunk, then the global average pool, flattened.</summary>
-    /// <param name="input">Images as <see cref="ResNetPreprocessing"/> makes them (BGR, mean image subtracted, 0–255 scale).</param>
-    public override Tensor forward(Tensor input) => forward(input, SketchBranch.Sketch);
-
     /// <summary>[N, 3, H, W] → [N, 512] with the batch norms of <paramref name="branch"/> (a trunk without a token branch has one set).</summary>
-    public Tensor forward(Tensor input, SketchBranch branch)
+    public override Tensor forward(Tensor input, SketchBranch branch)
     {
         using var scope = NewDisposeScope();
         return ForwardFromStage(ForwardFeatures(input, 4, branch), 4, branch).MoveToOuterDisposeScope();
@@ -207,13 +203,28 @@ public sealed class ResNet18Trunk : nn.Module<Tensor, Tensor>
         return RunStages(features, afterStage, 4, branch).mean([2L, 3L]).MoveToOuterDisposeScope();
     }
 
+    /// <summary>How many stages <see cref="Freeze"/> froze (0–4).</summary>
+    public int FrozenStages { get; private set; }
+
+    /// <inheritdoc />
+    public override bool HasFrozenPart => FrozenStages > 0;
+
+    /// <inheritdoc />
+    public override Tensor ForwardFrozen(Tensor input, SketchBranch branch) =>
+        FrozenStages == 0 ? input : ForwardFrozen(input, FrozenStages, branch);
+
+    /// <inheritdoc />
+    public override Tensor ForwardFromFrozen(Tensor boundary, SketchBranch branch) =>
+        FrozenStages == 0 ? forward(boundary, branch) : ForwardFromStage(boundary, FrozenStages, branch);
+
     /// <summary>
     /// Stops learning in the stem and the first <paramref name="stages"/> stages (0–4; the stem counts with stage 1):
-    /// their parameters no longer require gradients. Run them through <see cref="ForwardFrozen"/>, which also keeps
+    /// their parameters no longer require gradients. Run them through <see cref="ForwardFrozen(Tensor, SketchBranch)"/>, which also keeps
     /// their batch norms in eval mode.
     /// </summary>
     internal void Freeze(int stages)
     {
+        FrozenStages = stages;
         foreach (var p in FrozenModules(stages).SelectMany(m => m.parameters()))
         {
             p.requires_grad = false;

@@ -69,13 +69,13 @@ public static class ResNetPreprocessing
     /// shipped file), so padded pixels come out ≈ 0 after the subtraction.
     /// </summary>
     /// <param name="meanImage">[3, H, W] in B, G, R order.</param>
-    public static Rgb24 PadColor(Tensor meanImage)
+    public static RgbColor PadColor(Tensor meanImage)
     {
         CheckMeanImage(meanImage);
         using var scope = NewDisposeScope();
         float[] bgr = meanImage.to_type(ScalarType.Float32).mean([1L, 2L]).data<float>().ToArray();
         static byte Round(float v) => (byte)Math.Clamp(Math.Round(v), 0, 255);
-        return new Rgb24(Round(bgr[2]), Round(bgr[1]), Round(bgr[0]));
+        return new RgbColor(Round(bgr[2]), Round(bgr[1]), Round(bgr[0]));
     }
 
     /// <summary>
@@ -112,10 +112,10 @@ public static class ResNetPreprocessing
     }
 
     /// <summary>The letterboxed RGB planes, values 0–255: the input of <c>ResNetPreprocess.onnx</c>.</summary>
-    internal static Tensor ToRgbTensor(IReadOnlyList<Image<Rgb24>> images, int size, Rgb24 padColor)
+    internal static Tensor ToRgbTensor(IReadOnlyList<Image<Rgb24>> images, int size, RgbColor padColor)
     {
         // The writer yields byte / 255 with this normalisation; × 255 and rounding gives the bytes back exactly.
-        Tensor unit = TensorWriter.ToTensor(images, size, padColor, UnitPixels);
+        Tensor unit = TensorWriter.ToTensor(images, new ImageInputSpec(size, padColor, UnitPixels));
         return unit.mul_(255f).round_();
     }
 

@@ -49,7 +49,7 @@ internal sealed class DatasetTrainingData : IDshTrainingData
                 using Image<Rgb24> sketch = _images.Sketch(_sketches[indices[j]]);
                 images[j] = augmentation is null ? sketch.Clone() : _augmenter.AugmentSketch(sketch, new Random(seeds[j]));
             });
-            return DshImaging.ToTensor(images, _architecture.SketchInputSize, DshImaging.SketchPadColor, _architecture.SketchNormalization);
+            return DshImaging.ToTensor(images, _architecture.SketchInput);
         }
         finally
         {
@@ -79,8 +79,8 @@ internal sealed class DatasetTrainingData : IDshTrainingData
                 }
             });
             using var scope = NewDisposeScope();
-            Tensor p = DshImaging.ToTensor(photos, _architecture.PhotoInputSize, DshImaging.PhotoPadColor, _architecture.PhotoNormalization);
-            Tensor t = DshImaging.ToTensor(tokens, _architecture.SketchInputSize, DshImaging.SketchPadColor, _architecture.SketchNormalization);
+            Tensor p = DshImaging.ToTensor(photos, _architecture.PhotoInput);
+            Tensor t = DshImaging.ToTensor(tokens, _architecture.SketchInput);
             return (p.MoveToOuterDisposeScope(), t.MoveToOuterDisposeScope());
         }
         finally

@@ -89,9 +89,9 @@ public sealed record DshTrainerOptions
     public string? InitialWeightsPath { get; init; }
 
     /// <summary>
-    /// The ImageNet ResNet-18 ONNX model the <see cref="DshBackbone.ResNet18"/> profile starts from; null (default):
+    /// The ImageNet ResNet-18 ONNX model the <see cref="ResNet18TrunkSpec"/> trunks start from; null (default):
     /// <see cref="ResNet18Onnx.DefaultPath"/>, where the NuGet package <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>
-    /// puts it. Unused by the Caffe backbone.
+    /// puts it. Unused by trunks without pretrained weights.
     /// </summary>
     public string? ImageNetWeightsPath { get; init; }
 
@@ -135,12 +135,8 @@ public sealed record DshTrainerOptions
         {
             throw new ArgumentException($"SemanticVectorsPath {SemanticVectorsPath} does not exist.", nameof(SemanticVectorsPath));
         }
-        if (Architecture.Backbone == DshBackbone.ResNet18 && !File.Exists(ImageNetWeightsPath ?? ResNet18Onnx.DefaultPath))
-        {
-            throw ImageNetWeightsPath is null
-                ? new FileNotFoundException($"The ResNet18 profile starts from ImageNet weights, and {ResNet18Onnx.DefaultPath} does not exist. {ResNet18Onnx.MissingHint}", ResNet18Onnx.DefaultPath)
-                : new FileNotFoundException($"ImageNetWeightsPath {ImageNetWeightsPath} does not exist. {ResNet18Onnx.MissingHint}", ImageNetWeightsPath);
-        }
+        Architecture.SketchTrunk.CheckPretrainedWeights(ImageNetWeightsPath);
+        Architecture.PhotoTrunk.CheckPretrainedWeights(ImageNetWeightsPath);
         if (InitialWeightsPath is not null && !File.Exists(InitialWeightsPath))
         {
             throw new ArgumentException($"InitialWeightsPath {InitialWeightsPath} does not exist.", nameof(InitialWeightsPath));

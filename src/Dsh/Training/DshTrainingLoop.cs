@@ -73,11 +73,11 @@ internal sealed class DshTrainingLoop
         Tensor? photoCodes = null, sketchCodes = null, d = null;
         try
         {
-            if (o.Architecture.Backbone == DshBackbone.ResNet18)
+            if (o.Architecture.SketchTrunk.HasPretrainedWeights || o.Architecture.PhotoTrunk.HasPretrainedWeights)
             {
                 Report(progress, TrainingPhase.Preparing, 0, 0, double.NaN, null, 0, clock, 0,
                     $"ImageNet weights from {o.ImageNetWeightsPath ?? ResNet18Onnx.DefaultPath}");
-                network.LoadImageNetWeights(o.ImageNetWeightsPath);
+                network.LoadPretrainedWeights(o.ImageNetWeightsPath);
             }
             if (o.InitialWeightsPath is not null)
             {

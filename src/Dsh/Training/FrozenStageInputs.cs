@@ -24,9 +24,8 @@ internal sealed class FrozenStageInputs : IDisposable
     {
         _network = network;
         _data = data;
-        bool resnet = network.Architecture.Backbone == DshBackbone.ResNet18;
-        _cacheSketches = cache && resnet && network.Architecture.SketchFrozenStages > 0;
-        _cachePhotos = _cacheSketches && network.Architecture.PhotoFrozenStages > 0;
+        _cacheSketches = cache && network.SketchTrunk.HasFrozenPart;
+        _cachePhotos = _cacheSketches && network.PhotoTrunk.HasFrozenPart;
         _sketches = new Tensor?[_cacheSketches ? data.SketchLabels.Length : 0];
         _photos = new Tensor?[_cachePhotos ? data.PhotoLabels.Length : 0];
         _tokens = new Tensor?[_cachePhotos ? data.PhotoLabels.Length : 0];

@@ -19,7 +19,7 @@ public static class CraftedModel
     };
 
     /// <summary>A network far over the load limit: fusion layers of 65,536 units (about 17.5 billion parameters).</summary>
-    public static DshArchitecture Huge { get; } = DshArchitecture.Compact(8) with { FusionWidths = [65_536, 65_536] };
+    public static DshArchitecture Huge { get; } = DshArchitecture.Compact(8) with { FusionHead = DshArchitecture.Compact(8).FusionHead with { Widths = new[] { 65_536, 65_536 } } };
 
     /// <summary>Writes a model file with <paramref name="architecture"/> in its header and <paramref name="weights"/> after it.</summary>
     public static string Write(string path, DshArchitecture architecture, byte[] weights)

@@ -37,15 +37,15 @@ public sealed class LegacyFilesWriter(ITestOutputHelper output)
     private const int ImageSide = 64;
 
     /// <summary>The tiny Caffe network: <c>Compact(16)</c>, 8-channel trunks, 32-wide heads, 48 px inputs (2×2 trunk outputs).</summary>
-    private static DshArchitecture TinyArchitecture => DshArchitecture.Compact(16) with
-    {
-        SketchInputSize = 48,
-        PhotoInputSize = 48,
-        SketchChannels = new[] { 8, 8, 8, 8, 8 },
-        PhotoChannels = new[] { 8, 8, 8, 8, 8 },
-        SketchHeadWidths = new[] { 32, 32 },
-        FusionWidths = new[] { 32, 32 },
-    };
+    /// <remarks>
+    /// The files were written with the first file format, whose architecture was one flat record (<c>SketchInputSize = 48,
+    /// PhotoInputSize = 48, SketchChannels = [8 ×5], PhotoChannels = [8 ×5], SketchHeadWidths = [32, 32], FusionWidths =
+    /// [32, 32]</c>); this is the same network in today's terms. Rerunning the writer on today's code writes today's format.
+    /// </remarks>
+    private static DshArchitecture TinyArchitecture => DshArchitecture.Compact(16)
+        .WithSizes(48)
+        .WithChannels([8, 8, 8, 8, 8], [8, 8, 8, 8, 8])
+        .WithHeadWidths([32, 32], [32, 32]);
 
     [LegacyWriterFact]
     public void WriteLegacyFiles()

@@ -13,7 +13,7 @@ namespace Dsh.Tests.Imaging;
 /// </summary>
 public class ImagingSurfaceTests
 {
-    private delegate void WriteTensorDelegate(Image<Rgb24> image, int size, Rgb24 padColor, ImageNormalization normalization, Span<float> destination);
+    private delegate void WriteTensorDelegate(Image<Rgb24> image, ImageInputSpec input, Span<float> destination);
 
     [Fact]
     public void Contract_Binds()
@@ -22,8 +22,8 @@ public class ImagingSurfaceTests
         Func<Stream, Image<Rgb24>> loadStream = DshImaging.Load;
         Func<Image<Rgb24>, SketchPreparation?, Image<Rgb24>> prepare = DshImaging.PrepareSketch;
         WriteTensorDelegate write = DshImaging.WriteTensor;
-        Func<IReadOnlyList<Image<Rgb24>>, int, Rgb24, ImageNormalization, Tensor> toTensor = DshImaging.ToTensor;
-        Rgb24 photoPad = DshImaging.PhotoPadColor, sketchPad = DshImaging.SketchPadColor;
+        Func<IReadOnlyList<Image<Rgb24>>, ImageInputSpec, Tensor> toTensor = DshImaging.ToTensor;
+        RgbColor photoPad = DshImaging.PhotoPadColor, sketchPad = DshImaging.SketchPadColor;
         ImageNormalization n = new(0.1f, 0.2f, 0.3f, 1f, 1f, 1f);
         (ImageNormalization photo, ImageNormalization sketch) = (ImageNormalization.Photo, ImageNormalization.Sketch);
         var preparation = new SketchPreparation { Invert = null, Threshold = (byte?)null };
@@ -63,9 +63,9 @@ public class ImagingSurfaceTests
         using (photoAug)
         using (tokenAug)
         {
-            Tensor sketches = DshImaging.ToTensor(new[] { sketchAug }, s, DshImaging.SketchPadColor, ImageNormalization.Sketch);
-            Tensor photos = DshImaging.ToTensor(new[] { photoAug }, p, DshImaging.PhotoPadColor, ImageNormalization.Photo);
-            Tensor tokens = DshImaging.ToTensor(new[] { tokenAug }, s, DshImaging.SketchPadColor, ImageNormalization.Sketch);
+            Tensor sketches = DshImaging.ToTensor(new[] { sketchAug }, new ImageInputSpec(s, DshImaging.SketchPadColor, ImageNormalization.Sketch));
+            Tensor photos = DshImaging.ToTensor(new[] { photoAug }, new ImageInputSpec(p, DshImaging.PhotoPadColor, ImageNormalization.Photo));
+            Tensor tokens = DshImaging.ToTensor(new[] { tokenAug }, new ImageInputSpec(s, DshImaging.SketchPadColor, ImageNormalization.Sketch));
             Assert.InRange(sketches.min().item<float>(), -1.01f, -0.5f);   // ink
             Assert.Equal(1f, sketches.max().item<float>(), 3);             // paper
 

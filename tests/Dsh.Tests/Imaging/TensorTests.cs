@@ -15,10 +15,10 @@ public class TensorTests
     {
         // 4×2 at size 4: no scaling; image rows land on rows 1 and 2, rows 0 and 3 are padding.
         using Image<Rgb24> image = FromFunction(4, 2, (x, y) => new Rgb24((byte)(10 * x + y), (byte)(100 + x), (byte)(200 + y)));
-        var pad = new Rgb24(1, 2, 3);
+        var pad = new RgbColor(1, 2, 3);
         ImageNormalization n = ImageNormalization.Photo;
         var dest = new float[3 * 16];
-        DshImaging.WriteTensor(image, 4, pad, n, dest);
+        DshImaging.WriteTensor(image, new ImageInputSpec(4, pad, n), dest);
         for (int c = 0; c < 3; c++)
         {
             for (int y = 0; y < 4; y++)
@@ -40,7 +40,7 @@ public class TensorTests
         // 2×1 of one colour at size 4 → a 4×2 block on rows 1–2; rows 0 and 3 hold the normalised pad colour.
         using Image<Rgb24> image = Solid(2, 1, new Rgb24(10, 20, 30));
         var dest = new float[3 * 16];
-        DshImaging.WriteTensor(image, 4, DshImaging.SketchPadColor, ImageNormalization.Sketch, dest);
+        DshImaging.WriteTensor(image, new ImageInputSpec(4, DshImaging.SketchPadColor, ImageNormalization.Sketch), dest);
         float white = 1f;
         for (int x = 0; x < 4; x++)
         {
@@ -61,7 +61,7 @@ public class TensorTests
         // 2×6 at size 3 → 1×3, column 1; columns 0 and 2 are padding.
         using Image<Rgb24> image = Solid(2, 6, new Rgb24(0, 0, 0));
         var dest = new float[27];
-        DshImaging.WriteTensor(image, 3, DshImaging.SketchPadColor, ImageNormalization.Sketch, dest);
+        DshImaging.WriteTensor(image, new ImageInputSpec(3, DshImaging.SketchPadColor, ImageNormalization.Sketch), dest);
         for (int y = 0; y < 3; y++)
         {
             Assert.Equal(1f, dest[y * 3 + 0], Tolerance);
@@ -77,7 +77,7 @@ public class TensorTests
     {
         using Image<Rgb24> image = Solid(3, 1, new Rgb24(0, 0, 0));
         var dest = new float[3 * 9];
-        DshImaging.WriteTensor(image, 3, DshImaging.PhotoPadColor, ImageNormalization.Photo, dest);
+        DshImaging.WriteTensor(image, new ImageInputSpec(3, DshImaging.PhotoPadColor, ImageNormalization.Photo), dest);
         foreach (int c in new[] { 0, 1, 2 })
         {
             Assert.InRange(dest[c * 9 + 0], -0.01f, 0.01f);   // row 0 is padding
@@ -88,10 +88,10 @@ public class TensorTests
     public void WrongDestinationLength_Throws()
     {
         using Image<Rgb24> image = Solid(3, 3, Grey(9));
-        var e = Assert.Throws<ArgumentException>(() => DshImaging.WriteTensor(image, 4, DshImaging.SketchPadColor, ImageNormalization.Sketch, new float[47]));
+        var e = Assert.Throws<ArgumentException>(() => DshImaging.WriteTensor(image, new ImageInputSpec(4, DshImaging.SketchPadColor, ImageNormalization.Sketch), new float[47]));
         Assert.Contains("48", e.Message);
-        Assert.Throws<ArgumentException>(() => DshImaging.WriteTensor(image, 4, DshImaging.SketchPadColor, ImageNormalization.Sketch, new float[49]));
-        Assert.ThrowsAny<ArgumentException>(() => DshImaging.WriteTensor(image, 0, DshImaging.SketchPadColor, ImageNormalization.Sketch, Array.Empty<float>()));
+        Assert.Throws<ArgumentException>(() => DshImaging.WriteTensor(image, new ImageInputSpec(4, DshImaging.SketchPadColor, ImageNormalization.Sketch), new float[49]));
+        Assert.ThrowsAny<ArgumentException>(() => DshImaging.WriteTensor(image, new ImageInputSpec(0, DshImaging.SketchPadColor, ImageNormalization.Sketch), Array.Empty<float>()));
     }
 
     [Fact]
@@ -100,11 +100,11 @@ public class TensorTests
         using var scope = NewDisposeScope();
         using Image<Rgb24> a = FromFunction(5, 5, (x, y) => new Rgb24((byte)(x * 50), (byte)(y * 50), 7));
         using Image<Rgb24> b = Solid(5, 5, new Rgb24(255, 0, 128));
-        Tensor t = DshImaging.ToTensor(new[] { a, b }, 5, DshImaging.SketchPadColor, ImageNormalization.Sketch);
+        Tensor t = DshImaging.ToTensor(new[] { a, b }, new ImageInputSpec(5, DshImaging.SketchPadColor, ImageNormalization.Sketch));
         Assert.Equal(new long[] { 2, 3, 5, 5 }, t.shape);
         Assert.Equal(ScalarType.Float32, t.dtype);
         var expectedA = new float[75];
-        DshImaging.WriteTensor(a, 5, DshImaging.SketchPadColor, ImageNormalization.Sketch, expectedA);
+        DshImaging.WriteTensor(a, new ImageInputSpec(5, DshImaging.SketchPadColor, ImageNormalization.Sketch), expectedA);
         Assert.Equal(expectedA, t[0].flatten().data<float>().ToArray());
         Assert.Equal(1f, t[1, 0, 2, 2].item<float>(), Tolerance);
         Assert.Equal(-1f, t[1, 1, 2, 2].item<float>(), Tolerance);
@@ -115,8 +115,8 @@ public class TensorTests
     public void ToTensor_RejectsEmptyAndNull()
     {
         Assert.Contains("at least one", Assert.Throws<ArgumentException>(() =>
-            DshImaging.ToTensor(Array.Empty<Image<Rgb24>>(), 4, DshImaging.SketchPadColor, ImageNormalization.Sketch)).Message);
-        Assert.Throws<ArgumentException>(() => DshImaging.ToTensor(new Image<Rgb24>[] { null! }, 4, DshImaging.SketchPadColor, ImageNormalization.Sketch));
+            DshImaging.ToTensor(Array.Empty<Image<Rgb24>>(), new ImageInputSpec(4, DshImaging.SketchPadColor, ImageNormalization.Sketch))).Message);
+        Assert.Throws<ArgumentException>(() => DshImaging.ToTensor(new Image<Rgb24>[] { null! }, new ImageInputSpec(4, DshImaging.SketchPadColor, ImageNormalization.Sketch)));
     }
 
     [Theory]

@@ -2,6 +2,8 @@ using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Model;
 
 /// <summary>
@@ -17,10 +19,14 @@ public class ArchitectureParameterCountTests
         ["compact-64"] = DshArchitecture.Compact(64),
         ["compact-4096"] = DshArchitecture.Compact(4096),
         ["compact-shared-bn"] = DshArchitecture.Compact(64) with { TokenBatchNorm = TokenBatchNorm.Shared },
-        ["compact-fusion-1000-3"] = DshArchitecture.Compact(32) with { FusionWidths = [1000, 3], SketchHeadWidths = [7, 300] },
-        ["compact-groups-1"] = DshArchitecture.Compact(32) with { PhotoGroups = 1 },
-        ["compact-groups-4"] = DshArchitecture.Compact(32) with { PhotoGroups = 4 },
-        ["compact-kernels"] = DshArchitecture.Compact(16) with { SketchInputSize = 80, SketchConv1Kernel = 6, SketchConv1Stride = 3, PhotoInputSize = 80, PhotoConv1Kernel = 6, PhotoConv1Stride = 3, PhotoPool5Padding = 0 },
+        ["compact-fusion-1000-3"] = DshArchitecture.Compact(32).WithHeadWidths([7, 300], [1000, 3]),
+        ["compact-groups-1"] = DshArchitecture.Compact(32) with { PhotoTrunk = DshArchitecture.Compact(32).AlexNetPhoto() with { Groups = 1 } },
+        ["compact-groups-4"] = DshArchitecture.Compact(32) with { PhotoTrunk = DshArchitecture.Compact(32).AlexNetPhoto() with { Groups = 4 } },
+        ["compact-kernels"] = DshArchitecture.Compact(16) with
+        {
+            SketchTrunk = DshArchitecture.Compact(16).CaffeSketch() with { InputSize = 80, Conv1Kernel = 6, Conv1Stride = 3 },
+            PhotoTrunk = DshArchitecture.Compact(16).AlexNetPhoto() with { InputSize = 80, Conv1Kernel = 6, Conv1Stride = 3, Pool5Padding = 0 },
+        },
         ["tiny"] = Training.TrainingFixtures.TinyArchitecture,
         ["paper-8"] = DshArchitecture.Paper(8),
         ["paper-256-shared-bn"] = DshArchitecture.Paper(256) with { TokenBatchNorm = TokenBatchNorm.Shared },
@@ -28,10 +34,10 @@ public class ArchitectureParameterCountTests
         ["resnet18-64"] = DshArchitecture.ResNet18(64),
         ["resnet18-4096"] = DshArchitecture.ResNet18(4096),
         ["resnet18-shared-bn"] = DshArchitecture.ResNet18(64) with { TokenBatchNorm = TokenBatchNorm.Shared },
-        ["resnet18-unfrozen"] = DshArchitecture.ResNet18(32) with { SketchFrozenStages = 0, PhotoFrozenStages = 0 },
-        ["resnet18-frozen-2-1"] = DshArchitecture.ResNet18(32) with { SketchFrozenStages = 2, PhotoFrozenStages = 1 },
-        ["resnet18-frozen-4-4-shared"] = DshArchitecture.ResNet18(32) with { SketchFrozenStages = 4, TokenBatchNorm = TokenBatchNorm.Shared },
-        ["resnet18-32px-wide"] = DshArchitecture.ResNet18(128) with { SketchInputSize = 32, PhotoInputSize = 64, FusionWidths = [64, 2048], SketchHeadWidths = [3000, 5] },
+        ["resnet18-unfrozen"] = DshArchitecture.ResNet18(32).WithFrozen(0, 0),
+        ["resnet18-frozen-2-1"] = DshArchitecture.ResNet18(32).WithFrozen(2, 1),
+        ["resnet18-frozen-4-4-shared"] = DshArchitecture.ResNet18(32).WithFrozen(4, 4) with { TokenBatchNorm = TokenBatchNorm.Shared },
+        ["resnet18-32px-wide"] = DshArchitecture.ResNet18(128).WithSizes(32, 64).WithHeadWidths([3000, 5], [64, 2048]),
     };
 
     public static TheoryData<string> Names => new(Architectures.Keys);
@@ -47,10 +53,10 @@ public class ArchitectureParameterCountTests
         Dictionary<string, Tensor> state = network.state_dict();
         Assert.Equal(state.Values.Sum(t => t.numel() * t.ElementSize), architecture.StateByteCount);
 
-        IReadOnlyList<DshStateEntry> layout = architecture.StateLayout();
+        IReadOnlyList<StateEntry> layout = architecture.StateLayout();
         Assert.Equal(state.Keys.Order(StringComparer.Ordinal), layout.Select(e => e.Name).Order(StringComparer.Ordinal));
         var parameters = network.named_parameters().Select(p => p.name).ToHashSet();
-        foreach (DshStateEntry entry in layout)
+        foreach (StateEntry entry in layout)
         {
             Tensor tensor = state[entry.Name];
             Assert.True(tensor.shape.SequenceEqual(entry.Shape), $"{entry.Name}: [{string.Join(", ", tensor.shape)}] vs [{string.Join(", ", entry.Shape)}]");
@@ -74,7 +80,7 @@ public class ArchitectureParameterCountTests
     [Fact]
     public void AHugeArchitecture_IsCountedWithoutBuildingIt()
     {
-        DshArchitecture huge = DshArchitecture.Compact(8) with { FusionWidths = [65_536, 65_536] };
+        DshArchitecture huge = DshArchitecture.Compact(8).WithHeadWidths([512, 256], [65_536, 65_536]);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long count = huge.ParameterCount;
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{clock.Elapsed}");
@@ -88,19 +94,13 @@ public class ArchitectureParameterCountTests
     public void MaximalDimensions_AreCountedIn64Bits()
     {
         // Every width at the limit, a 1-pixel stride: the fusion input alone is (65536 + 65536)·s·s.
-        DshArchitecture absurd = DshArchitecture.Compact(4096) with
+        var compact = DshArchitecture.Compact(4096);
+        DshArchitecture absurd = compact with
         {
-            SketchInputSize = 65_536,
-            PhotoInputSize = 65_536,
-            SketchConv1Kernel = 1,
-            SketchConv1Stride = 1,
-            PhotoConv1Kernel = 1,
-            PhotoConv1Stride = 1,
-            PhotoPool5Padding = 0,
-            SketchChannels = [65_536, 65_536, 65_536, 65_536, 65_536],
-            PhotoChannels = [65_536, 65_536, 65_536, 65_536, 65_536],
-            SketchHeadWidths = [65_536, 65_536],
-            FusionWidths = [65_536, 65_536],
+            SketchTrunk = compact.CaffeSketch() with { InputSize = 65_536, Conv1Kernel = 1, Conv1Stride = 1, Channels = new[] { 65_536, 65_536, 65_536, 65_536, 65_536 } },
+            PhotoTrunk = compact.AlexNetPhoto() with { InputSize = 65_536, Conv1Kernel = 1, Conv1Stride = 1, Pool5Padding = 0, Channels = new[] { 65_536, 65_536, 65_536, 65_536, 65_536 } },
+            SketchHead = compact.SketchHead with { Widths = new[] { 65_536, 65_536 } },
+            FusionHead = compact.FusionHead with { Widths = new[] { 65_536, 65_536 } },
         };
         absurd.Validate();
         Assert.True(absurd.ParameterCount > DshModelLoadOptions.DefaultMaxParameters);
@@ -109,7 +109,7 @@ public class ArchitectureParameterCountTests
 
     [Fact]
     public void InvalidArchitecture_IsAnArgumentException() =>
-        Assert.Throws<ArgumentException>(() => (DshArchitecture.Compact(8) with { FusionWidths = [1] }).ParameterCount);
+        Assert.Throws<ArgumentException>(() => (DshArchitecture.Compact(8) with { FusionHead = new FusionHeadSpec { Widths = new[] { 1 } } }).ParameterCount);
 
     [Fact]
     public void Counts_AreNotPartOfTheJson()

@@ -1,3 +1,5 @@
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Model;
 
 public class DshArchitectureTests
@@ -7,8 +9,8 @@ public class DshArchitectureTests
     {
         var a = DshArchitecture.Paper(128);
         Assert.Equal((128, 200, 227), (a.CodeLength, a.SketchInputSize, a.PhotoInputSize));
-        Assert.Equal(new[] { 200, 63, 31, 15, 7 }, a.SketchTrunkSizes());
-        Assert.Equal(new[] { 227, 55, 27, 13, 7 }, a.PhotoTrunkSizes());
+        Assert.Equal(new[] { 200, 63, 31, 15, 7 }, a.CaffeSketch().Sizes());
+        Assert.Equal(new[] { 227, 55, 27, 13, 7 }, a.AlexNetPhoto().Sizes());
         Assert.Equal(12_544, a.SketchFeatureLength);
         Assert.Equal(25_088, a.FusionInputLength);
         Assert.Equal(TokenBatchNorm.PerBranch, a.TokenBatchNorm);
@@ -20,8 +22,8 @@ public class DshArchitectureTests
     {
         var a = DshArchitecture.Compact(64);
         Assert.Equal((64, 64, 64), (a.CodeLength, a.SketchInputSize, a.PhotoInputSize));
-        Assert.Equal(new[] { 64, 31, 15, 7, 3 }, a.SketchTrunkSizes());
-        Assert.Equal(new[] { 64, 30, 14, 6, 3 }, a.PhotoTrunkSizes());
+        Assert.Equal(new[] { 64, 31, 15, 7, 3 }, a.CaffeSketch().Sizes());
+        Assert.Equal(new[] { 64, 30, 14, 6, 3 }, a.AlexNetPhoto().Sizes());
         Assert.Equal(128 * 9, a.SketchFeatureLength);
         Assert.Equal(256 * 9, a.FusionInputLength);
     }
@@ -53,7 +55,7 @@ public class DshArchitectureTests
     [Fact]
     public void TrunksThatEndOnDifferentSizes_AreRejectedWithBothShapes()
     {
-        var e = Assert.Throws<ArgumentException>(() => DshArchitecture.Paper(64) with { PhotoPool5Padding = 0 } is var a ? a.Validated() : null);
+        var e = Assert.Throws<ArgumentException>(() => DshArchitecture.Paper(64) with { PhotoTrunk = DshArchitecture.Paper(64).AlexNetPhoto() with { Pool5Padding = 0 } } is var a ? a.Validated() : null);
         Assert.Contains("7×7", e.Message);
         Assert.Contains("6×6", e.Message);
     }
@@ -62,14 +64,18 @@ public class DshArchitectureTests
     public void BadFields_AreRejectedByName()
     {
         var compact = DshArchitecture.Compact(32);
-        Assert.Contains("PhotoGroups", Assert.Throws<ArgumentException>(() => (compact with { PhotoGroups = 5 }).Validate()).Message);
-        Assert.Contains("SketchChannels", Assert.Throws<ArgumentException>(() => (compact with { SketchChannels = new[] { 8, 8 } }).Validate()).Message);
-        Assert.Contains("SketchChannels[2]", Assert.Throws<ArgumentException>(() => (compact with { SketchChannels = new[] { 8, 8, 0, 8, 8 } }).Validate()).Message);
-        Assert.Contains("FusionDropoutB", Assert.Throws<ArgumentException>(() => (compact with { FusionDropoutB = new[] { 0.5, 1.0 } }).Validate()).Message);
-        Assert.Contains("SketchHeadDropout", Assert.Throws<ArgumentException>(() => (compact with { SketchHeadDropout = new[] { double.NaN, 0.1 } }).Validate()).Message);
-        Assert.Contains("SketchInputSize", Assert.Throws<ArgumentException>(() => (compact with { SketchInputSize = 12 }).Validate()).Message);
-        Assert.Contains("PhotoPool5Padding", Assert.Throws<ArgumentException>(() => (compact with { PhotoPool5Padding = 2 }).Validate()).Message);
-        Assert.Throws<ArgumentException>(() => (compact with { BatchNormMomentum = 0 }).Validate());
+        CaffeSketchTrunkSpec sketch = compact.CaffeSketch();
+        AlexNetPhotoTrunkSpec photo = compact.AlexNetPhoto();
+        static string Rejected(DshArchitecture a) => Assert.Throws<ArgumentException>(a.Validate).Message;
+        Assert.Contains("PhotoTrunk (alexnet-photo): Groups", Rejected(compact with { PhotoTrunk = photo with { Groups = 5 } }));
+        Assert.Contains("SketchTrunk (caffe-sketch): Channels", Rejected(compact with { SketchTrunk = sketch with { Channels = new[] { 8, 8 } } }));
+        Assert.Contains("Channels[2]", Rejected(compact with { SketchTrunk = sketch with { Channels = new[] { 8, 8, 0, 8, 8 } } }));
+        Assert.Contains("FusionHeadSpec.DropoutB", Rejected(compact with { FusionHead = compact.FusionHead with { DropoutB = new[] { 0.5, 1.0 } } }));
+        Assert.Contains("SketchHeadSpec.Dropout", Rejected(compact with { SketchHead = compact.SketchHead with { Dropout = new[] { double.NaN, 0.1 } } }));
+        Assert.Contains("SketchTrunk (caffe-sketch): InputSize", Rejected(compact.WithSizes(12, 64)));
+        Assert.Contains("Pool5Padding", Rejected(compact with { PhotoTrunk = photo with { Pool5Padding = 2 } }));
+        Assert.Contains("BatchNormMomentum", Rejected(compact with { SketchTrunk = sketch with { BatchNormMomentum = 0 } }));
+        Assert.Contains("paper's fillers", Rejected(DshArchitecture.Paper(32) with { PhotoTrunk = new ResNet18TrunkSpec() }));
         Assert.Contains("TokenBatchNorm", Assert.Throws<ArgumentException>(() => (compact with { TokenBatchNorm = (TokenBatchNorm)7 }).Validate()).Message);
         Assert.Contains("Initialization", Assert.Throws<ArgumentException>(() => (compact with { Initialization = (DshInitialization)(-1) }).Validate()).Message);
     }
@@ -80,7 +86,7 @@ public class DshArchitectureTests
         Assert.Equal(DshArchitecture.Paper(128), DshArchitecture.Paper(128));
         Assert.Equal(DshArchitecture.Paper(128).GetHashCode(), DshArchitecture.Paper(128).GetHashCode());
         Assert.NotEqual(DshArchitecture.Paper(128), DshArchitecture.Paper(64));
-        Assert.NotEqual(DshArchitecture.Compact(64), DshArchitecture.Compact(64) with { SketchChannels = new[] { 32, 64, 64, 128, 96 } });
+        Assert.NotEqual(DshArchitecture.Compact(64), DshArchitecture.Compact(64) with { SketchTrunk = DshArchitecture.Compact(64).CaffeSketch() with { Channels = new[] { 32, 64, 64, 128, 96 } } });
         Assert.NotEqual(DshArchitecture.Compact(64), DshArchitecture.Compact(64) with { TokenBatchNorm = TokenBatchNorm.Shared });
     }
 }

@@ -1,6 +1,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Model;
 
 public class DshNetworkTests
@@ -67,11 +69,11 @@ public class DshNetworkTests
         network.train();
         network.ForwardPhoto(Images(4, a.PhotoInputSize, 3), Images(4, a.SketchInputSize, 4)).sum().backward();
 
-        var conv1 = network.SketchTrunk.Convolutions[0];
+        var conv1 = network.CaffeSketchTrunk().Convolutions[0];
         Assert.NotNull(conv1.weight!.grad);
         Assert.True(conv1.weight.grad!.abs().sum().item<float>() > 0);
-        Assert.All(network.SketchTrunk.BatchNorms(SketchBranch.Token), bn => Assert.NotNull(bn.weight!.grad));
-        Assert.All(network.SketchTrunk.BatchNorms(SketchBranch.Sketch), bn => Assert.Null(bn.weight!.grad));
+        Assert.All(network.CaffeSketchTrunk().BatchNorms(SketchBranch.Token), bn => Assert.NotNull(bn.weight!.grad));
+        Assert.All(network.CaffeSketchTrunk().BatchNorms(SketchBranch.Sketch), bn => Assert.Null(bn.weight!.grad));
         Assert.All(network.SketchHead.Layers, fc => Assert.Null(fc.weight!.grad));
     }
 
@@ -81,15 +83,15 @@ public class DshNetworkTests
         using var network = Compact();
         using var scope = NewDisposeScope();
         var a = network.Architecture;
-        Tensor sketchMean = network.SketchTrunk.BatchNorms(SketchBranch.Sketch)[0].running_mean!.clone();
-        Tensor tokenMean = network.SketchTrunk.BatchNorms(SketchBranch.Token)[0].running_mean!.clone();
+        Tensor sketchMean = network.CaffeSketchTrunk().BatchNorms(SketchBranch.Sketch)[0].running_mean!.clone();
+        Tensor tokenMean = network.CaffeSketchTrunk().BatchNorms(SketchBranch.Token)[0].running_mean!.clone();
         network.train();
         using (torch.no_grad())
         {
             network.ForwardSketch(Images(4, a.SketchInputSize, 5));
         }
-        Assert.False(network.SketchTrunk.BatchNorms(SketchBranch.Sketch)[0].running_mean!.eq(sketchMean).all().item<bool>());
-        Assert.True(network.SketchTrunk.BatchNorms(SketchBranch.Token)[0].running_mean!.eq(tokenMean).all().item<bool>());
+        Assert.False(network.CaffeSketchTrunk().BatchNorms(SketchBranch.Sketch)[0].running_mean!.eq(sketchMean).all().item<bool>());
+        Assert.True(network.CaffeSketchTrunk().BatchNorms(SketchBranch.Token)[0].running_mean!.eq(tokenMean).all().item<bool>());
     }
 
     [Fact]
@@ -160,13 +162,13 @@ public class DshNetworkTests
         using var scope = NewDisposeScope();
         torch.manual_seed(3);
         using var network = new DshNetwork(DshArchitecture.Compact(32) with { Initialization = DshInitialization.PaperFillers });
-        var convs = network.SketchTrunk.Convolutions;
+        var convs = network.CaffeSketchTrunk().Convolutions;
         Assert.Equal(0f, convs[0].bias!.abs().max().item<float>());
         Assert.Equal(1f, convs[1].bias!.min().item<float>());
         Assert.InRange(convs[4].weight!.std().item<float>(), 0.0095, 0.0105);
         Assert.InRange(network.FusionHead.Layers[0].weight!.std().item<float>(), 0.0049, 0.0051);
         Assert.Equal(1f, network.FusionHead.Layers[0].bias!.min().item<float>());
         Assert.Equal(0f, network.FusionHead.Layers[^1].bias!.abs().max().item<float>());
-        Assert.Equal(new[] { 0f, 1f, 0f, 1f, 1f }, network.PhotoTrunk.Convolutions.Select(c => c.bias!.mean().item<float>()));
+        Assert.Equal(new[] { 0f, 1f, 0f, 1f, 1f }, network.AlexNetPhotoTrunk().Convolutions.Select(c => c.bias!.mean().item<float>()));
     }
 }

@@ -2,6 +2,8 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Model;
 
 /// <summary>
@@ -60,7 +62,7 @@ public class LayerOrderTests
         using var scope = NewDisposeScope();
         var a = network.Architecture;
         Tensor photos = Rand(2, a.PhotoInputSize, 3);
-        var c = network.PhotoTrunk.Convolutions;
+        var c = network.AlexNetPhotoTrunk().Convolutions;
         var lrn = nn.LocalResponseNorm(5, 1e-4, 0.75, 1.0);
         var pool = nn.MaxPool2d(3, stride: 2);
         var pool5 = nn.MaxPool2d(3, stride: 2, padding: 1);
@@ -85,8 +87,8 @@ public class LayerOrderTests
         using var scope = NewDisposeScope();
         var a = network.Architecture;
         Tensor tokens = Rand(2, a.SketchInputSize, 4);
-        var c = network.SketchTrunk.Convolutions;
-        var bn = network.SketchTrunk.BatchNorms(SketchBranch.Token);
+        var c = network.CaffeSketchTrunk().Convolutions;
+        var bn = network.CaffeSketchTrunk().BatchNorms(SketchBranch.Token);
         // Make the two branches' norms differ, so using the wrong one shows.
         using (torch.no_grad())
         {
@@ -107,7 +109,7 @@ public class LayerOrderTests
     [Fact]
     public void Dropouts_HaveTheDeployFilesProbabilities()
     {
-        using var network = new DshNetwork(DshArchitecture.Paper(32) with { SketchHeadDropout = new[] { 0.1, 0.2 }, FusionDropoutA = new[] { 0.3, 0.35 }, FusionDropoutB = new[] { 0.4, 0.45 } });
+        using var network = new DshNetwork(DshArchitecture.Paper(32) with { SketchHead = DshArchitecture.Paper(32).SketchHead with { Dropout = new[] { 0.1, 0.2 } }, FusionHead = DshArchitecture.Paper(32).FusionHead with { DropoutA = new[] { 0.3, 0.35 }, DropoutB = new[] { 0.4, 0.45 } } });
         var p = network.named_modules().Where(m => m.module is Dropout).ToDictionary(m => m.name, m => ((Dropout)m.module).p);
         Assert.Equal(new Dictionary<string, double>
         {
@@ -116,9 +118,9 @@ public class LayerOrderTests
             ["fusion.drop_b1"] = 0.4, ["fusion.drop_b2"] = 0.45,
         }, p);
         var paper = DshArchitecture.Paper(32);
-        Assert.Equal(new[] { 0.25, 0.25 }, paper.SketchHeadDropout);
-        Assert.Equal(new[] { 0.3, 0.3 }, paper.FusionDropoutA);
-        Assert.Equal(new[] { 0.4, 0.4 }, paper.FusionDropoutB);
+        Assert.Equal(new[] { 0.25, 0.25 }, paper.SketchHead.Dropout);
+        Assert.Equal(new[] { 0.3, 0.3 }, paper.FusionHead.DropoutA);
+        Assert.Equal(new[] { 0.4, 0.4 }, paper.FusionHead.DropoutB);
     }
 
     [Fact]
@@ -126,7 +128,7 @@ public class LayerOrderTests
     {
         // Only the fc6/fc7 branch drops (p = 0.9): in training mode its hidden units are mostly zero, fc_a's never.
         torch.manual_seed(8);
-        using var network = new DshNetwork(DshArchitecture.Compact(16) with { FusionDropoutA = new[] { 0.0, 0.0 }, FusionDropoutB = new[] { 0.9, 0.9 } });
+        using var network = new DshNetwork(DshArchitecture.Compact(16) with { FusionHead = DshArchitecture.Compact(16).FusionHead with { DropoutA = new[] { 0.0, 0.0 }, DropoutB = new[] { 0.9, 0.9 } } });
         using var scope = NewDisposeScope();
         var a = network.Architecture;
         network.train();
@@ -153,7 +155,7 @@ public class LayerOrderTests
         using var scope = NewDisposeScope();
         var a = network.Architecture;
         Tensor sketches = Rand(3, a.SketchInputSize, 9), photos = Rand(3, a.PhotoInputSize, 10), tokens = Rand(3, a.SketchInputSize, 11);
-        Tensor weight = network.SketchTrunk.Convolutions[2].weight!;
+        Tensor weight = network.CaffeSketchTrunk().Convolutions[2].weight!;
 
         Tensor Grad(bool sketch, bool photo)
         {
@@ -183,12 +185,12 @@ public class LayerOrderTests
         using var network = Network();
         using var scope = NewDisposeScope();
         network.train();
-        var frozen = network.SketchTrunk.BatchNorms(SketchBranch.Sketch)[1];
+        var frozen = network.CaffeSketchTrunk().BatchNorms(SketchBranch.Sketch)[1];
         frozen.eval(); // a user freezing one batch norm
         network.EncodeSketch(Rand(2, network.Architecture.SketchInputSize, 12));
         Assert.False(frozen.training);
         Assert.True(network.training);
-        Assert.True(network.SketchTrunk.BatchNorms(SketchBranch.Sketch)[0].training);
+        Assert.True(network.CaffeSketchTrunk().BatchNorms(SketchBranch.Sketch)[0].training);
         Assert.True(network.SketchHead.training);
     }
 }

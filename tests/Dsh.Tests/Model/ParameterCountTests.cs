@@ -1,3 +1,5 @@
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Model;
 
 /// <summary>Exact learnable-parameter counts of the paper profile (docs: dsh-paper-notes §2.3) and of the compact one.</summary>
@@ -25,7 +27,7 @@ public class ParameterCountTests
     {
         using var network = new DshNetwork(DshArchitecture.Paper(128));
         long Count(TorchSharp.torch.nn.Module m) => m.parameters().Sum(p => p.numel());
-        long bn = network.SketchTrunk.BatchNorms(SketchBranch.Sketch).Sum(Count);
+        long bn = network.CaffeSketchTrunk().BatchNorms(SketchBranch.Sketch).Sum(Count);
         Assert.Equal(1_664, bn);
         Assert.Equal(1_144_384L + 2 * bn, Count(network.SketchTrunk));
         Assert.Equal(56_856_896L, Count(network.SketchTrunk) - bn + Count(network.SketchHead));

@@ -2,6 +2,8 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Model;
 
 /// <summary><see cref="DshArchitecture.ResNet18"/>: its fields, what <see cref="DshArchitecture.Validate"/> accepts and rejects, equality.</summary>
@@ -11,32 +13,35 @@ public class ResNet18ArchitectureTests
     public void ResNet18_HasTheDocumentedFields()
     {
         var a = DshArchitecture.ResNet18(64);
-        Assert.Equal(DshBackbone.ResNet18, a.Backbone);
+        Assert.IsType<ResNet18TrunkSpec>(a.SketchTrunk);
+        Assert.IsType<ResNet18TrunkSpec>(a.PhotoTrunk);
         Assert.Equal((64, 224, 224), (a.CodeLength, a.SketchInputSize, a.PhotoInputSize));
-        Assert.Equal(DshArchitecture.ResNet18DefaultInputSize, a.SketchInputSize);
-        Assert.Equal((3, 4), (a.SketchFrozenStages, a.PhotoFrozenStages));
-        Assert.Equal(new[] { 1024, 512 }, a.SketchHeadWidths);
-        Assert.Equal(new[] { 1024, 512 }, a.FusionWidths);
+        Assert.Equal(ResNet18TrunkSpec.DefaultInputSize, a.SketchInputSize);
+        Assert.Equal((3, 4), a.Frozen());
+        Assert.Equal(new[] { 1024, 512 }, a.SketchHead.Widths);
+        Assert.Equal(new[] { 1024, 512 }, a.FusionHead.Widths);
         Assert.Equal(DshInitialization.TorchDefault, a.Initialization);
         Assert.Equal(TokenBatchNorm.PerBranch, a.TokenBatchNorm);
-        Assert.Empty(a.SketchChannels);
-        Assert.Empty(a.PhotoChannels);
-        Assert.Equal((1, 1), (a.SketchTrunkOutputSize, a.PhotoTrunkOutputSize));
+        Assert.Equal(new FeatureShape(512, 1, 1), a.SketchTrunk.FeatureShape);
+        Assert.Equal(new FeatureShape(512, 1, 1), a.PhotoTrunk.FeatureShape);
         Assert.Equal(512, a.SketchFeatureLength);
         Assert.Equal(1024, a.FusionInputLength);
-        Assert.Equal(ImageNormalization.ResNet18Onnx, a.SketchNormalization);
-        Assert.Equal(ImageNormalization.ResNet18Onnx, a.PhotoNormalization);
+        Assert.Equal(ImageNormalization.ResNet18Onnx, a.SketchInput.Normalization);
+        Assert.Equal(ImageNormalization.ResNet18Onnx, a.PhotoInput.Normalization);
+        Assert.Equal(DshImaging.SketchPadColor, a.SketchInput.PadColor);
+        Assert.Equal(DshImaging.PhotoPadColor, a.PhotoInput.PadColor);
     }
 
     [Fact]
-    public void CaffeProfiles_KeepTheirBackboneAndNoFrozenStages()
+    public void CaffeProfiles_KeepTheirTrunksAndNoFrozenStages()
     {
         foreach (var a in new[] { DshArchitecture.Paper(64), DshArchitecture.Compact(64) })
         {
-            Assert.Equal(DshBackbone.Caffe, a.Backbone);
-            Assert.Equal((0, 0), (a.SketchFrozenStages, a.PhotoFrozenStages));
-            Assert.Equal(ImageNormalization.Sketch, a.SketchNormalization);
-            Assert.Equal(ImageNormalization.Photo, a.PhotoNormalization);
+            Assert.IsType<CaffeSketchTrunkSpec>(a.SketchTrunk);
+            Assert.IsType<AlexNetPhotoTrunkSpec>(a.PhotoTrunk);
+            Assert.Equal((0, 0), a.Frozen());
+            Assert.Equal(ImageNormalization.Sketch, a.SketchInput.Normalization);
+            Assert.Equal(ImageNormalization.Photo, a.PhotoInput.Normalization);
         }
     }
 
@@ -47,10 +52,10 @@ public class ResNet18ArchitectureTests
     [InlineData(33)]
     public void InputSizesFrom32_AreValid(int size)
     {
-        var a = DshArchitecture.ResNet18(16) with { SketchInputSize = size, PhotoInputSize = size };
+        var a = DshArchitecture.ResNet18(16).WithSizes(size, size);
         a.Validate();
         Assert.Same(a, a.Validated());
-        (DshArchitecture.ResNet18(16) with { SketchInputSize = size, PhotoInputSize = 224 }).Validate(); // the sizes need not agree
+        (DshArchitecture.ResNet18(16).WithSizes(size, 224)).Validate(); // the sizes need not agree
     }
 
     [Theory]
@@ -58,7 +63,7 @@ public class ResNet18ArchitectureTests
     [InlineData(4, 4)]
     [InlineData(1, 2)]
     public void AnyFrozenStagesFrom0To4_AreValid(int sketch, int photo) =>
-        (DshArchitecture.ResNet18(16) with { SketchFrozenStages = sketch, PhotoFrozenStages = photo }).Validate();
+        (DshArchitecture.ResNet18(16).WithFrozen(sketch, photo)).Validate();
 
     [Fact]
     public void BadFields_AreRejectedByName()
@@ -67,44 +72,44 @@ public class ResNet18ArchitectureTests
         static string Rejected(DshArchitecture a) => Assert.Throws<ArgumentException>(a.Validate).Message;
         static string? ParamName(DshArchitecture a) => Assert.Throws<ArgumentException>(a.Validate).ParamName;
 
-        Assert.Contains("32", Rejected(r with { SketchInputSize = 31 }));
-        Assert.Equal("SketchInputSize", ParamName(r with { SketchInputSize = 31 }));
-        Assert.Equal("PhotoInputSize", ParamName(r with { PhotoInputSize = 31 }));
-        Assert.Contains("SketchFrozenStages", Rejected(r with { SketchFrozenStages = -1 }));
-        Assert.Contains("SketchFrozenStages", Rejected(r with { SketchFrozenStages = 5 }));
-        Assert.Contains("PhotoFrozenStages", Rejected(r with { PhotoFrozenStages = -1 }));
-        Assert.Contains("PhotoFrozenStages", Rejected(r with { PhotoFrozenStages = 5 }));
+        Assert.Contains("32", Rejected(r.WithSizes(31, 224)));
+        Assert.Equal("SketchTrunk.InputSize", ParamName(r.WithSizes(31, 224)));
+        Assert.Equal("PhotoTrunk.InputSize", ParamName(r.WithSizes(224, 31)));
+        Assert.Contains("FrozenStages", Rejected(r.WithFrozen(-1, 4)));
+        Assert.Equal("SketchTrunk.FrozenStages", ParamName(r.WithFrozen(5, 4)));
+        Assert.Equal("PhotoTrunk.FrozenStages", ParamName(r.WithFrozen(3, -1)));
+        Assert.Contains("FrozenStages", Rejected(r.WithFrozen(3, 5)));
         Assert.Equal("Initialization", ParamName(r with { Initialization = DshInitialization.PaperFillers }));
-        Assert.Equal("SketchChannels", ParamName(r with { SketchChannels = new[] { 32, 64, 64, 128, 128 } }));
-        Assert.Equal("SketchChannels", ParamName(r with { PhotoChannels = new[] { 48, 128, 192, 192, 128 } }));
-        Assert.Contains("Backbone", Rejected(r with { Backbone = (DshBackbone)9 }));
-        Assert.Contains("SketchHeadWidths", Rejected(r with { SketchHeadWidths = new[] { 1024 } }));
-        Assert.Contains("FusionDropoutA", Rejected(r with { FusionDropoutA = new[] { 0.3, 1.0 } }));
+        Assert.Contains("Widths", Rejected(r with { SketchHead = r.SketchHead with { Widths = new[] { 1024 } } }));
+        Assert.Contains("DropoutA", Rejected(r with { FusionHead = r.FusionHead with { DropoutA = new[] { 0.3, 1.0 } } }));
+        Assert.Contains("SketchTrunk", Rejected(r with { SketchTrunk = null! }));
         Assert.Throws<ArgumentException>(() => DshArchitecture.ResNet18(7));
-
-        var compact = DshArchitecture.Compact(16);
-        Assert.Equal("SketchFrozenStages", ParamName(compact with { SketchFrozenStages = 1 }));
-        Assert.Contains("ResNet18", Rejected(compact with { PhotoFrozenStages = 2 }));
     }
 
     [Fact]
-    public void Equality_IncludesBackboneAndFrozenStages()
+    public void MixedTrunks_MustEndOnTheSameSpatialSize()
+    {
+        // A ResNet-18 sketch trunk pools to 1×1; a compact AlexNet photo trunk ends at 3×3: the fusion head cannot
+        // concatenate them, and the message says so.
+        var mixed = DshArchitecture.Compact(16) with { SketchTrunk = new ResNet18TrunkSpec(), Initialization = DshInitialization.TorchDefault };
+        Assert.Contains("concatenates", Assert.Throws<ArgumentException>(mixed.Validate).Message);
+    }
+
+    [Fact]
+    public void Equality_IsByValue_SpecsIncluded()
     {
         var r = DshArchitecture.ResNet18(64);
         Assert.Equal(r, DshArchitecture.ResNet18(64));
         Assert.Equal(r.GetHashCode(), DshArchitecture.ResNet18(64).GetHashCode());
         Assert.NotEqual(r, DshArchitecture.ResNet18(32));
         Assert.NotEqual(r, DshArchitecture.Compact(64));
-        Assert.NotEqual(r, r with { SketchFrozenStages = 2 });
-        Assert.NotEqual(r, r with { PhotoFrozenStages = 3 });
+        Assert.NotEqual(r, r.WithFrozen(2, 4));
+        Assert.NotEqual(r, r.WithFrozen(3, 3));
         Assert.NotEqual(r, r with { TokenBatchNorm = TokenBatchNorm.Shared });
-        Assert.NotEqual(r, r with { SketchInputSize = 64 });
-
-        // Fields other than the backbone equal: only Backbone tells them apart (and goes into the hash).
-        var caffeShaped = r with { Backbone = DshBackbone.Caffe };
-        Assert.NotEqual(r, caffeShaped);
-        Assert.NotEqual(r.GetHashCode(), caffeShaped.GetHashCode());
-        Assert.NotEqual((r with { SketchFrozenStages = 2 }).GetHashCode(), r.GetHashCode());
+        Assert.NotEqual(r, r.WithSizes(64, 224));
+        Assert.NotEqual(r, r with { SketchHead = r.SketchHead with { Dropout = new[] { 0.25, 0.5 } } });
+        Assert.Equal(r, r with { SketchHead = r.SketchHead with { Widths = new[] { 1024, 512 } } }); // a new list, the same values
+        Assert.NotEqual(r.WithFrozen(2, 4).GetHashCode(), r.GetHashCode());
     }
 }
 
@@ -139,21 +144,22 @@ public sealed class ResNet18NetworkStructureTests(ResNet18NetworkStructureTests.
     private static long Count(nn.Module m) => m.parameters().Sum(p => p.numel());
 
     [Fact]
-    public void TrunksAreResNets_AndTheCaffeAccessorsSaySo()
+    public void TrunksAreResNets_AndCaffeTrunksHaveNoPretrainedWeights()
     {
-        Assert.IsType<ResNet18Trunk>(Network.ResNetSketchTrunk);
-        Assert.Equal(ResNet18Trunk.ShippedBlocks, Network.ResNetSketchTrunk.BlocksPerStage);
-        Assert.Equal(ResNet18Trunk.ShippedBlocks, Network.ResNetPhotoTrunk.BlocksPerStage);
-        Assert.True(Network.ResNetSketchTrunk.HasTokenBranch);
-        Assert.False(Network.ResNetPhotoTrunk.HasTokenBranch);
-        Assert.NotSame(Network.ResNetSketchTrunk, Network.ResNetPhotoTrunk);
-        Assert.Contains("ResNetSketchTrunk", Assert.Throws<InvalidOperationException>(() => Network.SketchTrunk).Message);
-        Assert.Contains("ResNetPhotoTrunk", Assert.Throws<InvalidOperationException>(() => Network.PhotoTrunk).Message);
+        Assert.IsType<ResNet18Trunk>(Network.ResNetSketchTrunk());
+        Assert.Equal(ResNet18Trunk.ShippedBlocks, Network.ResNetSketchTrunk().BlocksPerStage);
+        Assert.Equal(ResNet18Trunk.ShippedBlocks, Network.ResNetPhotoTrunk().BlocksPerStage);
+        Assert.True(Network.ResNetSketchTrunk().HasTokenBranch);
+        Assert.False(Network.ResNetPhotoTrunk().HasTokenBranch);
+        Assert.NotSame(Network.ResNetSketchTrunk(), Network.ResNetPhotoTrunk());
 
         using var compact = new DshNetwork(DshArchitecture.Compact(16));
-        Assert.Throws<InvalidOperationException>(() => compact.ResNetSketchTrunk);
-        Assert.Throws<InvalidOperationException>(() => compact.ResNetPhotoTrunk);
-        Assert.Throws<InvalidOperationException>(() => compact.LoadImageNetWeights());
+        Assert.IsType<CaffeSketchTrunk>(compact.SketchTrunk);
+        Assert.IsType<AlexNetPhotoTrunk>(compact.PhotoTrunk);
+        Assert.False(compact.Architecture.SketchTrunk.HasPretrainedWeights || compact.Architecture.PhotoTrunk.HasPretrainedWeights);
+        using Tensor before = compact.SketchTrunk.parameters().First().clone();
+        compact.LoadPretrainedWeights(); // nothing to load: the weights stay
+        Assert.True(before.equal(compact.SketchTrunk.parameters().First()).item<bool>());
     }
 
     [Fact]
@@ -167,8 +173,8 @@ public sealed class ResNet18NetworkStructureTests(ResNet18NetworkStructureTests.
     [Fact]
     public void ParameterCount_IsTheSumOfThePieces()
     {
-        Assert.Equal(TrunkParameters + 2 * BatchNormChannels, Count(Network.ResNetSketchTrunk));
-        Assert.Equal(TrunkParameters, Count(Network.ResNetPhotoTrunk));
+        Assert.Equal(TrunkParameters + 2 * BatchNormChannels, Count(Network.ResNetSketchTrunk()));
+        Assert.Equal(TrunkParameters, Count(Network.ResNetPhotoTrunk()));
         Assert.Equal(SketchHead(16), Count(Network.SketchHead));
         Assert.Equal(Fusion(16), Count(Network.FusionHead));
         long expected = 2 * TrunkParameters + 2 * BatchNormChannels + SketchHead(16) + Fusion(16);
@@ -182,9 +188,9 @@ public sealed class ResNet18NetworkStructureTests(ResNet18NetworkStructureTests.
     public void ParameterCount_OtherCodeLengths_AndSharedBatchNorm(int k)
     {
         // Sizes do not change the count (the pool is global); one network is enough per case.
-        using var shared = new DshNetwork(DshArchitecture.ResNet18(k) with { TokenBatchNorm = TokenBatchNorm.Shared, SketchInputSize = 64, PhotoInputSize = 64 });
+        using var shared = new DshNetwork((DshArchitecture.ResNet18(k) with { TokenBatchNorm = TokenBatchNorm.Shared }).WithSizes(64));
         Assert.Equal(2 * TrunkParameters + SketchHead(k) + Fusion(k), shared.ParameterCount);
-        Assert.False(shared.ResNetSketchTrunk.HasTokenBranch);
+        Assert.False(shared.ResNetSketchTrunk().HasTokenBranch);
     }
 
     [Fact]
@@ -214,7 +220,7 @@ public sealed class ResNet18NetworkStructureTests(ResNet18NetworkStructureTests.
         int tokenNorms = keys.Count(k => k.StartsWith("sketch_trunk.", StringComparison.Ordinal) && k.Contains("token_", StringComparison.Ordinal) && k.EndsWith("running_mean", StringComparison.Ordinal));
         Assert.Equal(sketchNorms, 2 * tokenNorms);
 
-        using var shared = new DshNetwork(DshArchitecture.ResNet18(16) with { TokenBatchNorm = TokenBatchNorm.Shared, SketchInputSize = 64, PhotoInputSize = 64 });
+        using var shared = new DshNetwork((DshArchitecture.ResNet18(16) with { TokenBatchNorm = TokenBatchNorm.Shared }).WithSizes(64));
         var sharedKeys = shared.state_dict().Keys.ToList();
         Assert.DoesNotContain(sharedKeys, k => k.Contains("token", StringComparison.Ordinal));
         Assert.Equal(keys.Where(k => !k.Contains("token", StringComparison.Ordinal)).Order(StringComparer.Ordinal), sharedKeys.Order(StringComparer.Ordinal));
@@ -223,7 +229,7 @@ public sealed class ResNet18NetworkStructureTests(ResNet18NetworkStructureTests.
     [Fact]
     public void TrainableParameters_AreLayer4OfTheSketchTrunkAndTheHeads()
     {
-        long layer4 = Network.ResNetSketchTrunk.named_parameters().Where(p => p.name.StartsWith("layer4.", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
+        long layer4 = Network.ResNetSketchTrunk().named_parameters().Where(p => p.name.StartsWith("layer4.", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
         Assert.Equal(Layer4Convolutions + 2 * 2 * (6 * 512 + 512), layer4); // convolutions, then weight+bias of both branches' norms
         Assert.Equal(layer4 + SketchHead(16) + Fusion(16), Network.TrainableParameterCount);
         Assert.Equal(13_121_536L + 1_058_320L + 4_213_776L, Network.TrainableParameterCount);
@@ -244,10 +250,7 @@ public sealed class ResNet18NetworkStructureTests(ResNet18NetworkStructureTests.
     [InlineData(4, 4)]
     public void FrozenStages_CountTheStemWithStage1(int sketchFrozen, int photoFrozen)
     {
-        using var network = new DshNetwork(DshArchitecture.ResNet18(16) with
-        {
-            SketchFrozenStages = sketchFrozen, PhotoFrozenStages = photoFrozen, SketchInputSize = 64, PhotoInputSize = 64,
-        });
+        using var network = new DshNetwork(DshArchitecture.ResNet18(16).WithFrozen(sketchFrozen, photoFrozen).WithSizes(64));
         static bool Frozen(string trunkKey, int stages)
         {
             if (trunkKey.StartsWith("layer", StringComparison.Ordinal))
@@ -289,7 +292,7 @@ public class ResNet18NetworkBehaviourTests
     private static DshNetwork Network(DshArchitecture? architecture = null)
     {
         torch.manual_seed(21);
-        return new DshNetwork(architecture ?? DshArchitecture.ResNet18(16) with { SketchInputSize = Size, PhotoInputSize = Size });
+        return new DshNetwork(architecture ?? DshArchitecture.ResNet18(16).WithSizes(Size, Size));
     }
 
     /// <summary>Images on the ResNet input scale (about ±128).</summary>
@@ -422,7 +425,7 @@ public class ResNet18NetworkBehaviourTests
     [Fact]
     public void NothingFrozen_EveryNormMovesInTrainingMode()
     {
-        using var network = Network(DshArchitecture.ResNet18(16) with { SketchInputSize = Size, PhotoInputSize = Size, SketchFrozenStages = 0, PhotoFrozenStages = 0 });
+        using var network = Network(DshArchitecture.ResNet18(16).WithSizes(Size).WithFrozen(0, 0));
         using var scope = NewDisposeScope();
         network.train();
         var before = network.named_buffers().ToDictionary(b => b.name, b => b.buffer.clone());
@@ -460,9 +463,9 @@ public class ResNet18NetworkBehaviourTests
         network.eval();
         using (torch.no_grad())
         {
-            network.ResNetSketchTrunk.Blocks[3][2].Norms(SketchBranch.Token).Bn2.running_mean!.add_(1);
-            Tensor viaSketch = network.ResNetSketchTrunk.forward(sketches, SketchBranch.Sketch);
-            Tensor viaToken = network.ResNetSketchTrunk.forward(sketches, SketchBranch.Token);
+            network.ResNetSketchTrunk().Blocks[3][2].Norms(SketchBranch.Token).Bn2.running_mean!.add_(1);
+            Tensor viaSketch = network.ResNetSketchTrunk().forward(sketches, SketchBranch.Sketch);
+            Tensor viaToken = network.ResNetSketchTrunk().forward(sketches, SketchBranch.Token);
             Assert.False(viaSketch.allclose(viaToken));
         }
     }

@@ -1,6 +1,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Objective;
 
 public class DshObjectiveTests
@@ -119,13 +121,7 @@ public class DshObjectiveTests
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(21);
-        var tiny = DshArchitecture.Compact(8) with
-        {
-            SketchChannels = new[] { 6, 6, 6, 6, 6 },
-            PhotoChannels = new[] { 6, 6, 6, 6, 6 },
-            SketchHeadWidths = new[] { 8, 8 },
-            FusionWidths = new[] { 8, 8 },
-        };
+        var tiny = DshArchitecture.Compact(8).WithChannels([6, 6, 6, 6, 6], [6, 6, 6, 6, 6]).WithHeadWidths([8, 8], [8, 8]);
         using var network = new DshNetwork(tiny);
         network.to(ScalarType.Float64);
         network.eval(); // deterministic: no dropout, batch norm from running statistics

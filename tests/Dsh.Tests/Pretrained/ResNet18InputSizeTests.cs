@@ -1,6 +1,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Pretrained;
 
 /// <summary>
@@ -19,13 +21,13 @@ public class ResNet18InputSizeTests
     [InlineData(228)]
     public void SizesTheTrunkCannotTake_AreRejectedByValidate(int size)
     {
-        var sketch = Assert.Throws<ArgumentException>(() => (DshArchitecture.ResNet18(16) with { SketchInputSize = size }).Validate());
-        Assert.Equal("SketchInputSize", sketch.ParamName);
+        var sketch = Assert.Throws<ArgumentException>(() => DshArchitecture.ResNet18(16).WithSizes(size, 224).Validate());
+        Assert.Equal("SketchTrunk.InputSize", sketch.ParamName);
         Assert.Contains(size.ToString(System.Globalization.CultureInfo.InvariantCulture), sketch.Message);
         int below = size / 32 * 32;
         Assert.Contains($"{below} or {below + 32}", sketch.Message);
-        var photo = Assert.Throws<ArgumentException>(() => (DshArchitecture.ResNet18(16) with { PhotoInputSize = size }).Validate());
-        Assert.Equal("PhotoInputSize", photo.ParamName);
+        var photo = Assert.Throws<ArgumentException>(() => DshArchitecture.ResNet18(16).WithSizes(224, size).Validate());
+        Assert.Equal("PhotoTrunk.InputSize", photo.ParamName);
     }
 
     [Fact]
@@ -61,7 +63,7 @@ public class ResNet18InputSizeTests
     {
         try
         {
-            (DshArchitecture.ResNet18(16) with { SketchInputSize = size, PhotoInputSize = size }).Validate();
+            (DshArchitecture.ResNet18(16).WithSizes(size, size)).Validate();
             return true;
         }
         catch (ArgumentException)
@@ -72,5 +74,5 @@ public class ResNet18InputSizeTests
 
     [Fact]
     public void ANetworkWithAnUnsupportedSize_CannotBeBuilt() =>
-        Assert.Throws<ArgumentException>(() => new DshNetwork(DshArchitecture.ResNet18(16) with { SketchInputSize = 80, PhotoInputSize = 80 }));
+        Assert.Throws<ArgumentException>(() => new DshNetwork(DshArchitecture.ResNet18(16).WithSizes(80, 80)));
 }

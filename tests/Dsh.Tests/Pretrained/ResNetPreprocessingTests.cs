@@ -17,7 +17,7 @@ public sealed class ResNetPreprocessingTests
         Assert.Equal(115.90, channelMeans[1], 0.01); // G
         Assert.Equal(123.15, channelMeans[2], 0.01); // R
         Assert.Equal(114.4211f, mean[0, 0, 0].item<float>(), 3);
-        Assert.Equal(new Rgb24(123, 116, 103), ResNetPreprocessing.PadColor(mean));
+        Assert.Equal(new RgbColor(123, 116, 103), ResNetPreprocessing.PadColor(mean));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class ResNetPreprocessingTests
         Tensor x = ResNetPreprocessing.ToTensor([wide], mean, 160);
         Assert.Equal(new long[] { 1, 3, 160, 160 }, x.shape);
         // The 300×100 picture becomes 160×53, centred: row 0 is padding, the mean colour minus the mean image.
-        Rgb24 pad = ResNetPreprocessing.PadColor(mean);
+        RgbColor pad = ResNetPreprocessing.PadColor(mean);
         Tensor bgr = tensor(new float[] { pad.B, pad.G, pad.R }).reshape(3, 1);
         Tensor expected = bgr - ResNetPreprocessing.MeanImageAt(mean, 160)[.., 0, ..];
         Assert.True(x[0, .., 0, ..].allclose(expected, rtol: 0, atol: 1e-4));

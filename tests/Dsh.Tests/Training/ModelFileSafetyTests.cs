@@ -3,6 +3,8 @@ using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Training;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed class ModelFileSafetyTests : IDisposable
     [Fact]
     public void HugeFusionWidths_AreRefusedBeforeTheNetworkIsBuilt()
     {
-        DshArchitecture huge = DshArchitecture.Compact(8) with { FusionWidths = [65_536, 65_536] };
+        DshArchitecture huge = DshArchitecture.Compact(8).WithHeadWidths([512, 256], [65_536, 65_536]);
         string path = CraftedFiles.Model(Path.Combine(_dir, "huge.dshm"), huge, _ => { });
         var clock = Stopwatch.StartNew();
         InvalidDataException e = RefusedLoad(path);

@@ -39,7 +39,7 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
 
         public List<double> Losses { get; }
 
-        public static DshArchitecture Architecture { get; } = DshArchitecture.ResNet18(16) with { SketchInputSize = 64, PhotoInputSize = 64 };
+        public static DshArchitecture Architecture { get; } = DshArchitecture.ResNet18(16).WithSizes(64, 64);
 
         public DshTrainerOptions Options(string? checkpoints = null) => new()
         {
@@ -123,7 +123,7 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
         // The network the trainer started from: the same seed gives the same heads, then the ImageNet trunks.
         torch.manual_seed(fixture.Options().Seed);
         using var start = new DshNetwork(TrainedFixture.Architecture);
-        start.LoadImageNetWeights();
+        start.LoadPretrainedWeights();
         var before = start.state_dict();
         var trainable = Trained.Network.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToHashSet();
         Assert.Equal(start.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).Order(StringComparer.Ordinal), trainable.Order(StringComparer.Ordinal));
@@ -150,7 +150,7 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
         Assert.Equal(7 + 2 * 7 * 5 + 16, learned);
         // Frozen: the sketch trunk's stem and layers 1–3 with their token twins (165), the whole photo trunk (132).
         Assert.Equal(165 + 132, frozen);
-        Assert.False(Trained.Network.ResNetSketchTrunk.Conv1.Weight.requires_grad);
+        Assert.False(Trained.Network.ResNetSketchTrunk().Conv1.Weight.requires_grad);
         Assert.True(Trained.Network.SketchHead.Layers[0].weight!.requires_grad);
     }
 
@@ -162,8 +162,8 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
         using DshModel loaded = DshModel.Load(path);
 
         Assert.Equal(Trained.Architecture, loaded.Architecture);
-        Assert.Equal(DshBackbone.ResNet18, loaded.Architecture.Backbone);
-        Assert.Equal((3, 4), (loaded.Architecture.SketchFrozenStages, loaded.Architecture.PhotoFrozenStages));
+        Assert.IsType<ResNet18TrunkSpec>(loaded.Architecture.SketchTrunk);
+        Assert.Equal((3, 4), loaded.Architecture.Frozen());
         Assert.Equal(Trained.TrainingOptions!.CacheFrozenStages, loaded.TrainingOptions!.CacheFrozenStages);
         Assert.Equal(Trained.TrainingOptions.Architecture, loaded.TrainingOptions.Architecture);
         Assert.Equal(Trained.Network.TrainableParameterCount, loaded.Network.TrainableParameterCount);
@@ -237,7 +237,7 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
 /// <summary>What <see cref="FrozenStageInputs"/> serves the training loop, on synthetic tensors (fast).</summary>
 public sealed class ResNet18FrozenStageInputsTests
 {
-    private static readonly DshArchitecture Architecture = DshArchitecture.ResNet18(16) with { SketchInputSize = 32, PhotoInputSize = 32 };
+    private static readonly DshArchitecture Architecture = DshArchitecture.ResNet18(16).WithSizes(32, 32);
 
     private static (DshNetwork Network, SyntheticTrainingData Data) Setup(DshArchitecture? architecture = null)
     {
@@ -278,7 +278,7 @@ public sealed class ResNet18FrozenStageInputsTests
         // Served again from the cache: the same values even after the frozen weights change underneath.
         using (torch.no_grad())
         {
-            network.ResNetSketchTrunk.Conv1.Weight.mul_(2);
+            network.ResNetSketchTrunk().Conv1.Weight.mul_(2);
         }
         Assert.True(Equal(expected, inputs.Sketches(sketchIndices, null)));
         Assert.False(Equal(expected, network.SketchBoundary(data.SketchBatch(sketchIndices, null), SketchBranch.Sketch)));
@@ -302,7 +302,7 @@ public sealed class ResNet18FrozenStageInputsTests
     [Fact]
     public void NothingFrozen_ServesTheImagesThemselves()
     {
-        var (network, data) = Setup(Architecture with { SketchFrozenStages = 0, PhotoFrozenStages = 0 });
+        var (network, data) = Setup(Architecture.WithFrozen(0, 0));
         using var _ = network;
         using var inputs = new FrozenStageInputs(network, data, cache: true);
         using var scope = NewDisposeScope();
@@ -313,7 +313,7 @@ public sealed class ResNet18FrozenStageInputsTests
     [Fact]
     public void OnlyTheSketchTrunkFrozen_CachesSketches_ButAugmentsPhotosEveryBatch()
     {
-        var (network, data) = Setup(Architecture with { SketchFrozenStages = 3, PhotoFrozenStages = 0 });
+        var (network, data) = Setup(Architecture.WithFrozen(3, 0));
         using var _ = network;
         using var inputs = new FrozenStageInputs(network, data, cache: true);
         using var scope = NewDisposeScope();
@@ -332,7 +332,7 @@ public sealed class ResNet18FrozenStageInputsTests
     [Fact]
     public void OnlyThePhotoTrunkFrozen_CachesNothing()
     {
-        var (network, data) = Setup(Architecture with { SketchFrozenStages = 0, PhotoFrozenStages = 4 });
+        var (network, data) = Setup(Architecture.WithFrozen(0, 4));
         using var _ = network;
         using var inputs = new FrozenStageInputs(network, data, cache: true);
         using var scope = NewDisposeScope();

@@ -1,18 +1,14 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
+using Dsh.Tests.Support;
+
 namespace Dsh.Tests.Training;
 
 /// <summary>A tiny network and options so a whole run takes a second or two.</summary>
 internal static class TrainingFixtures
 {
-    public static DshArchitecture TinyArchitecture { get; } = DshArchitecture.Compact(16) with
-    {
-        SketchChannels = new[] { 8, 8, 8, 8, 8 },
-        PhotoChannels = new[] { 8, 8, 8, 8, 8 },
-        SketchHeadWidths = new[] { 32, 32 },
-        FusionWidths = new[] { 32, 32 },
-    };
+    public static DshArchitecture TinyArchitecture { get; } = DshArchitecture.Compact(16).WithChannels([8, 8, 8, 8, 8], [8, 8, 8, 8, 8]).WithHeadWidths([32, 32], [32, 32]);
 
     public static DshTrainerOptions Options(string? checkpoints = null, int epochs = 3, int seed = 1) => new()
     {

@@ -5,12 +5,12 @@ using static TorchSharp.torch;
 namespace Dsh;
 
 /// <summary>
-/// The sketch convolution stack (C2-Net's trunk, deploy names <c>conv1-S</c> … <c>conv3_2-S</c>). One set of
-/// convolutions serves both sketches and sketch-tokens (the deploy files share them by name); batch norm is per
-/// branch (<c>sketch_bn</c>, <c>token_bn</c>) unless <see cref="TokenBatchNorm.Shared"/> is chosen, in which case
-/// <c>token_bn</c> does not exist. Each convolution is registered once, so <c>parameters()</c> lists it once.
+/// The module of <see cref="CaffeSketchTrunkSpec"/> (C2-Net's trunk, deploy names <c>conv1-S</c> … <c>conv3_2-S</c>). One
+/// set of convolutions serves both sketches and sketch-tokens (the deploy files share them by name); batch norm is per
+/// branch (<c>sketch_bn</c>, <c>token_bn</c>) unless the architecture shares it (<see cref="TokenBatchNorm.Shared"/>),
+/// in which case <c>token_bn</c> does not exist. Each convolution is registered once, so <c>parameters()</c> lists it once.
 /// </summary>
-public sealed class SketchTrunk : nn.Module
+public sealed class CaffeSketchTrunk : DshTrunk
 {
 #pragma warning disable IDE1006 // field names are the state_dict keys
     private readonly Conv2d conv1;
@@ -23,17 +23,21 @@ public sealed class SketchTrunk : nn.Module
     private readonly MaxPool2d pool;
 #pragma warning restore IDE1006
 
-    /// <summary>Builds the trunk for <paramref name="architecture"/>.</summary>
-    public SketchTrunk(DshArchitecture architecture) : base(nameof(SketchTrunk))
+    /// <summary>Builds the trunk <paramref name="spec"/> describes.</summary>
+    /// <param name="spec">A valid spec.</param>
+    /// <param name="tokenBranch">Keep separate batch norm for sketch-tokens.</param>
+    public CaffeSketchTrunk(CaffeSketchTrunkSpec spec, bool tokenBranch) : base(nameof(CaffeSketchTrunk))
     {
-        IReadOnlyList<int> c = architecture.SketchChannels;
-        conv1 = nn.Conv2d(3, c[0], architecture.SketchConv1Kernel, stride: architecture.SketchConv1Stride);
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        IReadOnlyList<int> c = spec.Channels;
+        conv1 = nn.Conv2d(3, c[0], spec.Conv1Kernel, stride: spec.Conv1Stride);
         conv2_1 = nn.Conv2d(c[0], c[1], 3, padding: 1);
         conv2_2 = nn.Conv2d(c[1], c[2], 3, padding: 1);
         conv3_1 = nn.Conv2d(c[2], c[3], 3, padding: 1);
         conv3_2 = nn.Conv2d(c[3], c[4], 3, padding: 1);
-        sketch_bn = NewNorms(architecture);
-        token_bn = architecture.TokenBatchNorm == TokenBatchNorm.PerBranch ? NewNorms(architecture) : null;
+        sketch_bn = NewNorms(spec);
+        token_bn = tokenBranch ? NewNorms(spec) : null;
         pool = nn.MaxPool2d(3, stride: 2);
         RegisterComponents();
     }
@@ -48,7 +52,7 @@ public sealed class SketchTrunk : nn.Module
         branch == SketchBranch.Token && token_bn is not null ? token_bn : sketch_bn;
 
     /// <summary>[N,3,S,S] → [N,C,s,s] (256×7×7 in the paper profile).</summary>
-    public Tensor forward(Tensor input, SketchBranch branch)
+    public override Tensor forward(Tensor input, SketchBranch branch)
     {
         ModuleList<BatchNorm2d> bn = Norms(branch);
         using var scope = NewDisposeScope();
@@ -58,9 +62,12 @@ public sealed class SketchTrunk : nn.Module
         return x.MoveToOuterDisposeScope();
     }
 
+    /// <summary>The deploy file's fillers: N(0, 0.01) weights, biases 0 for conv1 and 1 for the others.</summary>
+    public override void ApplyPaperFillers() => CaffeFillers.Fill(Convolutions, [0, 1, 1, 1, 1]);
+
     private static Tensor Block(Conv2d conv, BatchNorm2d norm, Tensor x) =>
         nn.functional.relu(norm.forward(conv.forward(x)));
 
-    private static ModuleList<BatchNorm2d> NewNorms(DshArchitecture a) =>
-        nn.ModuleList(a.SketchChannels.Select(ch => nn.BatchNorm2d(ch, eps: a.BatchNormEpsilon, momentum: a.BatchNormMomentum)).ToArray());
+    private static ModuleList<BatchNorm2d> NewNorms(CaffeSketchTrunkSpec spec) =>
+        nn.ModuleList(spec.Channels.Select(ch => nn.BatchNorm2d(ch, eps: spec.BatchNormEpsilon, momentum: spec.BatchNormMomentum)).ToArray());
 }
