@@ -40,13 +40,11 @@ internal static class DemoCommand
             }
             int k = parse.GetValue(bits);
             string profileName = parse.GetValue(profile)!;
-            DshTrainerOptions options = TrainingProfiles.ValidatedOptions(() => new DshTrainerOptions
+            DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), k, o => o with
             {
-                Architecture = TrainingProfiles.Architecture(profileName, k),
                 Epochs = parse.GetValue(epochs),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
-                LearningRate = TrainingProfiles.DefaultLearningRate(k),
             });
             string modelPath = OutputPaths.CheckFile(parse.GetValue(output) ?? Path.Combine(DshDirectories.CacheFolder("demo"), $"pacs-mini-{profileName}-{k}.dshm"), "--out");
             bool asJson = parse.GetValue(json);
