@@ -52,19 +52,8 @@ internal static class DemoCommand
             {
                 sink.Message($"demo: data {root}; profile {profileName}, {k} bits, {options.Epochs} epochs, seed {options.Seed}");
                 SbirDataset train = TrainingRunner.LoadDataset(Path.Combine(root, "train", "sketch"), Path.Combine(root, "train", "photo"), sink);
-                var (trained, time) = TrainingRunner.Train(options, train, sink, context.CancellationToken);
-                try
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
-                    trained.Save(modelPath);
-                    EvaluationOutcome result = EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, strict: true, sink, context.CancellationToken);
-                    return (trained, time, result);
-                }
-                catch
-                {
-                    trained.Dispose();
-                    throw;
-                }
+                return TrainingRunner.TrainAndSave(options, train, modelPath, sink, context.CancellationToken, trained =>
+                    EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, strict: true, sink, context.CancellationToken));
             });
             using (model)
             {

@@ -65,18 +65,7 @@ internal static class TrainCommand
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
                 sink.Message($"train: profile {profileName}, {k} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}");
-                var (trained, time) = TrainingRunner.Train(options, data, sink, context.CancellationToken);
-                try
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
-                    trained.Save(modelPath);
-                }
-                catch
-                {
-                    trained.Dispose();
-                    throw;
-                }
-                return (trained, time, data);
+                return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)
             {
