@@ -27,11 +27,13 @@ public sealed record DshProfile
 
     private readonly Func<int, DshArchitecture> _architecture;
 
-    private DshProfile(string name, Func<int, DshArchitecture> architecture, bool hasFrozenStages)
+    private DshProfile(string name, Func<int, DshArchitecture> architecture, bool hasFrozenStages, int epochs, int seed)
     {
         Name = name;
         _architecture = architecture;
         HasFrozenStages = hasFrozenStages;
+        Epochs = epochs;
+        Seed = seed;
     }
 
     /// <summary>
@@ -39,13 +41,13 @@ public sealed record DshProfile
     /// (mAP@all 0.888 / 0.887 at 32 / 64 bits on PACS in about 12 minutes on two CPU cores, docs/results.md). Needs the
     /// ImageNet ONNX file (<see cref="DshTrainerOptions.ImageNetWeightsPath"/>).
     /// </summary>
-    public static DshProfile ResNet18 { get; } = new("resnet18", DshArchitecture.ResNet18, hasFrozenStages: true);
+    public static DshProfile ResNet18 { get; } = new("resnet18", DshArchitecture.ResNet18, hasFrozenStages: true, epochs: 6, seed: 1);
 
     /// <summary><c>compact</c>: <see cref="DshArchitecture.Compact"/>, 64 px, trained from scratch; about 10× cheaper, no ONNX file, much weaker on real photos.</summary>
-    public static DshProfile Compact { get; } = new("compact", DshArchitecture.Compact, hasFrozenStages: false);
+    public static DshProfile Compact { get; } = new("compact", DshArchitecture.Compact, hasFrozenStages: false, epochs: 6, seed: 1);
 
     /// <summary><c>paper</c>: <see cref="DshArchitecture.Paper"/>, the CVPR 2017 deploy network (200 / 227 px), trained from scratch.</summary>
-    public static DshProfile Paper { get; } = new("paper", DshArchitecture.Paper, hasFrozenStages: false);
+    public static DshProfile Paper { get; } = new("paper", DshArchitecture.Paper, hasFrozenStages: false, epochs: 6, seed: 1);
 
     /// <summary>The default profile, <see cref="ResNet18"/>: the one of <c>new DshTrainerOptions()</c> and of <c>dsh train</c>.</summary>
     public static DshProfile Default => ResNet18;
@@ -65,11 +67,11 @@ public sealed record DshProfile
     /// </summary>
     public bool HasFrozenStages { get; }
 
-    /// <summary>The default number of outer iterations (6 for every profile).</summary>
-    public int Epochs => 6;
+    /// <summary>The default number of outer iterations (6 for every profile, as measured for resnet18: docs/results.md).</summary>
+    public int Epochs { get; }
 
     /// <summary>The default seed of everything random in training (1 for every profile).</summary>
-    public int Seed => 1;
+    public int Seed { get; }
 
     /// <summary>The profile's network at <paramref name="codeLength"/> bits.</summary>
     /// <param name="codeLength">Code length K in bits (at least <see cref="DshArchitecture.MinCodeLength"/>).</param>
