@@ -23,7 +23,8 @@ internal sealed record ModelHeader(string Backbone, int SketchInputSize, int Cod
         file.ReadExactly(json);
         using JsonDocument doc = JsonDocument.Parse(json);
         JsonElement arch = doc.RootElement.GetProperty("Architecture");
-        return new ModelHeader(arch.GetProperty("Backbone").GetString() ?? "?", arch.GetProperty("SketchInputSize").GetInt32(),
+        JsonElement sketchTrunk = arch.GetProperty("SketchTrunk");
+        return new ModelHeader(sketchTrunk.GetProperty("Kind").GetString() ?? "?", sketchTrunk.GetProperty("InputSize").GetInt32(),
             arch.GetProperty("CodeLength").GetInt32());
     }
 

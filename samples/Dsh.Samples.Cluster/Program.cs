@@ -107,7 +107,7 @@ static string SiloAddressOf(IHost silo) => silo.Services.GetRequiredService<ILoc
 static DshModel Train(string data, int bits, int epochs)
 {
     SbirDataset train = SbirDataset.FromFolders(Path.Combine(data, "train", "sketch"), Path.Combine(data, "train", "photo"));
-    var options = new DshTrainerOptions { Architecture = DshArchitecture.Compact(bits), Epochs = epochs, Seed = 1, BatchSize = 8 };
+    DshTrainerOptions options = DshProfile.Compact.TrainerOptions(bits) with { Epochs = epochs, BatchSize = 8 };
     Console.WriteLine($"training the compact profile, {bits} bits, {epochs} epochs on {train.Sketches.Count} sketches + {train.Photos.Count} photos");
     return new DshTrainer(options).Fit(train, null, CancellationToken.None);
 }

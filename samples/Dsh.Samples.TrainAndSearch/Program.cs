@@ -42,9 +42,9 @@ static int Run(string data, SampleArguments arguments)
     Console.WriteLine($"data {data}: train {train.Sketches.Count} sketches + {train.Photos.Count} photos, " +
                       $"test {test.Sketches.Count} sketches + {test.Photos.Count} photos, {test.Categories.Count} categories");
 
-    var options = new DshTrainerOptions
+    // The compact profile's defaults (its network at this code length, the learning rate for it), then this sample's.
+    DshTrainerOptions options = DshProfile.Compact.TrainerOptions(bits) with
     {
-        Architecture = DshArchitecture.Compact(bits),
         Epochs = epochs,
         Seed = arguments.Seed,
         BatchSize = arguments.BatchSize, // 8 by default: 27 steps an epoch on the 210 bundled sketches, not 7

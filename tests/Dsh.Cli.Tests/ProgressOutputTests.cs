@@ -39,12 +39,4 @@ public sealed class ProgressOutputTests
         string detail = TrainingRunner.Detail(progress);
         Assert.Equal("epoch 2/6, loss 1.235, pairwise/pair 0.50 semantic 3.0/4.0 quant 6.0/7.0 total 100, 71.9 items/s, ETA 1:23", detail);
     }
-
-    [Fact]
-    public void LearningRateShrinksAboveSixtyFourBits()
-    {
-        Assert.Equal(1e-2, TrainingProfiles.DefaultLearningRate(32));
-        Assert.Equal(1e-2, TrainingProfiles.DefaultLearningRate(64));
-        Assert.Equal(2.5e-3, TrainingProfiles.DefaultLearningRate(128), 12);
-    }
 }

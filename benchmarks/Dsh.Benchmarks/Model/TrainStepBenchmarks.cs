@@ -14,7 +14,7 @@ public class TrainStepBenchmarks
 {
     private TrainStep? _step;
 
-    /// <summary>"Paper/8" or "Compact/32": profile and batch size.</summary>
+    /// <summary>"Paper/8" or "Compact/32": profile (a <see cref="DshProfile"/> name) and batch size.</summary>
     [Params("Paper/8", "Compact/32")]
     public string Case { get; set; } = "Compact/32";
 
@@ -26,7 +26,7 @@ public class TrainStepBenchmarks
     public void Setup()
     {
         string[] parts = Case.Split('/');
-        var architecture = parts[0] == "Paper" ? DshArchitecture.Paper(128) : DshArchitecture.Compact(128);
+        DshArchitecture architecture = DshProfile.Parse(parts[0]).Architecture(128);
         _step = new TrainStep(architecture, int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), Threads);
     }
 

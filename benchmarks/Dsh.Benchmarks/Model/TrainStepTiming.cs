@@ -6,6 +6,7 @@ namespace Dsh.Benchmarks.Model;
 /// <summary>
 /// <c>train-step PROFILE BATCH STEPS THREADS [K]</c>: times single train steps with a stopwatch and prints each,
 /// for quick checks and for the same table as the PyTorch peer script (the BenchmarkDotNet class is the reference).
+/// PROFILE is a <see cref="DshProfile"/> name; the resnet18 profile's trunks keep their random initialisation here.
 /// </summary>
 internal static class TrainStepTiming
 {
@@ -13,13 +14,18 @@ internal static class TrainStepTiming
     {
         if (args.Length < 4)
         {
-            Console.Error.WriteLine("usage: train-step paper|compact BATCH STEPS THREADS [K]");
+            Console.Error.WriteLine($"usage: train-step {string.Join('|', DshProfile.Names)} BATCH STEPS THREADS [K]");
             return 2;
         }
         var inv = CultureInfo.InvariantCulture;
         int batch = int.Parse(args[1], inv), steps = int.Parse(args[2], inv), threads = int.Parse(args[3], inv);
         int k = args.Length > 4 ? int.Parse(args[4], inv) : 128;
-        var architecture = args[0].Equals("paper", StringComparison.OrdinalIgnoreCase) ? DshArchitecture.Paper(k) : DshArchitecture.Compact(k);
+        if (!DshProfile.TryParse(args[0], out DshProfile? profile))
+        {
+            Console.Error.WriteLine($"train-step: unknown profile '{args[0]}' (use {string.Join(", ", DshProfile.Names)})");
+            return 2;
+        }
+        DshArchitecture architecture = profile.Architecture(k);
         using var step = new TrainStep(architecture, batch, threads);
         Console.WriteLine($"profile={args[0]} K={k} batch={batch} threads={threads} parameters={step.ParameterCount:N0}");
         for (int i = 0; i < 2; i++)

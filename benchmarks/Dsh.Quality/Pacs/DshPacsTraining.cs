@@ -8,6 +8,8 @@ namespace Dsh.Quality.Pacs;
 /// <c>dsh-pacs [bits] [epochs] [compact|resnet18|paper] [key=value …]</c>: trains DSH (compact or paper profile from
 /// scratch, or the ResNet18 profile from ImageNet weights) on the training side of the same group-preserving PACS split as
 /// <c>frozen-baselines</c>, then scores validation sketch queries against the validation photo gallery (mAP@all, P@200).
+/// Defaults: 64 bits, 15 epochs, compact; otherwise the profile's (<see cref="DshProfile.TrainerOptions"/>: seed 1, learning
+/// rate <see cref="DshProfile.DefaultLearningRate"/>, 1e-2 up to 64 bits and 1e-2 · 32 / K above).
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>batch</c>, <c>clip</c>,
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
 /// interrupted run resumes. See docs/results.md.
@@ -19,23 +21,25 @@ internal static class DshPacsTraining
     public static int Run(string[] args)
     {
         var inv = CultureInfo.InvariantCulture;
-        int bits = args.Length > 0 ? int.Parse(args[0], inv) : 64;
+        int bits = args.Length > 0 ? int.Parse(args[0], inv) : DshProfile.DefaultCodeLength;
         int epochs = args.Length > 1 ? int.Parse(args[1], inv) : 15;
-        string profile = args.Length > 2 ? args[2] : "compact";
+        DshProfile profile = args.Length > 2 ? DshProfile.Parse(args[2]) : DshProfile.Compact;
         var keys = args.Skip(3).Select(a => a.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
         string Key(string name, string fallback) => keys.TryGetValue(name, out string? v) ? v : fallback;
+        int? Count(string name) => keys.TryGetValue(name, out string? v) ? int.Parse(v, inv) : null;
         string pacsRoot = Path.GetFullPath(Key("pacs", Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs")));
         string outDir = Key("out", "/tmp/dsh-results");
-        DshArchitecture architecture = QualityProfiles.Architecture(profile, bits);
+        DshArchitecture architecture = profile.Architecture(bits);
         if (architecture is { SketchTrunk: ResNet18TrunkSpec sketchTrunk, PhotoTrunk: ResNet18TrunkSpec photoTrunk })
         {
             int size = int.Parse(Key("size", sketchTrunk.InputSize.ToString(inv)), inv);
             architecture = architecture with
             {
-                SketchTrunk = sketchTrunk with { InputSize = size, FrozenStages = int.Parse(Key("sketchFrozen", sketchTrunk.FrozenStages.ToString(inv)), inv) },
-                PhotoTrunk = photoTrunk with { InputSize = size, FrozenStages = int.Parse(Key("photoFrozen", photoTrunk.FrozenStages.ToString(inv)), inv) },
+                SketchTrunk = sketchTrunk with { InputSize = size, FrozenStages = Count("sketchFrozen") ?? sketchTrunk.FrozenStages },
+                PhotoTrunk = photoTrunk with { InputSize = size, FrozenStages = Count("photoFrozen") ?? photoTrunk.FrozenStages },
             };
         }
+        double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : DshProfile.DefaultLearningRate(bits);
         string tag = architecture is { SketchTrunk: ResNet18TrunkSpec s, PhotoTrunk: ResNet18TrunkSpec p }
             ? $"resnet18-{bits}-s{s.InputSize}-f{s.FrozenStages}{p.FrozenStages}"
             : $"{profile}-{bits}";
@@ -56,17 +60,16 @@ internal static class DshPacsTraining
         SbirDataset train = SbirDataset.FromItems(split.Categories,
             split.TrainSketches.Select(s => s with { Split = SbirSplit.Train }),
             split.TrainPhotos.Select(p => p with { Split = SbirSplit.Gallery }));
-        var options = new DshTrainerOptions
+        DshTrainerOptions options = profile.TrainerOptions(bits) with
         {
             Architecture = architecture.Validated(),
             Epochs = epochs,
             BatchSize = int.Parse(Key("batch", "32"), inv),
-            LearningRate = double.Parse(Key("lr", "1e-2"), inv),
+            LearningRate = lr,
             GradientClipNorm = double.Parse(Key("clip", "10"), inv),
-            Seed = 1,
             Threads = 2,
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
-            CheckpointDirectory = Path.Combine(outDir, $"checkpoints-{tag}-lr{Key("lr", "1e-2")}-b{Key("batch", "32")}-e{epochs}"),
+            CheckpointDirectory = Path.Combine(outDir, $"checkpoints-{tag}-lr{lrText ?? lr.ToString("G3", inv)}-b{Key("batch", "32")}-e{epochs}"),
         };
         string name = architecture is { SketchTrunk: ResNet18TrunkSpec st, PhotoTrunk: ResNet18TrunkSpec pt }
             ? $"DSH ResNet18 ({st.InputSize} px, frozen stages sketch {st.FrozenStages} / photo {pt.FrozenStages})"

@@ -6,7 +6,7 @@ namespace Dsh.Quality.QuickDraw;
 /// <summary>
 /// <c>quickdraw-cifar dsh [bits] [epochs] [resnet18|compact|paper] [key=value …]</c>: trains DSH on the training side of the
 /// QuickDraw × CIFAR-10 split and scores the query drawings against the photo gallery. Learning rate: <c>lr=</c>, else
-/// 1e-2 for K ≤ 64 and 1e-2 · 32 / K above (as measured on PACS, docs/results.md). Frozen ResNet stages:
+/// the profile's (<see cref="DshProfile.DefaultLearningRate"/>: 1e-2 for K ≤ 64, 1e-2 · 32 / K above). Frozen ResNet stages:
 /// <c>sketchFrozen=</c>, <c>photoFrozen=</c> (profile defaults 3 and 4). Checkpoints in the output folder,
 /// so an interrupted run resumes.
 /// </summary>
@@ -17,23 +17,13 @@ internal static class QuickDrawCifarDsh
         var inv = CultureInfo.InvariantCulture;
         var (bits, epochs, profile, architecture, lr) = settings;
         string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{FrozenStages(architecture.PhotoTrunk)}");
-        var options = new DshTrainerOptions
+        DshTrainerOptions options = settings.TrainerOptions() with
         {
-            Architecture = architecture,
-            Epochs = epochs,
-            LearningRate = lr,
-            Seed = 1,
-            Threads = 2,
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
             CheckpointDirectory = Path.Combine(outDir, "checkpoints-" + tag),
         };
         SbirDataset train = split.TrainingDataset();
-        string name = profile switch
-        {
-            "resnet18" => "DSH ResNet18 profile",
-            "paper" => "DSH paper profile from scratch",
-            _ => "DSH compact from scratch",
-        };
+        string name = profile == DshProfile.ResNet18 ? "DSH ResNet18 profile" : $"DSH {profile} profile from scratch";
         say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, frozen stages sketch {FrozenStages(architecture.SketchTrunk)} photo {FrozenStages(architecture.PhotoTrunk)}, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
         say($"train: {train.Sketches.Count} drawings, {train.Photos.Count} photos; queries {split.QuerySketches.Count}, gallery {split.GalleryPhotos.Count}");
         using DshTrainAndEncode run = DshTrainAndEncode.Run(options, train, split.QuerySketches, split.GalleryPhotos,

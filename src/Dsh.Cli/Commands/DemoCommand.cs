@@ -40,13 +40,11 @@ internal static class DemoCommand
             }
             int k = parse.GetValue(bits);
             string profileName = parse.GetValue(profile)!;
-            DshTrainerOptions options = TrainingProfiles.ValidatedOptions(() => new DshTrainerOptions
+            DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), k, o => o with
             {
-                Architecture = TrainingProfiles.Architecture(profileName, k),
                 Epochs = parse.GetValue(epochs),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
-                LearningRate = TrainingProfiles.DefaultLearningRate(k),
             });
             string modelPath = OutputPaths.CheckFile(parse.GetValue(output) ?? Path.Combine(DshDirectories.CacheFolder("demo"), $"pacs-mini-{profileName}-{k}.dshm"), "--out");
             bool asJson = parse.GetValue(json);
@@ -54,19 +52,8 @@ internal static class DemoCommand
             {
                 sink.Message($"demo: data {root}; profile {profileName}, {k} bits, {options.Epochs} epochs, seed {options.Seed}");
                 SbirDataset train = TrainingRunner.LoadDataset(Path.Combine(root, "train", "sketch"), Path.Combine(root, "train", "photo"), sink);
-                var (trained, time) = TrainingRunner.Train(options, train, sink, context.CancellationToken);
-                try
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
-                    trained.Save(modelPath);
-                    EvaluationOutcome result = EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, strict: true, sink, context.CancellationToken);
-                    return (trained, time, result);
-                }
-                catch
-                {
-                    trained.Dispose();
-                    throw;
-                }
+                return TrainingRunner.TrainAndSave(options, train, modelPath, sink, context.CancellationToken, trained =>
+                    EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, strict: true, sink, context.CancellationToken));
             });
             using (model)
             {

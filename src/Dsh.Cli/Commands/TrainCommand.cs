@@ -42,18 +42,19 @@ internal static class TrainCommand
         {
             int k = parse.GetValue(bits);
             string profileName = parse.GetValue(profile)!;
-            DshTrainerOptions options = TrainingProfiles.ValidatedOptions(() => new DshTrainerOptions
+            DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), k, o =>
             {
-                Architecture = TrainingProfiles.WithFrozenStages(TrainingProfiles.Architecture(profileName, k), profileName,
-                    parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen)),
-                Epochs = parse.GetValue(epochs),
-                Seed = parse.GetValue(seed),
-                LearningRate = parse.GetValue(learningRate) ?? TrainingProfiles.DefaultLearningRate(k),
-                BatchSize = parse.GetValue(batchSize),
-                Threads = parse.GetValue(threads),
-                CheckpointDirectory = parse.GetValue(checkpoint),
-                ImageNetWeightsPath = parse.GetValue(imageNet),
-            });
+                o = o with
+                {
+                    Epochs = parse.GetValue(epochs),
+                    Seed = parse.GetValue(seed),
+                    BatchSize = parse.GetValue(batchSize),
+                    Threads = parse.GetValue(threads),
+                    CheckpointDirectory = parse.GetValue(checkpoint),
+                    ImageNetWeightsPath = parse.GetValue(imageNet),
+                };
+                return parse.GetValue(learningRate) is { } rate ? o with { LearningRate = rate } : o;
+            }, parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen));
             bool asJson = parse.GetValue(json);
             string modelPath = OutputPaths.CheckFile(parse.GetValue(output)!, "--out");
             if (options.CheckpointDirectory is { } checkpoints)
@@ -64,18 +65,7 @@ internal static class TrainCommand
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
                 sink.Message($"train: profile {profileName}, {k} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}");
-                var (trained, time) = TrainingRunner.Train(options, data, sink, context.CancellationToken);
-                try
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
-                    trained.Save(modelPath);
-                }
-                catch
-                {
-                    trained.Dispose();
-                    throw;
-                }
-                return (trained, time, data);
+                return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)
             {

@@ -112,7 +112,7 @@ internal static class CliOptions
     /// <summary>The code length: 8 to 4096 bits (the network's and the index's limits).</summary>
     public static Option<int> Bits() =>
         Int("--bits", $"Code length in bits ({DshArchitecture.MinCodeLength} to {Hashing.BinaryCode.MaxBits}; the paper uses 32, 64, 128).",
-            TrainingProfiles.DefaultBits, DshArchitecture.MinCodeLength, Hashing.BinaryCode.MaxBits);
+            DshProfile.DefaultCodeLength, DshArchitecture.MinCodeLength, Hashing.BinaryCode.MaxBits);
 
     /// <summary>The network profile.</summary>
     public static Option<string> Profile()
@@ -120,20 +120,20 @@ internal static class CliOptions
         var option = new Option<string>("--profile")
         {
             Description = "Network: resnet18 (ImageNet ResNet-18 trunks, best measured), compact (64 px, ~10x cheaper, no ONNX file) or paper (the CVPR 2017 shapes).",
-            DefaultValueFactory = _ => TrainingProfiles.DefaultProfile,
+            DefaultValueFactory = _ => DshProfile.Default.Name,
             HelpName = "resnet18|compact|paper",
         };
-        option.AcceptOnlyFromAmong(TrainingProfiles.Names);
+        option.AcceptOnlyFromAmong([.. DshProfile.Names]);
         return option;
     }
 
     /// <summary>Training epochs.</summary>
     public static Option<int> Epochs() =>
-        Int("--epochs", "Outer iterations (code update + one pass of SGD).", TrainingProfiles.DefaultEpochs, 1, 10_000);
+        Int("--epochs", "Outer iterations (code update + one pass of SGD).", DshProfile.Default.Epochs, 1, 10_000);
 
     /// <summary>The seed of everything random in training.</summary>
     public static Option<int> Seed() =>
-        Int("--seed", "Seed of initial weights and codes, batch order, dropout and augmentation.", TrainingProfiles.DefaultSeed, int.MinValue);
+        Int("--seed", "Seed of initial weights and codes, batch order, dropout and augmentation.", DshProfile.Default.Seed, int.MinValue);
 
     /// <summary>Intra-op threads.</summary>
     public static Option<int> Threads() => Int("--threads", "Intra-op threads; 0 = one per core.", 0, 0, 1024);

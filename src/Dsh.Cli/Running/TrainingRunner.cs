@@ -71,6 +71,27 @@ internal static class TrainingRunner
         return (model, clock.Elapsed);
     }
 
+    /// <summary>
+    /// Trains, saves the model to <paramref name="modelPath"/> (creating its folder), then runs <paramref name="then"/> on
+    /// it; the model is disposed when saving or <paramref name="then"/> fails, and returned to the caller otherwise.
+    /// </summary>
+    public static (DshModel Model, TimeSpan Elapsed, T Result) TrainAndSave<T>(DshTrainerOptions options, SbirDataset dataset, string modelPath,
+        IProgressSink sink, CancellationToken cancellationToken, Func<DshModel, T> then)
+    {
+        var (model, elapsed) = Train(options, dataset, sink, cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+            model.Save(modelPath);
+            return (model, elapsed, then(model));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The detail of a training line: epoch, batch loss, per-term losses, speed, ETA.</summary>
     internal static string Detail(DshProgress p)
     {

@@ -4,24 +4,48 @@ namespace Dsh;
 
 /// <summary>
 /// Everything <see cref="DshTrainer"/> needs to know. The architecture carries the code length (one source of
-/// truth). Defaults suit the compact profile on a CPU; <see cref="Validated"/> checks every field.
+/// truth). <see cref="Validated"/> checks every field.
 /// </summary>
+/// <remarks>
+/// The defaults are those of <see cref="DshProfile.Default"/> (<see cref="DshProfile.ResNet18"/>) at 64 bits, the same as
+/// <c>dsh train</c>: <c>DshArchitecture.ResNet18(64)</c>, 6 epochs, seed 1, learning rate 1e-2
+/// (<see cref="DshProfile.DefaultLearningRate"/>). That profile starts from ImageNet weights and needs their ONNX file
+/// (<see cref="ImageNetWeightsPath"/>, from the NuGet package <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>);
+/// <see cref="Validated"/> throws <see cref="FileNotFoundException"/> when it is missing. Without it, train the compact
+/// profile: <c>new DshTrainerOptions { Architecture = DshArchitecture.Compact(64) }</c> or
+/// <c>DshProfile.Compact.TrainerOptions(64)</c>. Record equality compares what was set: options whose
+/// <see cref="LearningRate"/> follows the default do not equal options with the same rate set explicitly.
+/// </remarks>
 public sealed record DshTrainerOptions
 {
-    /// <summary>The network: profile and code length (default <c>DshArchitecture.Compact(64)</c>).</summary>
-    public DshArchitecture Architecture { get; init; } = DshArchitecture.Compact(64);
+    private readonly double? _learningRate;
 
     /// <summary>
-    /// Outer iterations of the alternating optimisation (default 10). Each one: D-step, network outputs F over
-    /// the training set, B_I-step, B_S-step, then one pass of mini-batch SGD of the networks onto the codes.
+    /// The network: profile and code length (default <c>DshArchitecture.ResNet18(64)</c>, <see cref="DshProfile.Default"/>
+    /// at <see cref="DshProfile.DefaultCodeLength"/> bits).
     /// </summary>
-    public int Epochs { get; init; } = 10;
+    public DshArchitecture Architecture { get; init; } = DshProfile.Default.Architecture(DshProfile.DefaultCodeLength);
+
+    /// <summary>
+    /// Outer iterations of the alternating optimisation (default 6, <see cref="DshProfile.Epochs"/>). Each one: D-step,
+    /// network outputs F over the training set, B_I-step, B_S-step, then one pass of mini-batch SGD of the networks onto
+    /// the codes.
+    /// </summary>
+    public int Epochs { get; init; } = DshProfile.Default.Epochs;
 
     /// <summary>Mini-batch size of the θ-step, per domain (default 32: 32 sketches and 32 photos per step).</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>SGD learning rate (default 1e-2; gradients are clipped at <see cref="GradientClipNorm"/>).</summary>
-    public double LearningRate { get; init; } = 1e-2;
+    /// <summary>
+    /// SGD learning rate; gradients are clipped at <see cref="GradientClipNorm"/>. Unless set, it follows the code length
+    /// of <see cref="Architecture"/>: <see cref="DshProfile.DefaultLearningRate"/>, 1e-2 up to 64 bits and 1e-2 · 32 / K
+    /// above (2.5e-3 at 128 bits). A value set here is kept whatever the architecture.
+    /// </summary>
+    public double LearningRate
+    {
+        get => _learningRate ?? DshProfile.LearningRateAt(Architecture?.CodeLength ?? DshProfile.DefaultCodeLength);
+        init => _learningRate = value;
+    }
 
     /// <summary>Factor applied to the learning rate after every epoch (default 1: constant).</summary>
     public double LearningRateDecay { get; init; } = 1.0;
@@ -44,8 +68,11 @@ public sealed record DshTrainerOptions
     /// <summary>Intra-op threads; 0 = one per core (default). Runs are bit-identical only with the same count.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Seed of everything random: initial weights and codes, batch order, dropout, augmentation (default 0).</summary>
-    public int Seed { get; init; }
+    /// <summary>
+    /// Seed of everything random: initial weights and codes, batch order, dropout, augmentation (default 1,
+    /// <see cref="DshProfile.Seed"/>).
+    /// </summary>
+    public int Seed { get; init; } = DshProfile.Default.Seed;
 
     /// <summary>Folder for checkpoints; null (default) writes none and never resumes.</summary>
     public string? CheckpointDirectory { get; init; }
@@ -107,7 +134,10 @@ public sealed record DshTrainerOptions
 
     /// <summary>Checks every field; returns this.</summary>
     /// <exception cref="ArgumentException">A field is out of range; the message names it.</exception>
-    /// <exception cref="FileNotFoundException">The ResNet18 profile is chosen and its ImageNet ONNX model is missing; the message names the NuGet package to add.</exception>
+    /// <exception cref="FileNotFoundException">
+    /// The ResNet18 profile (the default) is chosen and its ImageNet ONNX model is missing; the message names the NuGet
+    /// package to add and how to pick the compact profile instead.
+    /// </exception>
     public DshTrainerOptions Validated()
     {
         ArgumentNullException.ThrowIfNull(Architecture, nameof(Architecture));
@@ -135,14 +165,26 @@ public sealed record DshTrainerOptions
         {
             throw new ArgumentException($"SemanticVectorsPath {SemanticVectorsPath} does not exist.", nameof(SemanticVectorsPath));
         }
-        Architecture.SketchTrunk.CheckPretrainedWeights(ImageNetWeightsPath);
-        Architecture.PhotoTrunk.CheckPretrainedWeights(ImageNetWeightsPath);
+        try
+        {
+            Architecture.SketchTrunk.CheckPretrainedWeights(ImageNetWeightsPath);
+            Architecture.PhotoTrunk.CheckPretrainedWeights(ImageNetWeightsPath);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new FileNotFoundException($"{e.Message} {CompactHint}", e.FileName, e);
+        }
         if (InitialWeightsPath is not null && !File.Exists(InitialWeightsPath))
         {
             throw new ArgumentException($"InitialWeightsPath {InitialWeightsPath} does not exist.", nameof(InitialWeightsPath));
         }
         return this;
     }
+
+    /// <summary>How to train without the ImageNet weights, appended to their not-found message.</summary>
+    private static readonly string CompactHint =
+        $"Or train the compact profile, which needs no ONNX file (64 px, from scratch, weaker on real photos): " +
+        $"Architecture = DshArchitecture.Compact({DshProfile.DefaultCodeLength}), or start from DshProfile.Compact.TrainerOptions({DshProfile.DefaultCodeLength}).";
 
     private static void Require(bool condition, string name, string what)
     {

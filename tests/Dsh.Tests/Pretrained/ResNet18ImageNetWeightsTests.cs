@@ -148,6 +148,8 @@ public sealed class ResNet18ImageNetWeightsTests(ResNet18ImageNetWeightsTests.Lo
         var fromOptions = Assert.Throws<FileNotFoundException>(() => options.Validated());
         Assert.Contains("Microsoft.ML.DnnImageFeaturizer.ResNet18", fromOptions.Message);
         Assert.Contains(missing, fromOptions.Message);
+        Assert.Contains("DshArchitecture.Compact(64)", fromOptions.Message); // how to train without the file
+        Assert.Contains("DshProfile.Compact", fromOptions.Message);
         Assert.Equal(missing, fromOptions.FileName);
         Assert.Throws<FileNotFoundException>(() => new DshTrainer(options));
 

@@ -94,4 +94,29 @@ public sealed class CheckpointTests : IDisposable
         var other = new SyntheticTrainingData(TrainingFixtures.TinyArchitecture, 3, 9, 10);
         Assert.Contains("training data", Assert.Throws<InvalidOperationException>(() => TrainingFixtures.Fit(TrainingFixtures.Options(_dir, epochs: 2), other)).Message);
     }
+
+    [Fact]
+    public void CheckpointOfTheDefaultLearningRate_ResumesWhenTheSameRateIsSet_NotAnother()
+    {
+        var data = TrainingFixtures.Data();
+        // No LearningRate set: it follows the code length (16 bits: 1e-2), as in `dsh train` without --lr.
+        var followsRule = new DshTrainerOptions
+        {
+            Architecture = TrainingFixtures.TinyArchitecture,
+            Epochs = 1,
+            BatchSize = 8,
+            Seed = 1,
+            Threads = 2,
+            CheckpointDirectory = _dir,
+        };
+        using (TrainingFixtures.Fit(followsRule, data))
+        {
+        }
+        using (var resumed = TrainingFixtures.Fit(followsRule with { Epochs = 2, LearningRate = 1e-2 }, data))
+        {
+            Assert.NotNull(resumed.Summary.ResumedFrom);
+        }
+        Assert.Contains("LearningRate", Assert.Throws<InvalidOperationException>(() =>
+            TrainingFixtures.Fit(followsRule with { Epochs = 3, LearningRate = 1e-3 }, data)).Message);
+    }
 }

@@ -5,9 +5,11 @@ public class DshTrainerOptionsTests
     [Fact]
     public void Defaults_AreValid()
     {
+        // The defaults are the resnet18 profile's (DshProfileTests); its ONNX file is in this project's output.
         var o = new DshTrainerOptions().Validated();
         Assert.Equal(64, o.Architecture.CodeLength);
         Assert.Equal("cpu", o.Device);
+        Assert.Equal(64, new DshTrainerOptions { Architecture = DshArchitecture.Compact(64) }.Validated().Architecture.CodeLength); // no ONNX file needed
     }
 
     [Theory]
@@ -24,7 +26,7 @@ public class DshTrainerOptionsTests
     [InlineData("InitialWeightsPath")]
     public void BadValues_AreRejectedByName(string field)
     {
-        var o = new DshTrainerOptions();
+        var o = new DshTrainerOptions { Architecture = DshArchitecture.Compact(64) }; // no ONNX file involved
         o = field switch
         {
             "Epochs" => o with { Epochs = 0 },

@@ -1,0 +1,62 @@
+namespace Dsh.Cli.Running;
+
+/// <summary>
+/// Trainer options from a training command's values (<c>dsh train</c>, <c>dsh demo</c>): the library's profile
+/// (<see cref="DshProfile"/>, which also gives the defaults of <c>--profile</c>, <c>--bits</c>, <c>--epochs</c>,
+/// <c>--seed</c> and the learning rate) with the command's values, and what the library rejects as a usage error.
+/// </summary>
+internal static class TrainingSetup
+{
+    /// <summary>The profile of <c>--profile</c> (the parser accepts only <see cref="DshProfile.Names"/>).</summary>
+    /// <exception cref="UsageException">No profile has that name.</exception>
+    public static DshProfile Profile(string name) =>
+        DshProfile.TryParse(name, out DshProfile? profile)
+            ? profile
+            : throw new UsageException($"unknown profile '{name}' (use {string.Join(", ", DshProfile.Names)})");
+
+    /// <summary>
+    /// <paramref name="profile"/>'s trainer options at <paramref name="bits"/> bits with other frozen-stage counts
+    /// (<c>--photo-frozen-stages</c>, <c>--sketch-frozen-stages</c>; null keeps the profile's) and the command's values
+    /// (<paramref name="configure"/>), validated. The learning rate follows <see cref="DshProfile.DefaultLearningRate"/>
+    /// unless <paramref name="configure"/> sets it.
+    /// </summary>
+    /// <exception cref="UsageException">
+    /// Bits the library rejects, a frozen-stage count for a profile without frozen stages, or options that are not valid.
+    /// </exception>
+    public static DshTrainerOptions Options(DshProfile profile, int bits, Func<DshTrainerOptions, DshTrainerOptions> configure,
+        int? photoFrozenStages = null, int? sketchFrozenStages = null)
+    {
+        DshTrainerOptions defaults;
+        try
+        {
+            defaults = profile.TrainerOptions(bits);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--bits {bits}: {e.Message}");
+        }
+        if ((photoFrozenStages is not null || sketchFrozenStages is not null) && !profile.HasFrozenStages)
+        {
+            throw new UsageException($"--photo-frozen-stages and --sketch-frozen-stages apply to --profile {DshProfile.ResNet18.Name} only, not {profile.Name}");
+        }
+        return ValidatedOptions(() => configure(defaults with { Architecture = profile.Architecture(bits, photoFrozenStages, sketchFrozenStages) }));
+    }
+
+    /// <summary>
+    /// Builds trainer options and validates them: a value the library rejects (an <see cref="ArgumentException"/> from the
+    /// builder or from <see cref="DshTrainerOptions.Validated"/>) becomes a one-line usage error (exit code 2) instead of a
+    /// stack trace.
+    /// </summary>
+    /// <exception cref="UsageException">The options are not valid.</exception>
+    public static DshTrainerOptions ValidatedOptions(Func<DshTrainerOptions> build)
+    {
+        try
+        {
+            return build().Validated();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Dsh;
+
+/// <summary>
+/// A named training profile: a network (<see cref="Architecture(int)"/>) and the trainer defaults measured for it
+/// (<see cref="TrainerOptions"/>). The one place that maps the names <c>resnet18</c>, <c>compact</c> and <c>paper</c>
+/// (<see cref="Parse"/>) to networks and defaults; the <c>dsh</c> tool, the benchmarks and the samples all go through it.
+/// </summary>
+/// <remarks>
+/// <see cref="ResNet18"/> (the default, <see cref="Default"/>) starts from ImageNet ResNet-18 trunks and needs their ONNX
+/// file (the NuGet package <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>, see
+/// <see cref="DshTrainerOptions.ImageNetWeightsPath"/>); <see cref="Compact"/> trains a small network from scratch at 64 px
+/// and needs nothing else; <see cref="Paper"/> is the paper's deploy network, trained from scratch. Every profile trains
+/// <see cref="Epochs"/> = 6 epochs with seed 1 and the learning rate of <see cref="DefaultLearningRate"/> (docs/training.md).
+/// </remarks>
+public sealed record DshProfile
+{
+    /// <summary>The code length of <see cref="DshTrainerOptions"/>' default architecture and of <c>dsh train</c>: 64 bits.</summary>
+    public const int DefaultCodeLength = 64;
+
+    /// <summary>The learning rate of codes up to <see cref="LongCodeLength"/> bits: 1e-2.</summary>
+    public const double BaseLearningRate = 1e-2;
+
+    /// <summary>Codes longer than this (64 bits) get a learning rate scaled down by 32 / K (<see cref="DefaultLearningRate"/>).</summary>
+    public const int LongCodeLength = 64;
+
+    private readonly Func<int, DshArchitecture> _architecture;
+
+    private DshProfile(string name, Func<int, DshArchitecture> architecture, bool hasFrozenStages, int epochs, int seed)
+    {
+        Name = name;
+        _architecture = architecture;
+        HasFrozenStages = hasFrozenStages;
+        Epochs = epochs;
+        Seed = seed;
+    }
+
+    /// <summary>
+    /// <c>resnet18</c>: <see cref="DshArchitecture.ResNet18"/>, ImageNet ResNet-18 trunks at 224 px, the best measured
+    /// (mAP@all 0.888 / 0.887 at 32 / 64 bits on PACS in about 12 minutes on two CPU cores, docs/results.md). Needs the
+    /// ImageNet ONNX file (<see cref="DshTrainerOptions.ImageNetWeightsPath"/>).
+    /// </summary>
+    public static DshProfile ResNet18 { get; } = new("resnet18", DshArchitecture.ResNet18, hasFrozenStages: true, epochs: 6, seed: 1);
+
+    /// <summary><c>compact</c>: <see cref="DshArchitecture.Compact"/>, 64 px, trained from scratch; about 10× cheaper, no ONNX file, much weaker on real photos.</summary>
+    public static DshProfile Compact { get; } = new("compact", DshArchitecture.Compact, hasFrozenStages: false, epochs: 6, seed: 1);
+
+    /// <summary><c>paper</c>: <see cref="DshArchitecture.Paper"/>, the CVPR 2017 deploy network (200 / 227 px), trained from scratch.</summary>
+    public static DshProfile Paper { get; } = new("paper", DshArchitecture.Paper, hasFrozenStages: false, epochs: 6, seed: 1);
+
+    /// <summary>The default profile, <see cref="ResNet18"/>: the one of <c>new DshTrainerOptions()</c> and of <c>dsh train</c>.</summary>
+    public static DshProfile Default => ResNet18;
+
+    /// <summary>Every profile: <see cref="ResNet18"/>, <see cref="Compact"/>, <see cref="Paper"/>.</summary>
+    public static IReadOnlyList<DshProfile> All { get; } = Array.AsReadOnly(new[] { ResNet18, Compact, Paper });
+
+    /// <summary>The names <see cref="Parse"/> accepts, in the order of <see cref="All"/>: <c>resnet18</c>, <c>compact</c>, <c>paper</c>.</summary>
+    public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(All.Select(p => p.Name).ToArray());
+
+    /// <summary>The profile's name, lower case (<c>resnet18</c>, <c>compact</c>, <c>paper</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>
+    /// Whether the trunks have stages that can be kept at their ImageNet weights (<see cref="Architecture(int, int?, int?)"/>):
+    /// true for <see cref="ResNet18"/> only.
+    /// </summary>
+    public bool HasFrozenStages { get; }
+
+    /// <summary>The default number of outer iterations (6 for every profile, as measured for resnet18: docs/results.md).</summary>
+    public int Epochs { get; }
+
+    /// <summary>The default seed of everything random in training (1 for every profile).</summary>
+    public int Seed { get; }
+
+    /// <summary>The profile's network at <paramref name="codeLength"/> bits.</summary>
+    /// <param name="codeLength">Code length K in bits (at least <see cref="DshArchitecture.MinCodeLength"/>).</param>
+    /// <exception cref="ArgumentException">The code length is out of range.</exception>
+    public DshArchitecture Architecture(int codeLength) => _architecture(codeLength);
+
+    /// <summary>
+    /// The profile's network at <paramref name="codeLength"/> bits with other frozen-stage counts (photo and sketch trunk
+    /// stages, 0–4, kept at their ImageNet weights); null keeps the profile's own count (photo 4, sketch 3).
+    /// </summary>
+    /// <param name="codeLength">Code length K in bits.</param>
+    /// <param name="photoFrozenStages">Photo-trunk stages that do not learn, or null for the profile's.</param>
+    /// <param name="sketchFrozenStages">Sketch-trunk stages that do not learn, or null for the profile's.</param>
+    /// <exception cref="ArgumentException">
+    /// The code length or a count is out of range, or a count is given for a profile without <see cref="HasFrozenStages"/>.
+    /// </exception>
+    public DshArchitecture Architecture(int codeLength, int? photoFrozenStages, int? sketchFrozenStages)
+    {
+        DshArchitecture architecture = Architecture(codeLength);
+        if (photoFrozenStages is null && sketchFrozenStages is null)
+        {
+            return architecture;
+        }
+        if (!HasFrozenStages)
+        {
+            throw new ArgumentException($"Frozen stages apply to the {ResNet18.Name} profile only, not {Name}.",
+                photoFrozenStages is not null ? nameof(photoFrozenStages) : nameof(sketchFrozenStages));
+        }
+        var sketch = (ResNet18TrunkSpec)architecture.SketchTrunk;
+        var photo = (ResNet18TrunkSpec)architecture.PhotoTrunk;
+        return (architecture with
+        {
+            PhotoTrunk = photo with { FrozenStages = photoFrozenStages ?? photo.FrozenStages },
+            SketchTrunk = sketch with { FrozenStages = sketchFrozenStages ?? sketch.FrozenStages },
+        }).Validated();
+    }
+
+    /// <summary>
+    /// Trainer options with the profile's defaults at <paramref name="codeLength"/> bits: <see cref="Architecture(int)"/>,
+    /// <see cref="Epochs"/>, <see cref="Seed"/>, and a <see cref="DshTrainerOptions.LearningRate"/> left unset, so that it
+    /// follows <see cref="DefaultLearningRate"/> of the architecture's code length (also after <c>with { Architecture = … }</c>).
+    /// Every other option keeps <see cref="DshTrainerOptions"/>' default; change any of them with <c>with</c>. Not validated
+    /// here (<see cref="DshTrainerOptions.Validated"/> also checks files, such as the ImageNet weights of <see cref="ResNet18"/>).
+    /// </summary>
+    /// <param name="codeLength">Code length K in bits (default <see cref="DefaultCodeLength"/>).</param>
+    /// <exception cref="ArgumentException">The code length is out of range.</exception>
+    public DshTrainerOptions TrainerOptions(int codeLength = DefaultCodeLength) => new()
+    {
+        Architecture = Architecture(codeLength),
+        Epochs = Epochs,
+        Seed = Seed,
+    };
+
+    /// <summary>
+    /// The default SGD learning rate at <paramref name="codeLength"/> bits: <see cref="BaseLearningRate"/> (1e-2) up to
+    /// <see cref="LongCodeLength"/> (64) bits, 1e-2 · 32 / K above (2.5e-3 at 128 bits, 1.25e-3 at 256). The θ-step loss
+    /// sums over the K bits, so its gradient grows with K; measured on PACS with the ResNet18 profile at 128 bits,
+    /// mAP@all 0.812 with 1e-2 and 0.899 with 2.5e-3 (docs/results.md).
+    /// </summary>
+    /// <param name="codeLength">Code length K in bits (at least <see cref="DshArchitecture.MinCodeLength"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The code length is below <see cref="DshArchitecture.MinCodeLength"/>.</exception>
+    public static double DefaultLearningRate(int codeLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(codeLength, DshArchitecture.MinCodeLength);
+        return LearningRateAt(codeLength);
+    }
+
+    /// <summary>
+    /// <see cref="DefaultLearningRate"/> for any code length, never throwing (a getter's fallback: an out-of-range code
+    /// length is reported by validation, not here).
+    /// </summary>
+    internal static double LearningRateAt(int codeLength) =>
+        codeLength <= LongCodeLength ? BaseLearningRate : BaseLearningRate * 32 / codeLength;
+
+    /// <summary>The profile named <paramref name="name"/>, ignoring case.</summary>
+    /// <param name="name"><c>resnet18</c>, <c>compact</c> or <c>paper</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    /// <exception cref="ArgumentException">No profile has that name; the message names it and lists the names.</exception>
+    public static DshProfile Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return TryParse(name, out DshProfile? profile)
+            ? profile
+            : throw new ArgumentException($"Unknown profile '{name}': use {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    /// <summary>The profile named <paramref name="name"/>, ignoring case; false when there is none.</summary>
+    /// <param name="name">A profile name, or null.</param>
+    /// <param name="profile">The profile, or null.</param>
+    public static bool TryParse([NotNullWhen(true)] string? name, [NotNullWhen(true)] out DshProfile? profile)
+    {
+        profile = All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        return profile is not null;
+    }
+
+    /// <summary>The profile's <see cref="Name"/>.</summary>
+    public override string ToString() => Name;
+}

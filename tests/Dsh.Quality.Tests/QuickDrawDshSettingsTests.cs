@@ -1,0 +1,35 @@
+using Dsh.Quality.QuickDraw;
+
+namespace Dsh.Quality.Tests;
+
+/// <summary>The settings of <c>quickdraw-cifar dsh</c> come from the library's profiles (<see cref="DshProfile"/>).</summary>
+public class QuickDrawDshSettingsTests
+{
+    private static readonly Dictionary<string, string> NoKeys = new(StringComparer.Ordinal);
+
+    [Fact]
+    public void DefaultsAreTheResNet18ProfilesAtSixtyFourBits()
+    {
+        QuickDrawDshSettings settings = QuickDrawDshSettings.Parse([], NoKeys);
+        Assert.Equal((64, 6, 1e-2), (settings.Bits, settings.Epochs, settings.LearningRate));
+        Assert.Same(DshProfile.ResNet18, settings.Profile);
+        Assert.Equal(DshArchitecture.ResNet18(64), settings.Architecture);
+        DshTrainerOptions options = settings.TrainerOptions();
+        Assert.Equal((1, 2, 6), (options.Seed, options.Threads, options.Epochs));
+    }
+
+    [Fact]
+    public void LongCodesTakeTheProfilesLearningRate_UnlessOneIsGiven()
+    {
+        Assert.Equal(2.5e-3, QuickDrawDshSettings.Parse(["128", "6", "Compact"], NoKeys).LearningRate, 15);
+        Assert.Equal(0.02, QuickDrawDshSettings.Parse(["128"], new Dictionary<string, string> { ["lr"] = "0.02" }).LearningRate);
+    }
+
+    [Fact]
+    public void FrozenStagesGoThroughTheProfile()
+    {
+        var keys = new Dictionary<string, string> { ["photoFrozen"] = "3" };
+        Assert.Equal(DshArchitecture.ResNet18(32) with { PhotoTrunk = new ResNet18TrunkSpec { FrozenStages = 3 } }, QuickDrawDshSettings.Parse(["32", "6", "resnet18"], keys).Architecture);
+        Assert.Throws<ArgumentException>(() => QuickDrawDshSettings.Parse(["32", "6", "compact"], keys));
+    }
+}
