@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dsh.Hashing;
+using Dsh.Data;
+using Dsh.Training;
 
 namespace Dsh.Quality;
 

@@ -1,5 +1,6 @@
 using Dsh.Quality.Pacs;
 using Dsh.Quality.QuickDraw;
+using Dsh.Data;
 
 namespace Dsh.Quality;
 

@@ -20,6 +20,8 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using StackExchange.Redis;
+using Dsh.Data;
+using Dsh.Training;
 
 try
 {

@@ -15,6 +15,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Dsh;
 using Dsh.Hashing;
+using Dsh.Data;
+using Dsh.Evaluation;
+using Dsh.Training;
 
 try
 {

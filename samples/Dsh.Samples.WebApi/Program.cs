@@ -8,6 +8,7 @@
 // drawing page, photo upload and removal, photo files, body and concurrency limits, metrics, same-origin checks — is
 // `dsh serve` (docs/serving.md), built on the same SketchSearch service.
 using Dsh;
+using Dsh.Serving;
 
 var builder = WebApplication.CreateBuilder(args);
 

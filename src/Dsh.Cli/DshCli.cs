@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Dsh.Cli.Commands;
+using Dsh.Data;
 
 namespace Dsh.Cli;
 

@@ -1,5 +1,6 @@
 using Dsh.Cli.Progress;
 using Dsh.Cli.Running;
+using Dsh.Training;
 
 namespace Dsh.Cli.Tests;
 

@@ -1,4 +1,6 @@
 using Dsh.Cli.Running;
+using Dsh.Pretrained;
+using Dsh.Training;
 
 namespace Dsh.Cli.Tests;
 

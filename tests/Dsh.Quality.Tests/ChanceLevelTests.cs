@@ -1,4 +1,5 @@
 using Dsh.Quality.Pacs;
+using Dsh.Evaluation;
 
 namespace Dsh.Quality.Tests;
 

@@ -1,6 +1,7 @@
 using Dsh.Quality.Pacs;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Imaging;
 
 namespace Dsh.Quality.Tests;
 

@@ -1,4 +1,5 @@
 using Dsh.Quality.Pacs;
+using Dsh.Imaging.Contours;
 
 namespace Dsh.Quality.Tests;
 

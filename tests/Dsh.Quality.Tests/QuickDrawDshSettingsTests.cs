@@ -1,4 +1,6 @@
 using Dsh.Quality.QuickDraw;
+using Dsh.Pretrained;
+using Dsh.Training;
 
 namespace Dsh.Quality.Tests;
 

@@ -8,6 +8,8 @@ using Dsh.Serve.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Imaging;
+using Dsh.Serving;
 
 namespace Dsh.Serve.Tests;
 

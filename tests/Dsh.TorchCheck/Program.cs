@@ -5,6 +5,9 @@
 // Exit codes: 0 ok, 2 DshNativeLibraryException (message on stderr), 3 anything else, 4 non-finite gradients.
 using Dsh;
 using TorchSharp;
+using Dsh.Model;
+using Dsh.Native;
+using Dsh.Trunks;
 
 try
 {

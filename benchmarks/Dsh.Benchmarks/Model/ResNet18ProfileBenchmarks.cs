@@ -1,6 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Pretrained;
+using Dsh.Training;
+using Dsh.Trunks;
 
 namespace Dsh.Benchmarks.Model;
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Dsh.Training;
 
 namespace Dsh.Benchmarks.Model;
 

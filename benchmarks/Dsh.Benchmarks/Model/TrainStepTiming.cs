@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dsh.Training;
 
 namespace Dsh.Benchmarks.Model;
 

@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Text;
 using Dsh.Hashing;
 using static TorchSharp.torch;
+using Dsh.Baselines;
+using Dsh.Data;
+using Dsh.Evaluation;
 
 namespace Dsh.Quality.Pacs;
 

@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text;
 using Dsh.Hashing;
+using Dsh.Data;
+using Dsh.Evaluation;
+using Dsh.Pretrained;
+using Dsh.Training;
 
 namespace Dsh.Quality.Pacs;
 

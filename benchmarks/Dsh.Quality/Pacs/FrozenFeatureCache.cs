@@ -4,6 +4,8 @@ using System.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
+using Dsh.Imaging;
+using Dsh.Pretrained;
 
 namespace Dsh.Quality.Pacs;
 

@@ -1,3 +1,6 @@
+using Dsh.Data;
+using Dsh.Evaluation;
+
 namespace Dsh.Quality.Pacs;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Imaging;
 
 namespace Dsh.Quality.Pacs;
 

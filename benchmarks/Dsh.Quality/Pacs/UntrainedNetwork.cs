@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Dsh.Training;
 
 namespace Dsh.Quality.Pacs;
 

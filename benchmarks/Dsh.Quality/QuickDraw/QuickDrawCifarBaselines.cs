@@ -4,6 +4,8 @@ using System.Text;
 using Dsh.Hashing;
 using Dsh.Quality.Pacs;
 using static TorchSharp.torch;
+using Dsh.Baselines;
+using Dsh.Data;
 
 namespace Dsh.Quality.QuickDraw;
 

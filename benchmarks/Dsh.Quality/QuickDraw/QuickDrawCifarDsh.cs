@@ -1,5 +1,8 @@
 using System.Globalization;
 using Dsh.Hashing;
+using Dsh.Pretrained;
+using Dsh.Training;
+using Dsh.Trunks;
 
 namespace Dsh.Quality.QuickDraw;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Dsh.Quality.Pacs;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Data;
 
 namespace Dsh.Quality.QuickDraw;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dsh.Training;
 
 namespace Dsh.Quality.QuickDraw;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dsh.Hashing;
+using Dsh.Evaluation;
 
 namespace Dsh.Quality.QuickDraw;
 

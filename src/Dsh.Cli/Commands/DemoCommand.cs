@@ -5,6 +5,9 @@ using Dsh.Cli.Progress;
 using Dsh.Cli.Reporting;
 using Dsh.Cli.Running;
 using Dsh.Hashing;
+using Dsh.Data;
+using Dsh.Evaluation;
+using Dsh.Persistence;
 
 namespace Dsh.Cli.Commands;
 

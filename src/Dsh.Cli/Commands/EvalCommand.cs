@@ -3,6 +3,7 @@ using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
 using Dsh.Cli.Reporting;
 using Dsh.Cli.Running;
+using Dsh.Evaluation;
 
 namespace Dsh.Cli.Commands;
 

@@ -5,6 +5,7 @@ using Dsh.Cli.Progress;
 using Dsh.Cli.Reporting;
 using Dsh.Cli.Running;
 using Dsh.Hashing;
+using Dsh.Data;
 
 namespace Dsh.Cli.Commands;
 

@@ -4,6 +4,7 @@ using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Imaging;
 
 namespace Dsh.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dsh.Cli.Running;
+using Dsh.Training;
 
 namespace Dsh.Cli;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Dsh.Cli.Running;
+using Dsh.Evaluation;
 
 namespace Dsh.Cli.Reporting;
 

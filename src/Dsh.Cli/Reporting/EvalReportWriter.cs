@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dsh.Cli.Running;
+using Dsh.Evaluation;
 
 namespace Dsh.Cli.Reporting;
 

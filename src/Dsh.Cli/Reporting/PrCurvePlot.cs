@@ -2,6 +2,7 @@ using OxyPlot;
 using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
+using Dsh.Evaluation;
 
 namespace Dsh.Cli.Reporting;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Dsh.Data;
 
 namespace Dsh.Cli.Reporting;
 

@@ -1,5 +1,7 @@
 using Dsh.Cli.Progress;
 using Dsh.Hashing;
+using Dsh.Data;
+using Dsh.Evaluation;
 
 namespace Dsh.Cli.Running;
 

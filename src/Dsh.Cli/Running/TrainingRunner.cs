@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dsh.Cli.Progress;
+using Dsh.Data;
+using Dsh.Training;
 
 namespace Dsh.Cli.Running;
 

@@ -1,3 +1,5 @@
+using Dsh.Training;
+
 namespace Dsh.Cli.Running;
 
 /// <summary>

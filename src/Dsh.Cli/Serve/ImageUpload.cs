@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using Dsh.Imaging;
 
 namespace Dsh.Cli.Serve;
 

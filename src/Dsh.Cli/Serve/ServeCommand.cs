@@ -4,6 +4,8 @@ using Dsh.Cli.Running;
 using Dsh.Hashing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Dsh.Imaging;
+using Dsh.Serving;
 
 namespace Dsh.Cli.Serve;
 

@@ -1,3 +1,5 @@
+using Dsh.Imaging;
+
 namespace Dsh.Cli.Serve;
 
 /// <summary>What <c>dsh serve</c> serves and the limits it keeps; validated once, before anything is loaded.</summary>

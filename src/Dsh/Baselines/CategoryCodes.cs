@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>One ±1 target code per category for <see cref="LinearSupervisedHasher"/>, chosen to be far apart.</summary>
 internal static class CategoryCodes

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>
 /// A sign convention for matrices whose columns are only defined up to sign (eigenvectors, hash projections):

@@ -1,8 +1,9 @@
 using Dsh.Hashing;
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Native;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>Checks and conversions of the feature matrices [n, d] the baseline hashers take.</summary>
 internal static class FeatureMatrix

@@ -1,7 +1,7 @@
 using Dsh.Hashing;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>
 /// Iterative Quantization (Gong &amp; Lazebnik, CVPR 2011 / TPAMI 2013), an unsupervised baseline on frozen

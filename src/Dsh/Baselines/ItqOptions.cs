@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>Settings of <see cref="ItqHasher"/>.</summary>
 public sealed record ItqOptions

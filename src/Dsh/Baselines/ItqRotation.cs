@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>
 /// The ITQ rotation (Gong &amp; Lazebnik, CVPR 2011, §2.3; TPAMI 2013): alternate B = sgn(V R) and the orthogonal

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>Settings of <see cref="LinearSupervisedHasher"/>.</summary>
 public sealed record LinearHashOptions

@@ -1,7 +1,7 @@
 using Dsh.Hashing;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>
 /// The linear supervised hash of issue #6, a strong baseline on frozen features: every category gets one ±1 code

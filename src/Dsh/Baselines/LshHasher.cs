@@ -1,7 +1,7 @@
 using Dsh.Hashing;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>
 /// Locality-sensitive hashing by random hyperplanes (Charikar, STOC 2002) on centered features, the sanity

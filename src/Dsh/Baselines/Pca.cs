@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>Principal component analysis by a symmetric eigendecomposition of the feature covariance.</summary>
 internal static class Pca

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>
 /// Ridge regression with an unpenalised bias, solved on centered data: W = (XcᵀXc + λI)⁻¹ Xcᵀ Y with

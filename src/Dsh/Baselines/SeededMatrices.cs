@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Baselines;
 
 /// <summary>
 /// Seeded random matrices drawn with <see cref="Random"/> (not TorchSharp's process-wide generator), so that a

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// Reads the <c>&lt;root&gt;/&lt;category&gt;/…/&lt;files&gt;</c> layout: each visible sub-folder of the root is a category,

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// Matches photo category folders to sketch category folders whose names differ only in case, '_', '-' or

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// Reads a CSV manifest (RFC 4180: comma-separated, fields may be double-quoted with "" for a quote). The first

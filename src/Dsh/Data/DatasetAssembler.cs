@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// Turns what a loader collected into a dataset: drops duplicates, verifies images, keeps the categories present

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>What a loader kept, and what it skipped and why.</summary>
 public sealed class DatasetLoadReport

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// A seeded subset for quick runs: at most N sketches and M photos per category, splits kept (a category's

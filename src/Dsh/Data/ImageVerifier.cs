@@ -1,4 +1,6 @@
-namespace Dsh;
+using Dsh.Imaging;
+
+namespace Dsh.Data;
 
 /// <summary>Checks image files by decoding each once within the load options' limits, in parallel.</summary>
 internal static class ImageVerifier

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>The checks <see cref="SbirDataset.FromItems"/> applies.</summary>
 internal static class ItemValidation

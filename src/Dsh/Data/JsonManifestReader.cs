@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>Reads a JSON manifest: an array of objects with domain, category, path and optional split and group (names case-insensitive).</summary>
 internal static class JsonManifestReader

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>A file a loader wants to use, before verification and category matching.</summary>
 /// <param name="Domain">Sketch or photo.</param>

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// What loaders gather before a dataset is built: candidate files, files already skipped, and every category

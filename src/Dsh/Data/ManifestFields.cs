@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>The field names a manifest may use, and how their values read.</summary>
 internal static class ManifestFields

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>Reads a CSV or JSON manifest into a <see cref="LoadCollector"/>, resolving paths against the manifest's folder.</summary>
 internal static class ManifestLoader

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>One manifest entry as written, before paths are resolved.</summary>
 /// <param name="Where">"line N" (CSV) or "entry N" (JSON), for messages.</param>

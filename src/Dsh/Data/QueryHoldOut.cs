@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// The paper's query protocol: per category, a fixed number of sketches held out as queries, chosen with a seed,

@@ -1,3 +1,5 @@
+using Dsh.Data;
+
 namespace Dsh;
 
 public sealed partial class SbirDataset

@@ -1,3 +1,6 @@
+using Dsh.Data;
+using Dsh.Imaging;
+
 namespace Dsh;
 
 /// <summary>

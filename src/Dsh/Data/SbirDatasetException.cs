@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// A dataset could not be loaded as asked: <see cref="SbirLoadOptions.Strict"/> was set and something was skipped,

@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// One sketch or one photo: a file (<see cref="Path"/>) or an in-memory image (<see cref="Image"/>), exactly one

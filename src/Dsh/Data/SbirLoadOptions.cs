@@ -1,4 +1,6 @@
-namespace Dsh;
+using Dsh.Imaging;
+
+namespace Dsh.Data;
 
 /// <summary>How the loaders treat the files they find.</summary>
 public sealed record SbirLoadOptions

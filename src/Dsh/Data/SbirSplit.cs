@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// Which role an item plays. Sketches are <see cref="Train"/> or <see cref="Query"/>; photos are always

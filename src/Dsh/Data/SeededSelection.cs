@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// The seeded choices behind <see cref="SbirDataset.WithQueries"/> and <see cref="SbirDataset.Take"/>: one

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>
 /// Groups from file names: a sketch <c>&lt;photoId&gt;-&lt;k&gt;.&lt;ext&gt;</c> (Sketchy, PACS) was drawn from photo

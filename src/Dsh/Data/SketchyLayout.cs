@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>Finds the sketch and photo folders of the official Sketchy release.</summary>
 internal static class SketchyLayout

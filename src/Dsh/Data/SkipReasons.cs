@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>The reasons a <see cref="DatasetLoadReport"/> gives.</summary>
 public static class SkipReasons

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>A category a loader found but did not use.</summary>
 /// <param name="Name">The category (folder or manifest name).</param>

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Data;
 
 /// <summary>A file a loader found but did not use.</summary>
 /// <param name="Path">The file (absolute).</param>

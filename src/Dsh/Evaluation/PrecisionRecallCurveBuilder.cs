@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Evaluation;
 
 /// <summary>Sums, query by query, the per-radius terms of the Hamming-radius precision–recall curve.</summary>
 internal sealed class PrecisionRecallCurveBuilder

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Evaluation;
 
 /// <summary>
 /// One point of the Hamming-radius precision–recall curve: every gallery item within Hamming distance

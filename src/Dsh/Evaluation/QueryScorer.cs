@@ -1,7 +1,7 @@
 using System.Numerics;
 using Dsh.Hashing;
 
-namespace Dsh;
+namespace Dsh.Evaluation;
 
 /// <summary>
 /// Scores one query against the whole gallery in O(gallery · words): Hamming distances, then the tie groups

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Dsh.Hashing;
 
-namespace Dsh;
+namespace Dsh.Evaluation;
 
 /// <summary>
 /// Evaluates Hamming ranking of query codes against gallery codes with category labels (a gallery item is relevant

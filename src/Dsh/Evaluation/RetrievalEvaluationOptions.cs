@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Evaluation;
 
 /// <summary>
 /// Settings of <see cref="RetrievalEvaluation.Evaluate"/>; <see cref="Validated"/> checks every field.

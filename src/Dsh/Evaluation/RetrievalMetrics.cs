@@ -1,6 +1,6 @@
 using Dsh.Hashing;
 
-namespace Dsh;
+namespace Dsh.Evaluation;
 
 /// <summary>
 /// Category-level retrieval quality of Hamming ranking: for each query, the whole gallery is ranked by Hamming

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Evaluation;
 
 /// <summary>
 /// What <see cref="RetrievalEvaluation.Evaluate"/> measured: ranking quality of Hamming ranking (mAP@all,

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Evaluation;
 
 /// <summary>
 /// Exact expectations over all orders of tied items (McSherry &amp; Najork, "Computing information retrieval

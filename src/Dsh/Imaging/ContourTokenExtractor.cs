@@ -2,8 +2,9 @@ using System.Numerics.Tensors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using Dsh.Imaging.Contours;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>
 /// The built-in sketch-token extractor, a Canny-style contour detector tuned to look like a drawing: multi-scale

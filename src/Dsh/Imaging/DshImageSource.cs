@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Data;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>
 /// Turns dataset items into prepared images: a sketch as black strokes on white, a photo with its sketch-token map

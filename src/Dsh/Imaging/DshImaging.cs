@@ -2,7 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>
 /// Pixels to network inputs: decoding, sketch clean-up, aspect-preserving letterboxing and normalisation into CHW

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>Grey (luma) buffers to and from images, and the byte kernels that work on them.</summary>
 internal static class GreyImages

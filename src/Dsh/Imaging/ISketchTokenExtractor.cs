@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>
 /// Turns a photo into its sketch-token map: the photo's contours drawn as black strokes on white, which the

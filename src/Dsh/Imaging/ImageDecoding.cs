@@ -8,7 +8,7 @@ using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>
 /// Decodes files and streams into <see cref="Image{Rgb24}"/> within <see cref="ImageDecodingOptions"/>: the encoded size

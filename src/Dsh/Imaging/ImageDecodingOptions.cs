@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>
 /// Limits for decoding images that may come from anyone (a user's folder, an HTTP upload). Every decoder in the library

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>What an image file's header says, read without decoding any pixel (<see cref="DshImaging.Identify"/>).</summary>
 /// <param name="Width">Width of the first frame in pixels.</param>

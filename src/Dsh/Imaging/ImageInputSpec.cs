@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>
 /// How an image becomes a network input: letterboxed into a <see cref="Size"/>×<see cref="Size"/> square (the longer

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>
 /// Why an image was refused before decoding: it is larger than an <see cref="ImageDecodingOptions"/> limit allows. The

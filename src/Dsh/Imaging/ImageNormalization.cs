@@ -1,4 +1,6 @@
-namespace Dsh;
+using Dsh.Pretrained;
+
+namespace Dsh.Imaging;
 
 /// <summary>
 /// Per-channel normalisation of pixels: a byte p of channel c becomes <c>(p / 255 − Mean_c) / Std_c</c>.

@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>Runs per-item image work in parallel and rethrows an item's own exception (not an AggregateException).</summary>
 internal static class ParallelItems

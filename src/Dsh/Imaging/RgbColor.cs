@@ -1,6 +1,6 @@
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>An 8-bit RGB colour (the padding colour of an <see cref="ImageInputSpec"/>).</summary>
 /// <param name="R">Red, 0–255.</param>

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>Splits interleaved RGB bytes into three planes, 16 pixels per step with byte shuffles.</summary>
 internal static class RgbPlanes

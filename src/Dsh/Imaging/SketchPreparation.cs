@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>How <see cref="DshImaging.PrepareSketch"/> turns a drawing into black strokes on white.</summary>
 public sealed record SketchPreparation

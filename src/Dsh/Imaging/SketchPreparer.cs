@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>Grey, black-on-white, optionally binarised copies of sketches.</summary>
 internal static class SketchPreparer

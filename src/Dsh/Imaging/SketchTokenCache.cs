@@ -7,7 +7,7 @@ using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>
 /// Sketch-token maps cached on disk, keyed by the photo's content and the extractor's name:

@@ -6,7 +6,7 @@ using SixLabors.ImageSharp.Processing;
 using TorchSharp;
 using Tensor = TorchSharp.torch.Tensor;
 
-namespace Dsh;
+namespace Dsh.Imaging;
 
 /// <summary>Letterboxes images into normalised CHW float planes and batches them into tensors.</summary>
 internal static class TensorWriter

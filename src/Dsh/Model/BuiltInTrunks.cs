@@ -1,4 +1,7 @@
-namespace Dsh;
+using Dsh.Pretrained;
+using Dsh.Trunks;
+
+namespace Dsh.Model;
 
 /// <summary>Registers the library's own trunk specs with <see cref="TrunkSpecs"/> (done before any architecture is read).</summary>
 internal static class BuiltInTrunks

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Dsh.Model;
+using Dsh.Trunks;
 
 namespace Dsh;
 

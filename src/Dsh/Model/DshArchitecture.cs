@@ -1,4 +1,8 @@
 using System.Text.Json.Serialization;
+using Dsh.Imaging;
+using Dsh.Model;
+using Dsh.Pretrained;
+using Dsh.Trunks;
 
 namespace Dsh;
 

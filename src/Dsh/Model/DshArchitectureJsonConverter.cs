@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dsh.Pretrained;
+using Dsh.Trunks;
 
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>
 /// The JSON of an architecture in model files and checkpoints: code length, the two trunk specs (each with its

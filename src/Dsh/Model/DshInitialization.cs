@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>How <see cref="DshNetwork"/> initialises its weights.</summary>
 public enum DshInitialization

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>
 /// Limits <see cref="DshModel.Load(string, DshModelLoadOptions)"/> applies to a model file before it builds or

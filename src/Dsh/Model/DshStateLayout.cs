@@ -1,4 +1,6 @@
-namespace Dsh;
+using Dsh.Trunks;
+
+namespace Dsh.Model;
 
 /// <summary>
 /// The <c>state_dict</c> of a <see cref="DshNetwork"/> computed from its architecture alone (nothing is built): each

@@ -1,6 +1,7 @@
 using Dsh.Hashing;
+using Dsh.Data;
 
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>
 /// What a batch encoder that skips bad files returned: the codes of the files it could read, which input each code

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>
 /// C1-Net's cross-weight late fusion: concat(token trunk, photo trunk) (tokens first) → two parallel fully

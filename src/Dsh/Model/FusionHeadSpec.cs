@@ -1,4 +1,6 @@
-namespace Dsh;
+using Dsh.Trunks;
+
+namespace Dsh.Model;
 
 /// <summary>
 /// C1-Net's cross-weight late-fusion head: the concatenated token and photo features go through two stages, each of two

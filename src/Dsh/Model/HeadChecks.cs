@@ -1,4 +1,6 @@
-namespace Dsh;
+using Dsh.Trunks;
+
+namespace Dsh.Model;
 
 /// <summary>The checks the head specs share.</summary>
 internal static class HeadChecks

@@ -1,6 +1,7 @@
 using TorchSharp.Modules;
+using Dsh.Trunks;
 
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>The deploy files' fillers of the fully connected heads.</summary>
 internal static class HeadFillers

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>Validates image batches before they reach a convolution (whose own errors are native and cryptic).</summary>
 internal static class ImageBatchChecks

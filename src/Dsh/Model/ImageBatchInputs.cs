@@ -1,8 +1,9 @@
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using Tensor = TorchSharp.torch.Tensor;
+using Dsh.Imaging;
 
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>
 /// The input planes of one encoding batch, filled item by item from files (safe for one writer per item at once): for

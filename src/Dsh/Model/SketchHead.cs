@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>
 /// C2-Net's fully connected head (deploy names <c>fc_a-S</c>, <c>fc_b-S</c>, <c>fc_p-S</c>): flattened trunk →

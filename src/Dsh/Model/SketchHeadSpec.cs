@@ -1,4 +1,6 @@
-namespace Dsh;
+using Dsh.Trunks;
+
+namespace Dsh.Model;
 
 /// <summary>C2-Net's fully connected head: trunk features → fc_a → ReLU → dropout → fc_b → ReLU → dropout → fc_code (K).</summary>
 public sealed record SketchHeadSpec

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Model;
 
 /// <summary>How the sketch-token branch normalises the shared sketch convolutions' outputs.</summary>
 public enum TokenBatchNorm

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
-namespace Dsh;
+namespace Dsh.Native;
 
 /// <summary>Runs when the Dsh assembly is first used, before any of its code touches libtorch.</summary>
 internal static class DshModuleInitializer

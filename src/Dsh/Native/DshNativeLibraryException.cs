@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Native;
 
 /// <summary>
 /// TorchSharp's native library (<c>libLibTorchSharp</c> and libtorch) could not be loaded. The message says

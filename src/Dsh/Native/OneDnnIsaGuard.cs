@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace Dsh;
+namespace Dsh.Native;
 
 /// <summary>
 /// Caps oneDNN (libtorch's CPU convolution library) at AVX2 on AMD processors with AVX-512, before the first

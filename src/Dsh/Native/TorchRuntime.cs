@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
 
-namespace Dsh;
+namespace Dsh.Native;
 
 /// <summary>
 /// Checks once per process that TorchSharp's native backend loads, and turns a failure into a

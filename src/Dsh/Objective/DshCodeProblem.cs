@@ -1,5 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Native;
+using Dsh.Objective;
 
 namespace Dsh;
 
@@ -139,11 +141,4 @@ public sealed class DshCodeProblem : IDisposable
         }
         return result.MoveToOuterDisposeScope();
     }
-}
-
-/// <summary>Which side of the cross-view problem a code matrix belongs to.</summary>
-internal enum CodeDomain
-{
-    Photo,
-    Sketch,
 }

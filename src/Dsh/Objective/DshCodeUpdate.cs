@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Objective;
 
 /// <summary>The result of one discrete code update.</summary>
 /// <param name="Codes">The new codes, m×n, ±1, same element type as the input codes.</param>

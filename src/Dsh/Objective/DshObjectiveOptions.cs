@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Objective;
 
 /// <summary>
 /// Weights of the DSH objective

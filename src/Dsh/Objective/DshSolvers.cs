@@ -1,5 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Native;
+using Dsh.Objective;
 
 namespace Dsh;
 

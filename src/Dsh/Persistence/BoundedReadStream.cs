@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Persistence;
 
 /// <summary>A read-only view of a stream that ends at <c>end</c> (so a payload reader never reads the checksum trailer).</summary>
 internal sealed class BoundedReadStream(Stream inner, long end) : Stream

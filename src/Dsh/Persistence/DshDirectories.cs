@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Persistence;
 
 /// <summary>
 /// The per-user folders the library and the <c>dsh</c> tool keep caches in (sketch-token maps, the demo's model), instead

@@ -3,8 +3,9 @@ using System.Globalization;
 using System.IO.Hashing;
 using System.Text;
 using Dsh.Hashing.Persistence;
+using Dsh.Model;
 
-namespace Dsh;
+namespace Dsh.Persistence;
 
 /// <summary>
 /// The container shared by model files and checkpoints: <c>"DSHM"</c>, format version (u16), kind (u16), JSON

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Dsh;
+namespace Dsh.Persistence;
 
 /// <summary>The JSON settings of model and checkpoint headers (readable, enums by name).</summary>
 internal static class DshJson

@@ -1,6 +1,6 @@
 using System.IO.Hashing;
 
-namespace Dsh;
+namespace Dsh.Persistence;
 
 /// <summary>A write-only stream that hashes what passes through to the inner stream (left open).</summary>
 internal sealed class HashingWriteStream(Stream inner, NonCryptographicHashAlgorithm hasher) : Stream

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Dsh;
+namespace Dsh.Persistence;
 
 /// <summary>
 /// Turns what TorchSharp and libtorch throw while a file's network is built or filled (a native

@@ -2,7 +2,7 @@ using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Persistence;
 
 /// <summary>
 /// Reads tensors in the format of TorchSharp's <c>Module.save</c> / <c>Tensor.Save</c> without trusting the file: a

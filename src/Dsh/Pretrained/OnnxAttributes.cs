@@ -1,7 +1,7 @@
 using Onnx;
 using AttributeType = Onnx.AttributeProto.Types.AttributeType;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>Typed access to a node's attributes, rejecting attributes the importer does not know.</summary>
 internal sealed class OnnxAttributes

@@ -1,6 +1,6 @@
 using Onnx;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>
 /// Who produces and who consumes each value of an ONNX graph, its initializers by name, and the node-by-node

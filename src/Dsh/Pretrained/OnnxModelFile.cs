@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>Reads an ONNX file into the official protobuf classes (OnnxSharp), with clear errors.</summary>
 internal static class OnnxModelFile

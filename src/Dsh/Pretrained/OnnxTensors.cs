@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>ONNX initializers as float arrays (float32, inline data only).</summary>
 internal static class OnnxTensors

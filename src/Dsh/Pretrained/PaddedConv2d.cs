@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>
 /// A bias-free 2-d convolution whose padding may be asymmetric or computed from the input size, as ONNX allows

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>2-d max pooling with possibly asymmetric or size-dependent padding (padded cells never win).</summary>
 internal sealed class PaddedMaxPool2d : nn.Module<Tensor, Tensor>

@@ -1,6 +1,6 @@
 using Onnx;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>
 /// Imports the ImageNet ResNet-18 that NuGet ships in <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>

@@ -1,8 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Dsh.Trunks;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>
 /// An ImageNet-style ResNet trunk of basic blocks up to the global average pool: conv1 (7×7/2, 64) → bn1 → ReLU →

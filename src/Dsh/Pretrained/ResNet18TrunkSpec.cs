@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Imaging;
+using Dsh.Trunks;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>
 /// An ImageNet ResNet-18 trunk: the ONNX model of <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>, imported when training

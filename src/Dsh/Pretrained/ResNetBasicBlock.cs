@@ -1,8 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Dsh.Trunks;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>
 /// ResNet's basic block: conv1 (3×3, stride s) → bn1 → ReLU → conv2 (3×3) → bn2, plus the shortcut (the input, or

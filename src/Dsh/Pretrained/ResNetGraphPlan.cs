@@ -1,6 +1,6 @@
 using Onnx;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>A convolution found in the graph: its weight initializer and geometry.</summary>
 internal sealed record ConvPlan(string Label, TensorProto Weight, long[] Stride, long[] Dilation, SpatialPadding Padding);

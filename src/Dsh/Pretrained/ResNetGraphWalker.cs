@@ -1,6 +1,6 @@
 using Onnx;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>
 /// Matches an ONNX graph against the ResNet basic-block structure by following values from the data input:

@@ -1,6 +1,6 @@
 using Onnx;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>
 /// Reads <c>ResNetPreprocess.onnx</c>: checks that its graph is Split(axis 1) of the RGB input → Concat(B, G, R) →

@@ -2,8 +2,9 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Imaging;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>
 /// Images → the input <c>ResNet18.onnx</c> (and so <see cref="ResNet18Trunk"/> with imported weights) expects, as

@@ -1,8 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Dsh.Trunks;
 
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>Copies a <see cref="ResNetGraphPlan"/>'s initializers and geometry into a <see cref="ResNet18Trunk"/>.</summary>
 internal static class ResNetWeightCopier

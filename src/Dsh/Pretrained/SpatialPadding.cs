@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Pretrained;
 
 /// <summary>How a padded layer finds its padding: fixed amounts, or ONNX's <c>auto_pad</c> rules.</summary>
 internal enum PaddingMode

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>
 /// Turns category names into the lower-case words that are looked up in a word-vector file or WordNet:

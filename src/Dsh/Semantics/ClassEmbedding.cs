@@ -1,6 +1,7 @@
 using static TorchSharp.torch;
+using Dsh.Native;
 
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>
 /// One semantic vector per category, the φ(Y) of the DSH semantic factorisation term ‖Φ − D·B‖². Built by

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>
 /// Builds <see cref="ClassEmbedding"/>s — one semantic vector per category for the DSH semantic term — from

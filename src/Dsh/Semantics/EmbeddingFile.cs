@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>Opens word-vector files (plain or gzip, detected by the magic bytes) and tells their formats apart.</summary>
 internal static class EmbeddingFile

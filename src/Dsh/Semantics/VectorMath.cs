@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>Small float64 helpers for building class vectors.</summary>
 internal static class VectorMath

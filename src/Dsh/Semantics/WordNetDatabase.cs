@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>
 /// Reads the noun part of a WordNet 3.0 database in its standard file format (wndb(5)): <c>index.noun</c> (one

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>
 /// Builds class vectors from the WordNet noun hierarchy. Each category maps to the first (most frequent) noun sense

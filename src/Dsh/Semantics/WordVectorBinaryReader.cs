@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>
 /// Streams a word2vec binary file: an ASCII header "count dim\n", then per record the UTF-8 word, a space, dim

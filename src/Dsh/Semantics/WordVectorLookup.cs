@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>
 /// The words a set of categories needs from a word-vector file, and the vectors found for them while the file is

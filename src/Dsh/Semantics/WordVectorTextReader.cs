@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dsh;
+namespace Dsh.Semantics;
 
 /// <summary>
 /// Streams a text word-vector file — word2vec text ("count dim" header, then "word v1 … vd" lines) or GloVe (no

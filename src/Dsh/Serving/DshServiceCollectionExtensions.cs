@@ -1,5 +1,6 @@
 using Dsh;
 using Microsoft.Extensions.Logging;
+using Dsh.Serving;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

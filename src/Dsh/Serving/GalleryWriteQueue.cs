@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Dsh.Hashing;
 using Microsoft.Extensions.Logging;
 
-namespace Dsh;
+namespace Dsh.Serving;
 
 /// <summary>
 /// Serialises the changes a long-running process makes to its in-memory gallery and writes them to the gallery file in

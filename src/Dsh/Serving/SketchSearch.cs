@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 using Dsh.Hashing;
 using Dsh.Hashing.Persistence;
 using Microsoft.Extensions.Logging;
+using Dsh.Imaging;
 
-namespace Dsh;
+namespace Dsh.Serving;
 
 /// <summary>
 /// Sketch search over a photo gallery for a server: one loaded model and one gallery held in memory, shared by every

@@ -1,4 +1,6 @@
-namespace Dsh;
+using Dsh.Imaging;
+
+namespace Dsh.Serving;
 
 /// <summary>What a <see cref="SketchSearch"/> loads and the limits it keeps.</summary>
 public sealed record SketchSearchOptions

@@ -1,6 +1,6 @@
 using Dsh.Hashing;
 
-namespace Dsh;
+namespace Dsh.Serving;
 
 /// <summary>The answer of <see cref="SketchSearch.Search"/>: the nearest gallery items and where the time went.</summary>
 /// <param name="Results">Up to k items, ordered by (distance, id), each with its key and category.</param>

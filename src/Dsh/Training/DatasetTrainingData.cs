@@ -3,8 +3,11 @@ using System.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
+using Dsh.Data;
+using Dsh.Imaging;
+using Dsh.Imaging.Augmentation;
 
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>
 /// Serves an <see cref="SbirDataset"/> to the training loop: the training sketches and all photos, decoded,

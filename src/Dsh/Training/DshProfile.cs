@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using Dsh.Pretrained;
 
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>
 /// A named training profile: a network (<see cref="Architecture(int)"/>) and the trainer defaults measured for it

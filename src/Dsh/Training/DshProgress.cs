@@ -1,3 +1,5 @@
+using Dsh.Training;
+
 namespace Dsh;
 
 /// <summary>A progress report from <see cref="DshTrainer.Fit(SbirDataset, IProgress{DshProgress}?, CancellationToken)"/>.</summary>

@@ -1,4 +1,9 @@
 using System.Text.Json.Serialization;
+using Dsh.Imaging;
+using Dsh.Imaging.Augmentation;
+using Dsh.Objective;
+using Dsh.Pretrained;
+using Dsh.Training;
 
 namespace Dsh;
 

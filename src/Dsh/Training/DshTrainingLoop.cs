@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Pretrained;
 
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>
 /// The alternating optimisation of DSH over an <see cref="IDshTrainingData"/>: per epoch, the D-step, the network

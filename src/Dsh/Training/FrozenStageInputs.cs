@@ -1,6 +1,7 @@
 using static TorchSharp.torch;
+using Dsh.Trunks;
 
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>
 /// Serves the training loop what the learning part of the network reads: for a network with frozen stages, the frozen

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>
 /// What the training loop reads: labels of the training photos and sketches, and image batches as tensors.

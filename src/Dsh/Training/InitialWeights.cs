@@ -1,7 +1,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Persistence;
 
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>
 /// Copies matching tensors from a TorchSharp weight file (<c>Module.save</c> format) into a network: every key of

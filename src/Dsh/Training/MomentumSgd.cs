@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>
 /// SGD with momentum and L2 weight decay, PyTorch's semantics (g = ∇ + wd·p; v = μ·v + g; p −= lr·v), with its

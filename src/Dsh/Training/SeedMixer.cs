@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>Derives independent, reproducible seeds from (run seed, epoch, step, stream) — SplitMix64.</summary>
 internal static class SeedMixer

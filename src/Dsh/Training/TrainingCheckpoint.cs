@@ -1,8 +1,10 @@
 using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Model;
+using Dsh.Persistence;
 
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>
 /// One checkpoint: where the run stands (epoch, step within it), the network, the optimiser's momentum and the

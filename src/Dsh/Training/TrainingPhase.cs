@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>What <see cref="DshTrainer"/> is doing when it reports progress.</summary>
 public enum TrainingPhase

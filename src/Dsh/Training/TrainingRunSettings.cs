@@ -3,7 +3,7 @@ using System.IO.Hashing;
 using System.Text;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>
 /// Everything that shapes a run's trajectory besides the architecture, seed, batch size and data: a checkpoint

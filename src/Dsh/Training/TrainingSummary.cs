@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Training;
 
 /// <summary>How a training run ended.</summary>
 public sealed record TrainingSummary

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>
 /// C1-Net's photo trunk: AlexNet (CaffeNet order) conv1 → ReLU → pool → LRN → conv2 (grouped) → ReLU → pool →

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Dsh.Imaging;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>
 /// The paper's C1-Net photo trunk: AlexNet (CaffeNet order) conv1…conv5 with LRN after pool1 and pool2, groups on conv2,

@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>The Caffe deploy files' Gaussian weight and constant bias fillers.</summary>
 public static class CaffeFillers

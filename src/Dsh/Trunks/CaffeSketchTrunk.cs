@@ -1,8 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Dsh.Model;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>
 /// The module of <see cref="CaffeSketchTrunkSpec"/> (C2-Net's trunk, deploy names <c>conv1-S</c> … <c>conv3_2-S</c>). One

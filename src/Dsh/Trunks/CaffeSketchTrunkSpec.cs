@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Dsh.Imaging;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>
 /// The paper's C2-Net trunk (its Caffe deploy file): conv <c>Channels[0]</c> k<see cref="Conv1Kernel"/>

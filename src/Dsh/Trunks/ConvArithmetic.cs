@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>Output sides of convolutions and pools, for validating trunk specs before anything is built.</summary>
 internal static class ConvArithmetic

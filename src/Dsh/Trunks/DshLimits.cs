@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>Bounds shared by every part of an architecture.</summary>
 public static class DshLimits

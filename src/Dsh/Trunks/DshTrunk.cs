@@ -1,7 +1,8 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Model;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>
 /// The module every trunk is: images [N, 3, S, S] → features [N, C, H, W] (see <see cref="TrunkSpec.FeatureShape"/>).

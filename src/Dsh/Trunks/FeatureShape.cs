@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>The shape of what a trunk makes of one image: <see cref="Channels"/> maps of <see cref="Height"/>×<see cref="Width"/>.</summary>
 /// <param name="Channels">Feature maps (≥ 1).</param>

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>Which input the shared sketch trunk is processing (selects the batch-norm layers).</summary>
 public enum SketchBranch

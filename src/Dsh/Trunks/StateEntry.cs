@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>One tensor of a module's <c>state_dict</c>, known from a spec alone (before anything is built).</summary>
 /// <param name="Name">The key (relative to the module that lists it, e.g. <c>conv1.weight</c>).</param>

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>Where a trunk sits in the network: it decides, among other things, the padding colour of its inputs.</summary>
 public enum TrunkRole

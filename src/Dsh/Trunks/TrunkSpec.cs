@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using Dsh.Imaging;
+using Dsh.Model;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>
 /// Everything about one backbone trunk: its input (<see cref="InputSize"/>, <see cref="Normalization"/>, and the padding

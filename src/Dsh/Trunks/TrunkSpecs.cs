@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>
 /// The trunk specs model files may name, by <see cref="TrunkSpec.Kind"/>. The library's own are always known; a spec

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Dsh;
+namespace Dsh.Trunks;
 
 /// <summary>
 /// An immutable list compared by its elements, so records holding one (trunk and head specs) get value equality from

@@ -3,6 +3,8 @@ using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dsh.Model;
+using Dsh.Training;
 
 namespace Dsh.Cli.Tests.Support;
 

@@ -1,5 +1,7 @@
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using Dsh.Baselines;
+using Dsh.Evaluation;
 
 namespace Dsh.Tests.Baselines;
 

@@ -1,5 +1,6 @@
 using Dsh.Hashing;
 using static TorchSharp.torch;
+using Dsh.Baselines;
 
 namespace Dsh.Tests.Baselines;
 

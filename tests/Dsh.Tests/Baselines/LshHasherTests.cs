@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Dsh.Baselines;
 
 namespace Dsh.Tests.Baselines;
 

@@ -1,4 +1,5 @@
 using Dsh.Tests.Support;
+using Dsh.Training;
 
 namespace Dsh.Tests.Compatibility;
 

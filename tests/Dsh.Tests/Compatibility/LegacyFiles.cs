@@ -6,6 +6,8 @@ using System.Text.Json;
 using Dsh.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Imaging;
+using Dsh.Model;
 
 namespace Dsh.Tests.Compatibility;
 

@@ -6,6 +6,10 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using Xunit.Abstractions;
+using Dsh.Model;
+using Dsh.Persistence;
+using Dsh.Training;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Compatibility;
 

@@ -1,5 +1,7 @@
 using System.Text;
 using Dsh.Tests.Support;
+using Dsh.Persistence;
+using Dsh.Training;
 
 namespace Dsh.Tests.Compatibility;
 

@@ -1,5 +1,6 @@
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp;
+using Dsh.Data;
 
 namespace Dsh.Tests.Data;
 

@@ -1,5 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Data;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Data;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dsh.Tests.Support;
 using Xunit.Abstractions;
+using Dsh.Data;
 
 namespace Dsh.Tests.Data;
 

@@ -1,3 +1,5 @@
+using Dsh.Data;
+
 namespace Dsh.Tests.Data;
 
 public sealed class SketchyLoaderTests : IDisposable

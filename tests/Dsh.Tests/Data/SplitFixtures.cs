@@ -1,3 +1,5 @@
+using Dsh.Data;
+
 namespace Dsh.Tests.Data;
 
 /// <summary>In-memory-free datasets (file items, never opened) for the split and subset tests.</summary>

@@ -1,4 +1,5 @@
 using Dsh.Hashing;
+using Dsh.Evaluation;
 
 namespace Dsh.Tests.Evaluation;
 

@@ -2,6 +2,8 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using static Dsh.Tests.Imaging.TestImages;
+using Dsh.Imaging;
+using Dsh.Imaging.Contours;
 
 namespace Dsh.Tests.Imaging;
 

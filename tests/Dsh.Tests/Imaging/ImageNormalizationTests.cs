@@ -1,3 +1,5 @@
+using Dsh.Imaging;
+
 namespace Dsh.Tests.Imaging;
 
 public class ImageNormalizationTests

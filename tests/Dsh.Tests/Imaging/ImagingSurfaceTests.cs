@@ -4,6 +4,8 @@ using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static Dsh.Tests.Imaging.TestImages;
 using static TorchSharp.torch;
+using Dsh.Imaging;
+using Dsh.Imaging.Augmentation;
 
 namespace Dsh.Tests.Imaging;
 

@@ -4,6 +4,7 @@ using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 using static Dsh.Tests.Imaging.TestImages;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Imaging;
 

@@ -1,6 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static Dsh.Tests.Imaging.TestImages;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Imaging;
 

@@ -2,6 +2,7 @@ using Dsh.Tests.Shared;
 using Dsh.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Imaging;
 

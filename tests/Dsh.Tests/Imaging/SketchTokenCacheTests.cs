@@ -2,6 +2,7 @@ using Dsh.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static Dsh.Tests.Imaging.TestImages;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Imaging;
 

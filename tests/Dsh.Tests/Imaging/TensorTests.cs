@@ -3,6 +3,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static Dsh.Tests.Imaging.TestImages;
 using static TorchSharp.torch;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Imaging;
 

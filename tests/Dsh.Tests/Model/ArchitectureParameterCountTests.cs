@@ -3,6 +3,8 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 using Dsh.Tests.Support;
+using Dsh.Model;
+using Dsh.Trunks;
 
 namespace Dsh.Tests.Model;
 

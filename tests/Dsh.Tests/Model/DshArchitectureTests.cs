@@ -1,4 +1,7 @@
 using Dsh.Tests.Support;
+using Dsh.Model;
+using Dsh.Pretrained;
+using Dsh.Trunks;
 
 namespace Dsh.Tests.Model;
 

@@ -1,4 +1,6 @@
 using Dsh.Tests.Support;
+using Dsh.Model;
+using Dsh.Trunks;
 
 namespace Dsh.Tests.Model;
 

@@ -1,5 +1,6 @@
 using Dsh.Build;
 using Dsh.Tests.Support;
+using Dsh.Native;
 
 namespace Dsh.Tests.Native;
 

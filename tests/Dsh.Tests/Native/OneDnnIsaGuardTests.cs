@@ -1,4 +1,5 @@
 using Dsh.Tests.Support;
+using Dsh.Native;
 
 namespace Dsh.Tests.Native;
 

@@ -2,6 +2,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 using Dsh.Tests.Support;
+using Dsh.Objective;
 
 namespace Dsh.Tests.Objective;
 

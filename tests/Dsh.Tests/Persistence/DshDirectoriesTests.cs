@@ -1,4 +1,5 @@
 using Dsh.Tests.Support;
+using Dsh.Persistence;
 
 namespace Dsh.Tests.Persistence;
 

@@ -1,4 +1,5 @@
 using Onnx;
+using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

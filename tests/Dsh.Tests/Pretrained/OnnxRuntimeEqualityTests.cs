@@ -3,6 +3,8 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using Dsh.Imaging;
+using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -1,5 +1,6 @@
 using Dsh.Tests.Support;
 using Onnx;
+using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -3,6 +3,10 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Imaging;
+using Dsh.Pretrained;
+using Dsh.Training;
+using Dsh.Trunks;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

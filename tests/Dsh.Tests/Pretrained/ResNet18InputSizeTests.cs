@@ -2,6 +2,8 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 using Dsh.Tests.Support;
+using Dsh.Trunks;
+using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

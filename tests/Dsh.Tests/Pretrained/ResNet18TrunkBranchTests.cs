@@ -1,5 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Pretrained;
+using Dsh.Trunks;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -1,6 +1,8 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
+using Dsh.Imaging;
+using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -1,3 +1,5 @@
+using Dsh.Semantics;
+
 namespace Dsh.Tests.Semantics;
 
 /// <summary>How category names become lookup words.</summary>

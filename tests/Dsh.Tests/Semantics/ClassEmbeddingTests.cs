@@ -2,6 +2,7 @@ using Dsh.Tests.Support;
 using TorchSharp;
 using static Dsh.Tests.Semantics.VectorFiles;
 using static TorchSharp.torch;
+using Dsh.Semantics;
 
 namespace Dsh.Tests.Semantics;
 

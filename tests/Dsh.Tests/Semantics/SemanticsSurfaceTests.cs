@@ -1,4 +1,5 @@
 using TorchSharp;
+using Dsh.Semantics;
 
 namespace Dsh.Tests.Semantics;
 

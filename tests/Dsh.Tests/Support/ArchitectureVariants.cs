@@ -1,3 +1,7 @@
+using Dsh.Model;
+using Dsh.Pretrained;
+using Dsh.Trunks;
+
 namespace Dsh.Tests.Support;
 
 /// <summary>Short ways to write the architecture variants the tests use.</summary>

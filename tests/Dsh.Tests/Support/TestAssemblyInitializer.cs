@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Dsh.Native;
 
 namespace Dsh.Tests.Support;
 

@@ -1,4 +1,6 @@
 using static TorchSharp.torch;
+using Dsh.Persistence;
+using Dsh.Training;
 
 namespace Dsh.Tests.Training;
 

@@ -1,3 +1,6 @@
+using Dsh.Imaging.Augmentation;
+using Dsh.Training;
+
 namespace Dsh.Tests.Training;
 
 public sealed class CheckpointTests : IDisposable

@@ -1,5 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Persistence;
+using Dsh.Training;
 
 namespace Dsh.Tests.Training;
 

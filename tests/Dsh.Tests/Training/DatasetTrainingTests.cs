@@ -1,5 +1,6 @@
 using Dsh.Tests.Support;
 using TorchSharp;
+using Dsh.Training;
 
 namespace Dsh.Tests.Training;
 

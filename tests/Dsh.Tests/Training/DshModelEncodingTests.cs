@@ -1,6 +1,7 @@
 using Dsh.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Training;
 

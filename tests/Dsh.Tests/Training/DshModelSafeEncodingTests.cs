@@ -3,6 +3,8 @@ using Dsh.Tests.Shared;
 using Dsh.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Imaging;
+using Dsh.Model;
 
 namespace Dsh.Tests.Training;
 

@@ -1,6 +1,7 @@
 using static TorchSharp.torch;
 
 using Dsh.Tests.Support;
+using Dsh.Training;
 
 namespace Dsh.Tests.Training;
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Dsh.Training;
 
 namespace Dsh.Tests.Training;
 

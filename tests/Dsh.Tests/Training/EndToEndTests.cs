@@ -1,6 +1,8 @@
 using Dsh.Hashing;
 using Dsh.Tests.Support;
 using TorchSharp;
+using Dsh.Evaluation;
+using Dsh.Training;
 
 namespace Dsh.Tests.Training;
 

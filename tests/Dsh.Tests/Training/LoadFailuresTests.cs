@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
+using Dsh.Persistence;
 
 namespace Dsh.Tests.Training;
 

@@ -4,6 +4,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 using Dsh.Tests.Support;
+using Dsh.Model;
 
 namespace Dsh.Tests.Training;
 

@@ -2,6 +2,11 @@ using Dsh.Hashing;
 using Dsh.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Imaging.Augmentation;
+using Dsh.Model;
+using Dsh.Pretrained;
+using Dsh.Training;
+using Dsh.Trunks;
 
 namespace Dsh.Tests.Training;
 

@@ -1,5 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Model;
+using Dsh.Persistence;
 
 namespace Dsh.Tests.Training;
 

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Dsh.Training;
 
 namespace Dsh.Tests.Training;
 

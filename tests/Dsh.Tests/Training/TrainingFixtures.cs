@@ -2,6 +2,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 
 using Dsh.Tests.Support;
+using Dsh.Imaging.Augmentation;
 
 namespace Dsh.Tests.Training;
 

@@ -1,6 +1,6 @@
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Dsh;
+namespace Dsh.Imaging.Augmentation;
 
 /// <summary>
 /// Random training-time transforms of <see cref="ImageAugmenter"/>. <see cref="Default"/>: photos get a random-resized

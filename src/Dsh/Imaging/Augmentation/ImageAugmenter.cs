@@ -3,7 +3,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace Dsh;
+namespace Dsh.Imaging.Augmentation;
 
 /// <summary>
 /// Seeded training-time augmentation (see <see cref="AugmentationOptions"/>). Every method returns new images of the

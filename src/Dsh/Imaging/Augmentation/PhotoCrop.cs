@@ -1,6 +1,6 @@
 using SixLabors.ImageSharp;
 
-namespace Dsh;
+namespace Dsh.Imaging.Augmentation;
 
 /// <summary>A random-resized crop as fractions of the image, so a photo and its token map of another size share it.</summary>
 internal readonly record struct PhotoCrop(double X, double Y, double Width, double Height)

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Dsh;
+namespace Dsh.Imaging.Contours;
 
 /// <summary>
 /// The contour extractor's steps on a luma plane: multi-scale gradient, border fade, adaptive thresholds,

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Dsh;
+namespace Dsh.Imaging.Contours;
 
 /// <summary>Separable Gaussian blur with replicated borders; each tap is one vector operation over a whole row.</summary>
 internal static class GaussianBlur

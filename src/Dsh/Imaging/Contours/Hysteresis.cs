@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Imaging.Contours;
 
 /// <summary>
 /// Hysteresis thresholding: a connected (8-neighbourhood) group of pixels at or above <c>low</c> becomes a stroke when

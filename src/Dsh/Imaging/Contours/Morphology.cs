@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Dsh;
+namespace Dsh.Imaging.Contours;
 
 /// <summary>Grey dilation by a (2r+1)×(2r+1) square, separable, as row-wide vector maxima.</summary>
 internal static class Morphology

@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Imaging.Contours;
 
 /// <summary>Keeps a pixel's magnitude only where it is a local maximum along the gradient direction (4 directions).</summary>
 internal static class NonMaximumSuppression

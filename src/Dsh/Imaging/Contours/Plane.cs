@@ -1,4 +1,4 @@
-namespace Dsh;
+namespace Dsh.Imaging.Contours;
 
 /// <summary>A row-major float image of one channel, the working buffer of the contour kernels.</summary>
 internal sealed class Plane

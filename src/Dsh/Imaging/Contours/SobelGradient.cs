@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace Dsh;
+namespace Dsh.Imaging.Contours;
 
 /// <summary>Sobel derivatives (x to the right, y downwards) with replicated borders, as row-wide vector operations.</summary>
 internal static class SobelGradient

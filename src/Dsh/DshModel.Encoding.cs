@@ -3,6 +3,9 @@ using Dsh.Hashing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static TorchSharp.torch;
+using Dsh.Data;
+using Dsh.Imaging;
+using Dsh.Model;
 
 namespace Dsh;
 
@@ -71,7 +74,7 @@ public sealed partial class DshModel
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using Image<Rgb24> raw = Dsh.ImageDecoding.Decode(image, "the uploaded sketch", _imageDecoding);
+        using Image<Rgb24> raw = Dsh.Imaging.ImageDecoding.Decode(image, "the uploaded sketch", _imageDecoding);
         return EncodeSketch(raw);
     }
 
@@ -95,7 +98,7 @@ public sealed partial class DshModel
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using Image<Rgb24> photo = Dsh.ImageDecoding.Decode(image, "the uploaded photo", _imageDecoding);
+        using Image<Rgb24> photo = Dsh.Imaging.ImageDecoding.Decode(image, "the uploaded photo", _imageDecoding);
         return EncodePhoto(photo);
     }
 

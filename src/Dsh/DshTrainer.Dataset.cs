@@ -1,4 +1,8 @@
 using static TorchSharp.torch;
+using Dsh.Imaging;
+using Dsh.Persistence;
+using Dsh.Semantics;
+using Dsh.Training;
 
 namespace Dsh;
 
