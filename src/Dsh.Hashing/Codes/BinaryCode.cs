@@ -6,7 +6,7 @@ using Dsh.Hashing.Internal;
 namespace Dsh.Hashing;
 
 /// <summary>
-/// An immutable binary code of 1 to <see cref="MaxBits"/> bits, packed into <see cref="ulong"/> words.
+/// An immutable binary code of 1 to <see cref="MaxCodeLength"/> bits, packed into <see cref="ulong"/> words.
 /// </summary>
 /// <remarks>
 /// <para>Bit <c>i</c> lives in bit <c>i % 64</c> of word <c>i / 64</c>; the unused high bits of the last
@@ -20,8 +20,16 @@ namespace Dsh.Hashing;
 /// </remarks>
 public sealed class BinaryCode : IEquatable<BinaryCode>
 {
-    /// <summary>The longest code supported, in bits.</summary>
-    public const int MaxBits = 4096;
+    /// <summary>
+    /// The longest code supported, in bits: the one bound on the code length that every code, code set, index,
+    /// gallery, kernel and file format of Dsh.Hashing (and Dsh.Orleans) checks against.
+    /// </summary>
+    public const int MaxCodeLength = 4096;
+
+    /// <summary>The longest code supported, in bits: <see cref="MaxCodeLength"/>.</summary>
+    [Obsolete("Use BinaryCode.MaxCodeLength.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public const int MaxBits = MaxCodeLength;
 
     private readonly ulong[] _words;
 
@@ -56,7 +64,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
     }
 
     /// <summary>The number of 64-bit words needed for a code of <paramref name="bits"/> bits.</summary>
-    /// <param name="bits">A code length, 1 to <see cref="MaxBits"/>.</param>
+    /// <param name="bits">A code length, 1 to <see cref="MaxCodeLength"/>.</param>
     public static int WordsFor(int bits)
     {
         Guard.BitsInRange(bits);
@@ -65,7 +73,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
 
     /// <summary>Creates a code from packed words (copied).</summary>
     /// <param name="words">Exactly <c>ceil(bits / 64)</c> words.</param>
-    /// <param name="bits">The code length, 1 to <see cref="MaxBits"/>.</param>
+    /// <param name="bits">The code length, 1 to <see cref="MaxCodeLength"/>.</param>
     /// <exception cref="ArgumentException">The word count does not fit <paramref name="bits"/>, or bits above <paramref name="bits"/> are set.</exception>
     public static BinaryCode FromWords(ReadOnlySpan<ulong> words, int bits)
     {
@@ -84,7 +92,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
     }
 
     /// <summary>Creates a code from the signs of real values: bit <c>i</c> is 1 when <c>values[i] &gt; 0</c>.</summary>
-    /// <param name="values">1 to <see cref="MaxBits"/> values; the code has <c>values.Length</c> bits.</param>
+    /// <param name="values">1 to <see cref="MaxCodeLength"/> values; the code has <c>values.Length</c> bits.</param>
     /// <exception cref="ArgumentException">A value is NaN, or the length is out of range.</exception>
     public static BinaryCode FromSigns(ReadOnlySpan<float> values)
     {
@@ -100,7 +108,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
     }
 
     /// <summary>Creates a code from one <see cref="bool"/> a bit.</summary>
-    /// <param name="bits">1 to <see cref="MaxBits"/> bits; bit <c>i</c> is <c>bits[i]</c>.</param>
+    /// <param name="bits">1 to <see cref="MaxCodeLength"/> bits; bit <c>i</c> is <c>bits[i]</c>.</param>
     public static BinaryCode FromBools(ReadOnlySpan<bool> bits)
     {
         Guard.BitsInRange(bits.Length, nameof(bits) + ".Length");
@@ -118,7 +126,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
 
     /// <summary>Creates a code from bytes: bit <c>i</c> is bit <c>i % 8</c> of byte <c>i / 8</c> (the FAISS layout).</summary>
     /// <param name="bytes">Exactly <c>ceil(bits / 8)</c> bytes; bits above <paramref name="bits"/> in the last byte must be zero.</param>
-    /// <param name="bits">The code length, 1 to <see cref="MaxBits"/>.</param>
+    /// <param name="bits">The code length, 1 to <see cref="MaxCodeLength"/>.</param>
     public static BinaryCode FromBytes(ReadOnlySpan<byte> bytes, int bits)
     {
         Guard.BitsInRange(bits);
@@ -148,7 +156,7 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
 
     /// <summary>Creates a code from hexadecimal digits, most significant first (see the remarks on <see cref="BinaryCode"/>).</summary>
     /// <param name="hex">Exactly <c>ceil(bits / 4)</c> hex digits (either case), no prefix.</param>
-    /// <param name="bits">The code length, 1 to <see cref="MaxBits"/>.</param>
+    /// <param name="bits">The code length, 1 to <see cref="MaxCodeLength"/>.</param>
     /// <exception cref="FormatException">A character is not a hex digit, the digit count is wrong, or bits above <paramref name="bits"/> are set.</exception>
     public static BinaryCode FromHex(string hex, int bits)
     {
@@ -190,17 +198,17 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
         int slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0)
         {
-            if (text.Length == 0 || text.Length * 4 > MaxBits)
+            if (text.Length == 0 || text.Length * 4 > MaxCodeLength)
             {
-                throw new FormatException($"A code is 1 to {MaxBits / 4} hex digits; got {text.Length}.");
+                throw new FormatException($"A code is 1 to {MaxCodeLength / 4} hex digits; got {text.Length}.");
             }
 
             return FromHex(text, text.Length * 4);
         }
 
-        if (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int bits) || bits < 1 || bits > MaxBits)
+        if (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int bits) || bits < 1 || bits > MaxCodeLength)
         {
-            throw new FormatException($"'{text[(slash + 1)..]}' after '/' is not a code length between 1 and {MaxBits}.");
+            throw new FormatException($"'{text[(slash + 1)..]}' after '/' is not a code length between 1 and {MaxCodeLength}.");
         }
 
         return FromHex(text[..slash], bits);

@@ -54,7 +54,7 @@ public sealed class BinaryCodeSet : IReadOnlyList<BinaryCode>
     /// Packs the signs of a row-major float matrix (<c>count × dimensions</c>), bit = <c>value &gt; 0</c>.
     /// </summary>
     /// <param name="values">The matrix, <c>values.Length</c> a multiple of <paramref name="dimensions"/>.</param>
-    /// <param name="dimensions">Columns = bits a code, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <param name="dimensions">Columns = bits a code, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <exception cref="ArgumentException">The length does not fit, or a value is NaN (the message gives its row and column).</exception>
     public static BinaryCodeSet FromSigns(ReadOnlySpan<float> values, int dimensions)
     {

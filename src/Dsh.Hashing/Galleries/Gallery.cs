@@ -54,7 +54,7 @@ public sealed class Gallery
     private int _committingThread;
 
     /// <summary>Creates an empty gallery.</summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <param name="properties">The gallery-wide values, or null for none.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is out of range.</exception>
     public Gallery(int bits, GalleryProperties? properties = null)

@@ -29,7 +29,7 @@ public sealed class HammingIndex : IHammingIndex
     private readonly FullScan _scan;
 
     /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes.</summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     public HammingIndex(int bits)
         : this(new CodeStore(IndexArguments.ValidBits(bits)))
     {

@@ -42,7 +42,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     private int _chosenAt;
 
     /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes whose substring count follows the code count (<see cref="RecommendedSubstringCount"/>).</summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is out of range.</exception>
     public MultiIndexHashIndex(int bits)
         : this(new CodeStore(IndexArguments.ValidBits(bits)), 0)
@@ -50,7 +50,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     }
 
     /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes split into a fixed number of substrings.</summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <param name="substringCount">The number of substrings m, <c>ceil(bits / 64)</c> to <paramref name="bits"/> (substrings are at most 64 bits long).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> or <paramref name="substringCount"/> is out of range.</exception>
     public MultiIndexHashIndex(int bits, int substringCount)
@@ -113,7 +113,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// possible values as codes. Exactly <c>round(bits / log2(max(count, 1024)))</c> (halves away from zero),
     /// clamped to <c>ceil(bits / 64)</c> .. <paramref name="bits"/>.
     /// </summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <param name="count">The number of codes, 0 or more.</param>
     /// <returns>The substring count m.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> or <paramref name="count"/> is out of range.</exception>

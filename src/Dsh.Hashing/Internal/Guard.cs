@@ -16,9 +16,9 @@ internal static class Guard
 
     public static void BitsInRange(int bits, [CallerArgumentExpression(nameof(bits))] string? name = null)
     {
-        if (bits < 1 || bits > BinaryCode.MaxBits)
+        if (bits < 1 || bits > BinaryCode.MaxCodeLength)
         {
-            throw new ArgumentOutOfRangeException(name, bits, $"A code length must be between 1 and {BinaryCode.MaxBits} bits; got {bits}.");
+            throw new ArgumentOutOfRangeException(name, bits, $"A code length must be between 1 and {BinaryCode.MaxCodeLength} bits; got {bits}.");
         }
     }
 

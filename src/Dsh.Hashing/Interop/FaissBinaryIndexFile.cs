@@ -188,9 +188,9 @@ public static class FaissBinaryIndexFile
         long ntotal = reader.ReadInt64();
         reader.ReadByte(); // is_trained
         reader.ReadInt32(); // metric_type
-        if (d <= 0 || d % 8 != 0 || d > BinaryCode.MaxBits)
+        if (d <= 0 || d % 8 != 0 || d > BinaryCode.MaxCodeLength)
         {
-            throw new InvalidDataException($"FAISS {fourcc}: d = {d} is not a multiple of 8 between 8 and {BinaryCode.MaxBits}.");
+            throw new InvalidDataException($"FAISS {fourcc}: d = {d} is not a multiple of 8 between 8 and {BinaryCode.MaxCodeLength}.");
         }
 
         // FAISS 1.7.3 writes code_size 0 in an id map's own header; the flat index always has d / 8.

@@ -16,7 +16,7 @@ namespace Dsh.Hashing.Persistence;
 ///  4      4    kind: "FLAT" (HammingIndex) or "MIHX" (MultiIndexHashIndex)
 ///  8      2    format version (1)
 /// 10      2    header size (48)
-/// 12      4    bits (1..4096)
+/// 12      4    code length in bits (1..BinaryCode.MaxCodeLength, 4096)
 /// 16      4    words a code (= ceil(bits / 64))
 /// 20      4    kind parameter (MIHX: substring count, 0 = automatic; FLAT: 0)
 /// 24      8    count
@@ -298,9 +298,9 @@ internal static class IndexFile
             throw new InvalidDataException($"Corrupt Dsh index: a FLAT index has no parameter, found {parameter}.");
         }
 
-        if (bits < 1 || bits > BinaryCode.MaxBits)
+        if (bits < 1 || bits > BinaryCode.MaxCodeLength)
         {
-            throw new InvalidDataException($"Corrupt Dsh index: code length {bits} is outside 1..{BinaryCode.MaxBits}.");
+            throw new InvalidDataException($"Corrupt Dsh index: code length {bits} is outside 1..{BinaryCode.MaxCodeLength}.");
         }
 
         if (words != (bits + 63) >> 6)

@@ -56,7 +56,7 @@ public sealed class DshClusterIndex
     /// </summary>
     /// <param name="grains">The cluster client (or a grain's <c>GrainFactory</c>).</param>
     /// <param name="name">1–100 characters: letters, digits, '.', '_' and '-'.</param>
-    /// <param name="bits">The code length (1–4096).</param>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <param name="shardCount">The shard count (1–4096); fixed for the index's life.</param>
     /// <param name="options">Retry settings; null for the defaults.</param>
     /// <param name="cancellationToken">Stops retrying.</param>

@@ -28,9 +28,9 @@ internal sealed class DshIndexGrain(IOptions<DshIndexSiloOptions> options) : Gra
     /// <inheritdoc />
     public async Task<IndexMetadata> CreateAsync(int bits, int shardCount)
     {
-        if (bits < 1 || bits > BinaryCode.MaxBits)
+        if (bits < 1 || bits > BinaryCode.MaxCodeLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"A code length must be between 1 and {BinaryCode.MaxBits} bits; got {bits}.");
+            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"A code length must be between 1 and {BinaryCode.MaxCodeLength} bits; got {bits}.");
         }
 
         if (shardCount < 1 || shardCount > MaxShards)

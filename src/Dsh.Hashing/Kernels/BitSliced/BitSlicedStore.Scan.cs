@@ -466,7 +466,7 @@ internal sealed partial class BitSlicedStore
         }
     }
 
-    /// <summary>A scan's working memory: the counter bits (weights 1 .. 4096), the rows to keep.</summary>
+    /// <summary>A scan's working memory: the counter bits (weights 1 .. 4096, enough for distances up to <see cref="BinaryCode.MaxCodeLength"/>), the rows to keep.</summary>
     private struct Counter
     {
         /// <summary>Rows of the block being scanned (all but in a partial last block).</summary>

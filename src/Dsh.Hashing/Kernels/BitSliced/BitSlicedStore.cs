@@ -33,19 +33,16 @@ internal sealed partial class BitSlicedStore
     private int _blockCapacity;
     private int _count;
 
-    /// <summary>An empty store for <paramref name="bits"/>-bit codes (1 .. 4096).</summary>
+    /// <summary>An empty store for <paramref name="bits"/>-bit codes (1 .. <see cref="BinaryCode.MaxCodeLength"/>; the 13 counter bits of the scan hold distances up to 8191).</summary>
     public BitSlicedStore(int bits)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, MaxBits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, BinaryCode.MaxCodeLength);
         _bits = bits;
         _wordsPerRow = (bits + 63) >> 6;
         _blockWords = (bits + 1) * PlaneWords;
         _data = [];
     }
-
-    /// <summary>The widest code the counters can hold (13 counter bits).</summary>
-    public const int MaxBits = 4096;
 
     /// <summary>Whether this machine runs the scan with AVX-512 (otherwise a portable, much slower, path runs).</summary>
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
