@@ -78,7 +78,7 @@ public class PublicSurfaceTests
         Func<string, Func<Gallery, long>, GalleryLockOptions?, CancellationToken, long> commit = g.Commit;
         Action<string, Action<Gallery>, GalleryLockOptions?, CancellationToken> commitAction = g.Commit;
         (int bits, int count, long generation, long nextId, bool unsaved, string? legacy, HammingKernelKind kernel, GalleryProperties properties) =
-            (g.Bits, g.Count, g.Generation, g.NextId, g.HasUnsavedChanges, g.LegacyCatalog, g.Kernel, g.Properties);
+            (g.CodeLength, g.Count, g.Generation, g.NextId, g.HasUnsavedChanges, g.LegacyCatalog, g.Kernel, g.Properties);
         (string key, string? category) = (new GalleryItem("k", "c").Key, new GalleryItem("k").Category);
         TimeSpan timeout = new GalleryLockOptions { Timeout = TimeSpan.FromSeconds(1) }.Timeout;
         Assert.Equal((16, 0, 0L, 0L, false, (string?)null, "k", (string?)null), (bits, count, generation, nextId, unsaved, legacy, key, category));

@@ -9,7 +9,7 @@ namespace Dsh.Orleans.Client;
 internal static class LocalArgumentChecks
 {
     /// <summary>As <c>HammingIndex.SearchBatch(queries, k)</c> checks its arguments, without searching.</summary>
-    public static void SearchBatch(int bits, IReadOnlyList<BinaryCode> queries, int k)
+    public static void SearchBatch(int codeLength, IReadOnlyList<BinaryCode> queries, int k)
     {
         ArgumentNullException.ThrowIfNull(queries);
         for (int i = 0; i < queries.Count; i++)
@@ -20,9 +20,9 @@ internal static class LocalArgumentChecks
                 throw new ArgumentException($"queries[{i}] is null.", nameof(queries));
             }
 
-            if (q.Bits != bits)
+            if (q.CodeLength != codeLength)
             {
-                throw new ArgumentException($"queries[{i}] has {q.Bits} bits but the index holds {bits}-bit codes.", nameof(queries));
+                throw new ArgumentException($"queries[{i}] has {q.CodeLength} bits but the index holds {codeLength}-bit codes.", nameof(queries));
             }
         }
 
@@ -33,6 +33,6 @@ internal static class LocalArgumentChecks
     }
 
     /// <summary>Whether <c>AddRange(ids, codes)</c> would fail on its shape alone (nulls, code length, counts).</summary>
-    public static bool HasShapeError(int bits, IReadOnlyList<long>? ids, BinaryCodeSet? codes) =>
-        ids is null || codes is null || codes.Bits != bits || ids.Count != codes.Count;
+    public static bool HasShapeError(int codeLength, IReadOnlyList<long>? ids, BinaryCodeSet? codes) =>
+        ids is null || codes is null || codes.CodeLength != codeLength || ids.Count != codes.Count;
 }

@@ -53,22 +53,22 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
     }
 
     /// <inheritdoc />
-    public async Task InitializeAsync(int bits, int shardIndex, int shardCount)
+    public async Task InitializeAsync(int codeLength, int shardIndex, int shardCount)
     {
         ShardState s = S;
         if (s.Bits != 0)
         {
-            if (s.Bits != bits || s.ShardIndex != shardIndex || s.ShardCount != shardCount)
+            if (s.Bits != codeLength || s.ShardIndex != shardIndex || s.ShardCount != shardCount)
             {
                 throw new InvalidOperationException(
-                    $"Shard {this.GetPrimaryKeyString()} exists as shard {s.ShardIndex} of {s.ShardCount} with {s.Bits}-bit codes, not shard {shardIndex} of {shardCount} with {bits}-bit codes.");
+                    $"Shard {this.GetPrimaryKeyString()} exists as shard {s.ShardIndex} of {s.ShardCount} with {s.Bits}-bit codes, not shard {shardIndex} of {shardCount} with {codeLength}-bit codes.");
             }
 
             return;
         }
 
-        var index = new HammingIndex(bits);
-        s.Bits = bits;
+        var index = new HammingIndex(codeLength);
+        s.Bits = codeLength;
         s.ShardIndex = shardIndex;
         s.ShardCount = shardCount;
         try
@@ -124,7 +124,7 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
             return Array.Empty<long>(); // stored by an earlier attempt whose answer was lost
         }
 
-        BinaryCodeSet codes = BinaryCodeSet.FromWords(words, index.Bits);
+        BinaryCodeSet codes = BinaryCodeSet.FromWords(words, index.CodeLength);
         if (operation.IsRetry && AllStored(index, ids, codes))
         {
             return Array.Empty<long>(); // a retry whose record was already forgotten
@@ -198,7 +198,7 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
     {
         HammingIndex index = Index;
         ArgumentNullException.ThrowIfNull(queryWords);
-        BinaryCodeSet queries = BinaryCodeSet.FromWords(queryWords, index.Bits);
+        BinaryCodeSet queries = BinaryCodeSet.FromWords(queryWords, index.CodeLength);
         return Task.Run(() => Pack(index.SearchBatch(queries, k)));
     }
 
@@ -229,7 +229,7 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
         return Task.FromResult(new ShardInfo
         {
             ShardIndex = s.ShardIndex,
-            Bits = s.Bits,
+            CodeLength = s.Bits,
             Count = index.Count,
             LogEntries = s.LogOperations.Count,
             SnapshotBytes = s.Snapshot?.Bytes ?? 0,
@@ -391,10 +391,10 @@ internal sealed partial class DshShardGrain(IOptions<DshIndexSiloOptions> option
             byte[] file = await _snapshots.ReadAsync(snapshot);
             using var stream = new MemoryStream(file, writable: false);
             index = HammingIndex.Load(stream);
-            if (index.Bits != s.Bits || index.Count != snapshot.Count)
+            if (index.CodeLength != s.Bits || index.Count != snapshot.Count)
             {
                 throw new InvalidDataException(
-                    $"Shard {this.GetPrimaryKeyString()}: snapshot {snapshot.Id} holds {index.Count} {index.Bits}-bit codes, the shard state expects {snapshot.Count} {s.Bits}-bit codes.");
+                    $"Shard {this.GetPrimaryKeyString()}: snapshot {snapshot.Id} holds {index.Count} {index.CodeLength}-bit codes, the shard state expects {snapshot.Count} {s.Bits}-bit codes.");
             }
         }
         else

@@ -173,7 +173,7 @@ public class GalleryTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Gallery(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Gallery(BinaryCode.MaxCodeLength + 1));
-        Assert.Equal(BinaryCode.MaxCodeLength, new Gallery(BinaryCode.MaxCodeLength).Bits);
+        Assert.Equal(BinaryCode.MaxCodeLength, new Gallery(BinaryCode.MaxCodeLength).CodeLength);
     }
 
     [Fact]

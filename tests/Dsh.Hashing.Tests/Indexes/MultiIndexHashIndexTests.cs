@@ -312,7 +312,7 @@ public class MultiIndexHashIndexTests
         Assert.Equal(1, MultiIndexHashIndex.RecommendedSubstringCount(4, 0));
         Assert.Equal(410, MultiIndexHashIndex.RecommendedSubstringCount(4096, 0));
         Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => MultiIndexHashIndex.RecommendedSubstringCount(64, -1)).ParamName);
-        Assert.Equal("bits", Assert.Throws<ArgumentOutOfRangeException>(() => MultiIndexHashIndex.RecommendedSubstringCount(0, 10)).ParamName);
+        Assert.Equal("codeLength", Assert.Throws<ArgumentOutOfRangeException>(() => MultiIndexHashIndex.RecommendedSubstringCount(0, 10)).ParamName);
     }
 
     // ---------------------------------------------------------------- persistence
@@ -486,8 +486,8 @@ public class MultiIndexHashIndexTests
 
         Assert.Equal("maxDegreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => mih.SearchBatch([code], 1, 0)).ParamName);
         Assert.Equal("maxDegreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => mih.SearchBatch([code], 1, -2)).ParamName);
-        Assert.Equal("bits", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(0)).ParamName);
-        Assert.Equal("bits", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(BinaryCode.MaxCodeLength + 1, 100)).ParamName);
+        Assert.Equal("codeLength", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(0)).ParamName);
+        Assert.Equal("codeLength", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(BinaryCode.MaxCodeLength + 1, 100)).ParamName);
     }
 
     [Fact]
@@ -704,7 +704,7 @@ public class MultiIndexHashIndexTests
 
     private static void AssertEquivalent(HammingIndex flat, MultiIndexHashIndex mih, BinaryCode[] queries, int count, string context)
     {
-        int bits = flat.Bits, m = mih.SubstringCount;
+        int bits = flat.CodeLength, m = mih.SubstringCount;
         for (int qi = 0; qi < queries.Length; qi++)
         {
             BinaryCode q = queries[qi];
