@@ -20,6 +20,8 @@ public class PublicSurfaceTests
         Action<long, BinaryCode> addA = a.Add, addB = b.Add;
         Func<BinaryCode, int, IReadOnlyList<Neighbor>> searchA = a.Search, searchB = b.Search;
         Func<IReadOnlyList<BinaryCode>, int, IReadOnlyList<IReadOnlyList<Neighbor>>> batchA = a.SearchBatch;
+        IHammingIndex contract = b;
+        Func<IReadOnlyList<BinaryCode>, int, int, CancellationToken, IReadOnlyList<IReadOnlyList<Neighbor>>> batchB = contract.SearchBatch;
         Action<string> saveA = a.Save, saveB = b.Save;
 
         BinaryCode code = fromWords([0xBEEFUL], 16);
@@ -31,6 +33,7 @@ public class PublicSurfaceTests
         Assert.Equal((7L, 0), (id, distance));
         Assert.Equal(searchA(code, 1), searchB(code, 1));
         Assert.Equal(searchA(code, 1), batchA([code], 1)[0]);
+        Assert.Equal(searchA(code, 1), batchB([code], 1, 1, CancellationToken.None)[0]);
 
         string dir = Directory.CreateTempSubdirectory("dsh-surface-").FullName;
         try

@@ -153,33 +153,9 @@ public sealed class HammingIndex : IHammingIndex
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default)
     {
-        BinaryCode[] checkedQueries = IndexArguments.CheckQueries(CodeLength, queries);
-        Guard.Positive(k);
-        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores or a positive thread count.");
-        }
-
-        var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
         HammingKernelKind kernel = _scan.Kernel; // one kernel for the whole batch, even if Kernel is set meanwhile
-        using (_rows.Read())
-        {
-            int groups = (checkedQueries.Length + QueryGroup - 1) / QueryGroup;
-            var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
-            if (maxDegreeOfParallelism == 1 || groups == 1)
-            {
-                for (int g = 0; g < groups; g++)
-                {
-                    SearchGroup(checkedQueries, g * QueryGroup, k, kernel, results, cancellationToken);
-                }
-            }
-            else
-            {
-                Parallel.For(0, groups, options, g => SearchGroup(checkedQueries, g * QueryGroup, k, kernel, results, cancellationToken));
-            }
-        }
-
-        return results;
+        return BatchSearch.Run(_rows, queries, k, maxDegreeOfParallelism, cancellationToken, QueryGroup, (batch, first, count, results) =>
+            SearchGroup(batch, first, count, k, kernel, results, cancellationToken));
     }
 
     /// <inheritdoc />
@@ -201,9 +177,9 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void Save(string path) => AtomicFile.Write(path, Save);
 
-    private void SearchGroup(BinaryCode[] queries, int first, int k, HammingKernelKind kernel, IReadOnlyList<Neighbor>[] results, CancellationToken cancellationToken)
+    /// <summary>Answers <c>queries[first .. first + n)</c> in one pass over the codes; the caller holds the read lock.</summary>
+    private void SearchGroup(BinaryCode[] queries, int first, int n, int k, HammingKernelKind kernel, IReadOnlyList<Neighbor>[] results, CancellationToken cancellationToken)
     {
-        int n = Math.Min(QueryGroup, queries.Length - first);
         var collectors = new TopKCollector[n];
         for (int j = 0; j < n; j++)
         {

@@ -57,6 +57,16 @@ public interface IHammingIndex
     /// <returns>One result list a query, in query order.</returns>
     IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k);
 
+    /// <summary>Searches many queries on up to <paramref name="maxDegreeOfParallelism"/> threads, and can be cancelled.</summary>
+    /// <param name="queries">Codes of <see cref="CodeLength"/> bits.</param>
+    /// <param name="k">How many neighbours a query, at least 1.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; -1 for all cores, 1 for the calling thread only.</param>
+    /// <param name="cancellationToken">Stops the search (between blocks of codes or between queries).</param>
+    /// <returns>One result list a query, in query order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is 0 or less, or <paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default);
+
     /// <summary>Every code within <paramref name="maxDistance"/> of the query, ordered by (distance, id).</summary>
     /// <param name="query">A code of <see cref="CodeLength"/> bits.</param>
     /// <param name="maxDistance">The largest distance wanted, 0 or more.</param>

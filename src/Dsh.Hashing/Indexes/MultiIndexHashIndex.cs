@@ -228,41 +228,16 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <param name="cancellationToken">Stops the search between queries.</param>
     /// <returns>One result list a query, in query order.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default)
-    {
-        BinaryCode[] checkedQueries = IndexArguments.CheckQueries(CodeLength, queries);
-        Guard.Positive(k);
-        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+    public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default) =>
+        // A group is one query; the workers call the lock-free core under the batch's one read lock.
+        BatchSearch.Run(_rows, queries, k, maxDegreeOfParallelism, cancellationToken, 1, (batch, first, count, results) =>
         {
-            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores or a positive thread count.");
-        }
-
-        var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
-
-        // One read lock for the whole batch; the workers call the lock-free core (the lock does not recurse).
-        using (_rows.Read())
-        {
-            if (maxDegreeOfParallelism == 1 || checkedQueries.Length <= 1)
+            for (int i = first; i < first + count; i++)
             {
-                for (int i = 0; i < checkedQueries.Length; i++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    results[i] = SearchCore(checkedQueries[i].Words, k, out _);
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                results[i] = SearchCore(batch[i].Words, k, out _);
             }
-            else
-            {
-                var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
-                Parallel.For(0, checkedQueries.Length, options, (i, state) =>
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    results[i] = SearchCore(checkedQueries[i].Words, k, out _);
-                });
-            }
-        }
-
-        return results;
-    }
+        });
 
     /// <inheritdoc />
     public IReadOnlyList<Neighbor> SearchRadius(BinaryCode query, int maxDistance) => SearchRadius(query, maxDistance, out _);
