@@ -22,6 +22,9 @@ public class PublicSurfaceTests
         Func<IReadOnlyList<BinaryCode>, int, IReadOnlyList<IReadOnlyList<Neighbor>>> batchA = a.SearchBatch;
         IHammingIndex contract = b;
         Func<IReadOnlyList<BinaryCode>, int, int, CancellationToken, IReadOnlyList<IReadOnlyList<Neighbor>>> batchB = contract.SearchBatch;
+        Func<int, IReadOnlyList<BinaryCode>, int, BinaryCode[]> checkBatch = HammingIndexArguments.CheckSearchBatch;
+        Func<int, IReadOnlyList<BinaryCode>, BinaryCode[]> checkQueries = HammingIndexArguments.CheckQueries;
+        const int maxCodeLength = BinaryCode.MaxCodeLength;
         Action<string> saveA = a.Save, saveB = b.Save;
 
         BinaryCode code = fromWords([0xBEEFUL], 16);
@@ -34,6 +37,9 @@ public class PublicSurfaceTests
         Assert.Equal(searchA(code, 1), searchB(code, 1));
         Assert.Equal(searchA(code, 1), batchA([code], 1)[0]);
         Assert.Equal(searchA(code, 1), batchB([code], 1, 1, CancellationToken.None)[0]);
+        Assert.Equal([code], checkBatch(16, [code], 1));
+        Assert.Equal([code], checkQueries(16, [code]));
+        Assert.Equal(4096, maxCodeLength);
 
         string dir = Directory.CreateTempSubdirectory("dsh-surface-").FullName;
         try

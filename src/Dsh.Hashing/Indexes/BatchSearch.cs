@@ -1,5 +1,3 @@
-using Dsh.Hashing.Internal;
-
 namespace Dsh.Hashing.Indexes;
 
 /// <summary>
@@ -27,8 +25,7 @@ internal static class BatchSearch
         int groupSize,
         Action<BinaryCode[], int, int, IReadOnlyList<Neighbor>[]> searchGroup)
     {
-        BinaryCode[] checkedQueries = IndexArguments.CheckQueries(rows.CodeLength, queries);
-        Guard.Positive(k);
+        BinaryCode[] checkedQueries = HammingIndexArguments.CheckSearchBatch(rows.CodeLength, queries, k);
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
         {
             throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores or a positive thread count.");

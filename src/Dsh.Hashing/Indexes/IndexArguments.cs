@@ -2,7 +2,7 @@ using Dsh.Hashing.Internal;
 
 namespace Dsh.Hashing.Indexes;
 
-/// <summary>The argument checks both indexes share, with the same messages.</summary>
+/// <summary>The argument checks both indexes share, with the same messages (the public ones are in <see cref="HammingIndexArguments"/>).</summary>
 internal static class IndexArguments
 {
     internal static int ValidCodeLength(int codeLength)
@@ -59,27 +59,5 @@ internal static class IndexArguments
         }
 
         return (ids, BinaryCodeSet.FromCodes(codes, codeLength));
-    }
-
-    /// <summary>Checks every query and returns them as an array the caller owns, so a list changed by another thread mid-search cannot hand a kernel a code of the wrong length.</summary>
-    internal static BinaryCode[] CheckQueries(int codeLength, IReadOnlyList<BinaryCode> queries)
-    {
-        Guard.NotNull(queries);
-        var copy = new BinaryCode[queries.Count];
-        for (int i = 0; i < copy.Length; i++)
-        {
-            BinaryCode q = copy[i] = queries[i];
-            if (q is null)
-            {
-                throw new ArgumentException($"queries[{i}] is null.", nameof(queries));
-            }
-
-            if (q.CodeLength != codeLength)
-            {
-                throw new ArgumentException($"queries[{i}] has {q.CodeLength} bits but the index holds {codeLength}-bit codes.", nameof(queries));
-            }
-        }
-
-        return copy;
     }
 }

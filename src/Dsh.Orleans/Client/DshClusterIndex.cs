@@ -65,7 +65,7 @@ public sealed class DshClusterIndex
     {
         ArgumentNullException.ThrowIfNull(grains);
         CheckName(name);
-        _ = new HammingIndex(codeLength); // the local index's own check of the code length
+        HammingIndexArguments.CheckCodeLength(codeLength); // the local index's own check of the code length
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(shardCount, DshIndexGrain.MaxShards);
         options = (options ?? new DshClusterIndexOptions()).Validated();
@@ -212,10 +212,10 @@ public sealed class DshClusterIndex
     /// <summary>The <paramref name="k"/> nearest codes of every query; one result list a query, in query order.</summary>
     public async Task<IReadOnlyList<IReadOnlyList<Neighbor>>> SearchBatchAsync(IReadOnlyList<BinaryCode> queries, int k, CancellationToken cancellationToken = default)
     {
-        LocalArgumentChecks.SearchBatch(CodeLength, queries, k);
-        ulong[] packed = BinaryCodeSet.FromCodes(queries, CodeLength).Words.ToArray();
+        BinaryCode[] checkedQueries = HammingIndexArguments.CheckSearchBatch(CodeLength, queries, k); // the local index's checks
+        ulong[] packed = BinaryCodeSet.FromCodes(checkedQueries, CodeLength).Words.ToArray();
         ShardHits[] parts = await Task.WhenAll(_shards.Select(s => RunLong(_ => s.SearchBatchAsync(packed, k), cancellationToken))).ConfigureAwait(false);
-        var results = new IReadOnlyList<Neighbor>[queries.Count];
+        var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
         var lists = new IReadOnlyList<Neighbor>[parts.Length];
         for (int q = 0; q < results.Length; q++)
         {

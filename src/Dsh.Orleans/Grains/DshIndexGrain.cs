@@ -28,11 +28,7 @@ internal sealed class DshIndexGrain(IOptions<DshIndexSiloOptions> options) : Gra
     /// <inheritdoc />
     public async Task<IndexMetadata> CreateAsync(int codeLength, int shardCount)
     {
-        if (codeLength < 1 || codeLength > BinaryCode.MaxCodeLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(codeLength), codeLength, $"A code length must be between 1 and {BinaryCode.MaxCodeLength} bits; got {codeLength}.");
-        }
-
+        HammingIndexArguments.CheckCodeLength(codeLength);
         if (shardCount < 1 || shardCount > MaxShards)
         {
             throw new ArgumentOutOfRangeException(nameof(shardCount), shardCount, $"An index has 1 to {MaxShards} shards; got {shardCount}.");

@@ -4,7 +4,7 @@ namespace Dsh.Hashing.Tests.Indexes;
 
 /// <summary>
 /// The cancellable batch search of the <see cref="IHammingIndex"/> contract, called through the interface on both
-/// indexes.
+/// indexes, and the public argument checks (<see cref="HammingIndexArguments"/>) that other indexes borrow.
 /// </summary>
 public class SearchBatchContractTests
 {
@@ -58,6 +58,39 @@ public class SearchBatchContractTests
         Assert.Equal("k", Assert.Throws<ArgumentOutOfRangeException>(() => index.SearchBatch([q], 0, 1)).ParamName);
         Assert.Equal("queries", Assert.Throws<ArgumentNullException>(() => index.SearchBatch(null!, 1, 1)).ParamName);
         Assert.Contains("queries[1] is null", Assert.Throws<ArgumentException>(() => index.SearchBatch([q, null!], 1, 1)).Message);
+    }
+
+    [Fact]
+    public void HammingIndexArguments_ThrowWhatTheIndexThrows()
+    {
+        var index = new HammingIndex(64);
+        BinaryCode code = CodeGenerator.Uniform(15, 1, 64)[0], wrong = CodeGenerator.Uniform(15, 1, 32)[0];
+        var cases = new (IReadOnlyList<BinaryCode> Queries, int K)[]
+        {
+            (null!, 3), ([code, null!], 3), ([code, wrong], 3), ([code], 0), ([code], -1), ([wrong], 0),
+        };
+
+        foreach ((IReadOnlyList<BinaryCode> queries, int k) in cases)
+        {
+            Exception expected = Assert.ThrowsAny<Exception>(() => index.SearchBatch(queries, k));
+            Exception actual = Assert.ThrowsAny<Exception>(() => HammingIndexArguments.CheckSearchBatch(64, queries, k));
+            Assert.Equal(expected.GetType(), actual.GetType());
+            Assert.Equal(expected.Message, actual.Message);
+        }
+
+        foreach (int codeLength in new[] { 0, -1, BinaryCode.MaxCodeLength + 1 })
+        {
+            var expected = Assert.Throws<ArgumentOutOfRangeException>(() => new HammingIndex(codeLength));
+            var actual = Assert.Throws<ArgumentOutOfRangeException>(() => HammingIndexArguments.CheckCodeLength(codeLength));
+            Assert.Equal(expected.Message, actual.Message);
+            Assert.Equal("codeLength", actual.ParamName);
+        }
+
+        HammingIndexArguments.CheckCodeLength(BinaryCode.MaxCodeLength);
+        List<BinaryCode> list = [code, code];
+        BinaryCode[] copy = HammingIndexArguments.CheckSearchBatch(64, list, 1);
+        list.Clear();
+        Assert.Equal([code, code], copy);
     }
 
     private static IHammingIndex Filled(string kind, int count)
