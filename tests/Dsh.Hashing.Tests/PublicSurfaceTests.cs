@@ -14,6 +14,7 @@ public class PublicSurfaceTests
         Func<int, MultiIndexHashIndex> mih = bits => new MultiIndexHashIndex(bits);
         Func<string, HammingIndex> loadFlat = HammingIndex.Load;
         Func<string, MultiIndexHashIndex> loadMih = MultiIndexHashIndex.Load;
+        Func<string, HammingIndexFile> loadAny = HammingIndexFile.Load;
 
         HammingIndex a = flat(16);
         MultiIndexHashIndex b = mih(16);
@@ -47,6 +48,7 @@ public class PublicSurfaceTests
             saveA(Path.Combine(dir, "a"));
             saveB(Path.Combine(dir, "b"));
             Assert.Equal(1, loadFlat(Path.Combine(dir, "a")).Count);
+            Assert.IsType<MultiIndexHashIndex>(loadAny(Path.Combine(dir, "b")).Index);
             Assert.Equal(1, loadMih(Path.Combine(dir, "b")).Count);
         }
         finally
