@@ -17,37 +17,19 @@ namespace Dsh.Orleans.Grains;
 /// activation reads what storage really holds) and the exception goes to the caller. Not thread-safe: the grain's
 /// writes, which are not interleaved, are its only callers.
 /// </remarks>
-internal sealed partial class ShardJournal
+/// <param name="storage">The grain storage.</param>
+/// <param name="grainId">The shard grain's id, under which everything is stored.</param>
+/// <param name="shard">The shard's key, for messages.</param>
+/// <param name="options">The silo options (log length, remembered writes, chunk size).</param>
+/// <param name="dropActivation">Called when storage fails, so that the next activation reads what storage holds.</param>
+/// <param name="logger">The shard grain's logger.</param>
+internal sealed partial class ShardJournal(IGrainStorage storage, GrainId grainId, string shard, DshIndexSiloOptions options, Action dropActivation, ILogger logger)
 {
     /// <summary>The state name of the shard state (identity, snapshot reference, log) in grain storage.</summary>
     internal const string StateName = "dsh-shard";
 
     private readonly GrainState<ShardState> _state = new(new ShardState());
-    private readonly IGrainStorage _storage;
-    private readonly GrainId _grainId;
-    private readonly string _shard;
-    private readonly DshIndexSiloOptions _options;
-    private readonly ShardSnapshots _snapshots;
-    private readonly Action _dropActivation;
-    private readonly ILogger _logger;
-
-    /// <summary>A journal over the shard state of <paramref name="grainId"/>; <see cref="ReadAsync"/> loads it.</summary>
-    /// <param name="storage">The grain storage.</param>
-    /// <param name="grainId">The shard grain's id, under which everything is stored.</param>
-    /// <param name="shard">The shard's key, for messages.</param>
-    /// <param name="options">The silo options (log length, remembered writes, chunk size).</param>
-    /// <param name="dropActivation">Called when storage fails, so that the next activation reads what storage holds.</param>
-    /// <param name="logger">The shard grain's logger.</param>
-    public ShardJournal(IGrainStorage storage, GrainId grainId, string shard, DshIndexSiloOptions options, Action dropActivation, ILogger logger)
-    {
-        _storage = storage;
-        _grainId = grainId;
-        _shard = shard;
-        _options = options;
-        _dropActivation = dropActivation;
-        _logger = logger;
-        _snapshots = new ShardSnapshots(storage, grainId, shard, options.SnapshotChunkBytes);
-    }
+    private readonly ShardSnapshots _snapshots = new(storage, grainId, shard, options.SnapshotChunkBytes);
 
     /// <summary>The code length; 0 while the shard has not been created.</summary>
     public int CodeLength => S.Bits;
@@ -73,11 +55,11 @@ internal sealed partial class ShardJournal
     /// <summary>Reads the record from storage (on activation).</summary>
     public async Task ReadAsync()
     {
-        await _storage.ReadStateAsync(StateName, _grainId, _state);
+        await storage.ReadStateAsync(StateName, grainId, _state);
         List<long> recent = S.RecentOperations;
-        if (recent.Count > _options.RememberedOperations)
+        if (recent.Count > options.RememberedOperations)
         {
-            recent.RemoveRange(0, recent.Count - _options.RememberedOperations); // the option was lowered since
+            recent.RemoveRange(0, recent.Count - options.RememberedOperations); // the option was lowered since
         }
     }
 
@@ -90,12 +72,12 @@ internal sealed partial class ShardJournal
         s.ShardCount = shardCount;
         try
         {
-            await _storage.WriteStateAsync(StateName, _grainId, _state);
+            await storage.WriteStateAsync(StateName, grainId, _state);
         }
         catch
         {
             s.Bits = 0;
-            _dropActivation();
+            dropActivation();
             throw;
         }
     }
@@ -105,46 +87,27 @@ internal sealed partial class ShardJournal
 
     /// <summary>Persists the add of <paramref name="id"/>, already applied to <paramref name="index"/>; <paramref name="undo"/> takes it back if storage fails.</summary>
     public Task LogAddAsync(HammingIndex index, WriteOperation operation, long id, BinaryCode code, Action undo) =>
-        AppendAsync(
-            index,
-            operation,
-            log =>
-            {
-                log.LogOperations.Add(LogOperation.Add);
-                log.LogIds.Add(id);
-                log.LogWords.AddRange(code.Words);
-            },
-            undo);
+        AppendAsync(index, operation, log =>
+        {
+            Entry(log, LogOperation.Add, id);
+            log.LogWords.AddRange(code.Words);
+        }, undo);
 
     /// <summary>Persists the adds of <paramref name="ids"/> (their packed <paramref name="words"/>), already applied to <paramref name="index"/>.</summary>
     public Task LogAddRangeAsync(HammingIndex index, WriteOperation operation, long[] ids, ulong[] words, Action undo) =>
-        AppendAsync(
-            index,
-            operation,
-            log =>
+        AppendAsync(index, operation, log =>
+        {
+            foreach (long id in ids)
             {
-                for (int i = 0; i < ids.Length; i++)
-                {
-                    log.LogOperations.Add(LogOperation.Add);
-                    log.LogIds.Add(ids[i]);
-                }
+                Entry(log, LogOperation.Add, id);
+            }
 
-                log.LogWords.AddRange(words);
-            },
-            undo,
-            ids.Length);
+            log.LogWords.AddRange(words);
+        }, undo, ids.Length);
 
     /// <summary>Persists the removal of <paramref name="id"/>, already applied to <paramref name="index"/>.</summary>
     public Task LogRemoveAsync(HammingIndex index, WriteOperation operation, long id, Action undo) =>
-        AppendAsync(
-            index,
-            operation,
-            log =>
-            {
-                log.LogOperations.Add(LogOperation.Remove);
-                log.LogIds.Add(id);
-            },
-            undo);
+        AppendAsync(index, operation, log => Entry(log, LogOperation.Remove, id), undo);
 
     /// <summary>
     /// Writes the whole index as a new snapshot, then points the shard state at it with an empty log (one storage
@@ -160,13 +123,13 @@ internal sealed partial class ShardJournal
         (s.LogOperations, s.LogIds, s.LogWords) = (new(), new(), new());
         try
         {
-            await _storage.WriteStateAsync(StateName, _grainId, _state);
+            await storage.WriteStateAsync(StateName, grainId, _state);
         }
         catch (Exception e)
         {
             s.Snapshot = previous;
             (s.LogOperations, s.LogIds, s.LogWords) = (ops, ids, words);
-            _dropActivation(); // the next activation reads which state storage really holds
+            dropActivation(); // the next activation reads which state storage really holds
             if (e is InconsistentStateException)
             {
                 // Refused on its ETag, so certainly not written: the new snapshot is unreferenced.
@@ -182,7 +145,7 @@ internal sealed partial class ShardJournal
             await TryDeleteAsync(previous);
         }
 
-        LogSnapshot(_logger, _shard, index.Count, created.Bytes, created.Chunks);
+        LogSnapshot(logger, shard, index.Count, created.Bytes, created.Chunks);
     }
 
     /// <summary>Rebuilds the index from storage: the snapshot (checked format), then the log in order.</summary>
@@ -209,7 +172,7 @@ internal sealed partial class ShardJournal
                     index.Remove(id);
                     break;
                 default:
-                    throw new InvalidDataException($"Shard {_shard}: log entry {i} has unknown operation {(int)s.LogOperations[i]}.");
+                    throw new InvalidDataException($"Shard {shard}: log entry {i} has unknown operation {(int)s.LogOperations[i]}.");
             }
         }
 
@@ -231,14 +194,14 @@ internal sealed partial class ShardJournal
         try
         {
             s.Changes += entries;
-            if (ops + entries > _options.MaxLogEntries)
+            if (ops + entries > options.MaxLogEntries)
             {
                 await SnapshotAsync(index);
             }
             else
             {
                 appendToLog(s);
-                await _storage.WriteStateAsync(StateName, _grainId, _state);
+                await storage.WriteStateAsync(StateName, grainId, _state);
             }
         }
         catch
@@ -253,22 +216,29 @@ internal sealed partial class ShardJournal
 
             Forget(operation, forgotten);
             undo();
-            _dropActivation();
+            dropActivation();
             throw;
         }
+    }
+
+    /// <summary>Appends one entry to the log (an add's code words go to <see cref="ShardState.LogWords"/> separately).</summary>
+    private static void Entry(ShardState log, LogOperation operation, long id)
+    {
+        log.LogOperations.Add(operation);
+        log.LogIds.Add(id);
     }
 
     /// <summary>Records a change's operation (stored with the change); returns the record it pushed out, if any.</summary>
     private long? Remember(WriteOperation operation)
     {
         List<long> recent = S.RecentOperations;
-        if (_options.RememberedOperations == 0)
+        if (options.RememberedOperations == 0)
         {
             return null;
         }
 
         recent.Add(operation.Id);
-        if (recent.Count <= _options.RememberedOperations)
+        if (recent.Count <= options.RememberedOperations)
         {
             return null;
         }
@@ -302,7 +272,7 @@ internal sealed partial class ShardJournal
         }
         catch (Exception e)
         {
-            LogDeleteFailed(_logger, e, _shard, snapshot.Id);
+            LogDeleteFailed(logger, e, shard, snapshot.Id);
         }
     }
 
