@@ -32,7 +32,7 @@ if (mode == "hold")
 }
 
 Gallery? kept = mode == "commit" ? Gallery.Load(path) : null;
-int bits = kept?.Bits ?? Gallery.Load(path).Bits;
+int bits = kept?.CodeLength ?? Gallery.Load(path).CodeLength;
 for (int u = 0; updates == 0 || u < updates; u++)
 {
     var keys = new string[perUpdate];

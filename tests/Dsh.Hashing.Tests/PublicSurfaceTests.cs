@@ -14,12 +14,18 @@ public class PublicSurfaceTests
         Func<int, MultiIndexHashIndex> mih = bits => new MultiIndexHashIndex(bits);
         Func<string, HammingIndex> loadFlat = HammingIndex.Load;
         Func<string, MultiIndexHashIndex> loadMih = MultiIndexHashIndex.Load;
+        Func<string, HammingIndexFile> loadAny = HammingIndexFile.Load;
 
         HammingIndex a = flat(16);
         MultiIndexHashIndex b = mih(16);
         Action<long, BinaryCode> addA = a.Add, addB = b.Add;
         Func<BinaryCode, int, IReadOnlyList<Neighbor>> searchA = a.Search, searchB = b.Search;
         Func<IReadOnlyList<BinaryCode>, int, IReadOnlyList<IReadOnlyList<Neighbor>>> batchA = a.SearchBatch;
+        IHammingIndex contract = b;
+        Func<IReadOnlyList<BinaryCode>, int, int, CancellationToken, IReadOnlyList<IReadOnlyList<Neighbor>>> batchB = contract.SearchBatch;
+        Func<int, IReadOnlyList<BinaryCode>, int, BinaryCode[]> checkBatch = HammingIndexArguments.CheckSearchBatch;
+        Func<int, IReadOnlyList<BinaryCode>, BinaryCode[]> checkQueries = HammingIndexArguments.CheckQueries;
+        const int maxCodeLength = BinaryCode.MaxCodeLength;
         Action<string> saveA = a.Save, saveB = b.Save;
 
         BinaryCode code = fromWords([0xBEEFUL], 16);
@@ -31,6 +37,10 @@ public class PublicSurfaceTests
         Assert.Equal((7L, 0), (id, distance));
         Assert.Equal(searchA(code, 1), searchB(code, 1));
         Assert.Equal(searchA(code, 1), batchA([code], 1)[0]);
+        Assert.Equal(searchA(code, 1), batchB([code], 1, 1, CancellationToken.None)[0]);
+        Assert.Equal([code], checkBatch(16, [code], 1));
+        Assert.Equal([code], checkQueries(16, [code]));
+        Assert.Equal(4096, maxCodeLength);
 
         string dir = Directory.CreateTempSubdirectory("dsh-surface-").FullName;
         try
@@ -38,6 +48,7 @@ public class PublicSurfaceTests
             saveA(Path.Combine(dir, "a"));
             saveB(Path.Combine(dir, "b"));
             Assert.Equal(1, loadFlat(Path.Combine(dir, "a")).Count);
+            Assert.IsType<MultiIndexHashIndex>(loadAny(Path.Combine(dir, "b")).Index);
             Assert.Equal(1, loadMih(Path.Combine(dir, "b")).Count);
         }
         finally
@@ -78,7 +89,7 @@ public class PublicSurfaceTests
         Func<string, Func<Gallery, long>, GalleryLockOptions?, CancellationToken, long> commit = g.Commit;
         Action<string, Action<Gallery>, GalleryLockOptions?, CancellationToken> commitAction = g.Commit;
         (int bits, int count, long generation, long nextId, bool unsaved, string? legacy, HammingKernelKind kernel, GalleryProperties properties) =
-            (g.Bits, g.Count, g.Generation, g.NextId, g.HasUnsavedChanges, g.LegacyCatalog, g.Kernel, g.Properties);
+            (g.CodeLength, g.Count, g.Generation, g.NextId, g.HasUnsavedChanges, g.LegacyCatalog, g.Kernel, g.Properties);
         (string key, string? category) = (new GalleryItem("k", "c").Key, new GalleryItem("k").Category);
         TimeSpan timeout = new GalleryLockOptions { Timeout = TimeSpan.FromSeconds(1) }.Timeout;
         Assert.Equal((16, 0, 0L, 0L, false, (string?)null, "k", (string?)null), (bits, count, generation, nextId, unsaved, legacy, key, category));

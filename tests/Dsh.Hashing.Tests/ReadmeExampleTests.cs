@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using Dsh.Hashing.Tests.TestUtilities;
+using Dsh.Tests.Shared;
 
 namespace Dsh.Hashing.Tests;
 
@@ -8,13 +8,7 @@ public class ReadmeExampleTests
     [Fact]
     public void ReadmeExample_IsTheCompiledOne()
     {
-        string readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
-        string source = File.ReadAllText(RepositoryPaths.Combine("tests", "Dsh.Hashing.Tests", "ReadmeExample.cs"));
-
-        string inReadme = Between(readme, "<!-- example:start -->", "<!-- example:end -->").Replace("```csharp", "").Replace("```", "");
-        string compiled = Between(source, "// example:start", "// example:end");
-
-        Assert.Equal(Normalize(compiled), Normalize(inReadme));
+        ReadmeBlocks.AssertSame(RepositoryPaths.Root, "example", Path.Combine("tests", "Dsh.Hashing.Tests", "ReadmeExample.cs"));
     }
 
     [Fact]
@@ -25,15 +19,4 @@ public class ReadmeExampleTests
         Assert.Equal(top, afterLoad);
         Assert.Equal(top.Order(), top);
     }
-
-    private static string Between(string text, string start, string end)
-    {
-        int a = text.IndexOf(start, StringComparison.Ordinal);
-        int b = text.IndexOf(end, StringComparison.Ordinal);
-        Assert.True(a >= 0 && b > a, $"markers {start} / {end} not found");
-        return text[(a + start.Length)..b];
-    }
-
-    private static string Normalize(string code) =>
-        string.Join('\n', code.Split('\n').Select(l => Regex.Replace(l.Trim(), @"\s+", " ")).Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal)));
 }

@@ -107,9 +107,9 @@ public sealed class BadInputTests(RedisServer redis) : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(() => DshClusterIndex.CreateAsync(_cluster.Client, "bad", 128, shardCount: 3));
         await Assert.ThrowsAsync<KeyNotFoundException>(() => DshClusterIndex.OpenAsync(_cluster.Client, "never-created"));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DshClusterIndex.CreateAsync(_cluster.Client, "zero", Bits, shardCount: 0));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DshClusterIndex.CreateAsync(_cluster.Client, "big", BinaryCode.MaxBits + 1, shardCount: 2));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DshClusterIndex.CreateAsync(_cluster.Client, "big", BinaryCode.MaxCodeLength + 1, shardCount: 2));
         await Assert.ThrowsAsync<ArgumentException>(() => DshClusterIndex.CreateAsync(_cluster.Client, "no spaces", Bits, shardCount: 2));
         DshClusterIndex opened = await DshClusterIndex.OpenAsync(_cluster.Client, "bad");
-        Assert.Equal((Bits, 3), (opened.Bits, opened.ShardCount));
+        Assert.Equal((Bits, 3), (opened.CodeLength, opened.ShardCount));
     }
 }

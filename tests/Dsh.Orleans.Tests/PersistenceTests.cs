@@ -63,7 +63,7 @@ public sealed class PersistenceTests(RedisServer redis)
         try
         {
             DshClusterIndex index = await DshClusterIndex.OpenAsync(second.Client, "photos");
-            Assert.Equal((bits, 3), (index.Bits, index.ShardCount));
+            Assert.Equal((bits, 3), (index.CodeLength, index.ShardCount));
             Assert.Equal(local.Count, await index.CountAsync());
             IReadOnlyList<IReadOnlyList<Neighbor>> after = await index.SearchBatchAsync(queries, 50);
             Assert.Equal(before.Select(r => r.ToArray()), after.Select(r => r.ToArray()));

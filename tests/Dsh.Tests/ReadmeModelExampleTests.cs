@@ -1,4 +1,5 @@
 using Dsh.Hashing;
+using Dsh.Tests.Shared;
 using Dsh.Tests.Support;
 
 namespace Dsh.Tests;
@@ -8,7 +9,7 @@ public class ReadmeModelExampleTests
     [Fact]
     public void ReadmeModelExample_IsTheCompiledOne()
     {
-        ReadmeBlocks.AssertSame("model-example", "ReadmeModelExample.cs");
+        ReadmeBlocks.AssertSame(RepoPaths.Root, "model-example", Path.Combine("tests", "Dsh.Tests", "ReadmeModelExample.cs"));
     }
 
     [Fact]

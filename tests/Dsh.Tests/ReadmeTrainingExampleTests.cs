@@ -1,3 +1,4 @@
+using Dsh.Tests.Shared;
 using Dsh.Tests.Support;
 
 namespace Dsh.Tests;
@@ -12,7 +13,7 @@ public sealed class ReadmeTrainingExampleTests : IDisposable
     [Fact]
     public void ReadmeTrainingExample_IsTheCompiledOne()
     {
-        ReadmeBlocks.AssertSame("training-example", "ReadmeTrainingExample.cs");
+        ReadmeBlocks.AssertSame(RepoPaths.Root, "training-example", Path.Combine("tests", "Dsh.Tests", "ReadmeTrainingExample.cs"));
     }
 
     [Fact]

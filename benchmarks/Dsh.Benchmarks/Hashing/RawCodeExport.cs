@@ -41,7 +41,7 @@ internal static class RawCodeExport
 
     private static void Write(string path, BinaryCodeSet codes)
     {
-        int bytes = codes.Bits / 8;
+        int bytes = codes.CodeLength / 8;
         using var stream = new BufferedStream(File.Create(path), 1 << 20);
         var row = new byte[bytes];
         for (int i = 0; i < codes.Count; i++)

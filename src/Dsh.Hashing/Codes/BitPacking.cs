@@ -77,16 +77,16 @@ internal static class BitPacking
     }
 
     /// <summary>The mask of the bits that belong to a code in its last word.</summary>
-    public static ulong LastWordMask(int bits)
+    public static ulong LastWordMask(int codeLength)
     {
-        int rem = bits & 63;
+        int rem = codeLength & 63;
         return rem == 0 ? ulong.MaxValue : (1UL << rem) - 1;
     }
 
-    /// <summary>The first row (of <paramref name="wordsPerRow"/> words) that sets bits above <paramref name="bits"/>, or -1.</summary>
-    public static long FirstRowWithPadding(ReadOnlySpan<ulong> rows, int bits, int wordsPerRow)
+    /// <summary>The first row (of <paramref name="wordsPerRow"/> words) that sets bits above <paramref name="codeLength"/>, or -1.</summary>
+    public static long FirstRowWithPadding(ReadOnlySpan<ulong> rows, int codeLength, int wordsPerRow)
     {
-        ulong mask = ~LastWordMask(bits);
+        ulong mask = ~LastWordMask(codeLength);
         if (mask == 0)
         {
             return -1;
@@ -103,13 +103,13 @@ internal static class BitPacking
         return -1;
     }
 
-    /// <summary>Writes a row as <c>ceil(bits / 8)</c> bytes, bit <c>i</c> in bit <c>i % 8</c> of byte <c>i / 8</c>.</summary>
-    public static void WriteBytes(ReadOnlySpan<ulong> row, int bits, Span<byte> destination)
+    /// <summary>Writes a row as <c>ceil(codeLength / 8)</c> bytes, bit <c>i</c> in bit <c>i % 8</c> of byte <c>i / 8</c>.</summary>
+    public static void WriteBytes(ReadOnlySpan<ulong> row, int codeLength, Span<byte> destination)
     {
-        int byteCount = (bits + 7) >> 3;
+        int byteCount = (codeLength + 7) >> 3;
         if (destination.Length < byteCount)
         {
-            throw new ArgumentException($"A {bits}-bit code needs {byteCount} bytes; the destination has {destination.Length}.", nameof(destination));
+            throw new ArgumentException($"A {codeLength}-bit code needs {byteCount} bytes; the destination has {destination.Length}.", nameof(destination));
         }
 
         for (int i = 0; i < byteCount; i++)

@@ -54,19 +54,19 @@ public sealed class Gallery
     private int _committingThread;
 
     /// <summary>Creates an empty gallery.</summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <param name="codeLength">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <param name="properties">The gallery-wide values, or null for none.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is out of range.</exception>
-    public Gallery(int bits, GalleryProperties? properties = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="codeLength"/> is out of range.</exception>
+    public Gallery(int codeLength, GalleryProperties? properties = null)
     {
-        Guard.BitsInRange(bits);
-        Bits = bits;
-        _contents = new GalleryContents(bits, properties ?? GalleryProperties.Empty);
+        Guard.CodeLengthInRange(codeLength);
+        CodeLength = codeLength;
+        _contents = new GalleryContents(codeLength, properties ?? GalleryProperties.Empty);
     }
 
     private Gallery(Loaded loaded)
     {
-        Bits = loaded.Contents.Bits;
+        CodeLength = loaded.Contents.CodeLength;
         _contents = loaded.Contents;
         _generation = loaded.Generation;
         _checksum = loaded.Checksum;
@@ -74,7 +74,7 @@ public sealed class Gallery
     }
 
     /// <summary>The code length every stored and query code has.</summary>
-    public int Bits { get; }
+    public int CodeLength { get; }
 
     /// <summary>The number of items.</summary>
     public int Count
@@ -292,7 +292,7 @@ public sealed class Gallery
     }
 
     /// <summary>Stores <paramref name="code"/> and <paramref name="item"/> under the next id (<see cref="NextId"/>).</summary>
-    /// <param name="code">A code of <see cref="Bits"/> bits.</param>
+    /// <param name="code">A code of <see cref="CodeLength"/> bits.</param>
     /// <param name="item">The item; its key must not be in the gallery yet.</param>
     /// <returns>The id assigned.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -309,7 +309,7 @@ public sealed class Gallery
 
     /// <summary>Stores <paramref name="code"/> and <paramref name="item"/> under <paramref name="id"/>.</summary>
     /// <param name="id">A new id, below <see cref="long.MaxValue"/>.</param>
-    /// <param name="code">A code of <see cref="Bits"/> bits.</param>
+    /// <param name="code">A code of <see cref="CodeLength"/> bits.</param>
     /// <param name="item">The item; its key must not be in the gallery yet.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The code length is wrong, or the id or key is already stored.</exception>
@@ -323,7 +323,7 @@ public sealed class Gallery
     }
 
     /// <summary>Stores many items under consecutive new ids from <see cref="NextId"/>, all or none.</summary>
-    /// <param name="codes">Codes of <see cref="Bits"/> bits.</param>
+    /// <param name="codes">Codes of <see cref="CodeLength"/> bits.</param>
     /// <param name="items">One item a code, keys unique and not in the gallery yet.</param>
     /// <returns>The ids assigned, one an item, in order.</returns>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -414,7 +414,7 @@ public sealed class Gallery
     }
 
     /// <summary>The <paramref name="k"/> nearest codes by Hamming distance, ordered by (distance, id).</summary>
-    /// <param name="query">A code of <see cref="Bits"/> bits.</param>
+    /// <param name="query">A code of <see cref="CodeLength"/> bits.</param>
     /// <param name="k">How many neighbours, at least 1.</param>
     /// <exception cref="ArgumentException">The query length is wrong, or <paramref name="k"/> is not positive.</exception>
     public IReadOnlyList<Neighbor> Search(BinaryCode query, int k)
@@ -426,7 +426,7 @@ public sealed class Gallery
     }
 
     /// <summary>As <see cref="Search"/>, with the item of each neighbour, all read in one moment.</summary>
-    /// <param name="query">A code of <see cref="Bits"/> bits.</param>
+    /// <param name="query">A code of <see cref="CodeLength"/> bits.</param>
     /// <param name="k">How many neighbours, at least 1.</param>
     /// <exception cref="ArgumentException">The query length is wrong, or <paramref name="k"/> is not positive.</exception>
     public IReadOnlyList<GalleryNeighbor> SearchItems(BinaryCode query, int k)
@@ -447,14 +447,14 @@ public sealed class Gallery
     }
 
     /// <summary>Searches many queries, using every core.</summary>
-    /// <param name="queries">Codes of <see cref="Bits"/> bits.</param>
+    /// <param name="queries">Codes of <see cref="CodeLength"/> bits.</param>
     /// <param name="k">How many neighbours a query, at least 1.</param>
     /// <returns>One result list a query, in query order.</returns>
     public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k) =>
         SearchBatch(queries, k, -1, CancellationToken.None);
 
     /// <summary>Searches many queries (see <see cref="HammingIndex.SearchBatch(IReadOnlyList{BinaryCode}, int, int, CancellationToken)"/>).</summary>
-    /// <param name="queries">Codes of <see cref="Bits"/> bits.</param>
+    /// <param name="queries">Codes of <see cref="CodeLength"/> bits.</param>
     /// <param name="k">How many neighbours a query, at least 1.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use; -1 for all cores, 1 for the calling thread only.</param>
     /// <param name="cancellationToken">Stops the search between blocks.</param>
@@ -667,9 +667,9 @@ public sealed class Gallery
         }
 
         Loaded loaded = ReadFile(full);
-        if (loaded.Contents.Bits != Bits)
+        if (loaded.Contents.CodeLength != CodeLength)
         {
-            throw new InvalidOperationException($"'{full}' now holds {loaded.Contents.Bits}-bit codes; this gallery holds {Bits}-bit codes. Load it as a new gallery.");
+            throw new InvalidOperationException($"'{full}' now holds {loaded.Contents.CodeLength}-bit codes; this gallery holds {CodeLength}-bit codes. Load it as a new gallery.");
         }
 
         Replace(loaded);

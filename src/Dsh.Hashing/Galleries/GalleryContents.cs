@@ -18,9 +18,9 @@ internal sealed class GalleryContents
     /// <summary>Each category in use, with the one string instance every item of it shares.</summary>
     private readonly Dictionary<string, Category> _categories;
 
-    public GalleryContents(int bits, GalleryProperties properties)
+    public GalleryContents(int codeLength, GalleryProperties properties)
     {
-        Index = new HammingIndex(bits);
+        Index = new HammingIndex(codeLength);
         Properties = properties;
         _items = [];
         _idByKey = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -67,7 +67,7 @@ internal sealed class GalleryContents
 
     public HammingIndex Index { get; }
 
-    public int Bits => Index.Bits;
+    public int CodeLength => Index.CodeLength;
 
     public int Count => _items.Count;
 
@@ -100,7 +100,7 @@ internal sealed class GalleryContents
 
     public void Add(long id, BinaryCode code, GalleryItem item)
     {
-        Guard.SameBits(Bits, code);
+        Guard.SameCodeLength(CodeLength, code);
         Guard.NotNull(item);
         if (id == long.MaxValue)
         {
@@ -126,9 +126,9 @@ internal sealed class GalleryContents
     {
         Guard.NotNull(codes);
         Guard.NotNull(items);
-        if (codes.Bits != Bits)
+        if (codes.CodeLength != CodeLength)
         {
-            throw new ArgumentException($"'codes' holds {codes.Bits}-bit codes but the gallery holds {Bits}-bit codes.", nameof(codes));
+            throw new ArgumentException($"'codes' holds {codes.CodeLength}-bit codes but the gallery holds {CodeLength}-bit codes.", nameof(codes));
         }
 
         GalleryItem[] batch = items.ToArray();

@@ -40,7 +40,7 @@ internal static class GalleryFile
     {
         byte[] metadata = Encode(rows);
         long[] ids = rows.Codes.Ids as long[] ?? [.. rows.Codes.Ids];
-        return IndexFile.Write(stream, Kind, rows.Codes.Bits, ids, rows.Codes.Codes.Words, 0, generation, metadata);
+        return IndexFile.Write(stream, Kind, rows.Codes.CodeLength, ids, rows.Codes.Codes.Words, 0, generation, metadata);
     }
 
     /// <summary>The gallery in what <see cref="IndexFile.Read(Stream, string, bool)"/> returned.</summary>

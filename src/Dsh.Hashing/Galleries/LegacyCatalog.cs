@@ -68,16 +68,16 @@ internal static class LegacyCatalog
             throw new InvalidDataException($"The catalog '{path}' has version {version}; version 1 is read.");
         }
 
-        long bits = Number(root, "bits", path) ?? throw new InvalidDataException($"The catalog '{path}' has no \"bits\".");
+        long codeLength = Number(root, "bits", path) ?? throw new InvalidDataException($"The catalog '{path}' has no \"bits\".");
         if (!Property(root, "items", out JsonElement list) || list.ValueKind != JsonValueKind.Array)
         {
             throw new InvalidDataException($"The catalog '{path}' has no \"items\" list.");
         }
 
         int count = list.GetArrayLength();
-        if (bits != store.Bits || count != store.Count)
+        if (codeLength != store.CodeLength || count != store.Count)
         {
-            throw Mismatch(indexPath, path, store, $"the catalog lists {count} items of {bits} bits");
+            throw Mismatch(indexPath, path, store, $"the catalog lists {count} items of {codeLength} bits");
         }
 
         var properties = new GalleryProperties
@@ -140,7 +140,7 @@ internal static class LegacyCatalog
     }
 
     private static InvalidDataException Mismatch(string indexPath, string path, CodeStore store, string detail) =>
-        new($"The index '{indexPath}' ({store.Count} codes of {store.Bits} bits) and its catalog '{path}' do not match: {detail}.");
+        new($"The index '{indexPath}' ({store.Count} codes of {store.CodeLength} bits) and its catalog '{path}' do not match: {detail}.");
 
     private static string? Optional(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

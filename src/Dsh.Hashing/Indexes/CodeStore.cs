@@ -13,18 +13,18 @@ internal sealed class CodeStore
     private ulong[] _codes;
     private long[] _ids;
 
-    public CodeStore(int bits, int capacity = 0)
+    public CodeStore(int codeLength, int capacity = 0)
     {
-        Bits = bits;
-        WordsPerCode = (bits + 63) >> 6;
+        CodeLength = codeLength;
+        WordsPerCode = (codeLength + 63) >> 6;
         _codes = new ulong[checked(Math.Max(capacity, 0) * WordsPerCode)];
         _ids = new long[Math.Max(capacity, 0)];
         _slotOf = new Dictionary<long, int>(Math.Max(capacity, 0));
     }
 
     /// <summary>Wraps arrays read from a file (already validated: no duplicate ids).</summary>
-    public CodeStore(int bits, long[] ids, ulong[] codes, int count)
-        : this(bits)
+    public CodeStore(int codeLength, long[] ids, ulong[] codes, int count)
+        : this(codeLength)
     {
         _ids = ids;
         _codes = codes;
@@ -39,7 +39,7 @@ internal sealed class CodeStore
         }
     }
 
-    public int Bits { get; }
+    public int CodeLength { get; }
 
     public int WordsPerCode { get; }
 
@@ -137,7 +137,7 @@ internal sealed class CodeStore
         int capacity = (int)Math.Min(Array.MaxLength / WordsPerCode, Math.Max(rows, Math.Max(16L, _ids.Length * 2L)));
         if (capacity < rows)
         {
-            throw new InvalidOperationException($"An index of {Bits}-bit codes holds at most {capacity} codes.");
+            throw new InvalidOperationException($"An index of {CodeLength}-bit codes holds at most {capacity} codes.");
         }
 
         Array.Resize(ref _ids, capacity);

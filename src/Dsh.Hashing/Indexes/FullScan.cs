@@ -30,13 +30,13 @@ internal sealed class FullScan
         _store = store;
         if (BitSlicedStore.IsSupported)
         {
-            _sliced = new BitSlicedStore(store.Bits);
+            _sliced = new BitSlicedStore(store.CodeLength);
             _sliced.AppendRange(store.Codes);
             _kernel = HammingKernelKind.BitSliced;
         }
         else
         {
-            _kernel = HammingKernels.Best(store.Bits);
+            _kernel = HammingKernels.Best(store.CodeLength);
         }
     }
 

@@ -15,7 +15,7 @@ namespace Dsh.Hashing;
 /// with writes (a reader–writer lock: writes are exclusive, searches shared).</para>
 /// <para>Where the CPU has AVX-512F (and .NET accelerates <c>Vector512</c>) the index also keeps its codes transposed, in blocks of 512 codes (one
 /// 512-bit plane a bit position), for the <see cref="HammingKernelKind.BitSliced"/> kernel: about
-/// <c>bits / 8</c> more bytes a code.</para>
+/// <c>codeLength / 8</c> more bytes a code.</para>
 /// </remarks>
 public sealed class HammingIndex : IHammingIndex
 {
@@ -28,10 +28,10 @@ public sealed class HammingIndex : IHammingIndex
     private readonly LockedCodeStore _rows;
     private readonly FullScan _scan;
 
-    /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes.</summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
-    public HammingIndex(int bits)
-        : this(new CodeStore(IndexArguments.ValidBits(bits)))
+    /// <summary>Creates an empty index of <paramref name="codeLength"/>-bit codes.</summary>
+    /// <param name="codeLength">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
+    public HammingIndex(int codeLength)
+        : this(new CodeStore(IndexArguments.ValidCodeLength(codeLength)))
     {
     }
 
@@ -43,13 +43,13 @@ public sealed class HammingIndex : IHammingIndex
     }
 
     /// <inheritdoc />
-    public int Bits => _store.Bits;
+    public int CodeLength => _store.CodeLength;
 
     /// <inheritdoc />
     public int Count => _rows.Count;
 
     /// <summary>
-    /// The distance kernel searches use. It starts as the fastest one this CPU supports for <see cref="Bits"/>;
+    /// The distance kernel searches use. It starts as the fastest one this CPU supports for <see cref="CodeLength"/>;
     /// set it to compare kernels (results are identical). Searches running while it is set finish with the
     /// kernel they started with.
     /// </summary>
@@ -86,7 +86,7 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void Add(long id, BinaryCode code)
     {
-        Guard.SameBits(Bits, code);
+        Guard.SameCodeLength(CodeLength, code);
         using (_rows.Write())
         {
             _scan.Add(id, code.Words);
@@ -96,7 +96,7 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void AddRange(IReadOnlyList<long> ids, BinaryCodeSet codes)
     {
-        long[] idArray = IndexArguments.CheckRange(Bits, ids, codes);
+        long[] idArray = IndexArguments.CheckRange(CodeLength, ids, codes);
         using (_rows.Write())
         {
             _scan.AddRange(idArray, codes.Words);
@@ -106,7 +106,7 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void AddRange(IEnumerable<(long Id, BinaryCode Code)> items)
     {
-        (long[] ids, BinaryCodeSet codes) = IndexArguments.Split(Bits, items);
+        (long[] ids, BinaryCodeSet codes) = IndexArguments.Split(CodeLength, items);
         AddRange(ids, codes);
     }
 
@@ -122,7 +122,7 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public IReadOnlyList<Neighbor> Search(BinaryCode query, int k)
     {
-        Guard.SameBits(Bits, query);
+        Guard.SameCodeLength(CodeLength, query);
         Guard.Positive(k);
         using (_rows.Read())
         {
@@ -131,7 +131,7 @@ public sealed class HammingIndex : IHammingIndex
                 return Array.Empty<Neighbor>();
             }
 
-            var collector = new TopKCollector(k, Bits);
+            var collector = new TopKCollector(k, CodeLength);
             _scan.ScanAll(_scan.Kernel, query.Words, collector);
             return collector.ToResult(_store.Ids);
         }
@@ -145,7 +145,7 @@ public sealed class HammingIndex : IHammingIndex
     /// Searches many queries: groups of queries share one pass over each cache-sized block of codes, and
     /// groups run in parallel.
     /// </summary>
-    /// <param name="queries">Codes of <see cref="Bits"/> bits.</param>
+    /// <param name="queries">Codes of <see cref="CodeLength"/> bits.</param>
     /// <param name="k">How many neighbours a query, at least 1.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use; -1 for all cores, 1 for the calling thread only.</param>
     /// <param name="cancellationToken">Stops the search between blocks.</param>
@@ -153,39 +153,15 @@ public sealed class HammingIndex : IHammingIndex
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default)
     {
-        BinaryCode[] checkedQueries = IndexArguments.CheckQueries(Bits, queries);
-        Guard.Positive(k);
-        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores or a positive thread count.");
-        }
-
-        var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
         HammingKernelKind kernel = _scan.Kernel; // one kernel for the whole batch, even if Kernel is set meanwhile
-        using (_rows.Read())
-        {
-            int groups = (checkedQueries.Length + QueryGroup - 1) / QueryGroup;
-            var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
-            if (maxDegreeOfParallelism == 1 || groups == 1)
-            {
-                for (int g = 0; g < groups; g++)
-                {
-                    SearchGroup(checkedQueries, g * QueryGroup, k, kernel, results, cancellationToken);
-                }
-            }
-            else
-            {
-                Parallel.For(0, groups, options, g => SearchGroup(checkedQueries, g * QueryGroup, k, kernel, results, cancellationToken));
-            }
-        }
-
-        return results;
+        return BatchSearch.Run(_rows, queries, k, maxDegreeOfParallelism, cancellationToken, QueryGroup, (batch, first, count, results) =>
+            SearchGroup(batch, first, count, k, kernel, results, cancellationToken));
     }
 
     /// <inheritdoc />
     public IReadOnlyList<Neighbor> SearchRadius(BinaryCode query, int maxDistance)
     {
-        Guard.SameBits(Bits, query);
+        Guard.SameCodeLength(CodeLength, query);
         Guard.NotNegative(maxDistance);
         using (_rows.Read())
         {
@@ -201,13 +177,13 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public void Save(string path) => AtomicFile.Write(path, Save);
 
-    private void SearchGroup(BinaryCode[] queries, int first, int k, HammingKernelKind kernel, IReadOnlyList<Neighbor>[] results, CancellationToken cancellationToken)
+    /// <summary>Answers <c>queries[first .. first + n)</c> in one pass over the codes; the caller holds the read lock.</summary>
+    private void SearchGroup(BinaryCode[] queries, int first, int n, int k, HammingKernelKind kernel, IReadOnlyList<Neighbor>[] results, CancellationToken cancellationToken)
     {
-        int n = Math.Min(QueryGroup, queries.Length - first);
         var collectors = new TopKCollector[n];
         for (int j = 0; j < n; j++)
         {
-            collectors[j] = new TopKCollector(k, Bits);
+            collectors[j] = new TopKCollector(k, CodeLength);
         }
 
         if (_store.Count != 0)

@@ -16,7 +16,7 @@ namespace Dsh.Hashing;
 public interface IHammingIndex
 {
     /// <summary>The code length every stored and query code must have.</summary>
-    int Bits { get; }
+    int CodeLength { get; }
 
     /// <summary>The number of stored codes.</summary>
     int Count { get; }
@@ -27,14 +27,14 @@ public interface IHammingIndex
 
     /// <summary>Stores <paramref name="code"/> under <paramref name="id"/>.</summary>
     /// <param name="id">A new, unique id.</param>
-    /// <param name="code">A code of <see cref="Bits"/> bits.</param>
+    /// <param name="code">A code of <see cref="CodeLength"/> bits.</param>
     /// <exception cref="ArgumentNullException"><paramref name="code"/> is null.</exception>
     /// <exception cref="ArgumentException">The code length is wrong, or the id is already stored.</exception>
     void Add(long id, BinaryCode code);
 
     /// <summary>Stores many codes at once, all or none.</summary>
     /// <param name="ids">One unique id a code.</param>
-    /// <param name="codes">Codes of <see cref="Bits"/> bits, as many as <paramref name="ids"/>.</param>
+    /// <param name="codes">Codes of <see cref="CodeLength"/> bits, as many as <paramref name="ids"/>.</param>
     void AddRange(IReadOnlyList<long> ids, BinaryCodeSet codes);
 
     /// <summary>Stores many (id, code) pairs at once, all or none.</summary>
@@ -47,18 +47,28 @@ public interface IHammingIndex
     bool Remove(long id);
 
     /// <summary>The <paramref name="k"/> nearest codes by Hamming distance, ordered by (distance, id).</summary>
-    /// <param name="query">A code of <see cref="Bits"/> bits.</param>
+    /// <param name="query">A code of <see cref="CodeLength"/> bits.</param>
     /// <param name="k">How many neighbours, at least 1.</param>
     IReadOnlyList<Neighbor> Search(BinaryCode query, int k);
 
     /// <summary>Searches many queries, using every core.</summary>
-    /// <param name="queries">Codes of <see cref="Bits"/> bits.</param>
+    /// <param name="queries">Codes of <see cref="CodeLength"/> bits.</param>
     /// <param name="k">How many neighbours a query, at least 1.</param>
     /// <returns>One result list a query, in query order.</returns>
     IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k);
 
+    /// <summary>Searches many queries on up to <paramref name="maxDegreeOfParallelism"/> threads, and can be cancelled.</summary>
+    /// <param name="queries">Codes of <see cref="CodeLength"/> bits.</param>
+    /// <param name="k">How many neighbours a query, at least 1.</param>
+    /// <param name="maxDegreeOfParallelism">Threads to use; -1 for all cores, 1 for the calling thread only.</param>
+    /// <param name="cancellationToken">Stops the search (between blocks of codes or between queries).</param>
+    /// <returns>One result list a query, in query order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is 0 or less, or <paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default);
+
     /// <summary>Every code within <paramref name="maxDistance"/> of the query, ordered by (distance, id).</summary>
-    /// <param name="query">A code of <see cref="Bits"/> bits.</param>
+    /// <param name="query">A code of <see cref="CodeLength"/> bits.</param>
     /// <param name="maxDistance">The largest distance wanted, 0 or more.</param>
     IReadOnlyList<Neighbor> SearchRadius(BinaryCode query, int maxDistance);
 

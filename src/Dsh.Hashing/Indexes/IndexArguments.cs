@@ -2,23 +2,23 @@ using Dsh.Hashing.Internal;
 
 namespace Dsh.Hashing.Indexes;
 
-/// <summary>The argument checks both indexes share, with the same messages.</summary>
+/// <summary>The argument checks both indexes share, with the same messages (the public ones are in <see cref="HammingIndexArguments"/>).</summary>
 internal static class IndexArguments
 {
-    internal static int ValidBits(int bits)
+    internal static int ValidCodeLength(int codeLength)
     {
-        Guard.BitsInRange(bits);
-        return bits;
+        Guard.CodeLengthInRange(codeLength);
+        return codeLength;
     }
 
     /// <summary>Checks ids against codes and returns the ids as an array the caller owns (read once, so a list changed meanwhile cannot disagree with the codes).</summary>
-    internal static long[] CheckRange(int bits, IReadOnlyList<long> ids, BinaryCodeSet codes)
+    internal static long[] CheckRange(int codeLength, IReadOnlyList<long> ids, BinaryCodeSet codes)
     {
         Guard.NotNull(ids);
         Guard.NotNull(codes);
-        if (codes.Bits != bits)
+        if (codes.CodeLength != codeLength)
         {
-            throw new ArgumentException($"'codes' holds {codes.Bits}-bit codes but the index holds {bits}-bit codes.", nameof(codes));
+            throw new ArgumentException($"'codes' holds {codes.CodeLength}-bit codes but the index holds {codeLength}-bit codes.", nameof(codes));
         }
 
         if (ids.Count != codes.Count)
@@ -35,7 +35,7 @@ internal static class IndexArguments
         return copy;
     }
 
-    internal static (long[] Ids, BinaryCodeSet Codes) Split(int bits, IEnumerable<(long Id, BinaryCode Code)> items)
+    internal static (long[] Ids, BinaryCodeSet Codes) Split(int codeLength, IEnumerable<(long Id, BinaryCode Code)> items)
     {
         Guard.NotNull(items);
         var list = items as IReadOnlyCollection<(long Id, BinaryCode Code)> ?? items.ToList();
@@ -49,37 +49,15 @@ internal static class IndexArguments
                 throw new ArgumentException($"items[{i}] has a null code.", nameof(items));
             }
 
-            if (code.Bits != bits)
+            if (code.CodeLength != codeLength)
             {
-                throw new ArgumentException($"items[{i}] has {code.Bits} bits but the index holds {bits}-bit codes.", nameof(items));
+                throw new ArgumentException($"items[{i}] has {code.CodeLength} bits but the index holds {codeLength}-bit codes.", nameof(items));
             }
 
             ids[i++] = id;
             codes.Add(code);
         }
 
-        return (ids, BinaryCodeSet.FromCodes(codes, bits));
-    }
-
-    /// <summary>Checks every query and returns them as an array the caller owns, so a list changed by another thread mid-search cannot hand a kernel a code of the wrong length.</summary>
-    internal static BinaryCode[] CheckQueries(int bits, IReadOnlyList<BinaryCode> queries)
-    {
-        Guard.NotNull(queries);
-        var copy = new BinaryCode[queries.Count];
-        for (int i = 0; i < copy.Length; i++)
-        {
-            BinaryCode q = copy[i] = queries[i];
-            if (q is null)
-            {
-                throw new ArgumentException($"queries[{i}] is null.", nameof(queries));
-            }
-
-            if (q.Bits != bits)
-            {
-                throw new ArgumentException($"queries[{i}] has {q.Bits} bits but the index holds {bits}-bit codes.", nameof(queries));
-            }
-        }
-
-        return copy;
+        return (ids, BinaryCodeSet.FromCodes(codes, codeLength));
     }
 }

@@ -30,11 +30,11 @@ public sealed record IndexSnapshot
     public BinaryCodeSet Codes { get; }
 
     /// <summary>The code length.</summary>
-    public int Bits => Codes.Bits;
+    public int CodeLength => Codes.CodeLength;
 
     /// <summary>The number of rows.</summary>
     public int Count => Codes.Count;
 
     internal static IndexSnapshot Of(Indexes.CodeStore store) =>
-        new(store.Ids.ToArray(), BinaryCodeSet.FromOwnedWords(store.Codes.ToArray(), store.Bits, store.Count));
+        new(store.Ids.ToArray(), BinaryCodeSet.FromOwnedWords(store.Codes.ToArray(), store.CodeLength, store.Count));
 }

@@ -16,7 +16,7 @@ internal sealed class LockedCodeStore
     /// <summary>The rows; touch them only inside <see cref="Read"/> or <see cref="Write"/>.</summary>
     public CodeStore Store { get; }
 
-    public int Bits => Store.Bits;
+    public int CodeLength => Store.CodeLength;
 
     public int Count
     {
@@ -55,7 +55,7 @@ internal sealed class LockedCodeStore
     {
         using (Read())
         {
-            code = Store.TryGetSlot(id, out int slot) ? BinaryCode.FromWords(Store.Row(slot), Store.Bits) : null;
+            code = Store.TryGetSlot(id, out int slot) ? BinaryCode.FromWords(Store.Row(slot), Store.CodeLength) : null;
             return code is not null;
         }
     }

@@ -41,20 +41,20 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <summary>The code count when the automatic substring count was last chosen.</summary>
     private int _chosenAt;
 
-    /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes whose substring count follows the code count (<see cref="RecommendedSubstringCount"/>).</summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is out of range.</exception>
-    public MultiIndexHashIndex(int bits)
-        : this(new CodeStore(IndexArguments.ValidBits(bits)), 0)
+    /// <summary>Creates an empty index of <paramref name="codeLength"/>-bit codes whose substring count follows the code count (<see cref="RecommendedSubstringCount"/>).</summary>
+    /// <param name="codeLength">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="codeLength"/> is out of range.</exception>
+    public MultiIndexHashIndex(int codeLength)
+        : this(new CodeStore(IndexArguments.ValidCodeLength(codeLength)), 0)
     {
     }
 
-    /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes split into a fixed number of substrings.</summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
-    /// <param name="substringCount">The number of substrings m, <c>ceil(bits / 64)</c> to <paramref name="bits"/> (substrings are at most 64 bits long).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> or <paramref name="substringCount"/> is out of range.</exception>
-    public MultiIndexHashIndex(int bits, int substringCount)
-        : this(new CodeStore(IndexArguments.ValidBits(bits)), ValidSubstringCount(bits, substringCount))
+    /// <summary>Creates an empty index of <paramref name="codeLength"/>-bit codes split into a fixed number of substrings.</summary>
+    /// <param name="codeLength">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
+    /// <param name="substringCount">The number of substrings m, <c>ceil(codeLength / 64)</c> to <paramref name="codeLength"/> (substrings are at most 64 bits long).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="codeLength"/> or <paramref name="substringCount"/> is out of range.</exception>
+    public MultiIndexHashIndex(int codeLength, int substringCount)
+        : this(new CodeStore(IndexArguments.ValidCodeLength(codeLength)), ValidSubstringCount(codeLength, substringCount))
     {
     }
 
@@ -66,12 +66,12 @@ public sealed class MultiIndexHashIndex : IHammingIndex
         Cost = _scan.Kernel == HammingKernelKind.BitSliced ? MihCostModel.BitSlicedScan : MihCostModel.Default;
         _fixedSubstringCount = fixedSubstringCount;
         _chosenAt = store.Count;
-        int m = fixedSubstringCount != 0 ? fixedSubstringCount : RecommendedSubstringCount(store.Bits, store.Count);
-        _tables = new MihTables(new SubstringLayout(store.Bits, m), store);
+        int m = fixedSubstringCount != 0 ? fixedSubstringCount : RecommendedSubstringCount(store.CodeLength, store.Count);
+        _tables = new MihTables(new SubstringLayout(store.CodeLength, m), store);
     }
 
     /// <inheritdoc />
-    public int Bits => _store.Bits;
+    public int CodeLength => _store.CodeLength;
 
     /// <inheritdoc />
     public int Count => _rows.Count;
@@ -109,25 +109,25 @@ public sealed class MultiIndexHashIndex : IHammingIndex
 
     /// <summary>
     /// The substring count multi-index hashing works best with for <paramref name="count"/> codes of
-    /// <paramref name="bits"/> bits: about <c>log2(count)</c> bits a substring, so each table has about as many
-    /// possible values as codes. Exactly <c>round(bits / log2(max(count, 1024)))</c> (halves away from zero),
-    /// clamped to <c>ceil(bits / 64)</c> .. <paramref name="bits"/>.
+    /// <paramref name="codeLength"/> bits: about <c>log2(count)</c> bits a substring, so each table has about as many
+    /// possible values as codes. Exactly <c>round(codeLength / log2(max(count, 1024)))</c> (halves away from zero),
+    /// clamped to <c>ceil(codeLength / 64)</c> .. <paramref name="codeLength"/>.
     /// </summary>
-    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <param name="codeLength">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <param name="count">The number of codes, 0 or more.</param>
     /// <returns>The substring count m.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> or <paramref name="count"/> is out of range.</exception>
-    public static int RecommendedSubstringCount(int bits, long count)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="codeLength"/> or <paramref name="count"/> is out of range.</exception>
+    public static int RecommendedSubstringCount(int codeLength, long count)
     {
-        Guard.BitsInRange(bits);
+        Guard.CodeLengthInRange(codeLength);
         if (count < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, $"'{nameof(count)}' must not be negative; got {count}.");
         }
 
-        double ideal = bits / Math.Log2(Math.Max(count, 1024));
+        double ideal = codeLength / Math.Log2(Math.Max(count, 1024));
         int m = (int)Math.Round(ideal, MidpointRounding.AwayFromZero);
-        return Math.Clamp(m, MinSubstringCount(bits), bits);
+        return Math.Clamp(m, MinSubstringCount(codeLength), codeLength);
     }
 
     /// <summary>Reads an index written by <see cref="Save(Stream)"/>.</summary>
@@ -137,9 +137,9 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     public static MultiIndexHashIndex Load(Stream stream)
     {
         CodeStore store = IndexFile.Read(stream, FileKind, out int parameter);
-        if (parameter != 0 && (parameter < MinSubstringCount(store.Bits) || parameter > store.Bits))
+        if (parameter != 0 && (parameter < MinSubstringCount(store.CodeLength) || parameter > store.CodeLength))
         {
-            throw new InvalidDataException($"Corrupt Dsh index: substring count {parameter} is outside {MinSubstringCount(store.Bits)}..{store.Bits} for {store.Bits}-bit codes (0 = automatic).");
+            throw new InvalidDataException($"Corrupt Dsh index: substring count {parameter} is outside {MinSubstringCount(store.CodeLength)}..{store.CodeLength} for {store.CodeLength}-bit codes (0 = automatic).");
         }
 
         return new MultiIndexHashIndex(store, parameter);
@@ -163,7 +163,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <inheritdoc />
     public void Add(long id, BinaryCode code)
     {
-        Guard.SameBits(Bits, code);
+        Guard.SameCodeLength(CodeLength, code);
         using (_rows.Write())
         {
             int slot = _scan.Add(id, code.Words);
@@ -177,7 +177,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <inheritdoc />
     public void AddRange(IReadOnlyList<long> ids, BinaryCodeSet codes)
     {
-        long[] idArray = IndexArguments.CheckRange(Bits, ids, codes);
+        long[] idArray = IndexArguments.CheckRange(CodeLength, ids, codes);
         using (_rows.Write())
         {
             int first = _scan.AddRange(idArray, codes.Words);
@@ -191,7 +191,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <inheritdoc />
     public void AddRange(IEnumerable<(long Id, BinaryCode Code)> items)
     {
-        (long[] ids, BinaryCodeSet codes) = IndexArguments.Split(Bits, items);
+        (long[] ids, BinaryCodeSet codes) = IndexArguments.Split(CodeLength, items);
         AddRange(ids, codes);
     }
 
@@ -222,47 +222,22 @@ public sealed class MultiIndexHashIndex : IHammingIndex
         SearchBatch(queries, k, -1, CancellationToken.None);
 
     /// <summary>Searches many queries, in parallel.</summary>
-    /// <param name="queries">Codes of <see cref="Bits"/> bits.</param>
+    /// <param name="queries">Codes of <see cref="CodeLength"/> bits.</param>
     /// <param name="k">How many neighbours a query, at least 1.</param>
     /// <param name="maxDegreeOfParallelism">Threads to use; -1 for all cores, 1 for the calling thread only.</param>
     /// <param name="cancellationToken">Stops the search between queries.</param>
     /// <returns>One result list a query, in query order.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default)
-    {
-        BinaryCode[] checkedQueries = IndexArguments.CheckQueries(Bits, queries);
-        Guard.Positive(k);
-        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+    public IReadOnlyList<IReadOnlyList<Neighbor>> SearchBatch(IReadOnlyList<BinaryCode> queries, int k, int maxDegreeOfParallelism, CancellationToken cancellationToken = default) =>
+        // A group is one query; the workers call the lock-free core under the batch's one read lock.
+        BatchSearch.Run(_rows, queries, k, maxDegreeOfParallelism, cancellationToken, 1, (batch, first, count, results) =>
         {
-            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use -1 for all cores or a positive thread count.");
-        }
-
-        var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
-
-        // One read lock for the whole batch; the workers call the lock-free core (the lock does not recurse).
-        using (_rows.Read())
-        {
-            if (maxDegreeOfParallelism == 1 || checkedQueries.Length <= 1)
+            for (int i = first; i < first + count; i++)
             {
-                for (int i = 0; i < checkedQueries.Length; i++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    results[i] = SearchCore(checkedQueries[i].Words, k, out _);
-                }
+                cancellationToken.ThrowIfCancellationRequested();
+                results[i] = SearchCore(batch[i].Words, k, out _);
             }
-            else
-            {
-                var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
-                Parallel.For(0, checkedQueries.Length, options, (i, state) =>
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    results[i] = SearchCore(checkedQueries[i].Words, k, out _);
-                });
-            }
-        }
-
-        return results;
-    }
+        });
 
     /// <inheritdoc />
     public IReadOnlyList<Neighbor> SearchRadius(BinaryCode query, int maxDistance) => SearchRadius(query, maxDistance, out _);
@@ -276,7 +251,7 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <summary><see cref="Search(BinaryCode, int)"/>, reporting what the search did.</summary>
     internal IReadOnlyList<Neighbor> Search(BinaryCode query, int k, out MihSearchStats stats)
     {
-        Guard.SameBits(Bits, query);
+        Guard.SameCodeLength(CodeLength, query);
         Guard.Positive(k);
         using (_rows.Read())
         {
@@ -287,14 +262,14 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <summary><see cref="SearchRadius(BinaryCode, int)"/>, reporting what the search did.</summary>
     internal IReadOnlyList<Neighbor> SearchRadius(BinaryCode query, int maxDistance, out MihSearchStats stats)
     {
-        Guard.SameBits(Bits, query);
+        Guard.SameCodeLength(CodeLength, query);
         Guard.NotNegative(maxDistance);
         using (_rows.Read())
         {
             stats = default;
             stats.Radius = -1;
             var collector = new RadiusCollector(maxDistance);
-            bool probe = _store.Count != 0 && (maxDistance < Bits || Cost.NeverScanning);
+            bool probe = _store.Count != 0 && (maxDistance < CodeLength || Cost.NeverScanning);
             if (!probe || !MihSearcher.Probe(_tables, _store, query.Words, collector, Cost, ref stats))
             {
                 collector = new RadiusCollector(maxDistance);
@@ -305,14 +280,14 @@ public sealed class MultiIndexHashIndex : IHammingIndex
         }
     }
 
-    private static int MinSubstringCount(int bits) => (bits + 63) >> 6;
+    private static int MinSubstringCount(int codeLength) => (codeLength + 63) >> 6;
 
-    private static int ValidSubstringCount(int bits, int substringCount)
+    private static int ValidSubstringCount(int codeLength, int substringCount)
     {
-        int min = MinSubstringCount(bits);
-        if (substringCount < min || substringCount > bits)
+        int min = MinSubstringCount(codeLength);
+        if (substringCount < min || substringCount > codeLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(substringCount), substringCount, $"'{nameof(substringCount)}' must be between {min} (substrings of at most 64 bits) and {bits} (one bit each) for {bits}-bit codes; got {substringCount}.");
+            throw new ArgumentOutOfRangeException(nameof(substringCount), substringCount, $"'{nameof(substringCount)}' must be between {min} (substrings of at most 64 bits) and {codeLength} (one bit each) for {codeLength}-bit codes; got {substringCount}.");
         }
 
         return substringCount;
@@ -329,11 +304,11 @@ public sealed class MultiIndexHashIndex : IHammingIndex
             return Array.Empty<Neighbor>();
         }
 
-        var collector = new TopKCollector(k, Bits);
+        var collector = new TopKCollector(k, CodeLength);
         bool probe = k < n || Cost.NeverScanning;
         if (!probe || !MihSearcher.Probe(_tables, _store, query, collector, Cost, ref stats))
         {
-            collector = new TopKCollector(k, Bits);
+            collector = new TopKCollector(k, CodeLength);
             Scan(query, collector, ref stats);
         }
 
@@ -360,13 +335,13 @@ public sealed class MultiIndexHashIndex : IHammingIndex
         }
 
         _chosenAt = n;
-        int m = RecommendedSubstringCount(Bits, n);
+        int m = RecommendedSubstringCount(CodeLength, n);
         if (m == _tables.Layout.Count)
         {
             return false;
         }
 
-        _tables = new MihTables(new SubstringLayout(Bits, m), _store, _tables.Builds);
+        _tables = new MihTables(new SubstringLayout(CodeLength, m), _store, _tables.Builds);
         return true;
     }
 }

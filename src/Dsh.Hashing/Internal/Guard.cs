@@ -14,11 +14,11 @@ internal static class Guard
         }
     }
 
-    public static void BitsInRange(int bits, [CallerArgumentExpression(nameof(bits))] string? name = null)
+    public static void CodeLengthInRange(int codeLength, [CallerArgumentExpression(nameof(codeLength))] string? name = null)
     {
-        if (bits < 1 || bits > BinaryCode.MaxBits)
+        if (codeLength < 1 || codeLength > BinaryCode.MaxCodeLength)
         {
-            throw new ArgumentOutOfRangeException(name, bits, $"A code length must be between 1 and {BinaryCode.MaxBits} bits; got {bits}.");
+            throw new ArgumentOutOfRangeException(name, codeLength, $"A code length must be between 1 and {BinaryCode.MaxCodeLength} bits; got {codeLength}.");
         }
     }
 
@@ -38,12 +38,12 @@ internal static class Guard
         }
     }
 
-    public static void SameBits(int expected, BinaryCode code, [CallerArgumentExpression(nameof(code))] string? name = null)
+    public static void SameCodeLength(int expected, BinaryCode code, [CallerArgumentExpression(nameof(code))] string? name = null)
     {
         NotNull(code, name);
-        if (code.Bits != expected)
+        if (code.CodeLength != expected)
         {
-            throw new ArgumentException($"'{name}' has {code.Bits} bits but the index holds {expected}-bit codes.", name);
+            throw new ArgumentException($"'{name}' has {code.CodeLength} bits but the index holds {expected}-bit codes.", name);
         }
     }
 

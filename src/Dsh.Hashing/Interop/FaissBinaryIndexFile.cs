@@ -33,20 +33,20 @@ public static class FaissBinaryIndexFile
     {
         Guard.NotNull(snapshot);
         Guard.NotNull(stream);
-        if (snapshot.Bits % 8 != 0)
+        if (snapshot.CodeLength % 8 != 0)
         {
-            throw new ArgumentException($"FAISS binary indexes need a code length that is a multiple of 8; these codes have {snapshot.Bits} bits.", nameof(snapshot));
+            throw new ArgumentException($"FAISS binary indexes need a code length that is a multiple of 8; these codes have {snapshot.CodeLength} bits.", nameof(snapshot));
         }
 
         using var writer = new BinaryWriter(stream, Encoding.ASCII, leaveOpen: true);
         if (includeIds)
         {
             // FAISS 1.7.3 leaves the id map's own code_size at 0; write the same bytes.
-            WriteHeader(writer, "IBMp", snapshot.Bits, 0, snapshot.Count);
+            WriteHeader(writer, "IBMp", snapshot.CodeLength, 0, snapshot.Count);
         }
 
-        WriteHeader(writer, "IBxF", snapshot.Bits, snapshot.Bits / 8, snapshot.Count);
-        int codeSize = snapshot.Bits / 8;
+        WriteHeader(writer, "IBxF", snapshot.CodeLength, snapshot.CodeLength / 8, snapshot.Count);
+        int codeSize = snapshot.CodeLength / 8;
         writer.Write((ulong)((long)snapshot.Count * codeSize));
         var row = new byte[codeSize];
         for (int i = 0; i < snapshot.Count; i++)
@@ -83,12 +83,12 @@ public static class FaissBinaryIndexFile
         try
         {
             string fourcc = ReadFourcc(reader);
-            (int bits, long ntotal) = ReadHeader(reader, fourcc);
+            (int codeLength, long ntotal) = ReadHeader(reader, fourcc);
             switch (fourcc)
             {
                 case "IBxF":
                 {
-                    BinaryCodeSet codes = ReadFlatBody(reader, bits, ntotal);
+                    BinaryCodeSet codes = ReadFlatBody(reader, codeLength, ntotal);
                     return new IndexSnapshot(Enumerable.Range(0, codes.Count).Select(i => (long)i).ToArray(), codes);
                 }
 
@@ -101,13 +101,13 @@ public static class FaissBinaryIndexFile
                         throw new InvalidDataException($"FAISS {fourcc} wraps a '{inner}' index; only IndexBinaryFlat (IBxF) can be read.");
                     }
 
-                    (int innerBits, long innerTotal) = ReadHeader(reader, inner);
-                    if (innerBits != bits || innerTotal != ntotal)
+                    (int innerCodeLength, long innerTotal) = ReadHeader(reader, inner);
+                    if (innerCodeLength != codeLength || innerTotal != ntotal)
                     {
-                        throw new InvalidDataException($"FAISS {fourcc} says d={bits}, ntotal={ntotal} but its flat index says d={innerBits}, ntotal={innerTotal}.");
+                        throw new InvalidDataException($"FAISS {fourcc} says d={codeLength}, ntotal={ntotal} but its flat index says d={innerCodeLength}, ntotal={innerTotal}.");
                     }
 
-                    BinaryCodeSet codes = ReadFlatBody(reader, bits, ntotal);
+                    BinaryCodeSet codes = ReadFlatBody(reader, codeLength, ntotal);
                     ulong idCount = reader.ReadUInt64();
                     if (idCount != (ulong)ntotal)
                     {
@@ -150,7 +150,7 @@ public static class FaissBinaryIndexFile
     public static HammingIndex ReadHammingIndex(string path)
     {
         IndexSnapshot snapshot = Read(path);
-        var index = new HammingIndex(snapshot.Bits);
+        var index = new HammingIndex(snapshot.CodeLength);
         index.AddRange(snapshot.Ids, snapshot.Codes);
         return index;
     }
@@ -181,16 +181,16 @@ public static class FaissBinaryIndexFile
         return bytes.All(b => b is >= 0x20 and < 0x7F) ? Encoding.ASCII.GetString(bytes) : "0x" + Convert.ToHexString(bytes);
     }
 
-    private static (int Bits, long Ntotal) ReadHeader(BinaryReader reader, string fourcc)
+    private static (int CodeLength, long Ntotal) ReadHeader(BinaryReader reader, string fourcc)
     {
         int d = reader.ReadInt32();
         int codeSize = reader.ReadInt32();
         long ntotal = reader.ReadInt64();
         reader.ReadByte(); // is_trained
         reader.ReadInt32(); // metric_type
-        if (d <= 0 || d % 8 != 0 || d > BinaryCode.MaxBits)
+        if (d <= 0 || d % 8 != 0 || d > BinaryCode.MaxCodeLength)
         {
-            throw new InvalidDataException($"FAISS {fourcc}: d = {d} is not a multiple of 8 between 8 and {BinaryCode.MaxBits}.");
+            throw new InvalidDataException($"FAISS {fourcc}: d = {d} is not a multiple of 8 between 8 and {BinaryCode.MaxCodeLength}.");
         }
 
         // FAISS 1.7.3 writes code_size 0 in an id map's own header; the flat index always has d / 8.
@@ -207,13 +207,13 @@ public static class FaissBinaryIndexFile
         return (d, ntotal);
     }
 
-    private static BinaryCodeSet ReadFlatBody(BinaryReader reader, int bits, long ntotal)
+    private static BinaryCodeSet ReadFlatBody(BinaryReader reader, int codeLength, long ntotal)
     {
         ulong byteCount = reader.ReadUInt64();
-        long expected = ntotal * (bits / 8);
+        long expected = ntotal * (codeLength / 8);
         if (byteCount != (ulong)expected)
         {
-            throw new InvalidDataException($"FAISS IBxF: {byteCount} code bytes for {ntotal} codes of {bits / 8} bytes (expected {expected}).");
+            throw new InvalidDataException($"FAISS IBxF: {byteCount} code bytes for {ntotal} codes of {codeLength / 8} bytes (expected {expected}).");
         }
 
         if (reader.BaseStream.CanSeek && reader.BaseStream.Length - reader.BaseStream.Position < expected)
@@ -237,6 +237,6 @@ public static class FaissBinaryIndexFile
             left -= got;
         }
 
-        return BinaryCodeSet.FromBytes(buffer.GetBuffer().AsSpan(0, (int)expected), bits);
+        return BinaryCodeSet.FromBytes(buffer.GetBuffer().AsSpan(0, (int)expected), codeLength);
     }
 }

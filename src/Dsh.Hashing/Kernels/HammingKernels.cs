@@ -35,10 +35,10 @@ internal static partial class HammingKernels
     /// <summary>The kernels that scan row-major codes (all but <see cref="HammingKernelKind.BitSliced"/>).</summary>
     public static IEnumerable<HammingKernelKind> RowMajor { get; } = [HammingKernelKind.Scalar, HammingKernelKind.Avx2, HammingKernelKind.Avx512];
 
-    /// <summary>The fastest row-major kernel this machine supports for <paramref name="bits"/>-bit codes (measured: see docs/performance.md).</summary>
-    public static HammingKernelKind Best(int bits)
+    /// <summary>The fastest row-major kernel this machine supports for <paramref name="codeLength"/>-bit codes (measured: see docs/performance.md).</summary>
+    public static HammingKernelKind Best(int codeLength)
     {
-        int words = (bits + 63) >> 6;
+        int words = (codeLength + 63) >> 6;
         if (IsSupported(HammingKernelKind.Avx512) && HasVectorLoop(HammingKernelKind.Avx512, words))
         {
             return HammingKernelKind.Avx512;

@@ -16,8 +16,8 @@ namespace Dsh.Hashing.Persistence;
 ///  4      4    kind: "FLAT" (HammingIndex) or "MIHX" (MultiIndexHashIndex)
 ///  8      2    format version (1)
 /// 10      2    header size (48)
-/// 12      4    bits (1..4096)
-/// 16      4    words a code (= ceil(bits / 64))
+/// 12      4    code length in bits (1..BinaryCode.MaxCodeLength, 4096)
+/// 16      4    words a code (= ceil(code length / 64))
 /// 20      4    kind parameter (MIHX: substring count, 0 = automatic; FLAT: 0)
 /// 24      8    count
 /// 32      8    reserved (0)
@@ -53,7 +53,7 @@ internal static class IndexFile
     {
         CheckWritable(stream);
         Span<byte> header = stackalloc byte[HeaderSize];
-        WriteCommonHeader(header, kind, Version, HeaderSize, store.Bits, parameter, store.Count);
+        WriteCommonHeader(header, kind, Version, HeaderSize, store.CodeLength, parameter, store.Count);
         BinaryPrimitives.WriteUInt64LittleEndian(header[40..], XxHash3.HashToUInt64(header[..40]));
         stream.Write(header);
 
@@ -65,11 +65,11 @@ internal static class IndexFile
 
     /// <summary>Writes a version 2 file: rows, then <paramref name="metadata"/>.</summary>
     /// <returns>The last hash of the chain (it covers the whole file).</returns>
-    public static ulong Write(Stream stream, string kind, int bits, ReadOnlySpan<long> ids, ReadOnlySpan<ulong> codes, int parameter, long generation, ReadOnlySpan<byte> metadata)
+    public static ulong Write(Stream stream, string kind, int codeLength, ReadOnlySpan<long> ids, ReadOnlySpan<ulong> codes, int parameter, long generation, ReadOnlySpan<byte> metadata)
     {
         CheckWritable(stream);
         Span<byte> header = stackalloc byte[HeaderSizeV2];
-        WriteCommonHeader(header, kind, VersionWithMetadata, HeaderSizeV2, bits, parameter, ids.Length);
+        WriteCommonHeader(header, kind, VersionWithMetadata, HeaderSizeV2, codeLength, parameter, ids.Length);
         BinaryPrimitives.WriteInt64LittleEndian(header[32..], generation);
         BinaryPrimitives.WriteInt64LittleEndian(header[40..], metadata.Length);
         BinaryPrimitives.WriteUInt64LittleEndian(header[56..], XxHash3.HashToUInt64(header[..56]));
@@ -114,7 +114,7 @@ internal static class IndexFile
         Span<byte> header = stackalloc byte[HeaderSizeV2];
         Header h = ReadHeader(stream, header, expectedKind);
         long count = h.Count;
-        int words = (h.Bits + 63) >> 6;
+        int words = (h.CodeLength + 63) >> 6;
         if (stream.CanSeek)
         {
             long expected = (count * 8) + (count * words * 8) + 8 + (h.Version == VersionWithMetadata ? h.MetadataLength + 8 : 0);
@@ -157,13 +157,13 @@ internal static class IndexFile
             }
         }
 
-        long padded = BitPacking.FirstRowWithPadding(codes, h.Bits, words);
+        long padded = BitPacking.FirstRowWithPadding(codes, h.CodeLength, words);
         if (padded >= 0)
         {
-            throw new InvalidDataException($"Corrupt Dsh index: code {padded} sets bits above bit {h.Bits - 1}.");
+            throw new InvalidDataException($"Corrupt Dsh index: code {padded} sets bits above bit {h.CodeLength - 1}.");
         }
 
-        return new Contents(new CodeStore(h.Bits, ids, codes, (int)count), h.Parameter, h.Version, h.Generation, metadata, last);
+        return new Contents(new CodeStore(h.CodeLength, ids, codes, (int)count), h.Parameter, h.Version, h.Generation, metadata, last);
     }
 
     /// <summary>
@@ -256,7 +256,7 @@ internal static class IndexFile
         }
 
         ushort headerSize = BinaryPrimitives.ReadUInt16LittleEndian(header[10..]);
-        int bits = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
+        int codeLength = BinaryPrimitives.ReadInt32LittleEndian(header[12..]);
         int words = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
         int parameter = BinaryPrimitives.ReadInt32LittleEndian(header[20..]);
         long count = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
@@ -298,14 +298,14 @@ internal static class IndexFile
             throw new InvalidDataException($"Corrupt Dsh index: a FLAT index has no parameter, found {parameter}.");
         }
 
-        if (bits < 1 || bits > BinaryCode.MaxBits)
+        if (codeLength < 1 || codeLength > BinaryCode.MaxCodeLength)
         {
-            throw new InvalidDataException($"Corrupt Dsh index: code length {bits} is outside 1..{BinaryCode.MaxBits}.");
+            throw new InvalidDataException($"Corrupt Dsh index: code length {codeLength} is outside 1..{BinaryCode.MaxCodeLength}.");
         }
 
-        if (words != (bits + 63) >> 6)
+        if (words != (codeLength + 63) >> 6)
         {
-            throw new InvalidDataException($"Corrupt Dsh index: {words} words a code do not fit {bits}-bit codes.");
+            throw new InvalidDataException($"Corrupt Dsh index: {words} words a code do not fit {codeLength}-bit codes.");
         }
 
         long maxCount = Array.MaxLength / words;
@@ -314,18 +314,18 @@ internal static class IndexFile
             throw new InvalidDataException($"Corrupt Dsh index: code count {count} is outside 0..{maxCount}.");
         }
 
-        return new Header(kind, version, bits, parameter, count, generation, metadataLength, headerHash);
+        return new Header(kind, version, codeLength, parameter, count, generation, metadataLength, headerHash);
     }
 
-    private static void WriteCommonHeader(Span<byte> header, string kind, ushort version, int size, int bits, int parameter, long count)
+    private static void WriteCommonHeader(Span<byte> header, string kind, ushort version, int size, int codeLength, int parameter, long count)
     {
         header.Clear();
         Magic.CopyTo(header);
         Encoding.ASCII.GetBytes(kind, header.Slice(4, 4));
         BinaryPrimitives.WriteUInt16LittleEndian(header[8..], version);
         BinaryPrimitives.WriteUInt16LittleEndian(header[10..], (ushort)size);
-        BinaryPrimitives.WriteInt32LittleEndian(header[12..], bits);
-        BinaryPrimitives.WriteInt32LittleEndian(header[16..], (bits + 63) >> 6);
+        BinaryPrimitives.WriteInt32LittleEndian(header[12..], codeLength);
+        BinaryPrimitives.WriteInt32LittleEndian(header[16..], (codeLength + 63) >> 6);
         BinaryPrimitives.WriteInt32LittleEndian(header[20..], parameter);
         BinaryPrimitives.WriteInt64LittleEndian(header[24..], count);
     }
@@ -475,5 +475,5 @@ internal static class IndexFile
     /// <param name="Checksum">The last hash of the chain (version 2).</param>
     internal readonly record struct Stamp(int Version, long Generation, long MetadataLength, ulong Checksum);
 
-    private readonly record struct Header(string Kind, ushort Version, int Bits, int Parameter, long Count, long Generation, long MetadataLength, ulong Hash);
+    private readonly record struct Header(string Kind, ushort Version, int CodeLength, int Parameter, long Count, long Generation, long MetadataLength, ulong Hash);
 }

@@ -15,14 +15,14 @@ internal sealed class TopKCollector : NeighborSink
     private int _size;
     private int _live;
 
-    public TopKCollector(int k, int bits)
+    public TopKCollector(int k, int codeLength)
     {
         _k = k;
-        _counts = new int[bits + 1];
+        _counts = new int[codeLength + 1];
         int capacity = Math.Min(Math.Max(16, 2 * k), 1 << 16);
         _distances = new int[capacity];
         _slots = new int[capacity];
-        Threshold = bits;
+        Threshold = codeLength;
     }
 
     public override void Add(int distance, int slot)

@@ -34,7 +34,7 @@ public sealed class DshClusterIndex
     private DshClusterIndex(IGrainFactory grains, string name, IndexMetadata metadata, DshClusterIndexOptions options)
     {
         Name = name;
-        Bits = metadata.Bits;
+        CodeLength = metadata.Bits;
         _options = options;
         _probe = new HammingIndex(metadata.Bits);
         _shards = Enumerable.Range(0, metadata.ShardCount)
@@ -46,7 +46,7 @@ public sealed class DshClusterIndex
     public string Name { get; }
 
     /// <summary>The code length every stored and query code must have.</summary>
-    public int Bits { get; }
+    public int CodeLength { get; }
 
     /// <summary>The shard count, fixed at creation.</summary>
     public int ShardCount => _shards.Length;
@@ -56,21 +56,21 @@ public sealed class DshClusterIndex
     /// </summary>
     /// <param name="grains">The cluster client (or a grain's <c>GrainFactory</c>).</param>
     /// <param name="name">1–100 characters: letters, digits, '.', '_' and '-'.</param>
-    /// <param name="bits">The code length (1–4096).</param>
+    /// <param name="codeLength">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <param name="shardCount">The shard count (1–4096); fixed for the index's life.</param>
     /// <param name="options">Retry settings; null for the defaults.</param>
     /// <param name="cancellationToken">Stops retrying.</param>
     /// <exception cref="InvalidOperationException">The index exists with another code length or shard count.</exception>
-    public static async Task<DshClusterIndex> CreateAsync(IGrainFactory grains, string name, int bits, int shardCount, DshClusterIndexOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<DshClusterIndex> CreateAsync(IGrainFactory grains, string name, int codeLength, int shardCount, DshClusterIndexOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grains);
         CheckName(name);
-        _ = new HammingIndex(bits); // the local index's own check of the code length
+        HammingIndexArguments.CheckCodeLength(codeLength); // the local index's own check of the code length
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(shardCount, DshIndexGrain.MaxShards);
         options = (options ?? new DshClusterIndexOptions()).Validated();
         IDshIndexGrain catalogue = grains.GetGrain<IDshIndexGrain>(name);
-        IndexMetadata metadata = await TransientFailures.RunAsync(_ => catalogue.CreateAsync(bits, shardCount), options, cancellationToken).ConfigureAwait(false);
+        IndexMetadata metadata = await TransientFailures.RunAsync(_ => catalogue.CreateAsync(codeLength, shardCount), options, cancellationToken).ConfigureAwait(false);
         return new DshClusterIndex(grains, name, metadata, options);
     }
 
@@ -96,7 +96,7 @@ public sealed class DshClusterIndex
     /// <exception cref="ArgumentException">The code length is wrong, or the id is already stored.</exception>
     public async Task AddAsync(long id, BinaryCode code, CancellationToken cancellationToken = default)
     {
-        var probe = new HammingIndex(Bits);
+        var probe = new HammingIndex(CodeLength);
         probe.Add(id, code); // the local index's own argument checks and messages
         IDshShardGrain shard = _shards[ShardOf(id)];
         WriteOperation operation = WriteOperation.New();
@@ -112,8 +112,8 @@ public sealed class DshClusterIndex
     {
         // The local index's checks, in its order: the shape first, here, without asking the cluster; then each id in
         // turn against stored ids and earlier ids, on a probe that holds the ids the shards already store.
-        var probe = new HammingIndex(Bits);
-        if (LocalArgumentChecks.HasShapeError(Bits, ids, codes))
+        var probe = new HammingIndex(CodeLength);
+        if (LocalArgumentChecks.HasShapeError(CodeLength, ids, codes))
         {
             probe.AddRange(ids!, codes); // throws the local index's exception
             throw new System.Diagnostics.UnreachableException("AddRange accepted a batch with a shape error.");
@@ -125,7 +125,7 @@ public sealed class DshClusterIndex
         }
 
         long[] present = await PresentAsync(ids, cancellationToken).ConfigureAwait(false);
-        var filler = BinaryCode.FromWords(new ulong[BinaryCode.WordsFor(Bits)], Bits);
+        var filler = BinaryCode.FromWords(new ulong[BinaryCode.WordsFor(CodeLength)], CodeLength);
         probe.AddRange(present.Select(id => (id, filler)));
         probe.AddRange(ids, codes);
 
@@ -150,7 +150,7 @@ public sealed class DshClusterIndex
         if (conflicts.Any(c => c.Length > 0))
         {
             // Added meanwhile by another writer: the local index's exception for the first such id in batch order.
-            var late = new HammingIndex(Bits);
+            var late = new HammingIndex(CodeLength);
             late.AddRange(conflicts.SelectMany(c => c).Select(id => (id, filler)));
             late.AddRange(ids, codes);
         }
@@ -161,9 +161,9 @@ public sealed class DshClusterIndex
     {
         ArgumentNullException.ThrowIfNull(items);
         var list = items.ToList();
-        var probe = new HammingIndex(Bits);
+        var probe = new HammingIndex(CodeLength);
         probe.AddRange(list.Select((item, i) => (i + 0L, item.Code))); // code checks with the local messages
-        return AddRangeAsync(list.Select(item => item.Id).ToArray(), BinaryCodeSet.FromCodes(list.Select(item => item.Code), Bits), cancellationToken);
+        return AddRangeAsync(list.Select(item => item.Id).ToArray(), BinaryCodeSet.FromCodes(list.Select(item => item.Code), CodeLength), cancellationToken);
     }
 
     /// <summary>Removes <paramref name="id"/>; returns once the removal is in grain storage.</summary>
@@ -212,10 +212,10 @@ public sealed class DshClusterIndex
     /// <summary>The <paramref name="k"/> nearest codes of every query; one result list a query, in query order.</summary>
     public async Task<IReadOnlyList<IReadOnlyList<Neighbor>>> SearchBatchAsync(IReadOnlyList<BinaryCode> queries, int k, CancellationToken cancellationToken = default)
     {
-        LocalArgumentChecks.SearchBatch(Bits, queries, k);
-        ulong[] packed = BinaryCodeSet.FromCodes(queries, Bits).Words.ToArray();
+        BinaryCode[] checkedQueries = HammingIndexArguments.CheckSearchBatch(CodeLength, queries, k); // the local index's checks
+        ulong[] packed = BinaryCodeSet.FromCodes(checkedQueries, CodeLength).Words.ToArray();
         ShardHits[] parts = await Task.WhenAll(_shards.Select(s => RunLong(_ => s.SearchBatchAsync(packed, k), cancellationToken))).ConfigureAwait(false);
-        var results = new IReadOnlyList<Neighbor>[queries.Count];
+        var results = new IReadOnlyList<Neighbor>[checkedQueries.Length];
         var lists = new IReadOnlyList<Neighbor>[parts.Length];
         for (int q = 0; q < results.Length; q++)
         {

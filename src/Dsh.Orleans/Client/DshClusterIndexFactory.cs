@@ -18,8 +18,8 @@ public sealed class DshClusterIndexFactory
     public DshClusterIndexOptions Options { get; }
 
     /// <summary>See <see cref="DshClusterIndex.CreateAsync"/>.</summary>
-    public Task<DshClusterIndex> CreateAsync(string name, int bits, int shardCount, CancellationToken cancellationToken = default) =>
-        DshClusterIndex.CreateAsync(_grains, name, bits, shardCount, Options, cancellationToken);
+    public Task<DshClusterIndex> CreateAsync(string name, int codeLength, int shardCount, CancellationToken cancellationToken = default) =>
+        DshClusterIndex.CreateAsync(_grains, name, codeLength, shardCount, Options, cancellationToken);
 
     /// <summary>See <see cref="DshClusterIndex.OpenAsync"/>.</summary>
     public Task<DshClusterIndex> OpenAsync(string name, CancellationToken cancellationToken = default) =>

@@ -26,13 +26,9 @@ internal sealed class DshIndexGrain(IOptions<DshIndexSiloOptions> options) : Gra
     }
 
     /// <inheritdoc />
-    public async Task<IndexMetadata> CreateAsync(int bits, int shardCount)
+    public async Task<IndexMetadata> CreateAsync(int codeLength, int shardCount)
     {
-        if (bits < 1 || bits > BinaryCode.MaxBits)
-        {
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, $"A code length must be between 1 and {BinaryCode.MaxBits} bits; got {bits}.");
-        }
-
+        HammingIndexArguments.CheckCodeLength(codeLength);
         if (shardCount < 1 || shardCount > MaxShards)
         {
             throw new ArgumentOutOfRangeException(nameof(shardCount), shardCount, $"An index has 1 to {MaxShards} shards; got {shardCount}.");
@@ -42,10 +38,10 @@ internal sealed class DshIndexGrain(IOptions<DshIndexSiloOptions> options) : Gra
         IndexMetadata existing = Metadata;
         if (existing.Bits != 0)
         {
-            if (existing.Bits != bits || existing.ShardCount != shardCount)
+            if (existing.Bits != codeLength || existing.ShardCount != shardCount)
             {
                 throw new InvalidOperationException(
-                    $"Index '{name}' already exists with {existing.Bits}-bit codes and {existing.ShardCount} shards; it cannot be created again with {bits}-bit codes and {shardCount} shards.");
+                    $"Index '{name}' already exists with {existing.Bits}-bit codes and {existing.ShardCount} shards; it cannot be created again with {codeLength}-bit codes and {shardCount} shards.");
             }
 
             return existing;
@@ -54,8 +50,8 @@ internal sealed class DshIndexGrain(IOptions<DshIndexSiloOptions> options) : Gra
         // Shards first (each creation is idempotent), the catalogue entry last: a crash in between leaves no entry, and
         // creating again finishes the job.
         await Task.WhenAll(Enumerable.Range(0, shardCount).Select(i =>
-            GrainFactory.GetGrain<IDshShardGrain>(ShardKey(name, i)).InitializeAsync(bits, i, shardCount)));
-        var created = new IndexMetadata { Bits = bits, ShardCount = shardCount, CreatedUtc = DateTime.UtcNow };
+            GrainFactory.GetGrain<IDshShardGrain>(ShardKey(name, i)).InitializeAsync(codeLength, i, shardCount)));
+        var created = new IndexMetadata { Bits = codeLength, ShardCount = shardCount, CreatedUtc = DateTime.UtcNow };
         _state.State = created;
         try
         {

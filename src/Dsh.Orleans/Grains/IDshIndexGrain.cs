@@ -10,7 +10,7 @@ public interface IDshIndexGrain : IGrainWithStringKey
     /// <summary>Creates the index and its shards, or returns the existing one if it has the same code length and shard count.</summary>
     /// <exception cref="InvalidOperationException">The index exists with another code length or shard count.</exception>
     [Alias("create")]
-    Task<IndexMetadata> CreateAsync(int bits, int shardCount);
+    Task<IndexMetadata> CreateAsync(int codeLength, int shardCount);
 
     /// <summary>The index's metadata, or null if it does not exist.</summary>
     [ReadOnly]

@@ -14,7 +14,7 @@ public interface IDshShardGrain : IGrainWithStringKey
 {
     /// <summary>Creates the shard (idempotent with the same arguments).</summary>
     [Alias("init")]
-    Task InitializeAsync(int bits, int shardIndex, int shardCount);
+    Task InitializeAsync(int codeLength, int shardIndex, int shardCount);
 
     /// <summary>Adds one code; persisted before the call returns.</summary>
     /// <param name="id">The id (routed to this shard).</param>

@@ -9,7 +9,7 @@ public sealed record ShardInfo
     [Id(0)] public int ShardIndex { get; init; }
 
     /// <summary>The code length.</summary>
-    [Id(1)] public int Bits { get; init; }
+    [Id(1)] public int CodeLength { get; init; }
 
     /// <summary>Codes held.</summary>
     [Id(2)] public int Count { get; init; }

@@ -8,7 +8,7 @@ namespace Dsh.Orleans.Serialization;
 public struct BinaryCodeSurrogate
 {
     /// <summary>The code length in bits.</summary>
-    [Id(0)] public int Bits;
+    [Id(0)] public int CodeLength;
 
     /// <summary>The packed words (<see cref="BinaryCode.WordsFor"/> of them).</summary>
     [Id(1)] public ulong[] Words;
@@ -19,8 +19,8 @@ public struct BinaryCodeSurrogate
 public sealed class BinaryCodeSurrogateConverter : IConverter<BinaryCode, BinaryCodeSurrogate>
 {
     /// <inheritdoc />
-    public BinaryCode ConvertFromSurrogate(in BinaryCodeSurrogate surrogate) => BinaryCode.FromWords(surrogate.Words, surrogate.Bits);
+    public BinaryCode ConvertFromSurrogate(in BinaryCodeSurrogate surrogate) => BinaryCode.FromWords(surrogate.Words, surrogate.CodeLength);
 
     /// <inheritdoc />
-    public BinaryCodeSurrogate ConvertToSurrogate(in BinaryCode value) => new() { Bits = value.Bits, Words = value.Words.ToArray() };
+    public BinaryCodeSurrogate ConvertToSurrogate(in BinaryCode value) => new() { CodeLength = value.CodeLength, Words = value.Words.ToArray() };
 }

@@ -5,7 +5,7 @@ namespace Dsh.Orleans.State;
 [Alias("dsh.index-metadata")]
 public sealed class IndexMetadata
 {
-    /// <summary>The code length; 0 while the index does not exist.</summary>
+    /// <summary>The code length; 0 while the index does not exist. Named <c>Bits</c> because that is its stored name: grain storage keeps state by property name (JSON by default), so a rename would leave stored indexes unreadable.</summary>
     [Id(0)] public int Bits { get; set; }
 
     /// <summary>The shard count, fixed at creation.</summary>

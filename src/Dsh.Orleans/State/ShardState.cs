@@ -10,7 +10,7 @@ namespace Dsh.Orleans.State;
 [Alias("dsh.shard-state")]
 public sealed class ShardState
 {
-    /// <summary>The code length; 0 while the shard has not been created.</summary>
+    /// <summary>The code length; 0 while the shard has not been created. Named <c>Bits</c> because that is its stored name: grain storage keeps state by property name (JSON by default), so a rename would leave stored indexes unreadable.</summary>
     [Id(0)] public int Bits { get; set; }
 
     /// <summary>This shard's number, 0 … <see cref="ShardCount"/> − 1.</summary>

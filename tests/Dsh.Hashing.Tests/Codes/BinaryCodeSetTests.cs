@@ -20,7 +20,7 @@ public class BinaryCodeSetTests
         BinaryCodeSet set = BinaryCodeSet.FromSigns(matrix, bits);
 
         Assert.Equal(count, set.Count);
-        Assert.Equal(bits, set.Bits);
+        Assert.Equal(bits, set.CodeLength);
         for (int i = 0; i < count; i++)
         {
             Assert.Equal(BinaryCode.FromSigns(matrix.AsSpan(i * bits, bits)), set[i]);

@@ -21,7 +21,7 @@ public class BinaryCodeTests
 
         BinaryCode code = BinaryCode.FromSigns(values);
 
-        Assert.Equal(bits, code.Bits);
+        Assert.Equal(bits, code.CodeLength);
         for (int i = 0; i < bits; i++)
         {
             Assert.Equal(values[i] > 0, code[i]);
@@ -152,7 +152,7 @@ public class BinaryCodeTests
 
     private static void AssertHighBitsZero(BinaryCode code)
     {
-        int rem = code.Bits % 64;
+        int rem = code.CodeLength % 64;
         if (rem != 0)
         {
             Assert.Equal(0UL, code.Words[^1] >> rem);

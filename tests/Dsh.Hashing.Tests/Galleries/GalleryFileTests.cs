@@ -33,7 +33,7 @@ public sealed class GalleryFileTests : IDisposable
         gallery.Save(path);
         Gallery loaded = Gallery.Load(path);
 
-        Assert.Equal(gallery.Bits, loaded.Bits);
+        Assert.Equal(gallery.CodeLength, loaded.CodeLength);
         Assert.Equal(gallery.Count, loaded.Count);
         Assert.Equal(gallery.NextId, loaded.NextId);
         Assert.Equal(gallery.Properties, loaded.Properties);

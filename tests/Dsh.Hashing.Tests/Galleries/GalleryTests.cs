@@ -172,8 +172,8 @@ public class GalleryTests
     public void Constructor_ChecksBits()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Gallery(0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Gallery(BinaryCode.MaxBits + 1));
-        Assert.Equal(BinaryCode.MaxBits, new Gallery(BinaryCode.MaxBits).Bits);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Gallery(BinaryCode.MaxCodeLength + 1));
+        Assert.Equal(BinaryCode.MaxCodeLength, new Gallery(BinaryCode.MaxCodeLength).CodeLength);
     }
 
     [Fact]

@@ -312,7 +312,7 @@ public class MultiIndexHashIndexTests
         Assert.Equal(1, MultiIndexHashIndex.RecommendedSubstringCount(4, 0));
         Assert.Equal(410, MultiIndexHashIndex.RecommendedSubstringCount(4096, 0));
         Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => MultiIndexHashIndex.RecommendedSubstringCount(64, -1)).ParamName);
-        Assert.Equal("bits", Assert.Throws<ArgumentOutOfRangeException>(() => MultiIndexHashIndex.RecommendedSubstringCount(0, 10)).ParamName);
+        Assert.Equal("codeLength", Assert.Throws<ArgumentOutOfRangeException>(() => MultiIndexHashIndex.RecommendedSubstringCount(0, 10)).ParamName);
     }
 
     // ---------------------------------------------------------------- persistence
@@ -458,6 +458,9 @@ public class MultiIndexHashIndexTests
             x => x.SearchBatch([code, null!], 3),
             x => x.SearchBatch([code, wrong], 3),
             x => x.SearchBatch([code], 0),
+            x => x.SearchBatch([code], 1, 0),
+            x => x.SearchBatch([code], 1, -2),
+            x => x.SearchBatch([code, wrong], 1, 1, CancellationToken.None),
             x => { x.Add(5, code); return null; },
             x => { x.Add(6, null!); return null; },
             x => { x.Add(6, wrong); return null; },
@@ -486,8 +489,8 @@ public class MultiIndexHashIndexTests
 
         Assert.Equal("maxDegreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => mih.SearchBatch([code], 1, 0)).ParamName);
         Assert.Equal("maxDegreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => mih.SearchBatch([code], 1, -2)).ParamName);
-        Assert.Equal("bits", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(0)).ParamName);
-        Assert.Equal("bits", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(4097, 100)).ParamName);
+        Assert.Equal("codeLength", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(0)).ParamName);
+        Assert.Equal("codeLength", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(BinaryCode.MaxCodeLength + 1, 100)).ParamName);
     }
 
     [Fact]
@@ -704,7 +707,7 @@ public class MultiIndexHashIndexTests
 
     private static void AssertEquivalent(HammingIndex flat, MultiIndexHashIndex mih, BinaryCode[] queries, int count, string context)
     {
-        int bits = flat.Bits, m = mih.SubstringCount;
+        int bits = flat.CodeLength, m = mih.SubstringCount;
         for (int qi = 0; qi < queries.Length; qi++)
         {
             BinaryCode q = queries[qi];

@@ -21,7 +21,7 @@ public sealed class IndexFileTests : IDisposable
         index.Save(path);
         HammingIndex loaded = HammingIndex.Load(path);
 
-        Assert.Equal(index.Bits, loaded.Bits);
+        Assert.Equal(index.CodeLength, loaded.CodeLength);
         Assert.Equal(index.Count, loaded.Count);
         foreach (BinaryCode q in CodeGenerator.Uniform(bits + 1, 5, bits))
         {

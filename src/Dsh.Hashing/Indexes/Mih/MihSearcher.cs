@@ -151,7 +151,7 @@ internal static class MihSearcher
     private static double ProbesStillNeeded(SubstringLayout layout, int rho, int threshold)
     {
         int m = layout.Count;
-        if (threshold >= layout.Bits)
+        if (threshold >= layout.CodeLength)
         {
             return ProbesAt(layout, rho);
         }

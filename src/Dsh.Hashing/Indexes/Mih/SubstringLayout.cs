@@ -3,22 +3,22 @@ using System.Runtime.CompilerServices;
 namespace Dsh.Hashing.Indexes.Mih;
 
 /// <summary>
-/// How a code of <see cref="Bits"/> bits splits into <see cref="Count"/> disjoint, contiguous substrings:
-/// the first <c>Bits % Count</c> substrings have one bit more than the rest, so lengths differ by at most 1,
-/// and every length is at most 64 (the caller keeps <c>ceil(Bits / 64) ≤ Count ≤ Bits</c>).
+/// How a code of <see cref="CodeLength"/> bits splits into <see cref="Count"/> disjoint, contiguous substrings:
+/// the first <c>CodeLength % Count</c> substrings have one bit more than the rest, so lengths differ by at most 1,
+/// and every length is at most 64 (the caller keeps <c>ceil(CodeLength / 64) ≤ Count ≤ CodeLength</c>).
 /// </summary>
 internal sealed class SubstringLayout
 {
     private readonly int[] _starts;
     private readonly int[] _lengths;
 
-    public SubstringLayout(int bits, int count)
+    public SubstringLayout(int codeLength, int count)
     {
-        Bits = bits;
+        CodeLength = codeLength;
         Count = count;
         _starts = new int[count];
         _lengths = new int[count];
-        int q = bits / count, r = bits % count, at = 0;
+        int q = codeLength / count, r = codeLength % count, at = 0;
         for (int j = 0; j < count; j++)
         {
             _starts[j] = at;
@@ -29,7 +29,7 @@ internal sealed class SubstringLayout
         MaxLength = _lengths[0];
     }
 
-    public int Bits { get; }
+    public int CodeLength { get; }
 
     /// <summary>The number of substrings, m.</summary>
     public int Count { get; }

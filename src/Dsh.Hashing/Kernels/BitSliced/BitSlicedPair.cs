@@ -18,13 +18,13 @@ internal sealed class BitSlicedPair
 
     internal BitSlicedPair(BitSlicedQuery first, BitSlicedQuery second)
     {
-        if (first.Bits != second.Bits)
+        if (first.CodeLength != second.CodeLength)
         {
             throw new ArgumentException("Both queries must be prepared for the same store.", nameof(second));
         }
 
         Second = second;
-        int bits = first.Bits;
+        int codeLength = first.CodeLength;
         Chunks = first.Chunks;
         HighLevels = first.HighLevels;
         Order = new int[Chunks * BitSlicedQuery.ChunkPlanes];
@@ -37,7 +37,7 @@ internal sealed class BitSlicedPair
         int at = 0;
         for (int cls = 0; cls < 4; cls++)
         {
-            for (int j = 0; j < bits; j++)
+            for (int j = 0; j < codeLength; j++)
             {
                 int bitA = (int)((a[j >> 6] >> (j & 63)) & 1);
                 int bitB = (int)((b[j >> 6] >> (j & 63)) & 1);
@@ -50,10 +50,10 @@ internal sealed class BitSlicedPair
 
             if (cls == 0)
             {
-                for (int p = bits; p < Order.Length; p++)
+                for (int p = codeLength; p < Order.Length; p++)
                 {
                     classes[at] = 0;
-                    Order[at++] = bits * planeWords; // the block's zero plane
+                    Order[at++] = codeLength * planeWords; // the block's zero plane
                 }
             }
         }

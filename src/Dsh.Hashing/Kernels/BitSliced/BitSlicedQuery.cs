@@ -27,28 +27,28 @@ internal sealed class BitSlicedQuery
     /// <summary>Positions below <see cref="MixedSplit"/> plain, the rest inverted.</summary>
     internal const byte Mixed = 2;
 
-    internal BitSlicedQuery(int bits, ReadOnlySpan<ulong> query)
+    internal BitSlicedQuery(int codeLength, ReadOnlySpan<ulong> query)
     {
-        int words = (bits + 63) >> 6;
+        int words = (codeLength + 63) >> 6;
         if (query.Length < words)
         {
-            throw new ArgumentException($"A {bits}-bit query needs {words} words.", nameof(query));
+            throw new ArgumentException($"A {codeLength}-bit query needs {words} words.", nameof(query));
         }
 
-        Bits = bits;
+        CodeLength = codeLength;
         Words = query[..words].ToArray();
-        Chunks = (bits + ChunkPlanes - 1) / ChunkPlanes;
+        Chunks = (codeLength + ChunkPlanes - 1) / ChunkPlanes;
         Order = new int[Chunks * ChunkPlanes];
         Kinds = new byte[Chunks];
 
         // Counter bits beyond the 5 the chunk tree keeps (ones .. sixteens): enough for a sum of `bits`;
         // past 4 (codes over 511 bits) all 8 run, the unneeded top ones staying zero.
-        int width = 32 - BitOperations.LeadingZeroCount((uint)bits);
+        int width = 32 - BitOperations.LeadingZeroCount((uint)codeLength);
         HighLevels = width - 5 <= 4 ? Math.Max(0, width - 5) : 8;
 
         const int planeWords = BitSlicedStore.BlockRows / 64;
         int at = 0;
-        for (int j = 0; j < bits; j++)
+        for (int j = 0; j < codeLength; j++)
         {
             if (((query[j >> 6] >> (j & 63)) & 1) == 0)
             {
@@ -56,13 +56,13 @@ internal sealed class BitSlicedQuery
             }
         }
 
-        int split = at + (Order.Length - bits); // first inverted position: after the padding
+        int split = at + (Order.Length - codeLength); // first inverted position: after the padding
         while (at < split)
         {
-            Order[at++] = bits * planeWords; // the block's zero plane
+            Order[at++] = codeLength * planeWords; // the block's zero plane
         }
 
-        for (int j = 0; j < bits; j++)
+        for (int j = 0; j < codeLength; j++)
         {
             if (((query[j >> 6] >> (j & 63)) & 1) != 0)
             {
@@ -89,8 +89,8 @@ internal sealed class BitSlicedQuery
         }
     }
 
-    /// <summary>Bits a code.</summary>
-    public int Bits { get; }
+    /// <summary>The code length.</summary>
+    public int CodeLength { get; }
 
     /// <summary>Chunks of <see cref="ChunkPlanes"/> planes a block.</summary>
     internal int Chunks { get; }

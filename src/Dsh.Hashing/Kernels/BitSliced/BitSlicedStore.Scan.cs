@@ -29,7 +29,7 @@ namespace Dsh.Hashing.Kernels.BitSliced;
 internal sealed partial class BitSlicedStore
 {
     /// <summary>Prepares <paramref name="query"/> (at least <see cref="WordsPerRow"/> words) for scans of this store.</summary>
-    public BitSlicedQuery Prepare(ReadOnlySpan<ulong> query) => new(_bits, query);
+    public BitSlicedQuery Prepare(ReadOnlySpan<ulong> query) => new(_codeLength, query);
 
     /// <summary>
     /// Scans blocks <paramref name="startBlock"/> .. +<paramref name="blockCount"/> - 1 and hands every row
@@ -151,9 +151,9 @@ internal sealed partial class BitSlicedStore
 
     private void CheckScan(BitSlicedQuery query, int startBlock, int blockCount)
     {
-        if (query.Bits != _bits)
+        if (query.CodeLength != _codeLength)
         {
-            throw new ArgumentException($"The query was prepared for {query.Bits}-bit codes; the store holds {_bits}.", nameof(query));
+            throw new ArgumentException($"The query was prepared for {query.CodeLength}-bit codes; the store holds {_codeLength}.", nameof(query));
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(startBlock);
@@ -466,7 +466,7 @@ internal sealed partial class BitSlicedStore
         }
     }
 
-    /// <summary>A scan's working memory: the counter bits (weights 1 .. 4096), the rows to keep.</summary>
+    /// <summary>A scan's working memory: the counter bits (weights 1 .. 4096, enough for distances up to <see cref="BinaryCode.MaxCodeLength"/>), the rows to keep.</summary>
     private struct Counter
     {
         /// <summary>Rows of the block being scanned (all but in a partial last block).</summary>

@@ -9,8 +9,8 @@ namespace Dsh.Hashing.Kernels.BitSliced;
 /// <summary>
 /// Codes stored transposed ("bit-sliced") for the plane scan in <c>BitSlicedStore.Scan.cs</c>.
 /// Rows are grouped in blocks of <see cref="BlockRows"/>; block b holds, for every bit position j in
-/// 0 .. bits-1, one 512-bit plane (8 words) whose bit r is bit j of row b*512 + r, followed by one
-/// all-zero plane (index <c>bits</c>) that queries use as padding. Every plane is 64-byte aligned.
+/// 0 .. codeLength-1, one 512-bit plane (8 words) whose bit r is bit j of row b*512 + r, followed by one
+/// all-zero plane (index <c>codeLength</c>) that queries use as padding. Every plane is 64-byte aligned.
 /// Invariant: every bit of every slot at or past <see cref="Count"/> is zero.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,7 @@ internal sealed partial class BitSlicedStore
     /// <summary>Words (ulong) a plane.</summary>
     private const int PlaneWords = BlockRows / 64;
 
-    private readonly int _bits;
+    private readonly int _codeLength;
     private readonly int _wordsPerRow;
     private readonly int _blockWords;   // (bits + 1) planes of 8 words
     private ulong[] _data;              // pinned; blocks start at _origin, 64-byte aligned
@@ -33,25 +33,22 @@ internal sealed partial class BitSlicedStore
     private int _blockCapacity;
     private int _count;
 
-    /// <summary>An empty store for <paramref name="bits"/>-bit codes (1 .. 4096).</summary>
-    public BitSlicedStore(int bits)
+    /// <summary>An empty store for <paramref name="codeLength"/>-bit codes (1 .. <see cref="BinaryCode.MaxCodeLength"/>; the 13 counter bits of the scan hold distances up to 8191).</summary>
+    public BitSlicedStore(int codeLength)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bits, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, MaxBits);
-        _bits = bits;
-        _wordsPerRow = (bits + 63) >> 6;
-        _blockWords = (bits + 1) * PlaneWords;
+        ArgumentOutOfRangeException.ThrowIfLessThan(codeLength, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(codeLength, BinaryCode.MaxCodeLength);
+        _codeLength = codeLength;
+        _wordsPerRow = (codeLength + 63) >> 6;
+        _blockWords = (codeLength + 1) * PlaneWords;
         _data = [];
     }
-
-    /// <summary>The widest code the counters can hold (13 counter bits).</summary>
-    public const int MaxBits = 4096;
 
     /// <summary>Whether this machine runs the scan with AVX-512 (otherwise a portable, much slower, path runs).</summary>
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
 
-    /// <summary>Bits a code.</summary>
-    public int Bits => _bits;
+    /// <summary>The code length.</summary>
+    public int CodeLength => _codeLength;
 
     /// <summary>Rows stored (slots 0 .. Count-1).</summary>
     public int Count => _count;
@@ -108,7 +105,7 @@ internal sealed partial class BitSlicedStore
                 }
 
                 Transpose64(tile); // tile[j] bit r = bit (wi*64 + j) of row r
-                int planes = Math.Min(64, _bits - (wi * 64));
+                int planes = Math.Min(64, _codeLength - (wi * 64));
                 for (int j = 0; j < planes; j++)
                 {
                     Unsafe.Add(ref block, ((wi * 64) + j) * PlaneWords + word) = tile[j];
@@ -138,7 +135,7 @@ internal sealed partial class BitSlicedStore
         ref ulong dst = ref Unsafe.Add(ref BlockRef(to / BlockRows), ((to % BlockRows) >> 6));
         int sBit = from & 63;
         ulong dMask = 1UL << (to & 63);
-        for (int j = 0; j < _bits; j++)
+        for (int j = 0; j < _codeLength; j++)
         {
             int at = j * PlaneWords;
             ulong bit = (Unsafe.Add(ref src, at) >> sBit) & 1;
@@ -158,7 +155,7 @@ internal sealed partial class BitSlicedStore
         int slot = _count - 1;
         ref ulong w = ref Unsafe.Add(ref BlockRef(slot / BlockRows), ((slot % BlockRows) >> 6));
         ulong keep = ~(1UL << (slot & 63));
-        for (int j = 0; j < _bits; j++)
+        for (int j = 0; j < _codeLength; j++)
         {
             Unsafe.Add(ref w, j * PlaneWords) &= keep;
         }
@@ -184,7 +181,7 @@ internal sealed partial class BitSlicedStore
         row[.._wordsPerRow].Clear();
         ref ulong src = ref Unsafe.Add(ref BlockRef(slot / BlockRows), ((slot % BlockRows) >> 6));
         int bit = slot & 63;
-        for (int j = 0; j < _bits; j++)
+        for (int j = 0; j < _codeLength; j++)
         {
             row[j >> 6] |= ((Unsafe.Add(ref src, j * PlaneWords) >> bit) & 1) << (j & 63);
         }
@@ -203,9 +200,9 @@ internal sealed partial class BitSlicedStore
         for (int wi = 0; wi < _wordsPerRow; wi++)
         {
             ulong x = row[wi];
-            if (wi == _wordsPerRow - 1 && (_bits & 63) != 0)
+            if (wi == _wordsPerRow - 1 && (_codeLength & 63) != 0)
             {
-                x &= (1UL << (_bits & 63)) - 1; // padding bits past the code are not planes
+                x &= (1UL << (_codeLength & 63)) - 1; // padding bits past the code are not planes
             }
 
             while (x != 0)

@@ -1,15 +1,23 @@
 using System.Text.RegularExpressions;
+using Xunit;
 
-namespace Dsh.Tests.Support;
+namespace Dsh.Tests.Shared;
 
 /// <summary>Compares a code block of README.md with the compiled source that claims to be it.</summary>
 internal static class ReadmeBlocks
 {
-    /// <summary>Asserts that README's block between <c>&lt;!-- name:start/end --&gt;</c> equals the source's block between <c>// name:start/end</c>.</summary>
-    public static void AssertSame(string name, string sourceFile)
+    /// <summary>
+    /// Asserts that README.md's block between <c>&lt;!-- name:start --&gt;</c> and <c>&lt;!-- name:end --&gt;</c> equals the
+    /// source's block between <c>// name:start</c> and <c>// name:end</c>, line for line, ignoring indentation, runs of
+    /// white space, blank lines, <c>using</c> lines and the code fence.
+    /// </summary>
+    /// <param name="repositoryRoot">The folder of Dsh.sln and README.md.</param>
+    /// <param name="name">The block's marker name.</param>
+    /// <param name="sourceFile">The compiled source, relative to <paramref name="repositoryRoot"/>.</param>
+    public static void AssertSame(string repositoryRoot, string name, string sourceFile)
     {
-        string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        string source = File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "Dsh.Tests", sourceFile));
+        string readme = File.ReadAllText(Path.Combine(repositoryRoot, "README.md"));
+        string source = File.ReadAllText(Path.Combine(repositoryRoot, sourceFile));
         string inReadme = Between(readme, $"<!-- {name}:start -->", $"<!-- {name}:end -->").Replace("```csharp", "").Replace("```", "");
         Assert.Equal(Normalize(Between(source, $"// {name}:start", $"// {name}:end")), Normalize(inReadme));
     }
