@@ -39,7 +39,7 @@ catch (Exception e) when (e is not OutOfMemoryException)
 
 static int Run(string data, SampleArguments arguments)
 {
-    int bits = arguments.Bits, epochs = arguments.Epochs;
+    int bits = arguments.CodeLength, epochs = arguments.Epochs;
     SbirDataset train = SbirDataset.FromFolders(Path.Combine(data, "train", "sketch"), Path.Combine(data, "train", "photo"));
     SbirDataset test = SbirDataset.FromFolders(Path.Combine(data, "test", "sketch"), Path.Combine(data, "test", "photo"));
     Console.WriteLine($"data {data}: train {train.Sketches.Count} sketches + {train.Photos.Count} photos, " +
@@ -94,7 +94,7 @@ static int Run(string data, SampleArguments arguments)
         gallery.AddRange(photoCodes, test.Photos.Select(p => new GalleryItem(
             Path.GetRelativePath(photoRoot, p.Path!).Replace(Path.DirectorySeparatorChar, '/'), test.Categories[p.Label])).ToList());
         gallery.Save(galleryPath);
-        Console.WriteLine($"saved the gallery to {galleryPath}: {gallery.Count} photos, {gallery.Bits} bits");
+        Console.WriteLine($"saved the gallery to {galleryPath}: {gallery.Count} photos, {gallery.CodeLength} bits");
     }
 
     // A few queries: the first test sketch of the first three categories, and their top five photos.

@@ -9,7 +9,7 @@ internal static class ReadmeExample
         var rng = new Random(42);
         float[] Embedding() => Enumerable.Range(0, 64).Select(_ => rng.NextSingle() - 0.5f).ToArray();
 
-        var index = new HammingIndex(codeLength: 64);           // or new MultiIndexHashIndex(64): same API
+        var index = new HammingIndex(bits: 64);           // or new MultiIndexHashIndex(64): same API
         for (long photoId = 0; photoId < 10_000; photoId++)
             index.Add(photoId, BinaryCode.FromSigns(Embedding())); // bit i = value[i] > 0
         BinaryCode sketch = BinaryCode.FromSigns(Embedding());

@@ -13,7 +13,7 @@ public class RandomCodesTests
         Assert.True(a.Words.SequenceEqual(b.Words));
         Assert.False(a.Words.SequenceEqual(c.Words));
         Assert.Equal(50, a.Count);
-        Assert.Equal(64, a.Bits);
+        Assert.Equal(64, a.CodeLength);
     }
 
     [Fact]

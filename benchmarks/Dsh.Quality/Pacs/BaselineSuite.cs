@@ -30,7 +30,7 @@ internal static class BaselineSuite
     private const int Threads = 2;
     private static readonly int[] CodeLengths = [32, 64, 128];
 
-    private sealed record Row(string Method, int Bits, RetrievalReport Report, double Seconds);
+    private sealed record Row(string Method, int CodeLength, RetrievalReport Report, double Seconds);
 
     public static int Run(string[] args)
     {
@@ -64,8 +64,8 @@ internal static class BaselineSuite
         void Add(string method, BinaryCodeSet queries, BinaryCodeSet gallery, double seconds)
         {
             var r = RetrievalEvaluation.Evaluate(queries, queryL, gallery, galleryL, evaluation);
-            rows.Add(new Row(method, queries.Bits, r, seconds));
-            Console.WriteLine(string.Create(inv, $"  {method}, {queries.Bits} bits: mAP@all {r.MapAll:F3}, P@200 {r.PrecisionAtK:F3}, tie-aware mAP {r.TieAwareMapAll:F3} ({seconds:F2} s)"));
+            rows.Add(new Row(method, queries.CodeLength, r, seconds));
+            Console.WriteLine(string.Create(inv, $"  {method}, {queries.CodeLength} bits: mAP@all {r.MapAll:F3}, P@200 {r.PrecisionAtK:F3}, tie-aware mAP {r.TieAwareMapAll:F3} ({seconds:F2} s)"));
         }
 
         if (!skip.Contains("random"))
@@ -186,7 +186,7 @@ internal static class BaselineSuite
     }
 
     private static string Cells(IEnumerable<Row> rows, Func<Row, double> value) =>
-        string.Join(" | ", CodeLengths.Select(k => rows.FirstOrDefault(r => r.Bits == k) is { } r ? value(r).ToString("F3", CultureInfo.InvariantCulture) : "–"));
+        string.Join(" | ", CodeLengths.Select(k => rows.FirstOrDefault(r => r.CodeLength == k) is { } r ? value(r).ToString("F3", CultureInfo.InvariantCulture) : "–"));
 
     private static int[] Labels(IEnumerable<SbirItem> items) => items.Select(i => i.Label).ToArray();
 

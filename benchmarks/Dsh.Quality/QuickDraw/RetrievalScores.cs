@@ -15,7 +15,7 @@ internal sealed record RetrievalScores(double MapAll, double TieAwareMapAll, dou
         for (int label = 0; label < categories; label++)
         {
             int[] rows = Enumerable.Range(0, queryLabels.Length).Where(i => queryLabels[i] == label).ToArray();
-            BinaryCodeSet subset = BinaryCodeSet.FromCodes(rows.Select(i => queries[i]), queries.Bits);
+            BinaryCodeSet subset = BinaryCodeSet.FromCodes(rows.Select(i => queries[i]), queries.CodeLength);
             perCategory[label] = RetrievalEvaluation.Evaluate(subset, rows.Select(i => queryLabels[i]).ToArray(), gallery, galleryLabels, options).MapAll;
         }
         return new RetrievalScores(all.MapAll, all.TieAwareMapAll, all.PrecisionAtK, perCategory);

@@ -139,7 +139,7 @@ internal static class IndexCommand
                 {
                     ["index"] = galleryPath,
                     ["format"] = gallery.LegacyCatalog is null ? "gallery" : "legacy index + catalog",
-                    ["bits"] = gallery.Bits,
+                    ["bits"] = gallery.CodeLength,
                     ["count"] = gallery.Count,
                     ["fileBytes"] = bytes,
                     ["model"] = gallery.Properties.Model,
@@ -154,7 +154,7 @@ internal static class IndexCommand
             else
             {
                 context.Out.WriteLine($"gallery:    {galleryPath}");
-                context.Out.WriteLine($"codes:      {gallery.Count} x {gallery.Bits} bits ({bytes} bytes on disk, generation {gallery.Generation})");
+                context.Out.WriteLine($"codes:      {gallery.Count} x {gallery.CodeLength} bits ({bytes} bytes on disk, generation {gallery.Generation})");
                 context.Out.WriteLine($"model:      {gallery.Properties.Model ?? "(not recorded)"}");
                 context.Out.WriteLine($"photos:     {gallery.Properties.Root ?? "(full paths)"}");
                 context.Out.WriteLine($"kernel:     {gallery.Kernel}");
@@ -215,7 +215,7 @@ internal static class IndexCommand
             context.Out.WriteLine(new JsonObject
             {
                 ["index"] = galleryPath,
-                ["bits"] = gallery.Bits,
+                ["bits"] = gallery.CodeLength,
                 ["added"] = added,
                 ["count"] = gallery.Count,
                 ["root"] = gallery.Properties.Root,
@@ -226,7 +226,7 @@ internal static class IndexCommand
         else
         {
             string note = skipped.Count == 0 ? "" : $", {skipped.Count} skipped";
-            context.Out.WriteLine($"{galleryPath}: added {added}, {gallery.Count} photos, {gallery.Bits}-bit codes{note}");
+            context.Out.WriteLine($"{galleryPath}: added {added}, {gallery.Count} photos, {gallery.CodeLength}-bit codes{note}");
         }
     }
 }

@@ -60,7 +60,7 @@ internal static class SearchCommand
                     ["sketch"] = sketchPath,
                     ["index"] = galleryPath,
                     ["code"] = code.ToString(),
-                    ["bits"] = code.Bits,
+                    ["bits"] = code.CodeLength,
                     ["count"] = gallery.Count,
                     ["encodeMs"] = encode.TotalMilliseconds,
                     ["searchMs"] = search.TotalMilliseconds,

@@ -33,9 +33,9 @@ internal static class GalleryFiles
     /// <exception cref="InputDataException">The code lengths differ.</exception>
     public static void CheckModel(Gallery gallery, DshModel model, string modelPath, string galleryPath, TextWriter stderr)
     {
-        if (model.CodeLength != gallery.Bits)
+        if (model.CodeLength != gallery.CodeLength)
         {
-            throw new InputDataException($"The model makes {model.CodeLength}-bit codes but the gallery '{galleryPath}' holds {gallery.Bits}-bit codes.");
+            throw new InputDataException($"The model makes {model.CodeLength}-bit codes but the gallery '{galleryPath}' holds {gallery.CodeLength}-bit codes.");
         }
         string identity = ModelIdentity.Of(modelPath);
         if (gallery.Properties.Model is { } recorded && !ModelIdentity.SameModel(recorded, identity))

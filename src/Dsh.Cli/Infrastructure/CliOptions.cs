@@ -112,8 +112,8 @@ internal static class CliOptions
 
     /// <summary>The code length: 8 to 4096 bits (the network's and the index's limits).</summary>
     public static Option<int> Bits() =>
-        Int("--bits", $"Code length in bits ({DshArchitecture.MinCodeLength} to {Hashing.BinaryCode.MaxBits}; the paper uses 32, 64, 128).",
-            DshProfile.DefaultCodeLength, DshArchitecture.MinCodeLength, Hashing.BinaryCode.MaxBits);
+        Int("--bits", $"Code length in bits ({DshArchitecture.MinCodeLength} to {Hashing.BinaryCode.MaxCodeLength}; the paper uses 32, 64, 128).",
+            DshProfile.DefaultCodeLength, DshArchitecture.MinCodeLength, Hashing.BinaryCode.MaxCodeLength);
 
     /// <summary>The network profile.</summary>
     public static Option<string> Profile()

@@ -27,7 +27,7 @@ internal sealed record EvaluationOutcome(
     /// <summary>The <paramref name="k"/> nearest gallery items of query <paramref name="query"/> (ties by gallery order).</summary>
     public IReadOnlyList<Neighbor> TopResults(int query, int k)
     {
-        var index = new HammingIndex(GalleryCodes.Bits);
+        var index = new HammingIndex(GalleryCodes.CodeLength);
         index.AddRange(Enumerable.Range(0, GalleryCodes.Count).Select(i => (long)i).ToArray(), GalleryCodes);
         return index.Search(QueryCodes[query], k);
     }

@@ -127,7 +127,7 @@ internal static class ServeCommand
             {
                 context.Out.WriteLine($"{ServeHost.ListeningPrefix}{address}");
             }
-            context.Out.WriteLine($"dsh serve: {search.Gallery.Count} photos, {search.Gallery.Bits}-bit codes, photos from {search.PhotosRoot}; Ctrl+C stops");
+            context.Out.WriteLine($"dsh serve: {search.Gallery.Count} photos, {search.Gallery.CodeLength}-bit codes, photos from {search.PhotosRoot}; Ctrl+C stops");
             context.Out.Flush();
             app.WaitForShutdownAsync(context.CancellationToken).GetAwaiter().GetResult();
             return ExitCodes.Success;

@@ -36,7 +36,7 @@ internal static class ServeEndpoints
     {
         Gallery gallery = search.Gallery;
         IReadOnlyDictionary<string, int> counts = gallery.GetCategoryCounts();
-        return Results.Json(new StatusResponse(gallery.Bits, gallery.Count, counts.Keys.Order(StringComparer.Ordinal).ToList(), counts,
+        return Results.Json(new StatusResponse(gallery.CodeLength, gallery.Count, counts.Keys.Order(StringComparer.Ordinal).ToList(), counts,
             Path.GetFileName(options.ModelPath), search.Model.Categories, gallery.Generation));
     }
 

@@ -72,23 +72,23 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
     }
 
     /// <summary>Creates a code from packed words (copied).</summary>
-    /// <param name="words">Exactly <c>ceil(codeLength / 64)</c> words.</param>
-    /// <param name="codeLength">The code length, 1 to <see cref="MaxCodeLength"/>.</param>
-    /// <exception cref="ArgumentException">The word count does not fit <paramref name="codeLength"/>, or bits above <paramref name="codeLength"/> are set.</exception>
-    public static BinaryCode FromWords(ReadOnlySpan<ulong> words, int codeLength)
+    /// <param name="words">Exactly <c>ceil(bits / 64)</c> words.</param>
+    /// <param name="bits">The code length, 1 to <see cref="MaxCodeLength"/> (named <c>bits</c>, as in the first release: code that passes it by name keeps compiling).</param>
+    /// <exception cref="ArgumentException">The word count does not fit <paramref name="bits"/>, or bits above <paramref name="bits"/> are set.</exception>
+    public static BinaryCode FromWords(ReadOnlySpan<ulong> words, int bits)
     {
-        int count = WordsFor(codeLength);
+        int count = WordsFor(bits);
         if (words.Length != count)
         {
-            throw new ArgumentException($"A {codeLength}-bit code needs {count} words; got {words.Length}.", nameof(words));
+            throw new ArgumentException($"A {bits}-bit code needs {count} words; got {words.Length}.", nameof(words));
         }
 
-        if (BitPacking.FirstRowWithPadding(words, codeLength, count) >= 0)
+        if (BitPacking.FirstRowWithPadding(words, bits, count) >= 0)
         {
-            throw new ArgumentException($"Bits above bit {codeLength - 1} are set in the last word; they must be zero.", nameof(words));
+            throw new ArgumentException($"Bits above bit {bits - 1} are set in the last word; they must be zero.", nameof(words));
         }
 
-        return new BinaryCode(words.ToArray(), codeLength);
+        return new BinaryCode(words.ToArray(), bits);
     }
 
     /// <summary>Creates a code from the signs of real values: bit <c>i</c> is 1 when <c>values[i] &gt; 0</c>.</summary>

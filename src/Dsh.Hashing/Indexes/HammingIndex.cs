@@ -28,10 +28,10 @@ public sealed class HammingIndex : IHammingIndex
     private readonly LockedCodeStore _rows;
     private readonly FullScan _scan;
 
-    /// <summary>Creates an empty index of <paramref name="codeLength"/>-bit codes.</summary>
-    /// <param name="codeLength">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
-    public HammingIndex(int codeLength)
-        : this(new CodeStore(IndexArguments.ValidCodeLength(codeLength)))
+    /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes.</summary>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/> (named <c>bits</c>, as in the first release: code that passes it by name keeps compiling).</param>
+    public HammingIndex(int bits)
+        : this(new CodeStore(IndexArguments.ValidCodeLength(bits)))
     {
     }
 

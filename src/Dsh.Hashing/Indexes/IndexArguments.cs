@@ -5,9 +5,9 @@ namespace Dsh.Hashing.Indexes;
 /// <summary>The argument checks both indexes share, with the same messages (the public ones are in <see cref="HammingIndexArguments"/>).</summary>
 internal static class IndexArguments
 {
-    internal static int ValidCodeLength(int codeLength)
+    internal static int ValidCodeLength(int codeLength, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(codeLength))] string? name = null)
     {
-        Guard.CodeLengthInRange(codeLength);
+        Guard.CodeLengthInRange(codeLength, name);
         return codeLength;
     }
 

@@ -41,20 +41,20 @@ public sealed class MultiIndexHashIndex : IHammingIndex
     /// <summary>The code count when the automatic substring count was last chosen.</summary>
     private int _chosenAt;
 
-    /// <summary>Creates an empty index of <paramref name="codeLength"/>-bit codes whose substring count follows the code count (<see cref="RecommendedSubstringCount"/>).</summary>
-    /// <param name="codeLength">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="codeLength"/> is out of range.</exception>
-    public MultiIndexHashIndex(int codeLength)
-        : this(new CodeStore(IndexArguments.ValidCodeLength(codeLength)), 0)
+    /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes whose substring count follows the code count (<see cref="RecommendedSubstringCount"/>).</summary>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/> (named <c>bits</c>, as in the first release: code that passes it by name keeps compiling).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is out of range.</exception>
+    public MultiIndexHashIndex(int bits)
+        : this(new CodeStore(IndexArguments.ValidCodeLength(bits)), 0)
     {
     }
 
-    /// <summary>Creates an empty index of <paramref name="codeLength"/>-bit codes split into a fixed number of substrings.</summary>
-    /// <param name="codeLength">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/>.</param>
-    /// <param name="substringCount">The number of substrings m, <c>ceil(codeLength / 64)</c> to <paramref name="codeLength"/> (substrings are at most 64 bits long).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="codeLength"/> or <paramref name="substringCount"/> is out of range.</exception>
-    public MultiIndexHashIndex(int codeLength, int substringCount)
-        : this(new CodeStore(IndexArguments.ValidCodeLength(codeLength)), ValidSubstringCount(codeLength, substringCount))
+    /// <summary>Creates an empty index of <paramref name="bits"/>-bit codes split into a fixed number of substrings.</summary>
+    /// <param name="bits">The code length, 1 to <see cref="BinaryCode.MaxCodeLength"/> (named <c>bits</c>, as in the first release: code that passes it by name keeps compiling).</param>
+    /// <param name="substringCount">The number of substrings m, <c>ceil(bits / 64)</c> to <paramref name="bits"/> (substrings are at most 64 bits long).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> or <paramref name="substringCount"/> is out of range.</exception>
+    public MultiIndexHashIndex(int bits, int substringCount)
+        : this(new CodeStore(IndexArguments.ValidCodeLength(bits)), ValidSubstringCount(bits, substringCount))
     {
     }
 

@@ -94,12 +94,12 @@ internal static class FeatureMatrix
     /// <summary>A float64 CPU tensor of the given shape over a copy of <paramref name="values"/>.</summary>
     public static Tensor FromArray(double[] values, params long[] shape) => tensor(values, shape, ScalarType.Float64);
 
-    /// <summary>Throws unless 1 ≤ <paramref name="codeLength"/> ≤ <see cref="BinaryCode.MaxBits"/>.</summary>
+    /// <summary>Throws unless 1 ≤ <paramref name="codeLength"/> ≤ <see cref="BinaryCode.MaxCodeLength"/>.</summary>
     public static void CheckCodeLength(int codeLength)
     {
-        if (codeLength < 1 || codeLength > BinaryCode.MaxBits)
+        if (codeLength < 1 || codeLength > BinaryCode.MaxCodeLength)
         {
-            throw new ArgumentException($"codeLength must be between 1 and {BinaryCode.MaxBits}, not {codeLength}.", nameof(codeLength));
+            throw new ArgumentException($"codeLength must be between 1 and {BinaryCode.MaxCodeLength}, not {codeLength}.", nameof(codeLength));
         }
     }
 }

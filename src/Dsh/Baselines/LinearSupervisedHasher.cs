@@ -53,7 +53,7 @@ public sealed class LinearSupervisedHasher
     /// <param name="photoFeatures">Photo features [n_I ≥ 2, d_I].</param>
     /// <param name="photoLabels">Category of each photo.</param>
     /// <param name="classCount">C ≥ 1.</param>
-    /// <param name="codeLength">K, 1 … <see cref="BinaryCode.MaxBits"/>.</param>
+    /// <param name="codeLength">K, 1 … <see cref="BinaryCode.MaxCodeLength"/>.</param>
     /// <param name="options">Ridge weight, code draws and seed; null for the defaults.</param>
     /// <exception cref="ArgumentException">
     /// A matrix is invalid or has fewer than 2 rows or only equal rows, label counts differ from row counts, a label is

@@ -33,7 +33,7 @@ internal sealed class QueryScorer
         _labels = galleryLabels;
         _k = k;
         _distances = new int[gallery.Count];
-        int groups = gallery.Bits + 1;
+        int groups = gallery.CodeLength + 1;
         _sizes = new int[groups];
         _relevant = new int[groups];
         _seen = new int[groups];

@@ -51,14 +51,14 @@ public static class RetrievalEvaluation
         {
             throw new ArgumentException($"{gallery.Count} gallery codes but {galleryLabels.Count} gallery labels; give one label a gallery item.", nameof(galleryLabels));
         }
-        if (queries.Bits != gallery.Bits)
+        if (queries.CodeLength != gallery.CodeLength)
         {
-            throw new ArgumentException($"Query codes have {queries.Bits} bits but gallery codes {gallery.Bits}; both must come from the same hash.", nameof(gallery));
+            throw new ArgumentException($"Query codes have {queries.CodeLength} bits but gallery codes {gallery.CodeLength}; both must come from the same hash.", nameof(gallery));
         }
 
         int k = Math.Min(options.K, gallery.Count);
         var scorer = new QueryScorer(gallery, galleryLabels.ToArray(), k);
-        var curve = new PrecisionRecallCurveBuilder(gallery.Bits);
+        var curve = new PrecisionRecallCurveBuilder(gallery.CodeLength);
         double apSum = 0, tieAwareApSum = 0, precisionSum = 0, tieAwarePrecisionSum = 0, recallSum = 0, tieAwareRecallSum = 0;
         int withoutRelevant = 0;
         int step = Math.Max(1, queries.Count / ProgressSteps);
@@ -93,7 +93,7 @@ public static class RetrievalEvaluation
         {
             Queries = queries.Count,
             GalleryCount = gallery.Count,
-            Bits = gallery.Bits,
+            Bits = gallery.CodeLength,
             QueriesWithoutRelevant = withoutRelevant,
             MapAll = Mean(apSum, withRelevant),
             TieAwareMapAll = Mean(tieAwareApSum, withRelevant),
@@ -105,14 +105,14 @@ public static class RetrievalEvaluation
             PrecisionRecallCurve = curve.Build(),
             MeanSearchMilliseconds = options.MeasureSearchTime ? MeanSearchMilliseconds(queries, gallery, k, cancellationToken) : null,
             BytesPerGalleryItem = gallery.WordsPerCode * sizeof(ulong),
-            PackedBytesPerGalleryItem = (gallery.Bits + 7) / 8,
+            PackedBytesPerGalleryItem = (gallery.CodeLength + 7) / 8,
         };
     }
 
     /// <summary>Mean wall time of <c>HammingIndex.Search(query, k)</c> over the queries, after one untimed warm-up search.</summary>
     private static double MeanSearchMilliseconds(BinaryCodeSet queries, BinaryCodeSet gallery, int k, CancellationToken cancellationToken)
     {
-        var index = new HammingIndex(gallery.Bits);
+        var index = new HammingIndex(gallery.CodeLength);
         var ids = new long[gallery.Count];
         for (int i = 0; i < ids.Length; i++)
         {

@@ -51,11 +51,11 @@ public static class RetrievalMetrics
         {
             throw new ArgumentException($"{queries.Count} queries with {queryLabels.Count} labels, {gallery.Count} gallery codes with {galleryLabels.Count} labels.");
         }
-        if (queries.Bits != gallery.Bits)
+        if (queries.CodeLength != gallery.CodeLength)
         {
-            throw new ArgumentException($"Queries have {queries.Bits} bits but the gallery {gallery.Bits}.");
+            throw new ArgumentException($"Queries have {queries.CodeLength} bits but the gallery {gallery.CodeLength}.");
         }
-        var index = new HammingIndex(gallery.Bits);
+        var index = new HammingIndex(gallery.CodeLength);
         index.AddRange(Enumerable.Range(0, gallery.Count).Select(i => (long)i).ToArray(), gallery);
         var relevantPerLabel = galleryLabels.GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
         var aps = new List<double>();

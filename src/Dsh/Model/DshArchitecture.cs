@@ -26,7 +26,7 @@ public sealed partial record DshArchitecture
     public const int MinCodeLength = 8;
 
     /// <summary>The largest code length accepted (the index's limit).</summary>
-    public const int MaxCodeLength = Hashing.BinaryCode.MaxBits;
+    public const int MaxCodeLength = Hashing.BinaryCode.MaxCodeLength;
 
     /// <summary>Upper bound of every size and width (keeps a crafted model header from allocating absurd networks).</summary>
     public const int MaxDimension = DshLimits.MaxDimension;

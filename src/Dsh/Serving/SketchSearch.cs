@@ -37,9 +37,9 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(gallery);
         ArgumentException.ThrowIfNullOrWhiteSpace(galleryPath);
         options ??= new SketchSearchOptions();
-        if (model.CodeLength != gallery.Bits)
+        if (model.CodeLength != gallery.CodeLength)
         {
-            throw new ArgumentException($"The model makes {model.CodeLength}-bit codes but the gallery holds {gallery.Bits}-bit codes.", nameof(gallery));
+            throw new ArgumentException($"The model makes {model.CodeLength}-bit codes but the gallery holds {gallery.CodeLength}-bit codes.", nameof(gallery));
         }
         Model = model;
         Model.ImageDecoding = options.ImageDecoding;
@@ -75,10 +75,10 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         DshModel model = DshModel.Load(options.ModelPath);
         try
         {
-            if (model.CodeLength != gallery.Bits)
+            if (model.CodeLength != gallery.CodeLength)
             {
                 throw new InvalidDataException(
-                    $"The model '{options.ModelPath}' makes {model.CodeLength}-bit codes but the gallery '{options.GalleryPath}' holds {gallery.Bits}-bit codes.");
+                    $"The model '{options.ModelPath}' makes {model.CodeLength}-bit codes but the gallery '{options.GalleryPath}' holds {gallery.CodeLength}-bit codes.");
             }
             return new SketchSearch(model, gallery, options.GalleryPath, options, log);
         }

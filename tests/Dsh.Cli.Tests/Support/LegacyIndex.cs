@@ -14,7 +14,7 @@ internal static class LegacyIndex
         {
             ["format"] = "dsh-index-catalog",
             ["version"] = 1,
-            ["bits"] = index.Bits,
+            ["bits"] = index.CodeLength,
             ["model"] = model,
             ["domain"] = "photo",
             ["items"] = list,

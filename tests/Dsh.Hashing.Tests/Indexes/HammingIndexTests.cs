@@ -209,7 +209,7 @@ public class HammingIndexTests
         BinaryCode q = BinaryCode.FromWords([0UL], 64);
         BinaryCode wrong = BinaryCode.FromWords([0UL], 32);
 
-        Assert.Equal("codeLength", Assert.Throws<ArgumentOutOfRangeException>(() => new HammingIndex(0)).ParamName);
+        Assert.Equal("bits", Assert.Throws<ArgumentOutOfRangeException>(() => new HammingIndex(0)).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => new HammingIndex(4097));
         Assert.Equal("k", Assert.Throws<ArgumentOutOfRangeException>(() => index.Search(q, 0)).ParamName);
         Assert.Equal("k", Assert.Throws<ArgumentOutOfRangeException>(() => index.Search(q, -5)).ParamName);

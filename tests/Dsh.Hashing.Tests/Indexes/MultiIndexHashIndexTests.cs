@@ -489,8 +489,8 @@ public class MultiIndexHashIndexTests
 
         Assert.Equal("maxDegreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => mih.SearchBatch([code], 1, 0)).ParamName);
         Assert.Equal("maxDegreeOfParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => mih.SearchBatch([code], 1, -2)).ParamName);
-        Assert.Equal("codeLength", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(0)).ParamName);
-        Assert.Equal("codeLength", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(BinaryCode.MaxCodeLength + 1, 100)).ParamName);
+        Assert.Equal("bits", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(0)).ParamName);
+        Assert.Equal("bits", Assert.Throws<ArgumentOutOfRangeException>(() => new MultiIndexHashIndex(BinaryCode.MaxCodeLength + 1, 100)).ParamName);
     }
 
     [Fact]

@@ -82,7 +82,9 @@ public class SearchBatchContractTests
         {
             var expected = Assert.Throws<ArgumentOutOfRangeException>(() => new HammingIndex(codeLength));
             var actual = Assert.Throws<ArgumentOutOfRangeException>(() => HammingIndexArguments.CheckCodeLength(codeLength));
-            Assert.Equal(expected.Message, actual.Message);
+            // The same message; the constructor's parameter keeps its first name, bits.
+            Assert.Equal("bits", expected.ParamName);
+            Assert.Equal(expected.Message.Replace("'bits'", "'codeLength'", StringComparison.Ordinal), actual.Message);
             Assert.Equal("codeLength", actual.ParamName);
         }
 

@@ -167,7 +167,7 @@ internal static class LegacyFiles
 
     /// <summary>A code as a string of '0'/'1', bit 0 first.</summary>
     public static string Bits(Dsh.Hashing.BinaryCode code) =>
-        new(Enumerable.Range(0, code.Bits).Select(i => code[i] ? '1' : '0').ToArray());
+        new(Enumerable.Range(0, code.CodeLength).Select(i => code[i] ? '1' : '0').ToArray());
 
     private sealed class HashingStream(Stream inner, XxHash3 hasher) : Stream
     {

@@ -15,5 +15,5 @@ internal static class EvaluationCodes
 
     /// <summary>Rows of <paramref name="codes"/> in the order <paramref name="rows"/>.</summary>
     public static BinaryCodeSet Reorder(BinaryCodeSet codes, IReadOnlyList<int> rows) =>
-        BinaryCodeSet.FromWords(rows.SelectMany(r => codes.GetWords(r).ToArray()).ToArray(), codes.Bits);
+        BinaryCodeSet.FromWords(rows.SelectMany(r => codes.GetWords(r).ToArray()).ToArray(), codes.CodeLength);
 }

@@ -146,7 +146,7 @@ public class DshNetworkTests
         float[] outputs = network.EncodePhoto(photos, tokens).data<float>().ToArray();
         var codes = network.EncodePhotoCodes(photos, tokens);
 
-        Assert.Equal((6, 48), (codes.Count, codes.Bits));
+        Assert.Equal((6, 48), (codes.Count, codes.CodeLength));
         for (int i = 0; i < 6; i++)
         {
             var code = codes[i];

@@ -35,7 +35,7 @@ public sealed class DshModelEncodingTests : IDisposable
 
         var sketchCodes = _model.EncodeSketches(sketches);
         var photoCodes = _model.EncodePhotos(photos);
-        Assert.Equal((5, 16), (sketchCodes.Count, sketchCodes.Bits));
+        Assert.Equal((5, 16), (sketchCodes.Count, sketchCodes.CodeLength));
         for (int i = 0; i < 5; i++)
         {
             Assert.Equal(_model.EncodeSketch(sketches[i]), sketchCodes[i]);

@@ -87,7 +87,7 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
 
     private static void AssertSameCodes(BinaryCodeSet expected, BinaryCodeSet actual)
     {
-        Assert.Equal((expected.Count, expected.Bits), (actual.Count, actual.Bits));
+        Assert.Equal((expected.Count, expected.CodeLength), (actual.Count, actual.CodeLength));
         for (int i = 0; i < expected.Count; i++)
         {
             Assert.Equal(expected[i], actual[i]);
