@@ -147,13 +147,32 @@ public sealed partial class DshModel
 
     /// <summary>Encodes the photos and returns a ready <see cref="HammingIndex"/> holding their codes under the given ids.</summary>
     /// <exception cref="ArgumentException">Duplicate ids (the index rejects them; nothing is added).</exception>
-    public HammingIndex BuildIndex(IEnumerable<(long Id, string PhotoPath)> photos)
+    public HammingIndex BuildIndex(IEnumerable<(long Id, string PhotoPath)> photos) => BuildIndex(photos, new HammingIndex(CodeLength));
+
+    /// <summary>
+    /// Encodes the photos, a batch at a time, and adds their codes under the given ids to <paramref name="index"/>, any
+    /// <see cref="IHammingIndex"/> of this model's code length (a <see cref="MultiIndexHashIndex"/> for large galleries
+    /// searched with small radii, a <see cref="HammingIndex"/> otherwise); returns it.
+    /// </summary>
+    /// <typeparam name="TIndex">The index type.</typeparam>
+    /// <param name="photos">Ids and photo files.</param>
+    /// <param name="index">The index to fill (it may already hold codes).</param>
+    /// <param name="cancellationToken">Checked between batches; the batches added before stay added.</param>
+    /// <exception cref="ArgumentException">The index has another code length, or an id is already in it.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public TIndex BuildIndex<TIndex>(IEnumerable<(long Id, string PhotoPath)> photos, TIndex index, CancellationToken cancellationToken = default)
+        where TIndex : IHammingIndex
     {
         ArgumentNullException.ThrowIfNull(photos);
+        ArgumentNullException.ThrowIfNull(index);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var index = new HammingIndex(CodeLength);
+        if (index.CodeLength != CodeLength)
+        {
+            throw new ArgumentException($"The index holds {index.CodeLength}-bit codes but this model makes {CodeLength}-bit codes.", nameof(index));
+        }
         foreach (var chunk in photos.Chunk(EncodeBatchSize))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             BinaryCodeSet codes = EncodePhotos(chunk.Select(p => p.PhotoPath));
             index.AddRange(chunk.Select(p => p.Id).ToArray(), codes);
         }

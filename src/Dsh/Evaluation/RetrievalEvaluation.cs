@@ -103,16 +103,22 @@ public static class RetrievalEvaluation
             TieAwarePrecisionAtK = tieAwarePrecisionSum / queries.Count,
             TieAwareRecallAtK = Mean(tieAwareRecallSum, withRelevant),
             PrecisionRecallCurve = curve.Build(),
-            MeanSearchMilliseconds = options.MeasureSearchTime ? MeanSearchMilliseconds(queries, gallery, k, cancellationToken) : null,
+            MeanSearchMilliseconds = options.MeasureSearchTime ? MeanSearchMilliseconds(queries, gallery, k, options.SearchIndex, cancellationToken) : null,
             BytesPerGalleryItem = gallery.WordsPerCode * sizeof(ulong),
             PackedBytesPerGalleryItem = (gallery.CodeLength + 7) / 8,
         };
     }
 
     /// <summary>Mean wall time of <c>HammingIndex.Search(query, k)</c> over the queries, after one untimed warm-up search.</summary>
-    private static double MeanSearchMilliseconds(BinaryCodeSet queries, BinaryCodeSet gallery, int k, CancellationToken cancellationToken)
+    private static double MeanSearchMilliseconds(BinaryCodeSet queries, BinaryCodeSet gallery, int k, Func<int, IHammingIndex>? newIndex,
+        CancellationToken cancellationToken)
     {
-        var index = new HammingIndex(gallery.CodeLength);
+        IHammingIndex index = newIndex?.Invoke(gallery.CodeLength) ?? new HammingIndex(gallery.CodeLength);
+        if (index.CodeLength != gallery.CodeLength || index.Count != 0)
+        {
+            throw new ArgumentException(
+                $"RetrievalEvaluationOptions.SearchIndex must make an empty index of {gallery.CodeLength}-bit codes; it made one of {index.CodeLength} bits holding {index.Count} codes.");
+        }
         var ids = new long[gallery.Count];
         for (int i = 0; i < ids.Length; i++)
         {

@@ -17,6 +17,13 @@ public sealed record RetrievalEvaluationOptions
     /// </summary>
     public bool MeasureSearchTime { get; init; } = true;
 
+    /// <summary>
+    /// Makes the index whose top-K search is timed, given the code length (null, the default: a
+    /// <see cref="Dsh.Hashing.HammingIndex"/>). Any <see cref="Dsh.Hashing.IHammingIndex"/> works; the scores do not
+    /// depend on it, only <see cref="RetrievalReport.MeanSearchMilliseconds"/> does.
+    /// </summary>
+    public Func<int, Dsh.Hashing.IHammingIndex>? SearchIndex { get; init; }
+
     /// <summary>Checks every field; returns this.</summary>
     /// <exception cref="ArgumentException">A field is out of range; the message names it.</exception>
     public RetrievalEvaluationOptions Validated()

@@ -21,6 +21,28 @@ public class RetrievalEvaluationTests
         RetrievalEvaluation.Evaluate(queries ?? Queries, queryLabels ?? QueryLabels, Gallery, GalleryLabels, new RetrievalEvaluationOptions { K = k, MeasureSearchTime = false });
 
     [Fact]
+    public void SearchTime_IsMeasuredOnTheIndexTheOptionsMake_AndScoresDoNotDependOnIt()
+    {
+        var made = new List<IHammingIndex>();
+        RetrievalReport flat = RetrievalEvaluation.Evaluate(Queries, QueryLabels, Gallery, GalleryLabels, new RetrievalEvaluationOptions { K = 3 });
+        RetrievalReport mih = RetrievalEvaluation.Evaluate(Queries, QueryLabels, Gallery, GalleryLabels, new RetrievalEvaluationOptions
+        {
+            K = 3,
+            SearchIndex = bits =>
+            {
+                var index = new MultiIndexHashIndex(bits);
+                made.Add(index);
+                return index;
+            },
+        });
+        Assert.Equal(flat.MapAll, mih.MapAll);
+        Assert.NotNull(mih.MeanSearchMilliseconds);
+        Assert.Equal(Gallery.Count, Assert.Single(made).Count);
+        var wrong = new RetrievalEvaluationOptions { SearchIndex = bits => new HammingIndex(bits + 1) };
+        Assert.Contains("SearchIndex", Assert.Throws<ArgumentException>(() => RetrievalEvaluation.Evaluate(Queries, QueryLabels, Gallery, GalleryLabels, wrong)).Message);
+    }
+
+    [Fact]
     public void MapAll_AndTieAwareMapAll_HandComputed()
     {
         RetrievalReport report = Evaluate();

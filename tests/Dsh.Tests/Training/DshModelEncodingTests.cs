@@ -1,3 +1,4 @@
+using Dsh.Hashing;
 using Dsh.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -48,6 +49,15 @@ public sealed class DshModelEncodingTests : IDisposable
         var index = _model.BuildIndex(photos.Select((p, i) => ((long)(100 + i), p)));
         Assert.Equal(5, index.Count);
         Assert.True(index.TryGetCode(102, out var code) && code == photoCodes[2]);
+        // Any IHammingIndex can be filled: a multi-index hash index answers as the flat index does.
+        var mih = _model.BuildIndex(photos.Select((p, i) => ((long)(100 + i), p)), new MultiIndexHashIndex(_model.CodeLength));
+        Assert.Equal(5, mih.Count);
+        for (int i = 0; i < sketches.Length; i++)
+        {
+            Assert.Equal(index.Search(sketchCodes[i], 3), mih.Search(sketchCodes[i], 3));
+        }
+        Assert.Equal("index", Assert.Throws<ArgumentException>(() => _model.BuildIndex(photos.Select((p, i) => ((long)i, p)), new HammingIndex(_model.CodeLength + 8))).ParamName);
+        Assert.Throws<OperationCanceledException>(() => _model.BuildIndex(photos.Select((p, i) => ((long)i, p)), new HammingIndex(_model.CodeLength), new CancellationToken(true)));
     }
 
     [Fact]
