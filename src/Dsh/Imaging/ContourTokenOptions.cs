@@ -62,13 +62,13 @@ public sealed record ContourTokenOptions
                 throw new ArgumentException($"Each of Scales must be in (0, 16] pixels, not {sigma}.", nameof(Scales));
             }
         }
-        Check(HighPercentile > 0 && HighPercentile < 1, nameof(HighPercentile), "in (0, 1)", HighPercentile);
-        Check(LowRatio > 0 && LowRatio <= 1, nameof(LowRatio), "in (0, 1]", LowRatio);
-        Check(MinHighFraction >= 0 && MinHighFraction < 1, nameof(MinHighFraction), "in [0, 1)", MinHighFraction);
-        Check(MinStrokePixels >= 1, nameof(MinStrokePixels), "≥ 1", MinStrokePixels);
-        Check(StrokeRadius is >= 0 and <= 4, nameof(StrokeRadius), "in [0, 4]", StrokeRadius);
-        Check(BorderFade >= 0, nameof(BorderFade), "≥ 0", BorderFade);
-        Check(MaxWorkingSide >= 16, nameof(MaxWorkingSide), "≥ 16", MaxWorkingSide);
+        OptionChecks.Require(HighPercentile > 0 && HighPercentile < 1, nameof(HighPercentile), "in (0, 1)", HighPercentile);
+        OptionChecks.Require(LowRatio > 0 && LowRatio <= 1, nameof(LowRatio), "in (0, 1]", LowRatio);
+        OptionChecks.Require(MinHighFraction >= 0 && MinHighFraction < 1, nameof(MinHighFraction), "in [0, 1)", MinHighFraction);
+        OptionChecks.Require(MinStrokePixels >= 1, nameof(MinStrokePixels), "≥ 1", MinStrokePixels);
+        OptionChecks.Require(StrokeRadius is >= 0 and <= 4, nameof(StrokeRadius), "in [0, 4]", StrokeRadius);
+        OptionChecks.Require(BorderFade >= 0, nameof(BorderFade), "≥ 0", BorderFade);
+        OptionChecks.Require(MaxWorkingSide >= 16, nameof(MaxWorkingSide), "≥ 16", MaxWorkingSide);
         return this;
     }
 
@@ -85,13 +85,5 @@ public sealed record ContourTokenOptions
             "stroke=" + StrokeRadius.ToString(c),
             "fade=" + BorderFade.ToString(c),
             "side=" + MaxWorkingSide.ToString(c));
-    }
-
-    private static void Check(bool ok, string name, string range, double value)
-    {
-        if (!ok || double.IsNaN(value))
-        {
-            throw new ArgumentException($"{name} must be {range}, not {value}.", name);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Dsh.Imaging;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace Dsh.Imaging.Augmentation;
@@ -63,22 +64,14 @@ public sealed record AugmentationOptions
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public AugmentationOptions Validated()
     {
-        Check(PhotoCropMinArea > 0 && PhotoCropMinArea <= 1, nameof(PhotoCropMinArea), "in (0, 1]", PhotoCropMinArea);
-        Check(PhotoCropMaxAspectChange >= 1 && PhotoCropMaxAspectChange <= 10, nameof(PhotoCropMaxAspectChange), "in [1, 10]", PhotoCropMaxAspectChange);
-        Check(PhotoFlipProbability is >= 0 and <= 1, nameof(PhotoFlipProbability), "in [0, 1]", PhotoFlipProbability);
-        Check(SketchFlipProbability is >= 0 and <= 1, nameof(SketchFlipProbability), "in [0, 1]", SketchFlipProbability);
-        Check(SketchMaxRotationDegrees is >= 0 and <= 180, nameof(SketchMaxRotationDegrees), "in [0, 180]", SketchMaxRotationDegrees);
-        Check(SketchMinScale > 0 && SketchMinScale <= SketchMaxScale, nameof(SketchMinScale), $"> 0 and ≤ SketchMaxScale ({SketchMaxScale})", SketchMinScale);
-        Check(SketchMaxScale <= 4, nameof(SketchMaxScale), "≤ 4", SketchMaxScale);
-        Check(SketchMaxTranslation is >= 0 and <= 0.5, nameof(SketchMaxTranslation), "in [0, 0.5]", SketchMaxTranslation);
+        OptionChecks.Require(PhotoCropMinArea > 0 && PhotoCropMinArea <= 1, nameof(PhotoCropMinArea), "in (0, 1]", PhotoCropMinArea);
+        OptionChecks.Require(PhotoCropMaxAspectChange >= 1 && PhotoCropMaxAspectChange <= 10, nameof(PhotoCropMaxAspectChange), "in [1, 10]", PhotoCropMaxAspectChange);
+        OptionChecks.Require(PhotoFlipProbability is >= 0 and <= 1, nameof(PhotoFlipProbability), "in [0, 1]", PhotoFlipProbability);
+        OptionChecks.Require(SketchFlipProbability is >= 0 and <= 1, nameof(SketchFlipProbability), "in [0, 1]", SketchFlipProbability);
+        OptionChecks.Require(SketchMaxRotationDegrees is >= 0 and <= 180, nameof(SketchMaxRotationDegrees), "in [0, 180]", SketchMaxRotationDegrees);
+        OptionChecks.Require(SketchMinScale > 0 && SketchMinScale <= SketchMaxScale, nameof(SketchMinScale), $"> 0 and ≤ SketchMaxScale ({SketchMaxScale})", SketchMinScale);
+        OptionChecks.Require(SketchMaxScale <= 4, nameof(SketchMaxScale), "≤ 4", SketchMaxScale);
+        OptionChecks.Require(SketchMaxTranslation is >= 0 and <= 0.5, nameof(SketchMaxTranslation), "in [0, 0.5]", SketchMaxTranslation);
         return this;
-    }
-
-    private static void Check(bool ok, string name, string range, double value)
-    {
-        if (!ok || !double.IsFinite(value))
-        {
-            throw new ArgumentException($"{name} must be {range}, not {value}.", name);
-        }
     }
 }
