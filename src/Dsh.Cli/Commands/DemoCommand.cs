@@ -41,19 +41,19 @@ internal static class DemoCommand
             {
                 throw new InputDataException($"'{root}' lacks train/sketch, train/photo, test/sketch or test/photo.");
             }
-            int k = parse.GetValue(bits);
+            int codeLength = parse.GetValue(bits);
             string profileName = parse.GetValue(profile)!;
-            DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), k, o => o with
+            DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), codeLength, o => o with
             {
                 Epochs = parse.GetValue(epochs),
                 Seed = parse.GetValue(seed),
                 Threads = parse.GetValue(threads),
             });
-            string modelPath = OutputPaths.CheckFile(parse.GetValue(output) ?? Path.Combine(DshDirectories.CacheFolder("demo"), $"pacs-mini-{profileName}-{k}.dshm"), "--out");
+            string modelPath = OutputPaths.CheckFile(parse.GetValue(output) ?? Path.Combine(DshDirectories.CacheFolder("demo"), $"pacs-mini-{profileName}-{codeLength}.dshm"), "--out");
             bool asJson = parse.GetValue(json);
             var (model, trainTime, outcome) = ProgressSurface.Run(context, asJson, sink =>
             {
-                sink.Message($"demo: data {root}; profile {profileName}, {k} bits, {options.Epochs} epochs, seed {options.Seed}");
+                sink.Message($"demo: data {root}; profile {profileName}, {codeLength} bits, {options.Epochs} epochs, seed {options.Seed}");
                 SbirDataset train = TrainingRunner.LoadDataset(Path.Combine(root, "train", "sketch"), Path.Combine(root, "train", "photo"), sink);
                 return TrainingRunner.TrainAndSave(options, train, modelPath, sink, context.CancellationToken, trained =>
                     EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, strict: true, sink, context.CancellationToken));
@@ -88,7 +88,7 @@ internal static class DemoCommand
                 }
                 TextWriter o = context.Out;
                 o.WriteLine();
-                o.WriteLine($"dsh demo: {profileName}, {k} bits, {options.Epochs} epochs on {root}");
+                o.WriteLine($"dsh demo: {profileName}, {codeLength} bits, {options.Epochs} epochs on {root}");
                 o.WriteLine($"training:          {Format.Duration(trainTime)} ({model.Summary.Steps} steps, final loss {model.Summary.FinalBatchLoss:0.000}); model saved to {modelPath}");
                 EvalCommand.WriteSummary(o, outcome);
                 o.WriteLine($"precision@10:      {Format.Metric(at10.PrecisionAtK)} (tie-aware {Format.Metric(at10.TieAwarePrecisionAtK)})");

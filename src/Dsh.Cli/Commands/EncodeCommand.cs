@@ -61,7 +61,7 @@ internal static class EncodeCommand
     }
 
     /// <summary>Writes the codes in the format the extension asks for; returns the format's name.</summary>
-    internal static string Write(string path, BinaryCodeSet codes, IReadOnlyList<EncodedFile> items, int bits, string modelPath, string domain, string? root)
+    internal static string Write(string path, BinaryCodeSet codes, IReadOnlyList<EncodedFile> items, int codeLength, string modelPath, string domain, string? root)
     {
         string extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension == ".csv")
@@ -82,11 +82,11 @@ internal static class EncodeCommand
             {
                 array.Add(new JsonObject { ["id"] = items[i].Id, ["path"] = items[i].Path, ["category"] = items[i].Category, ["code"] = codes[i].ToString() });
             }
-            var document = new JsonObject { ["bits"] = bits, ["model"] = modelPath, ["domain"] = domain, ["codes"] = array };
+            var document = new JsonObject { ["bits"] = codeLength, ["model"] = modelPath, ["domain"] = domain, ["codes"] = array };
             AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(document.ToJsonString(CliJson.Indented))));
             return "json";
         }
-        var gallery = new Gallery(bits, new GalleryProperties { Model = ModelIdentity.Of(modelPath), Domain = domain, Root = root });
+        var gallery = new Gallery(codeLength, new GalleryProperties { Model = ModelIdentity.Of(modelPath), Domain = domain, Root = root });
         gallery.AddRange(codes, items.Select(i => new GalleryItem(GalleryKeys.For(i.Path, root), i.Category.Length == 0 ? null : i.Category)).ToList());
         gallery.Save(path);
         Gallery.DeleteLegacyCatalog(path);

@@ -40,9 +40,9 @@ internal static class TrainCommand
         };
         command.SetAction(parse =>
         {
-            int k = parse.GetValue(bits);
+            int codeLength = parse.GetValue(bits);
             string profileName = parse.GetValue(profile)!;
-            DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), k, o =>
+            DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), codeLength, o =>
             {
                 o = o with
                 {
@@ -64,7 +64,7 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, asJson, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {k} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}");
+                sink.Message($"train: profile {profileName}, {codeLength} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}");
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)

@@ -25,23 +25,23 @@ internal static class TrainingSetup
     /// <exception cref="UsageException">
     /// Bits the library rejects, a frozen-stage count for a profile without frozen stages, or options that are not valid.
     /// </exception>
-    public static DshTrainerOptions Options(DshProfile profile, int bits, Func<DshTrainerOptions, DshTrainerOptions> configure,
+    public static DshTrainerOptions Options(DshProfile profile, int codeLength, Func<DshTrainerOptions, DshTrainerOptions> configure,
         int? photoFrozenStages = null, int? sketchFrozenStages = null)
     {
         DshTrainerOptions defaults;
         try
         {
-            defaults = profile.TrainerOptions(bits);
+            defaults = profile.TrainerOptions(codeLength);
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"--bits {bits}: {e.Message}");
+            throw new UsageException($"--bits {codeLength}: {e.Message}");
         }
         if ((photoFrozenStages is not null || sketchFrozenStages is not null) && !profile.HasFrozenStages)
         {
             throw new UsageException($"--photo-frozen-stages and --sketch-frozen-stages apply to --profile {DshProfile.ResNet18.Name} only, not {profile.Name}");
         }
-        return ValidatedOptions(() => configure(defaults with { Architecture = profile.Architecture(bits, photoFrozenStages, sketchFrozenStages) }));
+        return ValidatedOptions(() => configure(defaults with { Architecture = profile.Architecture(codeLength, photoFrozenStages, sketchFrozenStages) }));
     }
 
     /// <summary>

@@ -10,15 +10,15 @@ internal sealed class PrecisionRecallCurveBuilder
     private int _queries;
     private int _queriesWithRelevant;
 
-    public PrecisionRecallCurveBuilder(int bits)
+    public PrecisionRecallCurveBuilder(int codeLength)
     {
-        _precisionSum = new double[bits + 1];
-        _recallSum = new double[bits + 1];
-        _retrievedSum = new double[bits + 1];
-        _withResults = new int[bits + 1];
+        _precisionSum = new double[codeLength + 1];
+        _recallSum = new double[codeLength + 1];
+        _retrievedSum = new double[codeLength + 1];
+        _withResults = new int[codeLength + 1];
     }
 
-    /// <summary>Adds a query given its tie groups: items and relevant items at each distance 0..bits.</summary>
+    /// <summary>Adds a query given its tie groups: items and relevant items at each distance 0..codeLength.</summary>
     public void Add(ReadOnlySpan<int> sizes, ReadOnlySpan<int> relevant)
     {
         long relevantTotal = 0;
@@ -53,7 +53,7 @@ internal sealed class PrecisionRecallCurveBuilder
         }
     }
 
-    /// <summary>The curve, radius 0 to bits.</summary>
+    /// <summary>The curve, radius 0 to codeLength.</summary>
     public PrecisionRecallPoint[] Build()
     {
         var points = new PrecisionRecallPoint[_precisionSum.Length];

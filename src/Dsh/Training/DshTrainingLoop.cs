@@ -65,7 +65,7 @@ internal sealed class DshTrainingLoop
         {
             throw new ArgumentException($"Training needs photos and sketches; got {nI} photos and {nS} training sketches.");
         }
-        int m = o.Architecture.CodeLength;
+        int codeLength = o.Architecture.CodeLength;
         int stepsPerEpoch = _stepsPerEpoch;
         long totalSteps = (long)stepsPerEpoch * o.Epochs;
 
@@ -96,8 +96,8 @@ internal sealed class DshTrainingLoop
             using var problemScope = problem;
             using (var generator = new Generator((ulong)SeedMixer.Mix(o.Seed, -1)))
             {
-                photoCodes = DshSolvers.RandomCodes(m, nI, generator).DetachFromDisposeScope();
-                sketchCodes = DshSolvers.RandomCodes(m, nS, generator).DetachFromDisposeScope();
+                photoCodes = DshSolvers.RandomCodes(codeLength, nI, generator).DetachFromDisposeScope();
+                sketchCodes = DshSolvers.RandomCodes(codeLength, nS, generator).DetachFromDisposeScope();
             }
             int startEpoch = 0, startStep = 0;
             long globalStep = 0;
@@ -125,7 +125,7 @@ internal sealed class DshTrainingLoop
                 }
             }
             Report(progress, TrainingPhase.Preparing, 0, globalStep, batchLoss, terms, bitsChanged, clock, 0,
-                $"{nI} photos, {nS} training sketches, {_data.Categories.Count} categories, {m}-bit codes, {stepsPerEpoch} steps per epoch, class vectors: {_semanticSource}");
+                $"{nI} photos, {nS} training sketches, {_data.Categories.Count} categories, {codeLength}-bit codes, {stepsPerEpoch} steps per epoch, class vectors: {_semanticSource}");
 
             long stepsThisRun = 0;
             var thetaClock = new Stopwatch();
