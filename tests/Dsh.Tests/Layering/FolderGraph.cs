@@ -22,7 +22,7 @@ internal sealed class FolderGraph
     public void AddNode(string folder) => _nodes.Add(folder);
 
     /// <summary>
-    /// Adds the edge <paramref name="from"/> → <paramref name="to"/> because of <paramref name="use"/>; the first use
+    /// Adds the edge <paramref name="from"/> → <paramref name="to"/> because <paramref name="user"/> uses <paramref name="used"/> (<paramref name="via"/> says where); the first use
     /// of each (user, used) pair of outermost types is kept as its example.
     /// </summary>
     public void AddEdge(string from, string to, Type user, Type used, string via)
