@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 using Dsh.Data;
 using Dsh.Imaging;
 using Dsh.Model;
+using Dsh.Imaging.Contours;
 
 namespace Dsh;
 

@@ -3,6 +3,8 @@ using Dsh.Imaging;
 using Dsh.Persistence;
 using Dsh.Semantics;
 using Dsh.Training;
+using Dsh.Data;
+using Dsh.Imaging.Contours;
 
 namespace Dsh;
 

@@ -5,6 +5,7 @@ using Dsh.Cli.Progress;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Dsh.Imaging;
+using Dsh.Imaging.Contours;
 
 namespace Dsh.Cli.Commands;
 

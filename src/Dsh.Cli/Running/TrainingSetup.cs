@@ -17,7 +17,7 @@ internal static class TrainingSetup
             : throw new UsageException($"unknown profile '{name}' (use {string.Join(", ", DshProfile.Names)})");
 
     /// <summary>
-    /// <paramref name="profile"/>'s trainer options at <paramref name="bits"/> bits with other frozen-stage counts
+    /// <paramref name="profile"/>'s trainer options at <paramref name="codeLength"/> bits with other frozen-stage counts
     /// (<c>--photo-frozen-stages</c>, <c>--sketch-frozen-stages</c>; null keeps the profile's) and the command's values
     /// (<paramref name="configure"/>), validated. The learning rate follows <see cref="DshProfile.DefaultLearningRate"/>
     /// unless <paramref name="configure"/> sets it.

@@ -1,12 +1,13 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Imaging.Contours;
 
 namespace Dsh.Imaging;
 
 /// <summary>
 /// Turns a photo into its sketch-token map: the photo's contours drawn as black strokes on white, which the
 /// network's shared sketch trunk reads beside the photo. Implement it to plug in maps made elsewhere (a learned
-/// edge detector, precomputed files); <see cref="ContourTokenExtractor"/> is the built-in one.
+/// edge detector, precomputed files); <see cref="Contours.ContourTokenExtractor"/> is the built-in one.
 /// </summary>
 public interface ISketchTokenExtractor
 {

@@ -4,6 +4,7 @@ using Dsh.Imaging.Augmentation;
 using Dsh.Objective;
 using Dsh.Pretrained;
 using Dsh.Training;
+using Dsh.Imaging.Contours;
 
 namespace Dsh;
 

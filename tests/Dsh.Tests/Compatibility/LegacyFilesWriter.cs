@@ -10,6 +10,7 @@ using Dsh.Model;
 using Dsh.Persistence;
 using Dsh.Training;
 using Dsh.Imaging;
+using Dsh.Imaging.Contours;
 
 namespace Dsh.Tests.Compatibility;
 

@@ -3,6 +3,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using static Dsh.Tests.Imaging.TestImages;
 using Dsh.Imaging.Augmentation;
 using Dsh.Imaging;
+using Dsh.Imaging.Contours;
 
 namespace Dsh.Tests.Imaging;
 

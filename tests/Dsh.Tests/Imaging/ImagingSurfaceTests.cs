@@ -6,6 +6,7 @@ using static Dsh.Tests.Imaging.TestImages;
 using static TorchSharp.torch;
 using Dsh.Imaging;
 using Dsh.Imaging.Augmentation;
+using Dsh.Imaging.Contours;
 
 namespace Dsh.Tests.Imaging;
 

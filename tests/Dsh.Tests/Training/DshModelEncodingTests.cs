@@ -3,6 +3,7 @@ using Dsh.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Dsh.Imaging;
+using Dsh.Imaging.Contours;
 
 namespace Dsh.Tests.Training;
 

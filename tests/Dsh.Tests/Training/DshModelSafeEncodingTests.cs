@@ -5,6 +5,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Dsh.Imaging;
 using Dsh.Model;
+using Dsh.Imaging.Contours;
 
 namespace Dsh.Tests.Training;
 

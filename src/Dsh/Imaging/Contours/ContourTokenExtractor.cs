@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using Dsh.Imaging.Contours;
 
-namespace Dsh.Imaging;
+namespace Dsh.Imaging.Contours;
 
 /// <summary>
 /// The built-in sketch-token extractor, a Canny-style contour detector tuned to look like a drawing: multi-scale

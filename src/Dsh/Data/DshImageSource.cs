@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Dsh.Data;
+using Dsh.Imaging;
 
-namespace Dsh.Imaging;
+namespace Dsh.Data;
 
 /// <summary>
 /// Turns dataset items into prepared images: a sketch as black strokes on white, a photo with its sketch-token map

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Dsh.Imaging;
+namespace Dsh.Imaging.Contours;
 
 /// <summary>
 /// Settings of <see cref="ContourTokenExtractor"/> (see docs/imaging.md for the algorithm). Every setting enters the
