@@ -1,3 +1,4 @@
+using Dsh.Hashing;
 using System.Text.Json;
 using Dsh.Cli.Tests.Support;
 using SixLabors.ImageSharp;
@@ -95,6 +96,30 @@ public sealed class EndToEndTests : IDisposable
         }
         CliResult searchText = DshRun.Run("search", "--model", model, "--index", index, "--sketch", query).AssertSuccess().AssertNoAnsi();
         Assert.Contains("distance", searchText.Out, StringComparison.Ordinal);
+
+        // Any index file dsh reads answers search and info: the same codes as a multi-index hash file give the same ids
+        // and distances, with no photo paths (a note on stderr says so).
+        string mihPath = _temp.Combine("photos.mihx");
+        var mih = new MultiIndexHashIndex(16);
+        IndexSnapshot codes = Gallery.Load(index).Snapshot();
+        mih.AddRange(codes.Ids, codes.Codes);
+        mih.Save(mihPath);
+        CliResult mihSearch = DshRun.Run("search", "--model", model, "--index", mihPath, "--sketch", query, "-k", "4", "--json").AssertSuccess();
+        Assert.Contains("ids only", mihSearch.Err, StringComparison.Ordinal);
+        using (JsonDocument galleryJson = JsonDocument.Parse(search.Out))
+        using (JsonDocument mihJson = JsonDocument.Parse(mihSearch.Out))
+        {
+            static (long, int)[] Hits(JsonDocument d) => d.RootElement.GetProperty("results").EnumerateArray()
+                .Select(r => (r.GetProperty("id").GetInt64(), r.GetProperty("distance").GetInt32())).ToArray();
+            Assert.Equal(Hits(galleryJson), Hits(mihJson));
+        }
+        using (JsonDocument mihInfo = JsonDocument.Parse(DshRun.Run("index", "info", "--index", mihPath, "--json").AssertSuccess().Out))
+        {
+            Assert.Equal(codes.Count, mihInfo.RootElement.GetProperty("count").GetInt32());
+            Assert.Equal("index (MultiIndexHashIndex)", mihInfo.RootElement.GetProperty("format").GetString());
+        }
+        File.WriteAllBytes(_temp.Combine("junk.dshi"), new byte[64]);
+        Assert.Equal(3, DshRun.Run("index", "info", "--index", _temp.Combine("junk.dshi")).ExitCode);
 
         // encode to CSV: one row per sketch, codes of 4 hex digits.
         string csv = _temp.Combine("codes.csv");

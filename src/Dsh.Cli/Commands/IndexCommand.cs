@@ -118,13 +118,13 @@ internal static class IndexCommand
 
     private static Command Info(CliContext context)
     {
-        var index = CliOptions.ExistingFile("--index", "The gallery file.", "INDEX");
+        var index = CliOptions.ExistingFile("--index", "The gallery file, or any index file dsh reads (multi-index hash, FAISS binary).", "INDEX");
         var json = CliOptions.Json();
-        var command = new Command("info", "Describe a gallery: code length, size, categories, model.") { index, json };
+        var command = new Command("info", "Describe a gallery (or any index file): code length, size, categories, model.") { index, json };
         command.SetAction(parse =>
         {
             string galleryPath = Path.GetFullPath(parse.GetValue(index)!);
-            Gallery gallery = GalleryFiles.Load(galleryPath, context.Err);
+            Gallery gallery = GalleryFiles.LoadForReading(galleryPath, context.Err, out string format);
             var categories = gallery.GetCategoryCounts().OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
             int uncategorised = gallery.Count - categories.Sum(c => c.Value);
             long bytes = new FileInfo(galleryPath).Length;
@@ -138,7 +138,7 @@ internal static class IndexCommand
                 context.Out.WriteLine(new JsonObject
                 {
                     ["index"] = galleryPath,
-                    ["format"] = gallery.LegacyCatalog is null ? "gallery" : "legacy index + catalog",
+                    ["format"] = format,
                     ["bits"] = gallery.CodeLength,
                     ["count"] = gallery.Count,
                     ["fileBytes"] = bytes,

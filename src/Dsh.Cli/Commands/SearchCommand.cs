@@ -15,7 +15,7 @@ internal static class SearchCommand
     public static Command Create(CliContext context)
     {
         var model = CliOptions.Model();
-        var index = CliOptions.ExistingFile("--index", "A gallery built by 'dsh index build'.", "INDEX");
+        var index = CliOptions.ExistingFile("--index", "A gallery built by 'dsh index build', or any index file dsh reads (a multi-index hash or FAISS binary index: results are ids).", "INDEX");
         var sketch = CliOptions.ExistingFile("--sketch", "The query sketch image.");
         var top = CliOptions.Int("--top", "How many photos to return.", 10, 1, 1_000_000, "-k");
         var json = CliOptions.Json();
@@ -28,7 +28,7 @@ internal static class SearchCommand
             {
                 throw new InputDataException($"'{sketchPath}' is not an image ({string.Join(", ", ImageFiles.Extensions)}).");
             }
-            Gallery gallery = GalleryFiles.Load(galleryPath, context.Err);
+            Gallery gallery = GalleryFiles.LoadForReading(galleryPath, context.Err, out _);
             string modelPath = Path.GetFullPath(parse.GetValue(model)!);
             using DshModel dsh = ModelFiles.Load(modelPath);
             GalleryFiles.CheckModel(gallery, dsh, modelPath, galleryPath, context.Err);

@@ -31,6 +31,48 @@ internal static class GalleryFiles
 
     /// <summary>Checks that the model makes codes the gallery can hold, and warns when the gallery names another model file.</summary>
     /// <exception cref="InputDataException">The code lengths differ.</exception>
+    /// <summary>
+    /// For commands that only read (<c>search</c>, <c>index info</c>): a gallery as <see cref="Load"/> reads it, or any other
+    /// index file the library reads (<see cref="HammingIndexFile.Load"/>: a multi-index hash index, a FAISS binary index),
+    /// whose items then have no photo path; their key is the id. <paramref name="format"/> says which it was.
+    /// </summary>
+    /// <exception cref="InputDataException">The file is neither.</exception>
+    public static Gallery LoadForReading(string path, TextWriter stderr, out string format)
+    {
+        string full = Path.GetFullPath(path);
+        try
+        {
+            Gallery gallery = Load(full, stderr);
+            format = gallery.LegacyCatalog is null ? "gallery" : "legacy index + catalog";
+            return gallery;
+        }
+        catch (InputDataException) when (TryLoadIndex(full) is { } index)
+        {
+            format = $"index ({index.GetType().Name})";
+            stderr.WriteLine($"dsh: note: '{full}' is an index without photo paths ({index.GetType().Name}); results name ids only.");
+            var gallery = new Gallery(index.CodeLength);
+            IndexSnapshot snapshot = index.Snapshot();
+            for (int i = 0; i < snapshot.Count; i++)
+            {
+                long id = snapshot.Ids[i];
+                gallery.Add(id, snapshot.Codes[i], new GalleryItem(id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            return gallery;
+        }
+    }
+
+    private static IHammingIndex? TryLoadIndex(string path)
+    {
+        try
+        {
+            return HammingIndexFile.Load(path).Index;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+        {
+            return null;
+        }
+    }
+
     public static void CheckModel(Gallery gallery, DshModel model, string modelPath, string galleryPath, TextWriter stderr)
     {
         if (model.CodeLength != gallery.CodeLength)

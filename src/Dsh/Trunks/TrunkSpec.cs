@@ -15,7 +15,8 @@ namespace Dsh.Trunks;
 /// <remarks>
 /// Specs are records: value equality is what decides whether a checkpoint belongs to a run, so keep every field a
 /// value (numbers, enums, strings, <see cref="ValueList{T}"/>). Model files store a spec as JSON: its
-/// <see cref="Kind"/> and its public properties.
+/// <see cref="Kind"/> and its public properties, less the computed ones this class declares (<see cref="Normalization"/>,
+/// <see cref="FeatureShape"/>, …), which are never written even when a spec overrides them.
 /// </remarks>
 public abstract record TrunkSpec
 {
@@ -61,7 +62,7 @@ public abstract record TrunkSpec
     public abstract DshTrunk Build(bool tokenBranch);
 
     /// <summary>
-    /// The module's <c>state_dict</c> entries, in order, computed from the spec alone: what loading a model file checks
+    /// The module's <c>state_dict</c> entries (their set; the order does not matter), computed from the spec alone: what loading a model file checks
     /// its budget and its tensors against before anything is built. The default builds the module and reads it; a spec
     /// whose module is large should override this.
     /// </summary>

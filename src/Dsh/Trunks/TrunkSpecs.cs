@@ -46,6 +46,12 @@ public static class TrunkSpecs
 /// <summary>Writes a trunk spec as <c>{"Kind": …, its properties}</c> and reads it back through <see cref="TrunkSpecs"/>.</summary>
 internal sealed class TrunkSpecJsonConverter : JsonConverter<TrunkSpec>
 {
+    /// <summary>The properties <see cref="TrunkSpec"/> marks <c>[JsonIgnore]</c>: never written, whatever a spec overrides.</summary>
+    private static readonly HashSet<string> BaseOnly = typeof(TrunkSpec).GetProperties()
+        .Where(p => p.IsDefined(typeof(JsonIgnoreAttribute), inherit: false))
+        .Select(p => p.Name)
+        .ToHashSet(StringComparer.Ordinal);
+
     public override TrunkSpec? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
@@ -73,9 +79,9 @@ internal sealed class TrunkSpecJsonConverter : JsonConverter<TrunkSpec>
         using JsonDocument properties = JsonSerializer.SerializeToDocument(value, value.GetType(), options);
         foreach (JsonProperty property in properties.RootElement.EnumerateObject())
         {
-            if (property.NameEquals(nameof(TrunkSpec.Kind)))
+            if (BaseOnly.Contains(property.Name))
             {
-                continue;
+                continue; // written above, or computed (an override does not inherit the base's [JsonIgnore])
             }
             property.WriteTo(writer);
         }
