@@ -1,5 +1,5 @@
 using Dsh.Model;
-using Dsh.TrunkExtension.Tests.Support;
+using Dsh.Tests.Support;
 
 namespace Dsh.TrunkExtension.Tests;
 
@@ -12,7 +12,7 @@ public sealed class TinyTrunkModelFixture : IDisposable
     public TinyTrunkModelFixture()
     {
         Folder = Directory.CreateTempSubdirectory("dsh-tiny-trunk-").FullName;
-        (string sketchRoot, string photoRoot) = ShapeImages.WriteDataset(Path.Combine(Folder, "data"), sketchesPerCategory: 3, photosPerCategory: 3, seed: 7, size: 40);
+        (string sketchRoot, string photoRoot) = ShapeImages.WriteDataset(Path.Combine(Folder, "data"), sketchesPerCategory: 3, photosPerCategory: 3, seed: 7, size: 40, pngPhotos: true);
         SketchFiles = Directory.GetFiles(sketchRoot, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         PhotoFiles = Directory.GetFiles(photoRoot, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         Options = new DshTrainerOptions

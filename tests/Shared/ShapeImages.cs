@@ -12,8 +12,12 @@ internal static class ShapeImages
 {
     public static readonly string[] Categories = { "circle", "cross", "square", "triangle" };
 
-    /// <summary>Writes sketches/&lt;category&gt;/*.png and photos/&lt;category&gt;/*.jpg under <paramref name="root"/>.</summary>
-    public static (string SketchRoot, string PhotoRoot) WriteDataset(string root, int sketchesPerCategory, int photosPerCategory, int seed, int size = 96)
+    /// <summary>
+    /// Writes sketches/&lt;category&gt;/*.png and photos/&lt;category&gt;/*.jpg (or *.png with <paramref name="pngPhotos"/>:
+    /// lossless, so every decoder gives the same pixels) under <paramref name="root"/>.
+    /// </summary>
+    public static (string SketchRoot, string PhotoRoot) WriteDataset(string root, int sketchesPerCategory, int photosPerCategory, int seed, int size = 96,
+        bool pngPhotos = false)
     {
         string sketchRoot = Path.Combine(root, "sketches"), photoRoot = Path.Combine(root, "photos");
         var random = new Random(seed);
@@ -29,7 +33,14 @@ internal static class ShapeImages
             for (int i = 0; i < photosPerCategory; i++)
             {
                 using var photo = Photo(category, size, random);
-                photo.SaveAsJpeg(Path.Combine(photoRoot, category, $"{category}_{i:D3}.jpg"));
+                if (pngPhotos)
+                {
+                    photo.SaveAsPng(Path.Combine(photoRoot, category, $"{category}_{i:D3}.png"));
+                }
+                else
+                {
+                    photo.SaveAsJpeg(Path.Combine(photoRoot, category, $"{category}_{i:D3}.jpg"));
+                }
             }
         }
         return (sketchRoot, photoRoot);
