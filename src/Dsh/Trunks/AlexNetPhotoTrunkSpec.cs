@@ -8,7 +8,7 @@ namespace Dsh.Trunks;
 /// conv4 and conv5, and a final maxpool 3/2 with <see cref="Pool5Padding"/> (the deploy file's <c>pool5_new</c>). Inputs
 /// use <see cref="ImageNormalization.Photo"/>. It has no batch norm, so a sketch-token branch changes nothing.
 /// </summary>
-public sealed record AlexNetPhotoTrunkSpec : TrunkSpec
+public sealed record AlexNetPhotoTrunkSpec : CaffeTrunkSpec
 {
     /// <summary>The name in model files.</summary>
     public const string KindName = "alexnet-photo";
@@ -16,18 +16,6 @@ public sealed record AlexNetPhotoTrunkSpec : TrunkSpec
     /// <inheritdoc />
     [JsonIgnore]
     public override string Kind => KindName;
-
-    /// <inheritdoc />
-    public override int InputSize { get; init; }
-
-    /// <summary>Kernel size of conv1.</summary>
-    public int Conv1Kernel { get; init; }
-
-    /// <summary>Stride of conv1.</summary>
-    public int Conv1Stride { get; init; }
-
-    /// <summary>Output channels of conv1…conv5 (5 values).</summary>
-    public ValueList<int> Channels { get; init; } = ValueList<int>.Empty;
 
     /// <summary>Groups of conv2, conv4 and conv5 (AlexNet's two-GPU split: 2).</summary>
     public int Groups { get; init; }
@@ -51,31 +39,16 @@ public sealed record AlexNetPhotoTrunkSpec : TrunkSpec
     [JsonIgnore]
     public override ImageNormalization Normalization => ImageNormalization.Photo;
 
-    /// <inheritdoc />
-    [JsonIgnore]
-    public override bool SupportsPaperFillers => true;
 
     /// <inheritdoc />
-    [JsonIgnore]
-    public override FeatureShape FeatureShape
+    protected override string Title => "AlexNet photo trunk";
+
+    /// <inheritdoc />
+    protected override int LastPoolPadding => Pool5Padding;
+
+    /// <inheritdoc />
+    protected override void ValidateOwnFields()
     {
-        get
-        {
-            int side = Sizes()[^1];
-            return new FeatureShape(Channels[^1], side, side);
-        }
-    }
-
-    /// <inheritdoc />
-    public override string DescribeShapes() => $"sizes {string.Join(" → ", Sizes())}";
-
-    /// <inheritdoc />
-    public override void Validate()
-    {
-        RequirePositive(InputSize, nameof(InputSize));
-        RequirePositive(Conv1Kernel, nameof(Conv1Kernel));
-        RequirePositive(Conv1Stride, nameof(Conv1Stride));
-        RequireWidths(Channels, 5, nameof(Channels));
         RequirePositive(Groups, nameof(Groups));
         RequirePositive(LrnSize, nameof(LrnSize));
         if (Pool5Padding is < 0 or > 1)
@@ -96,12 +69,6 @@ public sealed record AlexNetPhotoTrunkSpec : TrunkSpec
         {
             throw new ArgumentException("LRN parameters must be finite with α ≥ 0 and k > 0.", nameof(LrnAlpha));
         }
-        int[] sizes = Sizes();
-        if (sizes[^1] < 1)
-        {
-            throw new ArgumentException(
-                $"InputSize {InputSize} is too small for the AlexNet photo trunk (sizes {string.Join(" → ", sizes)}).", nameof(InputSize));
-        }
     }
 
     /// <inheritdoc />
@@ -120,15 +87,5 @@ public sealed record AlexNetPhotoTrunkSpec : TrunkSpec
             .. StateEntry.Conv2d("conv4", c[2] / g, c[3], 3),
             .. StateEntry.Conv2d("conv5", c[3] / g, c[4], 3),
         ];
-    }
-
-    /// <summary>Spatial sides through the trunk: input, conv1, pool1, pool2, pool5.</summary>
-    public int[] Sizes()
-    {
-        int conv1 = ConvArithmetic.Output(InputSize, Conv1Kernel, Conv1Stride, 0);
-        int pool1 = ConvArithmetic.Pool3x2(conv1, 0);
-        int pool2 = ConvArithmetic.Pool3x2(pool1, 0);
-        int pool5 = ConvArithmetic.Pool3x2(pool2, Pool5Padding);
-        return [InputSize, conv1, pool1, pool2, pool5];
     }
 }

@@ -4,12 +4,12 @@ using Dsh.Imaging;
 namespace Dsh.Trunks;
 
 /// <summary>
-/// The paper's C2-Net trunk (its Caffe deploy file): conv <c>Channels[0]</c> k<see cref="Conv1Kernel"/>
-/// s<see cref="Conv1Stride"/> → BN → ReLU → maxpool 3/2 → two conv k3 p1 (+BN, ReLU) → maxpool 3/2 → two conv k3 p1
+/// The paper's C2-Net trunk (its Caffe deploy file): conv <c>Channels[0]</c> k<see cref="CaffeTrunkSpec.Conv1Kernel"/>
+/// s<see cref="CaffeTrunkSpec.Conv1Stride"/> → BN → ReLU → maxpool 3/2 → two conv k3 p1 (+BN, ReLU) → maxpool 3/2 → two conv k3 p1
 /// (+BN, ReLU) → maxpool 3/2. In the sketch role its convolutions serve sketches and sketch-tokens, with batch norm per
 /// branch unless the architecture shares it. Inputs use <see cref="ImageNormalization.Sketch"/>.
 /// </summary>
-public sealed record CaffeSketchTrunkSpec : TrunkSpec
+public sealed record CaffeSketchTrunkSpec : CaffeTrunkSpec
 {
     /// <summary>The name in model files.</summary>
     public const string KindName = "caffe-sketch";
@@ -17,18 +17,6 @@ public sealed record CaffeSketchTrunkSpec : TrunkSpec
     /// <inheritdoc />
     [JsonIgnore]
     public override string Kind => KindName;
-
-    /// <inheritdoc />
-    public override int InputSize { get; init; }
-
-    /// <summary>Kernel size of conv1.</summary>
-    public int Conv1Kernel { get; init; }
-
-    /// <summary>Stride of conv1.</summary>
-    public int Conv1Stride { get; init; }
-
-    /// <summary>Output channels of conv1, conv2_1, conv2_2, conv3_1, conv3_2 (5 values).</summary>
-    public ValueList<int> Channels { get; init; } = ValueList<int>.Empty;
 
     /// <summary>Batch-norm ε (Caffe's 1e-5).</summary>
     public double BatchNormEpsilon { get; init; } = 1e-5;
@@ -44,40 +32,16 @@ public sealed record CaffeSketchTrunkSpec : TrunkSpec
     [JsonIgnore]
     public override ImageNormalization Normalization => ImageNormalization.Sketch;
 
-    /// <inheritdoc />
-    [JsonIgnore]
-    public override bool SupportsPaperFillers => true;
 
     /// <inheritdoc />
-    [JsonIgnore]
-    public override FeatureShape FeatureShape
+    protected override string Title => "Caffe sketch trunk";
+
+    /// <inheritdoc />
+    protected override void ValidateOwnFields()
     {
-        get
-        {
-            int side = Sizes()[^1];
-            return new FeatureShape(Channels[^1], side, side);
-        }
-    }
-
-    /// <inheritdoc />
-    public override string DescribeShapes() => $"sizes {string.Join(" → ", Sizes())}";
-
-    /// <inheritdoc />
-    public override void Validate()
-    {
-        RequirePositive(InputSize, nameof(InputSize));
-        RequirePositive(Conv1Kernel, nameof(Conv1Kernel));
-        RequirePositive(Conv1Stride, nameof(Conv1Stride));
-        RequireWidths(Channels, 5, nameof(Channels));
         if (!(BatchNormEpsilon > 0) || !(BatchNormMomentum is > 0 and <= 1))
         {
             throw new ArgumentException("BatchNormEpsilon must be > 0 and BatchNormMomentum in (0, 1].", nameof(BatchNormMomentum));
-        }
-        int[] sizes = Sizes();
-        if (sizes[^1] < 1)
-        {
-            throw new ArgumentException(
-                $"InputSize {InputSize} is too small for the Caffe sketch trunk (sizes {string.Join(" → ", sizes)}).", nameof(InputSize));
         }
     }
 
@@ -103,15 +67,5 @@ public sealed record CaffeSketchTrunkSpec : TrunkSpec
             }
         }
         return entries;
-    }
-
-    /// <summary>Spatial sides through the trunk: input, conv1, pool1, pool2, pool3.</summary>
-    public int[] Sizes()
-    {
-        int conv1 = ConvArithmetic.Output(InputSize, Conv1Kernel, Conv1Stride, 0);
-        int pool1 = ConvArithmetic.Pool3x2(conv1, 0);
-        int pool2 = ConvArithmetic.Pool3x2(pool1, 0);
-        int pool3 = ConvArithmetic.Pool3x2(pool2, 0);
-        return [InputSize, conv1, pool1, pool2, pool3];
     }
 }
