@@ -3,7 +3,7 @@ using System.Globalization;
 /// <summary>
 /// The sample's optional arguments: <c>--data DIR --bits N --epochs N --seed N --batch N --save-model FILE --save-gallery FILE</c>.
 /// </summary>
-internal sealed record SampleArguments(string? DataDirectory, int Bits, int Epochs, int Seed, int BatchSize, string? SaveModel = null, string? SaveGallery = null)
+internal sealed record SampleArguments(string? DataDirectory, int CodeLength, int Epochs, int Seed, int BatchSize, string? SaveModel = null, string? SaveGallery = null)
 {
     /// <summary>Where the bundled data lives, relative to the repository root.</summary>
     public static readonly string BundledData = Path.Combine("samples", "data", "pacs-mini");
@@ -19,7 +19,7 @@ internal sealed record SampleArguments(string? DataDirectory, int Bits, int Epoc
             result = name switch
             {
                 "--data" => result with { DataDirectory = Path.GetFullPath(value) },
-                "--bits" => result with { Bits = Positive(name, value) },
+                "--bits" => result with { CodeLength = Positive(name, value) },
                 "--epochs" => result with { Epochs = Positive(name, value) },
                 "--batch" => result with { BatchSize = Positive(name, value) },
                 "--save-model" => result with { SaveModel = Path.GetFullPath(value) },

@@ -7,7 +7,13 @@ namespace Dsh.Serve.Tests.Support;
 /// <summary>HTTP calls to a server, with the JSON read back.</summary>
 internal sealed class ServeClient(Uri baseAddress) : IDisposable
 {
-    public HttpClient Http { get; } = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    // A request sent with Expect: 100-continue waits for the server's go-ahead or answer (not HttpClient's default 1 s,
+    // after which it sends the body anyway and a refusal can meet it half-sent, as a broken pipe, on a loaded machine).
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(60),
+    };
 
     public static ByteArrayContent Image(byte[] bytes, string type)
     {
