@@ -67,7 +67,10 @@ internal static class ServeCommand
     /// <summary>Loads the gallery and the model, checks they belong together, and opens the service.</summary>
     internal static SketchSearch Open(ServeOptions options, CliContext context)
     {
-        Gallery gallery = GalleryFiles.Load(options.GalleryPath, context.Err);
+        // A gallery is served read-write; any other index file dsh reads (multi-index hash, FAISS) is served read-only,
+        // searches answering ids, since it holds no photos to show or to add to.
+        Gallery gallery = GalleryFiles.LoadForReading(options.GalleryPath, context.Err, out string format);
+        bool readOnly = format.StartsWith("index", StringComparison.Ordinal);
         DshModel dsh = ModelFiles.Load(options.ModelPath);
         try
         {
@@ -78,6 +81,7 @@ internal static class ServeCommand
                 GalleryPath = options.GalleryPath,
                 PhotosRoot = options.PhotosRoot,
                 ImageDecoding = options.Decoding,
+                ReadOnly = readOnly,
             });
         }
         catch
@@ -93,6 +97,10 @@ internal static class ServeCommand
     /// </summary>
     private static void WarnIfReadOnly(SketchSearch search, CliContext context)
     {
+        if (search.IsReadOnly)
+        {
+            return; // nothing is ever written; LoadForReading said what is served
+        }
         foreach (var (folder, what) in new[]
         {
             (Path.GetDirectoryName(search.GalleryPath)!, "the gallery's folder"),

@@ -61,6 +61,10 @@ internal static class ServeEndpoints
     private static async Task<IResult> AddAsync(HttpRequest request, SketchSearch search, ServeOptions options, ServeMetrics metrics,
         EncoderGate gate, CancellationToken cancellationToken)
     {
+        if (search.IsReadOnly)
+        {
+            return ReadOnly();
+        }
         string? category = request.Query["category"];
         if (category is not null && string.IsNullOrWhiteSpace(category))
         {
@@ -131,6 +135,10 @@ internal static class ServeEndpoints
 
     private static async Task<IResult> RemoveAsync(string id, SketchSearch search, ServeMetrics metrics, HttpContext context, CancellationToken cancellationToken)
     {
+        if (search.IsReadOnly)
+        {
+            return ReadOnly();
+        }
         if (!TryId(id, out long value))
         {
             return NotFound(id);
@@ -200,6 +208,11 @@ internal static class ServeEndpoints
             return $"A category is at most {GalleryItem.MaxCategoryBytes} UTF-8 bytes of text without control characters.";
         }
     }
+
+    /// <summary>The index served holds no photos (it is not a gallery): adding and removing are not allowed.</summary>
+    private static IResult ReadOnly() =>
+        ServeProblems.Result(StatusCodes.Status405MethodNotAllowed, "Read-only index",
+            "This server searches an index file that holds no photos; add and remove photos on a gallery ('dsh index build').");
 
     private static IResult NotFound(string id) =>
         ServeProblems.Result(StatusCodes.Status404NotFound, "No such photo", $"The gallery has no photo with id '{Shorten(id)}'.");

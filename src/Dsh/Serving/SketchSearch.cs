@@ -19,7 +19,7 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
     /// <summary>The folder under <see cref="PhotosRoot"/> that photos added by <see cref="AddPhotoAsync"/> are written to.</summary>
     public const string UploadsFolder = "uploads";
 
-    private readonly GalleryWriteQueue _writes;
+    private readonly GalleryWriteQueue? _writes;
     private readonly string _rootWithSeparator;
     private int _disposed;
 
@@ -47,8 +47,11 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         GalleryPath = Path.GetFullPath(galleryPath);
         PhotosRoot = Path.GetFullPath(options.PhotosRoot ?? DefaultPhotosRoot(gallery, GalleryPath));
         _rootWithSeparator = Path.EndsInDirectorySeparator(PhotosRoot) ? PhotosRoot : PhotosRoot + Path.DirectorySeparatorChar;
-        _writes = new GalleryWriteQueue(gallery, GalleryPath, options.LockTimeout, options.RefreshInterval, log);
+        _writes = options.ReadOnly ? null : new GalleryWriteQueue(gallery, GalleryPath, options.LockTimeout, options.RefreshInterval, log);
     }
+
+    /// <summary>Whether adds and removals are refused (<see cref="SketchSearchOptions.ReadOnly"/>).</summary>
+    public bool IsReadOnly => _writes is null;
 
     /// <summary>The model (owned by this service).</summary>
     public DshModel Model { get; }
@@ -116,10 +119,12 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
     /// <param name="cancellationToken">Stops waiting; a change already queued is still written.</param>
     /// <exception cref="InvalidDataException">Not a readable image, or over a limit.</exception>
     /// <exception cref="ArgumentException">The category is not a valid gallery category.</exception>
+    /// <exception cref="NotSupportedException">The search is read-only (<see cref="IsReadOnly"/>).</exception>
     public async Task<PhotoAddition> AddPhotoAsync(Stream photo, string? category, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(photo);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        _ = Writes; // a read-only search refuses before reading the upload
         using MemoryStream bytes = await ReadBoundedAsync(photo, cancellationToken).ConfigureAwait(false);
         ImageFileInfo info = DshImaging.Identify(bytes, Model.ImageDecoding);
         string name = Convert.ToHexStringLower(SHA256.HashData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)))[..32] + info.Extension;
@@ -139,7 +144,7 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         }
         try
         {
-            (long id, bool added) = await _writes.AddAsync(code, item, cancellationToken).ConfigureAwait(false);
+            (long id, bool added) = await Writes.AddAsync(code, item, cancellationToken).ConfigureAwait(false);
             GalleryItem stored = Gallery.TryGetItem(id, out GalleryItem? now) ? now : item;
             return new PhotoAddition(id, Gallery.Count, stored, added);
         }
@@ -157,10 +162,11 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
     public async Task<bool> RemovePhotoAsync(long id, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        _ = Writes;
         string? uploaded = Gallery.TryGetItem(id, out GalleryItem? item) && item.Key.StartsWith(UploadsFolder + "/", StringComparison.Ordinal)
             ? PhotoPath(id)
             : null;
-        bool removed = await _writes.RemoveAsync(id, cancellationToken).ConfigureAwait(false);
+        bool removed = await Writes.RemoveAsync(id, cancellationToken).ConfigureAwait(false);
         if (removed && uploaded is not null && !Gallery.TryFindKey(item!.Key, out _))
         {
             TryDelete(uploaded);
@@ -199,7 +205,10 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         {
             return;
         }
-        await _writes.DisposeAsync().ConfigureAwait(false);
+        if (_writes is not null)
+        {
+            await _writes.DisposeAsync().ConfigureAwait(false);
+        }
         Model.Dispose();
     }
 
@@ -207,6 +216,9 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The gallery's recorded root when that folder exists, else the gallery file's folder.</summary>
+    private GalleryWriteQueue Writes => _writes ?? throw new NotSupportedException(
+        $"{GalleryPath} is served read-only (it is not a gallery, or SketchSearchOptions.ReadOnly is set): photos cannot be added or removed.");
+
     private static string DefaultPhotosRoot(Gallery gallery, string galleryPath) =>
         gallery.Properties.Root is { } root && Directory.Exists(root) ? root : Path.GetDirectoryName(galleryPath)!;
 

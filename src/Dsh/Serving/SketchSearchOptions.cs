@@ -18,6 +18,12 @@ public sealed record SketchSearchOptions
     /// </summary>
     public string? PhotosRoot { get; set; }
 
+    /// <summary>
+    /// Searches only: adds and removals are refused with a <see cref="NotSupportedException"/>, and the gallery file is
+    /// never written or reloaded (for an index file that holds no photos, or a gallery on read-only storage).
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
     /// <summary>The limits every uploaded image is decoded within.</summary>
     public ImageDecodingOptions ImageDecoding { get; set; } = ImageDecodingOptions.Default;
 
