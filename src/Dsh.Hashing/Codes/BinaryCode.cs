@@ -42,6 +42,11 @@ public sealed class BinaryCode : IEquatable<BinaryCode>
     /// <summary>The code length in bits.</summary>
     public int CodeLength { get; }
 
+    /// <summary>The code length under its first name; use <see cref="CodeLength"/>.</summary>
+    [Obsolete("Use CodeLength.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public int Bits => CodeLength;
+
     /// <summary>The number of 64-bit words the code occupies: <c>ceil(CodeLength / 64)</c>.</summary>
     public int WordCount => _words.Length;
 

@@ -25,6 +25,11 @@ public sealed class BinaryCodeSet : IReadOnlyList<BinaryCode>
     /// <summary>The length of every code, in bits.</summary>
     public int CodeLength { get; }
 
+    /// <summary>The code length under its first name; use <see cref="CodeLength"/>.</summary>
+    [Obsolete("Use CodeLength.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public int Bits => CodeLength;
+
     /// <summary>The number of codes.</summary>
     public int Count { get; }
 

@@ -76,6 +76,11 @@ public sealed class Gallery
     /// <summary>The code length every stored and query code has.</summary>
     public int CodeLength { get; }
 
+    /// <summary>The code length under its first name; use <see cref="CodeLength"/>.</summary>
+    [Obsolete("Use CodeLength.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public int Bits => CodeLength;
+
     /// <summary>The number of items.</summary>
     public int Count
     {

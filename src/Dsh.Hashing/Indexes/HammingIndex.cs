@@ -45,6 +45,11 @@ public sealed class HammingIndex : IHammingIndex
     /// <inheritdoc />
     public int CodeLength => _store.CodeLength;
 
+    /// <summary>The code length under its first name; use <see cref="CodeLength"/>.</summary>
+    [Obsolete("Use CodeLength.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public int Bits => CodeLength;
+
     /// <inheritdoc />
     public int Count => _rows.Count;
 

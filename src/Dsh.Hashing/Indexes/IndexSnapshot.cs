@@ -32,6 +32,11 @@ public sealed record IndexSnapshot
     /// <summary>The code length.</summary>
     public int CodeLength => Codes.CodeLength;
 
+    /// <summary>The code length under its first name; use <see cref="CodeLength"/>.</summary>
+    [Obsolete("Use CodeLength.")]
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public int Bits => CodeLength;
+
     /// <summary>The number of rows.</summary>
     public int Count => Codes.Count;
 

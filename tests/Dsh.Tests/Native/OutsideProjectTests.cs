@@ -114,7 +114,7 @@ public class OutsideProjectTests
             File.WriteAllText(Path.Combine(app, "Program.cs"), """
                 using var network = new Dsh.DshNetwork(Dsh.DshArchitecture.Compact(32));
                 var codes = network.EncodeSketchCodes(TorchSharp.torch.rand(2, 3, 64, 64));
-                Console.WriteLine($"package-ok {codes.Count}x{codes.Bits}");
+                Console.WriteLine($"package-ok {codes.Count}x{codes.CodeLength}");
                 """);
 
             var build = await Dotnet(app, "build", "-c", "Release", "-o", "out");
