@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Dsh.Hashing;
 using Dsh.Data;
+using Dsh.Hashing;
 using Dsh.Training;
 
 namespace Dsh.Quality;

@@ -1,6 +1,6 @@
+using Dsh.Data;
 using Dsh.Quality.Pacs;
 using Dsh.Quality.QuickDraw;
-using Dsh.Data;
 
 namespace Dsh.Quality;
 

@@ -1,12 +1,12 @@
 using System.Runtime.ExceptionServices;
-using Dsh.Hashing;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using static TorchSharp.torch;
 using Dsh.Data;
+using Dsh.Hashing;
+using Dsh.Imaging.Contours;
 using Dsh.Imaging;
 using Dsh.Model;
-using Dsh.Imaging.Contours;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
+using static TorchSharp.torch;
 
 namespace Dsh;
 

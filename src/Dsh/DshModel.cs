@@ -1,10 +1,10 @@
 using Dsh.Hashing;
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Imaging;
 using Dsh.Model;
 using Dsh.Persistence;
 using Dsh.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh;
 

@@ -1,10 +1,10 @@
-using static TorchSharp.torch;
+using Dsh.Data;
+using Dsh.Imaging.Contours;
 using Dsh.Imaging;
 using Dsh.Persistence;
 using Dsh.Semantics;
 using Dsh.Training;
-using Dsh.Data;
-using Dsh.Imaging.Contours;
+using static TorchSharp.torch;
 
 namespace Dsh;
 

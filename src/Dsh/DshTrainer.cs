@@ -1,6 +1,6 @@
+using Dsh.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using Dsh.Training;
 
 namespace Dsh;
 

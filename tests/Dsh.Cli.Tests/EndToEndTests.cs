@@ -1,6 +1,6 @@
-using Dsh.Hashing;
 using System.Text.Json;
 using Dsh.Cli.Tests.Support;
+using Dsh.Hashing;
 using SixLabors.ImageSharp;
 
 namespace Dsh.Cli.Tests;

@@ -1,7 +1,7 @@
-using Dsh.Quality.Pacs;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using Dsh.Imaging;
+using Dsh.Quality.Pacs;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Quality.Tests;
 

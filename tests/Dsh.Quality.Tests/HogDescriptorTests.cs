@@ -1,5 +1,5 @@
-using Dsh.Quality.Pacs;
 using Dsh.Imaging.Contours;
+using Dsh.Quality.Pacs;
 
 namespace Dsh.Quality.Tests;
 

@@ -1,5 +1,5 @@
-using Dsh.Quality.QuickDraw;
 using Dsh.Pretrained;
+using Dsh.Quality.QuickDraw;
 using Dsh.Training;
 
 namespace Dsh.Quality.Tests;

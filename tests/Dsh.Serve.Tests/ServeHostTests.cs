@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Net;
 using System.Net.Sockets;
-using Dsh.Cli;
+using System.Net;
 using Dsh.Cli.Serve;
-using Dsh.Serve.Tests.Support;
-using Microsoft.AspNetCore.Builder;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Cli;
 using Dsh.Imaging;
+using Dsh.Serve.Tests.Support;
 using Dsh.Serving;
+using Microsoft.AspNetCore.Builder;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Serve.Tests;
 

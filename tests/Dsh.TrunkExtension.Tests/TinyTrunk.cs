@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
 using Dsh.Imaging;
 using Dsh.Trunks;
-using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dsh.TrunkExtension.Tests;

@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Pretrained;
 using Dsh.Training;
 using Dsh.Trunks;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Benchmarks.Model;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Dsh.Hashing;
-using static TorchSharp.torch;
 using Dsh.Baselines;
 using Dsh.Data;
 using Dsh.Evaluation;
+using Dsh.Hashing;
+using static TorchSharp.torch;
 
 namespace Dsh.Quality.Pacs;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Dsh.Hashing;
 using Dsh.Data;
 using Dsh.Evaluation;
+using Dsh.Hashing;
 using Dsh.Pretrained;
 using Dsh.Training;
 

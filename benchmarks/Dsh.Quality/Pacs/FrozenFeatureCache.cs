@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using static TorchSharp.torch;
 using Dsh.Imaging;
 using Dsh.Pretrained;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Quality.Pacs;
 

@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using Dsh.Training;
+using static TorchSharp.torch;
 
 namespace Dsh.Quality.Pacs;
 

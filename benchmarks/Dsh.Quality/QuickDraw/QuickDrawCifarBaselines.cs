@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Dsh.Baselines;
+using Dsh.Data;
 using Dsh.Hashing;
 using Dsh.Quality.Pacs;
 using static TorchSharp.torch;
-using Dsh.Baselines;
-using Dsh.Data;
 
 namespace Dsh.Quality.QuickDraw;
 

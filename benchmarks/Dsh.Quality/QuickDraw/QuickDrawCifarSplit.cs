@@ -1,8 +1,8 @@
 using System.Globalization;
-using Dsh.Quality.Pacs;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using Dsh.Data;
+using Dsh.Quality.Pacs;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Quality.QuickDraw;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Dsh.Hashing;
 using Dsh.Evaluation;
+using Dsh.Hashing;
 
 namespace Dsh.Quality.QuickDraw;
 

@@ -4,9 +4,9 @@ using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
 using Dsh.Cli.Reporting;
 using Dsh.Cli.Running;
-using Dsh.Hashing;
 using Dsh.Data;
 using Dsh.Evaluation;
+using Dsh.Hashing;
 using Dsh.Persistence;
 
 namespace Dsh.Cli.Commands;

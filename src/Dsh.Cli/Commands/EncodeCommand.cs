@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
 using Dsh.Cli.Running;
-using Dsh.Hashing;
 using Dsh.Hashing.Persistence;
+using Dsh.Hashing;
 
 namespace Dsh.Cli.Commands;
 

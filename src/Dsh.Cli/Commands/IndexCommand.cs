@@ -4,8 +4,8 @@ using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
 using Dsh.Cli.Reporting;
 using Dsh.Cli.Running;
-using Dsh.Hashing;
 using Dsh.Data;
+using Dsh.Hashing;
 
 namespace Dsh.Cli.Commands;
 

@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using Dsh.Imaging;
 using Dsh.Imaging.Contours;
+using Dsh.Imaging;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Cli.Commands;
 

@@ -1,8 +1,8 @@
-using OxyPlot;
+using Dsh.Evaluation;
 using OxyPlot.Axes;
 using OxyPlot.Legends;
 using OxyPlot.Series;
-using Dsh.Evaluation;
+using OxyPlot;
 
 namespace Dsh.Cli.Reporting;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
-using Dsh.Hashing;
 using Dsh.Data;
+using Dsh.Hashing;
 using Dsh.Model;
 
 namespace Dsh.Cli.Running;

@@ -1,7 +1,7 @@
 using Dsh.Cli.Progress;
-using Dsh.Hashing;
 using Dsh.Data;
 using Dsh.Evaluation;
+using Dsh.Hashing;
 
 namespace Dsh.Cli.Running;
 

@@ -1,6 +1,6 @@
+using Dsh.Imaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using Dsh.Imaging;
 
 namespace Dsh.Cli.Serve;
 

@@ -2,10 +2,10 @@ using System.CommandLine;
 using Dsh.Cli.Files;
 using Dsh.Cli.Running;
 using Dsh.Hashing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
 using Dsh.Imaging;
 using Dsh.Serving;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 
 namespace Dsh.Cli.Serve;
 

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Dsh.Hashing;
+using Dsh.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Dsh.Serving;
 
 namespace Dsh.Cli.Serve;
 

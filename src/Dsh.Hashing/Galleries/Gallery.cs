@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics;
 using Dsh.Hashing.Galleries;
 using Dsh.Hashing.Indexes;
 using Dsh.Hashing.Internal;

@@ -1,5 +1,5 @@
-using Dsh.Hashing.Kernels;
 using Dsh.Hashing.Kernels.BitSliced;
+using Dsh.Hashing.Kernels;
 using Dsh.Hashing.Search;
 
 namespace Dsh.Hashing.Indexes;

@@ -1,5 +1,5 @@
-using Dsh.Hashing.Indexes;
 using Dsh.Hashing.Indexes.Mih;
+using Dsh.Hashing.Indexes;
 using Dsh.Hashing.Internal;
 using Dsh.Hashing.Kernels;
 using Dsh.Hashing.Persistence;

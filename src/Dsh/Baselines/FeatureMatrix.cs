@@ -1,7 +1,7 @@
 using Dsh.Hashing;
+using Dsh.Native;
 using TorchSharp;
 using static TorchSharp.torch;
-using Dsh.Native;
 
 namespace Dsh.Baselines;
 

@@ -1,7 +1,7 @@
-using System.Numerics;
 using System.Numerics.Tensors;
-using SixLabors.ImageSharp;
+using System.Numerics;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Imaging;
 

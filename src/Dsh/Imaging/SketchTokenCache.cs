@@ -2,10 +2,10 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 using Dsh.Hashing.Persistence;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Imaging;
 

@@ -1,8 +1,8 @@
 using System.Numerics.Tensors;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using SixLabors.ImageSharp;
 using TorchSharp;
 using Tensor = TorchSharp.torch.Tensor;
 

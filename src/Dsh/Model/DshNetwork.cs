@@ -1,9 +1,9 @@
 using Dsh.Hashing;
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Model;
 using Dsh.Native;
 using Dsh.Trunks;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh;
 

@@ -1,5 +1,5 @@
-using Dsh.Hashing;
 using Dsh.Data;
+using Dsh.Hashing;
 
 namespace Dsh.Model;
 

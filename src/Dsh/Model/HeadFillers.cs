@@ -1,5 +1,5 @@
-using TorchSharp.Modules;
 using Dsh.Trunks;
+using TorchSharp.Modules;
 
 namespace Dsh.Model;
 

@@ -1,7 +1,7 @@
+using Dsh.Imaging;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using Tensor = TorchSharp.torch.Tensor;
-using Dsh.Imaging;
 
 namespace Dsh.Model;
 

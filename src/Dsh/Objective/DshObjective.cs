@@ -1,6 +1,6 @@
+using Dsh.Objective;
 using TorchSharp;
 using static TorchSharp.torch;
-using Dsh.Objective;
 
 namespace Dsh;
 

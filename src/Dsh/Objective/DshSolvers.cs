@@ -1,7 +1,7 @@
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Native;
 using Dsh.Objective;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh;
 

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Imaging;
 using Dsh.Trunks;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Pretrained;
 

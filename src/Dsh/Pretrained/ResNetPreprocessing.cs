@@ -1,8 +1,8 @@
-using SixLabors.ImageSharp;
+using Dsh.Imaging;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 using TorchSharp;
 using static TorchSharp.torch;
-using Dsh.Imaging;
 
 namespace Dsh.Pretrained;
 

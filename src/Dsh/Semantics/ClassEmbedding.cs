@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using Dsh.Native;
+using static TorchSharp.torch;
 
 namespace Dsh.Semantics;
 

@@ -1,6 +1,6 @@
+using Dsh.Serving;
 using Dsh;
 using Microsoft.Extensions.Logging;
-using Dsh.Serving;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Dsh.Hashing;
 using Dsh.Hashing.Persistence;
-using Microsoft.Extensions.Logging;
+using Dsh.Hashing;
 using Dsh.Imaging;
+using Microsoft.Extensions.Logging;
 
 namespace Dsh.Serving;
 

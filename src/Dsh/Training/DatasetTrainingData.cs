@@ -1,11 +1,11 @@
 using System.IO.Hashing;
 using System.Text;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using static TorchSharp.torch;
 using Dsh.Data;
-using Dsh.Imaging;
 using Dsh.Imaging.Augmentation;
+using Dsh.Imaging;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Training;
 

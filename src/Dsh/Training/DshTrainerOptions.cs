@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
-using Dsh.Imaging;
 using Dsh.Imaging.Augmentation;
+using Dsh.Imaging.Contours;
+using Dsh.Imaging;
 using Dsh.Objective;
 using Dsh.Pretrained;
 using Dsh.Training;
-using Dsh.Imaging.Contours;
 
 namespace Dsh;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Dsh.Pretrained;
 using TorchSharp;
 using static TorchSharp.torch;
-using Dsh.Pretrained;
 
 namespace Dsh.Training;
 

@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using Dsh.Trunks;
+using static TorchSharp.torch;
 
 namespace Dsh.Training;
 

@@ -1,6 +1,6 @@
+using Dsh.Persistence;
 using TorchSharp;
 using static TorchSharp.torch;
-using Dsh.Persistence;
 
 namespace Dsh.Training;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Model;
 using Dsh.Persistence;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Training;
 

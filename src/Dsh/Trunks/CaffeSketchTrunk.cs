@@ -1,7 +1,7 @@
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 using Dsh.Model;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Trunks;
 

@@ -1,6 +1,6 @@
+using Dsh.Model;
 using TorchSharp;
 using static TorchSharp.torch;
-using Dsh.Model;
 
 namespace Dsh.Trunks;
 

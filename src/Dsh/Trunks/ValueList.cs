@@ -1,6 +1,6 @@
 using System.Collections;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 
 namespace Dsh.Trunks;
 

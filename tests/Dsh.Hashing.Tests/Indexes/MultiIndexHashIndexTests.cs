@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics;
-using Dsh.Hashing.Indexes;
 using Dsh.Hashing.Indexes.Mih;
+using Dsh.Hashing.Indexes;
 using Dsh.Hashing.Persistence;
 using Dsh.Hashing.Tests.TestUtilities;
 

@@ -1,7 +1,7 @@
-using Xunit.Abstractions;
-using static TorchSharp.torch;
 using Dsh.Baselines;
 using Dsh.Evaluation;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Baselines;
 

@@ -1,6 +1,6 @@
+using Dsh.Baselines;
 using Dsh.Hashing;
 using static TorchSharp.torch;
-using Dsh.Baselines;
 
 namespace Dsh.Tests.Baselines;
 

@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using Dsh.Baselines;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Baselines;
 

@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Dsh.Imaging;
+using Dsh.Model;
 using Dsh.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
-using Dsh.Imaging;
-using Dsh.Model;
 
 namespace Dsh.Tests.Compatibility;
 

@@ -1,16 +1,16 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
-using Dsh.Tests.Support;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
-using Xunit.Abstractions;
+using System.Text;
+using Dsh.Imaging.Contours;
+using Dsh.Imaging;
 using Dsh.Model;
 using Dsh.Persistence;
+using Dsh.Tests.Support;
 using Dsh.Training;
-using Dsh.Imaging;
-using Dsh.Imaging.Contours;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using SixLabors.ImageSharp;
+using Xunit.Abstractions;
 
 namespace Dsh.Tests.Compatibility;
 

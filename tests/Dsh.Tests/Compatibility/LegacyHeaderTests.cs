@@ -1,6 +1,6 @@
 using System.Text;
-using Dsh.Tests.Support;
 using Dsh.Persistence;
+using Dsh.Tests.Support;
 using Dsh.Training;
 
 namespace Dsh.Tests.Compatibility;

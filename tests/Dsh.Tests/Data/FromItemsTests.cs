@@ -1,6 +1,6 @@
+using Dsh.Data;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp;
-using Dsh.Data;
 
 namespace Dsh.Tests.Data;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Dsh.Data;
 using Dsh.Tests.Support;
 using Xunit.Abstractions;
-using Dsh.Data;
 
 namespace Dsh.Tests.Data;
 

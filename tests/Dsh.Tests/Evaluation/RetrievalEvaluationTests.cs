@@ -1,6 +1,6 @@
+using Dsh.Evaluation;
 using Dsh.Hashing;
 using static Dsh.Tests.Evaluation.EvaluationCodes;
-using Dsh.Evaluation;
 
 namespace Dsh.Tests.Evaluation;
 

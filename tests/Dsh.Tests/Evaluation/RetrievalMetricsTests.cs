@@ -1,5 +1,5 @@
-using Dsh.Hashing;
 using Dsh.Evaluation;
+using Dsh.Hashing;
 
 namespace Dsh.Tests.Evaluation;
 

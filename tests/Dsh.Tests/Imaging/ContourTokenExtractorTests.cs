@@ -1,9 +1,9 @@
-using SixLabors.ImageSharp;
+using Dsh.Imaging.Contours;
+using Dsh.Imaging;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using SixLabors.ImageSharp;
 using static Dsh.Tests.Imaging.TestImages;
-using Dsh.Imaging;
-using Dsh.Imaging.Contours;
 
 namespace Dsh.Tests.Imaging;
 

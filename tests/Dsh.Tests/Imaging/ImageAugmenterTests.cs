@@ -1,9 +1,9 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using static Dsh.Tests.Imaging.TestImages;
 using Dsh.Imaging.Augmentation;
-using Dsh.Imaging;
 using Dsh.Imaging.Contours;
+using Dsh.Imaging;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
+using static Dsh.Tests.Imaging.TestImages;
 
 namespace Dsh.Tests.Imaging;
 

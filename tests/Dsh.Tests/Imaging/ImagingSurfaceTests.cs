@@ -1,12 +1,12 @@
+using Dsh.Imaging.Augmentation;
+using Dsh.Imaging.Contours;
+using Dsh.Imaging;
 using Dsh.Tests.Support;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 using TorchSharp;
 using static Dsh.Tests.Imaging.TestImages;
 using static TorchSharp.torch;
-using Dsh.Imaging;
-using Dsh.Imaging.Augmentation;
-using Dsh.Imaging.Contours;
 
 namespace Dsh.Tests.Imaging;
 

@@ -1,10 +1,10 @@
+using Dsh.Imaging;
 using Dsh.Tests.Support;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 using static Dsh.Tests.Imaging.TestImages;
-using Dsh.Imaging;
 
 namespace Dsh.Tests.Imaging;
 

@@ -1,7 +1,7 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using static Dsh.Tests.Imaging.TestImages;
 using Dsh.Imaging;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
+using static Dsh.Tests.Imaging.TestImages;
 
 namespace Dsh.Tests.Imaging;
 

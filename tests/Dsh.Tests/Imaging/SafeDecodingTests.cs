@@ -1,8 +1,8 @@
+using Dsh.Imaging;
 using Dsh.Tests.Shared;
 using Dsh.Tests.Support;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using Dsh.Imaging;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Tests.Imaging;
 

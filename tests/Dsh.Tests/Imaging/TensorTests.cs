@@ -1,9 +1,9 @@
-using SixLabors.ImageSharp;
+using Dsh.Imaging;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 using TorchSharp;
 using static Dsh.Tests.Imaging.TestImages;
 using static TorchSharp.torch;
-using Dsh.Imaging;
 
 namespace Dsh.Tests.Imaging;
 

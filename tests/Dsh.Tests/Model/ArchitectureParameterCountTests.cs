@@ -1,10 +1,9 @@
 using System.Text.Json;
+using Dsh.Model;
+using Dsh.Tests.Support;
+using Dsh.Trunks;
 using TorchSharp;
 using static TorchSharp.torch;
-
-using Dsh.Tests.Support;
-using Dsh.Model;
-using Dsh.Trunks;
 
 namespace Dsh.Tests.Model;
 

@@ -1,6 +1,6 @@
-using Dsh.Tests.Support;
 using Dsh.Model;
 using Dsh.Pretrained;
+using Dsh.Tests.Support;
 using Dsh.Trunks;
 
 namespace Dsh.Tests.Model;

@@ -1,10 +1,9 @@
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
-using Dsh.Tests.Support;
 using Dsh.Model;
+using Dsh.Tests.Support;
 using Dsh.Trunks;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Model;
 

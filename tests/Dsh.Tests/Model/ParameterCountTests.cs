@@ -1,5 +1,5 @@
-using Dsh.Tests.Support;
 using Dsh.Model;
+using Dsh.Tests.Support;
 using Dsh.Trunks;
 
 namespace Dsh.Tests.Model;

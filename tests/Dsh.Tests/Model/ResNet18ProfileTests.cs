@@ -1,12 +1,11 @@
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
-using Dsh.Tests.Support;
 using Dsh.Imaging;
 using Dsh.Model;
 using Dsh.Pretrained;
+using Dsh.Tests.Support;
 using Dsh.Trunks;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Model;
 

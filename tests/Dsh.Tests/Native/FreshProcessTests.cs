@@ -1,6 +1,6 @@
 using Dsh.Build;
-using Dsh.Tests.Support;
 using Dsh.Native;
+using Dsh.Tests.Support;
 
 namespace Dsh.Tests.Native;
 

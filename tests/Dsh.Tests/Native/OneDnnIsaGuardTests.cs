@@ -1,5 +1,5 @@
-using Dsh.Tests.Support;
 using Dsh.Native;
+using Dsh.Tests.Support;
 
 namespace Dsh.Tests.Native;
 

@@ -1,8 +1,7 @@
+using Dsh.Objective;
+using Dsh.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
-
-using Dsh.Tests.Support;
-using Dsh.Objective;
 
 namespace Dsh.Tests.Objective;
 

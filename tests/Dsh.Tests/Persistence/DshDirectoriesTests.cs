@@ -1,5 +1,5 @@
-using Dsh.Tests.Support;
 using Dsh.Persistence;
+using Dsh.Tests.Support;
 
 namespace Dsh.Tests.Persistence;
 

@@ -1,5 +1,5 @@
-using Onnx;
 using Dsh.Pretrained;
+using Onnx;
 
 namespace Dsh.Tests.Pretrained;
 

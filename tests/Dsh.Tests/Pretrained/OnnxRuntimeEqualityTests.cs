@@ -1,10 +1,10 @@
-using Microsoft.ML.OnnxRuntime;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using Xunit.Abstractions;
-using static TorchSharp.torch;
 using Dsh.Imaging;
 using Dsh.Pretrained;
+using Microsoft.ML.OnnxRuntime;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -1,6 +1,6 @@
+using Dsh.Pretrained;
 using TorchSharp;
 using static TorchSharp.torch;
-using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -1,6 +1,6 @@
+using Dsh.Pretrained;
 using Dsh.Tests.Support;
 using Onnx;
-using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

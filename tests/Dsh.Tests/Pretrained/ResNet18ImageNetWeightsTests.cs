@@ -1,12 +1,12 @@
-using Dsh.Tests.Support;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Imaging;
 using Dsh.Pretrained;
+using Dsh.Tests.Support;
 using Dsh.Training;
 using Dsh.Trunks;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Pretrained;
 

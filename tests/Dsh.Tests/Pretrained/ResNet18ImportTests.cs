@@ -1,7 +1,7 @@
+using Dsh.Pretrained;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
-using Dsh.Pretrained;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -1,9 +1,8 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
+using Dsh.Pretrained;
 using Dsh.Tests.Support;
 using Dsh.Trunks;
-using Dsh.Pretrained;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Pretrained;
 

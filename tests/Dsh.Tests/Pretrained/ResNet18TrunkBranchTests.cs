@@ -1,7 +1,7 @@
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Pretrained;
 using Dsh.Trunks;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Pretrained;
 

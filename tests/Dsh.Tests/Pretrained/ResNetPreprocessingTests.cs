@@ -1,8 +1,8 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using static TorchSharp.torch;
 using Dsh.Imaging;
 using Dsh.Pretrained;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Pretrained;
 

@@ -1,8 +1,8 @@
+using Dsh.Semantics;
 using Dsh.Tests.Support;
 using TorchSharp;
 using static Dsh.Tests.Semantics.VectorFiles;
 using static TorchSharp.torch;
-using Dsh.Semantics;
 
 namespace Dsh.Tests.Semantics;
 

@@ -1,5 +1,5 @@
-using TorchSharp;
 using Dsh.Semantics;
+using TorchSharp;
 
 namespace Dsh.Tests.Semantics;
 

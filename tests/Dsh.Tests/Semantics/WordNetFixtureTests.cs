@@ -1,6 +1,6 @@
+using Dsh.Semantics;
 using Dsh.Tests.Support;
 using static Dsh.Tests.Semantics.VectorFiles;
-using Dsh.Semantics;
 
 namespace Dsh.Tests.Semantics;
 

@@ -1,6 +1,6 @@
-using static TorchSharp.torch;
 using Dsh.Persistence;
 using Dsh.Training;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Training;
 

@@ -1,7 +1,7 @@
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Persistence;
 using Dsh.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Training;
 

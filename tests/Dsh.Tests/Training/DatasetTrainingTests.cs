@@ -1,6 +1,6 @@
 using Dsh.Tests.Support;
-using TorchSharp;
 using Dsh.Training;
+using TorchSharp;
 
 namespace Dsh.Tests.Training;
 

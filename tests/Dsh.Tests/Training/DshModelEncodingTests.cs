@@ -1,9 +1,9 @@
 using Dsh.Hashing;
-using Dsh.Tests.Support;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using Dsh.Imaging;
 using Dsh.Imaging.Contours;
+using Dsh.Imaging;
+using Dsh.Tests.Support;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Tests.Training;
 

@@ -1,11 +1,11 @@
 using Dsh.Hashing;
-using Dsh.Tests.Shared;
-using Dsh.Tests.Support;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
+using Dsh.Imaging.Contours;
 using Dsh.Imaging;
 using Dsh.Model;
-using Dsh.Imaging.Contours;
+using Dsh.Tests.Shared;
+using Dsh.Tests.Support;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Tests.Training;
 

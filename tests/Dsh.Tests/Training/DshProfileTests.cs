@@ -1,7 +1,6 @@
-using static TorchSharp.torch;
-
 using Dsh.Tests.Support;
 using Dsh.Training;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Training;
 

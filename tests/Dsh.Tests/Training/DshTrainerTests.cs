@@ -1,5 +1,5 @@
-using TorchSharp;
 using Dsh.Training;
+using TorchSharp;
 
 namespace Dsh.Tests.Training;
 

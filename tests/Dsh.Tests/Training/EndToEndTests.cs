@@ -1,8 +1,8 @@
+using Dsh.Evaluation;
 using Dsh.Hashing;
 using Dsh.Tests.Support;
-using TorchSharp;
-using Dsh.Evaluation;
 using Dsh.Training;
+using TorchSharp;
 
 namespace Dsh.Tests.Training;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using static TorchSharp.torch;
 using Dsh.Persistence;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Training;
 

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dsh.Model;
+using Dsh.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
-
-using Dsh.Tests.Support;
-using Dsh.Model;
 
 namespace Dsh.Tests.Training;
 

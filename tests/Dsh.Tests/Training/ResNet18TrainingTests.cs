@@ -1,12 +1,12 @@
 using Dsh.Hashing;
-using Dsh.Tests.Support;
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Imaging.Augmentation;
 using Dsh.Model;
 using Dsh.Pretrained;
+using Dsh.Tests.Support;
 using Dsh.Training;
 using Dsh.Trunks;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Training;
 

@@ -1,7 +1,7 @@
-using TorchSharp;
-using static TorchSharp.torch;
 using Dsh.Model;
 using Dsh.Persistence;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dsh.Tests.Training;
 

@@ -1,8 +1,7 @@
+using Dsh.Imaging.Augmentation;
+using Dsh.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
-
-using Dsh.Tests.Support;
-using Dsh.Imaging.Augmentation;
 
 namespace Dsh.Tests.Training;
 

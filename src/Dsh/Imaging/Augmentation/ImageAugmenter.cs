@@ -1,7 +1,7 @@
 using System.Numerics;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Imaging.Augmentation;
 

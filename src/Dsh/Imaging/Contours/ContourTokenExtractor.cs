@@ -1,8 +1,8 @@
 using System.Numerics.Tensors;
-using SixLabors.ImageSharp;
+using Dsh.Imaging.Contours;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
-using Dsh.Imaging.Contours;
+using SixLabors.ImageSharp;
 
 namespace Dsh.Imaging.Contours;
 
