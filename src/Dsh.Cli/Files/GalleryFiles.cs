@@ -34,7 +34,8 @@ internal static class GalleryFiles
     /// <summary>
     /// For commands that only read (<c>search</c>, <c>index info</c>): a gallery as <see cref="Load"/> reads it, or any other
     /// index file the library reads (<see cref="HammingIndexFile.Load"/>: a multi-index hash index, a FAISS binary index),
-    /// whose items then have no photo path; their key is the id. <paramref name="format"/> says which it was.
+    /// whose items then have no photo path; their key is the id. A flat DSHI index is not read this way: it is half of an
+    /// older two-file gallery, and without a usable catalog it stays an error. <paramref name="format"/> says which it was.
     /// </summary>
     /// <exception cref="InputDataException">The file is neither.</exception>
     public static Gallery LoadForReading(string path, TextWriter stderr, out string format)
@@ -65,6 +66,16 @@ internal static class GalleryFiles
     {
         try
         {
+            // A flat DSHI index is one half of the older two-file gallery: without its catalog (or with a broken one) it is
+            // a damaged gallery, not an index to read by ids, so it stays an error.
+            Span<byte> head = stackalloc byte[8];
+            using (var file = File.OpenRead(path))
+            {
+                if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length && head.SequenceEqual("DSHIFLAT"u8))
+                {
+                    return null;
+                }
+            }
             return HammingIndexFile.Load(path).Index;
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
