@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text;
 using Dsh.Imaging;
 using Dsh.Model;
+using Dsh.Persistence;
 using Dsh.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -87,7 +88,7 @@ internal static class LegacyFiles
         var hasher = new XxHash3();
         using (var file = System.IO.File.Create(path))
         {
-            using (var hashing = new HashingStream(file, hasher))
+            using (var hashing = new HashingWriteStream(file, hasher))
             using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write("DSHM"u8);
@@ -168,27 +169,6 @@ internal static class LegacyFiles
     /// <summary>A code as a string of '0'/'1', bit 0 first.</summary>
     public static string Bits(Dsh.Hashing.BinaryCode code) =>
         new(Enumerable.Range(0, code.CodeLength).Select(i => code[i] ? '1' : '0').ToArray());
-
-    private sealed class HashingStream(Stream inner, XxHash3 hasher) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            hasher.Append(buffer);
-            inner.Write(buffer);
-        }
-    }
 }
 
 /// <summary>The content of expected-outputs.json.</summary>
