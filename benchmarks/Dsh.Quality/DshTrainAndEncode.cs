@@ -17,6 +17,12 @@ internal sealed class DshTrainAndEncode : IDisposable
         (Model, Queries, Gallery, QueryLabels, GalleryLabels, TrainTime, EncodeTime) = (model, queries, gallery, queryLabels, galleryLabels, trainTime, encodeTime);
     }
 
+    /// <summary>The queries' real-valued network outputs (null unless asked for).</summary>
+    public IReadOnlyList<float[]>? QueryEmbeddings { get; private init; }
+
+    /// <summary>The gallery's real-valued network outputs (null unless asked for).</summary>
+    public IReadOnlyList<float[]>? GalleryEmbeddings { get; private init; }
+
     public DshModel Model { get; }
 
     public BinaryCodeSet Queries { get; }
@@ -40,7 +46,7 @@ internal sealed class DshTrainAndEncode : IDisposable
     /// with items/s and ETA.
     /// </summary>
     public static DshTrainAndEncode Run(DshTrainerOptions options, SbirDataset train, IReadOnlyList<SbirItem> querySketches,
-        IReadOnlyList<SbirItem> galleryPhotos, string modelPath, bool networkStepLines)
+        IReadOnlyList<SbirItem> galleryPhotos, string modelPath, bool networkStepLines, bool keepEmbeddings = false)
     {
         var clock = Stopwatch.StartNew();
         var progress = new InlineProgress(p =>
@@ -64,6 +70,18 @@ internal sealed class DshTrainAndEncode : IDisposable
             TimeSpan trainTime = clock.Elapsed;
             model.Save(modelPath);
             clock.Restart();
+            if (keepEmbeddings)
+            {
+                var q = model.EmbedSketchFiles(querySketches.Select(x => x.Path!).ToArray());
+                var g = model.EmbedPhotoFiles(galleryPhotos.Select(x => x.Path!).ToArray());
+                if (q.Skipped.Count + g.Skipped.Count > 0)
+                {
+                    throw new InvalidDataException($"{q.Skipped.Concat(g.Skipped).First()}");
+                }
+                return new DshTrainAndEncode(model, q.Codes, g.Codes, querySketches.Select(x => x.Label).ToArray(),
+                    galleryPhotos.Select(x => x.Label).ToArray(), trainTime, clock.Elapsed)
+                { QueryEmbeddings = q.Embeddings, GalleryEmbeddings = g.Embeddings };
+            }
             BinaryCodeSet queries = model.EncodeSketches(querySketches.Select(q => q.Path!));
             BinaryCodeSet gallery = model.EncodePhotos(galleryPhotos.Select(p => p.Path!));
             TimeSpan encodeTime = clock.Elapsed;

@@ -11,7 +11,7 @@ namespace Dsh.Quality;
 /// </summary>
 internal static class QualityCommand
 {
-    public const string Usage = "usage: Dsh.Quality <dsh-pacs|frozen-baselines|baselines|quickdraw-cifar> [arguments]   (see Program.cs and docs/results.md)";
+    public const string Usage = "usage: Dsh.Quality <dsh-pacs|frozen-baselines|baselines|quickdraw-cifar|wordnet-table> [arguments]   (see Program.cs and docs/results.md)";
 
     public static int Run(string[] args, TextWriter error)
     {
@@ -22,6 +22,7 @@ internal static class QualityCommand
             "frozen-baselines" => FrozenBaselines.Run,
             "baselines" => BaselineSuite.Run, // every baseline of issue #7 at 32/64/128 bits: baselines [pacsRoot] [outDir] [skip=untrained,…]
             "quickdraw-cifar" => QuickDrawCifarCommand.Run,
+            "wordnet-table" => WordNetTableCommand.Run,
             _ => null,
         };
         if (run == null)

@@ -193,7 +193,10 @@ public sealed partial class DshModel
     /// The batch encoder: each file is decoded, prepared and written straight into the batch's input planes, so only
     /// <see cref="ImageDecodingOptions.MaxParallelDecodes"/> full-size images exist at once, whatever the batch size.
     /// </summary>
-    private EncodedFiles EncodeFiles(IReadOnlyList<string> paths, bool photos, bool strict, CancellationToken cancellationToken)
+    private EncodedFiles EncodeFiles(IReadOnlyList<string> paths, bool photos, bool strict, CancellationToken cancellationToken) =>
+        EncodeFiles(paths, photos, strict, keepEmbeddings: false, cancellationToken);
+
+    private EncodedFiles EncodeFiles(IReadOnlyList<string> paths, bool photos, bool strict, bool keepEmbeddings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -203,6 +206,7 @@ public sealed partial class DshModel
         var words = new List<ulong>();
         var indexes = new List<int>();
         var skipped = new List<SkippedFile>();
+        var embeddings = keepEmbeddings ? new List<float[]>() : null;
         for (int start = 0; start < paths.Count; start += EncodeBatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -242,26 +246,48 @@ public sealed partial class DshModel
             {
                 continue;
             }
-            BinaryCodeSet codes = EncodeInputs(batch, encoded);
+            BinaryCodeSet codes = EncodeInputs(batch, encoded, embeddings);
             words.AddRange(codes.Words);
             indexes.AddRange(encoded.Select(i => start + i));
         }
-        return new EncodedFiles(BinaryCodeSet.FromWords(words.ToArray(), CodeLength), indexes, skipped);
+        return new EncodedFiles(BinaryCodeSet.FromWords(words.ToArray(), CodeLength), indexes, skipped, embeddings);
     }
 
-    private BinaryCodeSet EncodeInputs(ImageBatchInputs batch, IReadOnlyList<int> rows)
+    /// <summary>Codes of one batch; with <paramref name="embeddings"/>, also appends each row's real-valued output to it.</summary>
+    private BinaryCodeSet EncodeInputs(ImageBatchInputs batch, IReadOnlyList<int> rows, List<float[]>? embeddings = null)
     {
         using var scope = NewDisposeScope();
         (Tensor first, Tensor? second) = batch.ToTensors(rows);
-        return second is null ? Network.EncodeSketchCodes(first) : Network.EncodePhotoCodes(first, second);
+        Tensor outputs = second is null ? Network.EncodeSketch(first) : Network.EncodePhoto(first, second);
+        if (embeddings is not null)
+        {
+            embeddings.AddRange(EmbeddingRows(outputs));
+        }
+        return DshNetwork.ToCodes(outputs);
     }
 
-    private BinaryCodeSet EncodePreparedSketches(IReadOnlyList<Image<Rgb24>> sketches)
+    /// <summary>The rows of an [N, K] output tensor as float arrays.</summary>
+    private static IEnumerable<float[]> EmbeddingRows(Tensor outputs)
+    {
+        using Tensor cpu = outputs.detach().to(ScalarType.Float32).cpu().contiguous();
+        float[] flat = cpu.data<float>().ToArray();
+        int k = (int)outputs.shape[1];
+        for (int r = 0; r < flat.Length / k; r++)
+        {
+            yield return flat.AsSpan(r * k, k).ToArray();
+        }
+    }
+
+    private BinaryCodeSet EncodePreparedSketches(IReadOnlyList<Image<Rgb24>> sketches, List<float[]>? embeddings = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
-        Tensor batch = DshImaging.ToTensor(sketches, Architecture.SketchInput);
-        return Network.EncodeSketchCodes(batch);
+        Tensor outputs = Network.EncodeSketch(DshImaging.ToTensor(sketches, Architecture.SketchInput));
+        if (embeddings is not null)
+        {
+            embeddings.AddRange(EmbeddingRows(outputs));
+        }
+        return DshNetwork.ToCodes(outputs);
     }
 
     private BinaryCodeSet EncodePreparedPhotos(IReadOnlyList<Image<Rgb24>> photos, IReadOnlyList<Image<Rgb24>> tokens)

@@ -54,37 +54,9 @@ public sealed partial class DshTrainer
     }
 
     /// <summary>
-    /// The class vectors: the file in <see cref="DshTrainerOptions.SemanticVectorsPath"/>; else WordNet when allowed and
-    /// installed; else one-hot. Categories without any vector get one-hot components added, so no class collapses.
+    /// The class vectors of <see cref="DshTrainerOptions.EffectiveClassVectors"/> (<see cref="ClassEmbeddings.Resolve"/>):
+    /// categories without any vector get one-hot components added, so no class collapses.
     /// </summary>
-    internal ClassEmbedding ChooseClassVectors(IReadOnlyList<string> categories)
-    {
-        ClassEmbedding embedding;
-        if (Options.SemanticVectorsPath is not null)
-        {
-            embedding = ClassEmbeddings.Load(Options.SemanticVectorsPath, categories);
-        }
-        else if (Options.UseWordNet && TryWordNet(categories) is { } wordNet)
-        {
-            embedding = wordNet;
-        }
-        else
-        {
-            return ClassEmbeddings.OneHot(categories);
-        }
-        return embedding.UncoveredCategories.Count > 0 ? embedding.WithOneHotFallback() : embedding;
-    }
-
-    /// <summary>The WordNet embedding of the categories, or null when no usable WordNet database is installed.</summary>
-    private static ClassEmbedding? TryWordNet(IReadOnlyList<string> categories)
-    {
-        try
-        {
-            return ClassEmbeddings.FromWordNet(categories);
-        }
-        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            return null; // no usable WordNet: one-hot vectors, recorded in TrainingSummary.SemanticSource
-        }
-    }
+    internal ClassEmbedding ChooseClassVectors(IReadOnlyList<string> categories) =>
+        ClassEmbeddings.Resolve(categories, Options.EffectiveClassVectors);
 }

@@ -61,9 +61,21 @@ internal static class DshPacsTraining
 
         SbirDataset all = SbirDataset.FromFolders(Path.Combine(pacsRoot, "sketch"), Path.Combine(pacsRoot, "photo"));
         var split = GroupedValidationSplit.Create(all, 0.2, Seed);
+        IReadOnlyList<SbirItem> trainSketches = split.TrainSketches, trainPhotos = split.TrainPhotos;
+        if (keys.TryGetValue("subset", out string? subset))
+        {
+            // subset=SxP: at most S training sketches and P training photos a category (seeded), the small-data regimes
+            string[] sp = subset.Split('x');
+            (trainSketches, trainPhotos) = FrozenBaselines.Subset(split, int.Parse(sp[0], inv), int.Parse(sp[1], inv));
+            tag += "-sub" + subset;
+        }
+        if (keys.TryGetValue("tag", out string? extraTag))
+        {
+            tag += "-" + extraTag;
+        }
         SbirDataset train = SbirDataset.FromItems(split.Categories,
-            split.TrainSketches.Select(s => s with { Split = SbirSplit.Train }),
-            split.TrainPhotos.Select(p => p with { Split = SbirSplit.Gallery }));
+            trainSketches.Select(s => s with { Split = SbirSplit.Train }),
+            trainPhotos.Select(p => p with { Split = SbirSplit.Gallery }));
         DshTrainerOptions options = profile.TrainerOptions(bits) with
         {
             Architecture = architecture.Validated(),
@@ -75,13 +87,31 @@ internal static class DshPacsTraining
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
             CheckpointDirectory = Path.Combine(outDir, $"checkpoints-{tag}-lr{lrText ?? lr.ToString("G3", inv)}-b{Key("batch", "32")}-e{epochs}"),
         };
+        if (keys.TryGetValue("vectors", out string? vectors))
+        {
+            options = options with { ClassVectors = vectors };
+        }
+        options = options with
+        {
+            Objective = options.Objective with
+            {
+                Lambda = double.Parse(Key("lambda", options.Objective.Lambda.ToString(inv)), inv),
+                Gamma = double.Parse(Key("gamma", options.Objective.Gamma.ToString(inv)), inv),
+            },
+        };
         string name = architecture is { SketchTrunk: ResNet18TrunkSpec st, PhotoTrunk: ResNet18TrunkSpec pt }
             ? $"DSH ResNet18 ({st.InputSize} px, frozen stages sketch {st.FrozenStages} / photo {pt.FrozenStages})"
             : $"DSH {profile} from scratch";
         Say($"{name}, {bits} bits, {epochs} epochs, batch {options.BatchSize}, lr {options.LearningRate}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads");
         Say($"train: {train.TrainingSketches.Count()} sketches, {train.Photos.Count} photos; validation: {split.QuerySketches.Count} queries, {split.GalleryPhotos.Count} gallery photos");
+        if (keys.ContainsKey("linear"))
+        {
+            // The supervised linear hash on frozen ImageNet features, fitted on the same training items: the bar to beat.
+            var (linearMap, linearP200) = LinearHashOnSameData.Score(all, pacsRoot, outDir, trainSketches, trainPhotos, split, bits);
+            Say(string.Create(inv, $"| Linear supervised hash (α = 1), same training items | {bits} | {linearMap:F3} | {linearP200:F3} |"));
+        }
         using DshTrainAndEncode run = DshTrainAndEncode.Run(options, train, split.QuerySketches, split.GalleryPhotos,
-            Path.Combine(outDir, $"dsh-{tag}.dshm"), networkStepLines: true);
+            Path.Combine(outDir, $"dsh-{tag}.dshm"), networkStepLines: true, keepEmbeddings: true);
         DshModel model = run.Model;
         // The protocol of every row in docs/results.md: mAP@all with Hamming ties in gallery order (= RetrievalMetrics), P@200, tie-aware mAP.
         RetrievalReport scores = RetrievalEvaluation.Evaluate(run.Queries, run.QueryLabels, run.Gallery, run.GalleryLabels,
@@ -89,6 +119,17 @@ internal static class DshPacsTraining
         Say($"| {name} | {bits} | {scores.MapAll:F3} | {scores.PrecisionAtK:F3} | train {run.TrainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {run.EncodedPerSecond:F0} images/s |");
         Say($"tie-aware mAP@all {scores.TieAwareMapAll:F3}");
         Say($"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; pairwise/pair {model.Summary.FinalTerms?.PairwisePerPair:F1}");
+        Say($"class vectors: {model.Summary.SemanticSource}");
+        int depth = int.Parse(Key("depth", "100"), inv);
+        Say("| second stage | depth | mAP@all | P@10 | acc@1 | acc@10 | median rank of own photo | instance queries |");
+        Say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (mode, d) in new[] { (RerankMode.None, 1), (RerankMode.Codes, depth), (RerankMode.Codes, run.Gallery.Count), (RerankMode.Embeddings, depth), (RerankMode.Embeddings, run.Gallery.Count) })
+        {
+            RankedRetrievalReport r = RankedRetrievalEvaluation.Evaluate(run.Queries, run.QueryEmbeddings, run.QueryLabels,
+                split.QuerySketches.Select(q => q.Group).ToArray(), run.Gallery, run.GalleryEmbeddings, run.GalleryLabels,
+                split.GalleryPhotos.Select(g => g.Group).ToArray(), mode, d);
+            Say(string.Create(inv, $"| {mode} | {d} | {r.MapAll:F3} | {r.PrecisionAt10:F3} | {r.AccuracyAt1:F3} | {r.AccuracyAt10:F3} | {r.MedianTargetRank:F1} | {r.InstanceQueries} |"));
+        }
         File.WriteAllText(Path.Combine(outDir, $"dsh-pacs-{tag}.md"), report.ToString());
         return 0;
     }

@@ -24,6 +24,7 @@ internal static class DemoCommand
         var epochs = CliOptions.Epochs();
         var profile = CliOptions.Profile();
         var seed = CliOptions.Seed();
+        var classVectors = CliOptions.ClassVectors();
         var threads = CliOptions.Threads();
         var queries = CliOptions.Int("--queries", "How many sample queries to show.", 3, 0, 100);
         var top = CliOptions.Int("--top", "Photos shown per sample query.", 5, 1, 100, "-k");
@@ -31,7 +32,7 @@ internal static class DemoCommand
         var json = CliOptions.Json();
         var command = new Command("demo", "Train on the bundled real data (pacs-mini), evaluate, show timings and a few queries: the whole loop, no arguments needed.")
         {
-            data, bits, epochs, profile, seed, threads, queries, top, output, json,
+            data, bits, epochs, profile, seed, classVectors, threads, queries, top, output, json,
         };
         command.SetAction(parse =>
         {
@@ -47,16 +48,18 @@ internal static class DemoCommand
             {
                 Epochs = parse.GetValue(epochs),
                 Seed = parse.GetValue(seed),
+                ClassVectors = parse.GetValue(classVectors),
                 Threads = parse.GetValue(threads),
             });
             string modelPath = OutputPaths.CheckFile(parse.GetValue(output) ?? Path.Combine(DshDirectories.CacheFolder("demo"), $"pacs-mini-{profileName}-{codeLength}.dshm"), "--out");
             bool asJson = parse.GetValue(json);
             var (model, trainTime, outcome) = ProgressSurface.Run(context, asJson, sink =>
             {
-                sink.Message($"demo: data {root}; profile {profileName}, {codeLength} bits, {options.Epochs} epochs, seed {options.Seed}");
+                sink.Message($"demo: data {root}; profile {profileName}, {codeLength} bits, {options.Epochs} epochs, seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
                 SbirDataset train = TrainingRunner.LoadDataset(Path.Combine(root, "train", "sketch"), Path.Combine(root, "train", "photo"), sink);
                 return TrainingRunner.TrainAndSave(options, train, modelPath, sink, context.CancellationToken, trained =>
-                    EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, strict: true, sink, context.CancellationToken));
+                    EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, strict: true,
+                        Dsh.Serving.SketchSearchOptions.DefaultRerankDepth, sink, context.CancellationToken));
             });
             using (model)
             {

@@ -23,10 +23,11 @@ internal static class EvalCommand
         var noReport = new Option<bool>("--no-report") { Description = "Write no report." };
         var gallerySeed = CliOptions.Int("--gallery-seed", "Seed of the gallery's shuffled order (ties are ranked in gallery order).", 1, int.MinValue);
         var strict = CliOptions.Strict();
+        var rerank = CliOptions.Rerank();
         var json = CliOptions.Json();
         var command = new Command("eval", "Evaluate a model: mAP@all, precision@K, recall@K, timings, a Markdown report with a precision-recall plot.")
         {
-            model, sketches, photos, k, report, noReport, gallerySeed, strict, json,
+            model, sketches, photos, k, report, noReport, gallerySeed, strict, rerank, json,
         };
         command.Validators.Add(r =>
         {
@@ -45,7 +46,7 @@ internal static class EvalCommand
                 : OutputPaths.CheckFolder(parse.GetValue(report) ?? EvalReportWriter.DefaultFolder(modelPath), "--report");
             using DshModel dsh = ModelFiles.Load(modelPath);
             EvaluationOutcome outcome = ProgressSurface.Run(context, asJson, sink => EvaluationRunner.Run(dsh, sketchDir, photoDir, parse.GetValue(k),
-                parse.GetValue(gallerySeed), parse.GetValue(strict), sink, context.CancellationToken));
+                parse.GetValue(gallerySeed), parse.GetValue(strict), parse.GetValue(rerank), sink, context.CancellationToken));
             string? reportPath = null;
             if (reportFolder is not null)
             {
@@ -78,7 +79,22 @@ internal static class EvalCommand
         output.WriteLine($"precision@{r.K}:{new string(' ', Math.Max(1, 8 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.PrecisionAtK)} (tie-aware {Format.Metric(r.TieAwarePrecisionAtK)})" +
             (outcome.RequestedK != r.K ? $" [K {outcome.RequestedK} capped at the gallery size]" : ""));
         output.WriteLine($"recall@{r.K}:{new string(' ', Math.Max(1, 11 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.RecallAtK)}");
+        WriteSecondStage(output, outcome);
         output.WriteLine($"query time:        {Format.Ms(r.MeanQueryMilliseconds)} (encode {Format.Ms(outcome.SketchEncodeMsPerImage)} + search {Format.Ms(r.MeanSearchMilliseconds)}); photo encode {Format.Ms(outcome.PhotoEncodeMsPerImage)}");
+    }
+
+    /// <summary>P@10 and the instance measures, Hamming order against the re-ranked order.</summary>
+    private static void WriteSecondStage(TextWriter output, EvaluationOutcome outcome)
+    {
+        string Line(RankedRetrievalReport s) =>
+            $"P@10 {Format.Metric(s.PrecisionAt10)}" + (s.InstanceQueries > 0
+                ? $", own photo: acc@1 {Format.Metric(s.AccuracyAt1!.Value)}, acc@10 {Format.Metric(s.AccuracyAt10!.Value)}, median rank {s.MedianTargetRank:0.#} ({s.InstanceQueries} queries drawn from a gallery photo)"
+                : "");
+        output.WriteLine($"Hamming order:     mAP@all {Format.Metric(outcome.HammingOnly.MapAll)}, {Line(outcome.HammingOnly)}");
+        if (outcome.Reranked is { } r)
+        {
+            output.WriteLine($"re-ranked (top {r.Depth}): mAP@all {Format.Metric(r.MapAll)}, {Line(r)}");
+        }
     }
 
     private static string Quote(string token) => token.Length == 0 || token.Any(char.IsWhiteSpace) ? $"\"{token}\"" : token;

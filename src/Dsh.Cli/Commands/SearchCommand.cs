@@ -9,7 +9,10 @@ using Spectre.Console;
 
 namespace Dsh.Cli.Commands;
 
-/// <summary><c>dsh search --model FILE --index INDEX --sketch FILE [-k N] [--json]</c>: the nearest photos of a sketch.</summary>
+/// <summary>
+/// <c>dsh search --model FILE --index INDEX --sketch FILE [-k N] [--rerank N] [--json]</c>: the nearest photos of a sketch, by
+/// Hamming distance with the first N candidates re-ordered by the sketch's real-valued output.
+/// </summary>
 internal static class SearchCommand
 {
     public static Command Create(CliContext context)
@@ -18,8 +21,9 @@ internal static class SearchCommand
         var index = CliOptions.ExistingFile("--index", "A gallery built by 'dsh index build', or any index file dsh reads (a multi-index hash or FAISS binary index: results are ids).", "INDEX");
         var sketch = CliOptions.ExistingFile("--sketch", "The query sketch image.");
         var top = CliOptions.Int("--top", "How many photos to return.", 10, 1, 1_000_000, "-k");
+        var rerank = CliOptions.Rerank();
         var json = CliOptions.Json();
-        var command = new Command("search", "Find the photos nearest to a sketch in an index.") { model, index, sketch, top, json };
+        var command = new Command("search", "Find the photos nearest to a sketch in an index.") { model, index, sketch, top, rerank, json };
         command.SetAction(parse =>
         {
             string galleryPath = Path.GetFullPath(parse.GetValue(index)!);
@@ -34,9 +38,13 @@ internal static class SearchCommand
             GalleryFiles.CheckModel(gallery, dsh, modelPath, galleryPath, context.Err);
             context.CancellationToken.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            BinaryCode code = dsh.EncodeSketch(sketchPath);
+            float[] embedding = dsh.EmbedSketch(sketchPath);
+            BinaryCode code = BinaryCode.FromSigns(embedding);
             TimeSpan encode = clock.Elapsed;
-            IReadOnlyList<GalleryNeighbor> hits = gallery.SearchItems(code, parse.GetValue(top));
+            int depth = parse.GetValue(rerank);
+            IReadOnlyList<GalleryNeighbor> hits = depth > 0
+                ? gallery.SearchItems(embedding, parse.GetValue(top), depth)
+                : gallery.SearchItems(code, parse.GetValue(top));
             TimeSpan search = clock.Elapsed - encode;
             string? root = gallery.Properties.Root;
             if (parse.GetValue(json))
@@ -62,6 +70,7 @@ internal static class SearchCommand
                     ["code"] = code.ToString(),
                     ["bits"] = code.CodeLength,
                     ["count"] = gallery.Count,
+                    ["rerank"] = depth,
                     ["encodeMs"] = encode.TotalMilliseconds,
                     ["searchMs"] = search.TotalMilliseconds,
                     ["results"] = results,

@@ -18,6 +18,7 @@ internal static class TrainCommand
         var profile = CliOptions.Profile();
         var epochs = CliOptions.Epochs();
         var seed = CliOptions.Seed();
+        var classVectors = CliOptions.ClassVectors();
         var learningRate = new Option<double?>("--lr") { Description = "SGD learning rate (default: 1e-2 up to 64 bits, 1e-2*32/bits above).", HelpName = "RATE" };
         learningRate.Validators.Add(r =>
         {
@@ -36,7 +37,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it.")
         {
-            sketches, photos, bits, output, profile, epochs, seed, learningRate, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -48,6 +49,7 @@ internal static class TrainCommand
                 {
                     Epochs = parse.GetValue(epochs),
                     Seed = parse.GetValue(seed),
+                    ClassVectors = parse.GetValue(classVectors),
                     BatchSize = parse.GetValue(batchSize),
                     Threads = parse.GetValue(threads),
                     CheckpointDirectory = parse.GetValue(checkpoint),
@@ -64,7 +66,7 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, asJson, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {codeLength} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}");
+                sink.Message($"train: profile {profileName}, {codeLength} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)
@@ -76,7 +78,7 @@ internal static class TrainCommand
                 else
                 {
                     context.Out.WriteLine($"saved {modelPath}: {model.CodeLength} bits, {model.Categories.Count} categories, {model.Summary.Epochs} epochs, " +
-                        $"final loss {model.Summary.FinalBatchLoss:0.000}, trained in {Format.Duration(elapsed)}");
+                        $"final loss {model.Summary.FinalBatchLoss:0.000}, class vectors {model.Summary.SemanticSource}, trained in {Format.Duration(elapsed)}");
                 }
             }
             return ExitCodes.Success;

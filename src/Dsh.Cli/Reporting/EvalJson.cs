@@ -38,7 +38,22 @@ internal static class EvalJson
             ["bytesPerCode"] = r.PackedBytesPerGalleryItem,
             ["reportPath"] = reportPath,
             ["skipped"] = SkippedJson.Build(outcome.Skipped),
+            ["hammingOnly"] = SecondStage(outcome.HammingOnly),
+            ["reranked"] = outcome.Reranked is { } reranked ? SecondStage(reranked) : null,
         };
         return json;
     }
+
+    /// <summary>The measures of one ranking: category mAP and P@10, and where each query's own photo ranks.</summary>
+    private static JsonObject SecondStage(RankedRetrievalReport s) => new()
+    {
+        ["rerank"] = s.Rerank == Dsh.Hashing.RerankMode.None ? "none" : "codes",
+        ["depth"] = s.Rerank == Dsh.Hashing.RerankMode.None ? 0 : s.Depth,
+        ["mapAll"] = s.MapAll,
+        ["precisionAt10"] = s.PrecisionAt10,
+        ["instanceQueries"] = s.InstanceQueries,
+        ["accuracyAt1"] = s.AccuracyAt1,
+        ["accuracyAt10"] = s.AccuracyAt10,
+        ["medianTargetRank"] = s.MedianTargetRank,
+    };
 }

@@ -57,6 +57,16 @@ internal static class EvalReportWriter
         md.AppendLine($"| search, ms per query | {r.MeanSearchMilliseconds?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "n/a"} |");
         md.AppendLine($"| query (encode + search), ms | {r.MeanQueryMilliseconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"} |");
         md.AppendLine($"| bytes per code (packed) | {r.PackedBytesPerGalleryItem} |");
+        md.AppendLine().AppendLine("Two-stage search: the Hamming order, and the first candidates re-ordered by the sketch's real-valued network output against their codes. " +
+            "\"Own photo\" counts queries drawn from a specific gallery photo (same group, e.g. Sketchy's `nSYNSET-K.png` and `nSYNSET.jpg`).").AppendLine();
+        md.AppendLine("| ranking | mAP@all | P@10 | own photo acc@1 | own photo acc@10 | median rank of own photo | queries with own photo |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (RankedRetrievalReport s in new[] { outcome.HammingOnly, outcome.Reranked }.OfType<RankedRetrievalReport>())
+        {
+            string name = s.Rerank == Dsh.Hashing.RerankMode.None ? "Hamming" : $"re-ranked, top {s.Depth}";
+            string Opt(double? v, string format) => v?.ToString(format, CultureInfo.InvariantCulture) ?? "–";
+            md.AppendLine($"| {name} | {F(s.MapAll)} | {F(s.PrecisionAt10)} | {Opt(s.AccuracyAt1, "0.0000")} | {Opt(s.AccuracyAt10, "0.0000")} | {Opt(s.MedianTargetRank, "0.#")} | {s.InstanceQueries} |");
+        }
         if (outcome.RequestedK != r.K)
         {
             md.AppendLine().AppendLine($"K = {outcome.RequestedK} was asked for; the gallery holds {r.GalleryCount} photos, so K = {r.K}.");

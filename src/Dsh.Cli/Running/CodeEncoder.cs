@@ -24,8 +24,9 @@ internal static class CodeEncoder
     /// <param name="sink">Progress.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
     /// <exception cref="InputDataException">No file could be encoded.</exception>
+    /// <param name="embeddings">When given, receives each encoded image's real-valued network output, in code order.</param>
     public static EncodedImages Encode(DshModel model, IReadOnlyList<string> paths, bool photos, bool strict,
-        IProgressSink sink, CancellationToken cancellationToken)
+        IProgressSink sink, CancellationToken cancellationToken, List<float[]>? embeddings = null)
     {
         string name = photos ? "encode photos" : "encode sketches";
         IProgressTask task = sink.AddTask(name, paths.Count);
@@ -37,9 +38,12 @@ internal static class CodeEncoder
         {
             cancellationToken.ThrowIfCancellationRequested();
             string[] chunk = paths.Skip(start).Take(model.EncodeBatchSize).ToArray();
-            EncodedFiles part = strict
-                ? Strict(model, chunk, photos)
-                : photos ? model.EncodePhotoFiles(chunk, cancellationToken) : model.EncodeSketchFiles(chunk, cancellationToken);
+            EncodedFiles part = embeddings is not null
+                ? WithEmbeddings(model, chunk, photos, strict, cancellationToken)
+                : strict
+                    ? Strict(model, chunk, photos)
+                    : photos ? model.EncodePhotoFiles(chunk, cancellationToken) : model.EncodeSketchFiles(chunk, cancellationToken);
+            embeddings?.AddRange(part.Embeddings!);
             words.AddRange(part.Codes.Words);
             indexes.AddRange(part.Indexes.Select(i => start + i));
             foreach (SkippedFile file in part.Skipped)
@@ -73,6 +77,16 @@ internal static class CodeEncoder
         EncodedImages encoded = Encode(model, files.Select(f => f.Path).ToList(), photos, strict, sink, cancellationToken);
         var items = encoded.Indexes.Select((input, row) => new EncodedFile(firstId + row, files[input].Path, files[input].Category)).ToList();
         return (encoded.Codes, items, encoded.Skipped);
+    }
+
+    private static EncodedFiles WithEmbeddings(DshModel model, string[] chunk, bool photos, bool strict, CancellationToken cancellationToken)
+    {
+        EncodedFiles part = photos ? model.EmbedPhotoFiles(chunk, cancellationToken) : model.EmbedSketchFiles(chunk, cancellationToken);
+        if (strict && part.Skipped.Count > 0)
+        {
+            throw new InputDataException($"'{part.Skipped[0].Path}': {part.Skipped[0].Reason}");
+        }
+        return part;
     }
 
     private static EncodedFiles Strict(DshModel model, string[] chunk, bool photos)

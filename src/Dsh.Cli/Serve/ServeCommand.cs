@@ -32,9 +32,10 @@ internal static class ServeCommand
         var maxConcurrent = CliOptions.Int("--max-concurrent", "Images encoded at once.", 2, 1, 256);
         var queue = CliOptions.Int("--queue", "Requests that may wait for an encoder; more are answered 503 with Retry-After.", 64, 0, 100_000);
         var timeout = CliOptions.Int("--timeout", "Seconds a request may take, waiting included.", 30, 1, 3600);
+        var rerank = CliOptions.Rerank();
         var command = new Command("serve", "Serve sketch search over a gallery: a web page to draw on and an HTTP API.")
         {
-            model, index, urls, photosRoot, maxBody, maxMegapixels, maxConcurrent, queue, timeout,
+            model, index, urls, photosRoot, maxBody, maxMegapixels, maxConcurrent, queue, timeout, rerank,
         };
         command.SetAction(parse =>
         {
@@ -49,6 +50,7 @@ internal static class ServeCommand
                 MaxConcurrentEncodes = parse.GetValue(maxConcurrent),
                 MaxQueuedEncodes = parse.GetValue(queue),
                 RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
+                RerankDepth = parse.GetValue(rerank),
             }.Validated();
             SketchSearch search = Open(options, context);
             WarnIfReadOnly(search, context);
@@ -82,6 +84,7 @@ internal static class ServeCommand
                 PhotosRoot = options.PhotosRoot,
                 ImageDecoding = options.Decoding,
                 ReadOnly = readOnly,
+                RerankDepth = options.RerankDepth,
             });
         }
         catch

@@ -38,6 +38,9 @@ internal sealed record ServeOptions
     /// <summary>How long a request may take, queueing included (default 30 s); then it is answered 503.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Hamming candidates each search re-orders by the sketch's real-valued output (<c>--rerank</c>; 0: none).</summary>
+    public int RerankDepth { get; init; } = Dsh.Serving.SketchSearchOptions.DefaultRerankDepth;
+
     /// <summary>The largest k of a search (default 1000).</summary>
     public int MaxK { get; init; } = 1000;
 
@@ -77,6 +80,7 @@ internal sealed record ServeOptions
         Check(MaxConcurrentEncodes >= 1, "--max-concurrent", "must be at least 1");
         Check(MaxQueuedEncodes >= 0, "--queue", "must be 0 or more");
         Check(RequestTimeout > TimeSpan.Zero, "--timeout", "must be positive");
+        Check(RerankDepth >= 0, "--rerank", "must be 0 or more");
         Check(MaxK >= 1, "--max-k", "must be at least 1");
         return this;
     }

@@ -17,7 +17,7 @@ namespace Dsh.Hashing;
 /// are any <see cref="long"/> below <see cref="long.MaxValue"/>. Keys are unique too (<see cref="TryFindKey"/>).</para>
 /// <para><b>Search.</b> <see cref="Search"/> and <see cref="SearchBatch(IReadOnlyList{BinaryCode}, int)"/> answer exactly
 /// as <see cref="HammingIndex"/> does over the same ids and codes: <c>min(k, Count)</c> neighbours ordered by
-/// (distance, id). <see cref="SearchItems"/> adds each neighbour's item, read in the same moment.</para>
+/// (distance, id). <see cref="SearchItems(BinaryCode, int)"/> adds each neighbour's item, read in the same moment.</para>
 /// <para><b>Threads.</b> Any number of searches and reads run at once; a change (<c>Add</c>, <c>AddRange</c>,
 /// <c>Remove</c>, setting <see cref="Properties"/>, a reload) waits for them and holds new ones back until it is
 /// done, so a reader sees each change completely or not at all.</para>
@@ -447,6 +447,42 @@ public sealed class Gallery
                 result[i] = new GalleryNeighbor(n.Id, n.Distance, item!);
             }
 
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// A two-stage search: the <paramref name="rerankDepth"/> nearest codes to the signs of
+    /// <paramref name="queryEmbedding"/> by Hamming distance, re-ordered by <see cref="AsymmetricReranker"/> (the
+    /// embedding against each candidate's code), of which the first <paramref name="k"/> are returned. Photos that tie in
+    /// Hamming distance are told apart by the bits the query is sure of. All read in one moment.
+    /// </summary>
+    /// <param name="queryEmbedding">The query's real-valued network output (<c>DshModel.EmbedSketch</c>), <see cref="CodeLength"/> finite values.</param>
+    /// <param name="k">How many neighbours, at least 1.</param>
+    /// <param name="rerankDepth">How many Hamming candidates to re-order (at least 1; fewer than <paramref name="k"/> counts as <paramref name="k"/>).</param>
+    /// <exception cref="ArgumentException">The embedding's length is wrong or it is not finite, or <paramref name="k"/> or <paramref name="rerankDepth"/> is not positive.</exception>
+    public IReadOnlyList<GalleryNeighbor> SearchItems(ReadOnlySpan<float> queryEmbedding, int k, int rerankDepth)
+    {
+        Guard.Positive(k, nameof(k));
+        Guard.Positive(rerankDepth, nameof(rerankDepth));
+        if (queryEmbedding.Length != CodeLength)
+        {
+            throw new ArgumentException($"The query embedding has {queryEmbedding.Length} values; this gallery holds {CodeLength}-bit codes.", nameof(queryEmbedding));
+        }
+        BinaryCode code = BinaryCode.FromSigns(queryEmbedding);
+        using (ReadLock())
+        {
+            IReadOnlyList<Neighbor> candidates = _contents.Index.Search(code, Math.Max(k, rerankDepth));
+            GalleryContents contents = _contents;
+            IReadOnlyList<RerankedNeighbor> reranked = AsymmetricReranker.Rerank(queryEmbedding, candidates,
+                id => contents.Index.TryGetCode(id, out BinaryCode? c) ? c : throw new InvalidOperationException($"Id {id} has no code."), k);
+            var result = new GalleryNeighbor[reranked.Count];
+            for (int i = 0; i < result.Length; i++)
+            {
+                RerankedNeighbor n = reranked[i];
+                contents.TryGetItem(n.Id, out GalleryItem? item);
+                result[i] = new GalleryNeighbor(n.Id, n.Distance, item!);
+            }
             return result;
         }
     }

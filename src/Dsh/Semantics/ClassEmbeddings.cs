@@ -40,15 +40,17 @@ public static class ClassEmbeddings
         WordVectorTextReader.Read(path, categories, hasHeader: false);
 
     /// <summary>
-    /// Builds vectors from the WordNet 3.0 noun hierarchy: each category's first noun sense that is a physical object
+    /// Builds vectors from the WordNet 3.0 noun hierarchy — by default the noun table built into the library, so every
+    /// machine gets the same vectors with nothing installed: each category's first noun sense that is a physical object
     /// (else its first sense) and all its hypernyms
     /// up to "entity", as a depth-weighted indicator over the union of those synsets, L2-normalised (so dog and horse
     /// end closer than dog and guitar). Categories with no noun in WordNet are uncovered (zero vectors).
     /// </summary>
     /// <param name="categories">Category names, distinct, at least one.</param>
-    /// <param name="databaseDirectory">The directory holding index.noun and data.noun; default $WNSEARCHDIR, else /usr/share/wordnet.</param>
+    /// <param name="databaseDirectory">Null (default): the built-in table (<see cref="ClassEmbedding.Source"/> "wordnet"). Else a
+    /// directory holding a WordNet database's index.noun and data.noun (source "wordnet:DIRECTORY").</param>
     /// <exception cref="ArgumentException">No categories, a blank name or a duplicate.</exception>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist (install <c>wordnet-base</c>).</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">index.noun or data.noun is missing.</exception>
     /// <exception cref="InvalidDataException">A malformed database file.</exception>
     public static ClassEmbedding FromWordNet(IReadOnlyList<string> categories, string? databaseDirectory = null) =>
@@ -94,14 +96,14 @@ public static class ClassEmbeddings
     }
 
     /// <summary>
-    /// The embedding a trainer should use for a source setting, never failing silently: <c>null</c> or "one-hot" →
-    /// <see cref="OneHot"/>; "wordnet" or "wordnet:DIRECTORY" → <see cref="FromWordNet"/>; anything else is a file path
-    /// for <see cref="Load"/>. Uncovered categories get <see cref="ClassEmbedding.WithOneHotFallback"/>, so every class
+    /// The embedding a trainer should use for a source setting, never failing silently: <c>null</c>, "onehot" or
+    /// "one-hot" → <see cref="OneHot"/>; "wordnet" → <see cref="FromWordNet"/> on the built-in table; "wordnet:DIRECTORY"
+    /// → on an installed database; anything else is a word-vector file path for <see cref="Load"/>. Uncovered categories get <see cref="ClassEmbedding.WithOneHotFallback"/>, so every class
     /// keeps a distinct target; <see cref="ClassEmbedding.Source"/>, <see cref="ClassEmbedding.MissingWords"/> and
     /// <see cref="ClassEmbedding.UncoveredCategories"/> say what happened (log <see cref="ClassEmbedding.ToString"/>).
     /// </summary>
     /// <param name="categories">Category names, distinct, at least one.</param>
-    /// <param name="source">Null, "one-hot", "wordnet", "wordnet:DIRECTORY" or a word-vector file path.</param>
+    /// <param name="source">Null, "onehot", "one-hot", "wordnet", "wordnet:DIRECTORY" or a word-vector file path.</param>
     /// <exception cref="ArgumentException">No categories, a blank name or a duplicate.</exception>
     /// <exception cref="FileNotFoundException">The file, or a WordNet database file, does not exist.</exception>
     /// <exception cref="DirectoryNotFoundException">The WordNet directory does not exist.</exception>
@@ -111,7 +113,7 @@ public static class ClassEmbeddings
         string? s = string.IsNullOrWhiteSpace(source) ? null : source.Trim();
         ClassEmbedding embedding = s switch
         {
-            null or "one-hot" => OneHot(categories),
+            null or "one-hot" or "onehot" => OneHot(categories),
             "wordnet" => FromWordNet(categories),
             _ when s.StartsWith("wordnet:", StringComparison.Ordinal) => FromWordNet(categories, s["wordnet:".Length..]),
             _ => Load(s, categories),

@@ -9,7 +9,7 @@ namespace Dsh.Semantics;
 /// offsets, most frequent sense first), <c>data.noun</c> (one synset per line, found by its byte offset) and the
 /// optional <c>noun.exc</c> (irregular plurals). Licence lines start with two spaces and are skipped.
 /// </summary>
-internal sealed class WordNetDatabase : IDisposable
+internal sealed class WordNetDatabase : IWordNetNouns, IDisposable
 {
     /// <summary>Where Debian's <c>wordnet-base</c> installs the database.</summary>
     public const string DefaultDirectory = "/usr/share/wordnet";
@@ -31,6 +31,9 @@ internal sealed class WordNetDatabase : IDisposable
 
     /// <summary>The database directory (full path).</summary>
     public string Directory { get; }
+
+    /// <inheritdoc />
+    public string Source => "wordnet:" + Directory;
 
     public string IndexPath { get; }
 
@@ -83,10 +86,13 @@ internal sealed class WordNetDatabase : IDisposable
     }
 
     /// <summary>Base forms of a noun by WordNet's rules: noun.exc entries, then the detachment suffixes (s, ses, xes, zes, ches, shes, men, ies).</summary>
-    public IReadOnlyList<string> BaseForms(string word)
+    public IReadOnlyList<string> BaseForms(string word) => BaseForms(word, Exceptions());
+
+    /// <summary>Base forms of <paramref name="word"/> from an exception table (noun.exc) and WordNet's noun detachment rules.</summary>
+    internal static IReadOnlyList<string> BaseForms(string word, IReadOnlyDictionary<string, string[]> exceptions)
     {
         var forms = new List<string>();
-        if (Exceptions().TryGetValue(word, out string[]? irregular))
+        if (exceptions.TryGetValue(word, out string[]? irregular))
         {
             forms.AddRange(irregular);
         }
@@ -101,8 +107,39 @@ internal sealed class WordNetDatabase : IDisposable
         return forms.Distinct().Where(f => f != word).ToArray();
     }
 
+    /// <summary>Every index.noun entry: lemma and synset offsets, most frequent sense first, in file order.</summary>
+    /// <exception cref="InvalidDataException">A malformed line.</exception>
+    public IEnumerable<(string Lemma, long[] Offsets)> AllLemmas()
+    {
+        long lineNumber = 0;
+        foreach (string line in File.ReadLines(IndexPath))
+        {
+            lineNumber++;
+            if (line.StartsWith("  ", StringComparison.Ordinal) || line.Length == 0)
+            {
+                continue;
+            }
+            yield return (line[..line.IndexOf(' ')], ParseIndexLine(line, lineNumber));
+        }
+    }
+
+    /// <summary>Every data.noun synset, in file order.</summary>
+    /// <exception cref="InvalidDataException">A malformed record.</exception>
+    public IEnumerable<WordNetSynset> AllSynsets()
+    {
+        foreach (string line in File.ReadLines(DataPath))
+        {
+            if (line.StartsWith("  ", StringComparison.Ordinal) || line.Length == 0)
+            {
+                continue;
+            }
+            long offset = long.Parse(line.AsSpan(0, line.IndexOf(' ')), NumberStyles.None, CultureInfo.InvariantCulture);
+            yield return Synset(offset);
+        }
+    }
+
     /// <summary>noun.exc (irregular form → base forms), read once; empty when the file is absent.</summary>
-    private Dictionary<string, string[]> Exceptions()
+    internal Dictionary<string, string[]> Exceptions()
     {
         if (_exceptions == null)
         {

@@ -10,10 +10,21 @@ namespace Dsh.Semantics;
 /// </summary>
 internal static class WordNetEmbedding
 {
+    /// <summary>From the table built into the library (<paramref name="databaseDirectory"/> null) or an installed database.</summary>
     public static ClassEmbedding Build(IReadOnlyList<string> categories, string? databaseDirectory)
     {
+        CategoryWords.Validate(categories, nameof(categories));
+        if (databaseDirectory is null)
+        {
+            return Build(categories, WordNetTable.BuiltIn);
+        }
+        using WordNetDatabase database = WordNetDatabase.Open(databaseDirectory);
+        return Build(categories, database);
+    }
+
+    public static ClassEmbedding Build(IReadOnlyList<string> categories, IWordNetNouns db)
+    {
         string[] names = CategoryWords.Validate(categories, nameof(categories));
-        using WordNetDatabase db = WordNetDatabase.Open(databaseDirectory);
 
         var candidates = names.Select(name => Candidates(name, db)).ToArray();
         var lemmaSet = candidates.SelectMany(c => c).ToHashSet(StringComparer.Ordinal);
@@ -55,7 +66,7 @@ internal static class WordNetEmbedding
             }
             vectors[c] = VectorMath.Normalize(v);
         }
-        return new ClassEmbedding(names, vectors, "wordnet:" + db.Directory, missing, uncovered, includesOneHot: false);
+        return new ClassEmbedding(names, vectors, db.Source, missing, uncovered, includesOneHot: false);
     }
 
     /// <summary>The lemma for the whole name: its words joined with '_' (WordNet's spelling of multi-word lemmas).</summary>
@@ -65,7 +76,7 @@ internal static class WordNetEmbedding
     /// Lemmas to try, best first: the name as written (spaces → '_', hyphens kept: "t-shirt"), the words joined with
     /// '_' ("teddy_bear"), then the head word (the last word: "wine bottle" → "bottle"); each followed by its base forms.
     /// </summary>
-    private static IReadOnlyList<string> Candidates(string name, WordNetDatabase db)
+    private static IReadOnlyList<string> Candidates(string name, IWordNetNouns db)
     {
         IReadOnlyList<string> words = CategoryWords.Words(name);
         string asWritten = string.Join("_", name.Trim().ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -86,7 +97,7 @@ internal static class WordNetEmbedding
     }
 
     /// <summary>Whether the lemma found stands for the whole name (not only its head word).</summary>
-    private static bool IsFormOf(string lemma, string full, WordNetDatabase db) =>
+    private static bool IsFormOf(string lemma, string full, IWordNetNouns db) =>
         lemma.Replace('-', '_') == full || db.BaseForms(full).Contains(lemma) || !full.Contains('_');
 
     /// <summary>
@@ -94,7 +105,7 @@ internal static class WordNetEmbedding
     /// physical_object", among its hypernyms: something that can be drawn and photographed ("saw" the tool, not the
     /// saying) — else of the first sense.
     /// </summary>
-    private static Dictionary<long, int> ChooseSense(WordNetDatabase db, long[] senses)
+    private static Dictionary<long, int> ChooseSense(IWordNetNouns db, long[] senses)
     {
         Dictionary<long, int>? first = null;
         foreach (long sense in senses)
@@ -112,7 +123,7 @@ internal static class WordNetEmbedding
     private const string PhysicalObject = "physical_object";
 
     /// <summary>Every synset on every hypernym path from <paramref name="start"/> to a root, with its depth (shortest path to a root).</summary>
-    private static Dictionary<long, int> Ancestors(WordNetDatabase db, long start)
+    private static Dictionary<long, int> Ancestors(IWordNetNouns db, long start)
     {
         var seen = new HashSet<long> { start };
         var queue = new Queue<long>();
@@ -135,7 +146,7 @@ internal static class WordNetEmbedding
         return depths;
     }
 
-    private static int Depth(WordNetDatabase db, long offset, Dictionary<long, int> depths, HashSet<long> onPath)
+    private static int Depth(IWordNetNouns db, long offset, Dictionary<long, int> depths, HashSet<long> onPath)
     {
         if (depths.TryGetValue(offset, out int known))
         {
@@ -143,7 +154,7 @@ internal static class WordNetEmbedding
         }
         if (!onPath.Add(offset))
         {
-            throw new InvalidDataException($"{db.DataPath}: the hypernyms of the synset at byte {offset} form a cycle.");
+            throw new InvalidDataException($"{db.Source}: the hypernyms of synset {offset:D8} form a cycle.");
         }
         var parents = db.Synset(offset).Hypernyms;
         int depth = parents.Count == 0 ? 0 : 1 + parents.Min(p => Depth(db, p, depths, onPath));

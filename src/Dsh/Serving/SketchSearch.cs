@@ -47,8 +47,13 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         GalleryPath = Path.GetFullPath(galleryPath);
         PhotosRoot = Path.GetFullPath(options.PhotosRoot ?? DefaultPhotosRoot(gallery, GalleryPath));
         _rootWithSeparator = Path.EndsInDirectorySeparator(PhotosRoot) ? PhotosRoot : PhotosRoot + Path.DirectorySeparatorChar;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.RerankDepth, nameof(options));
+        RerankDepth = options.RerankDepth;
         _writes = options.ReadOnly ? null : new GalleryWriteQueue(gallery, GalleryPath, options.LockTimeout, options.RefreshInterval, log);
     }
+
+    /// <summary>How many Hamming candidates each search re-orders by the sketch's real-valued output (<see cref="SketchSearchOptions.RerankDepth"/>; 0: none).</summary>
+    public int RerankDepth { get; }
 
     /// <summary>Whether adds and removals are refused (<see cref="SketchSearchOptions.ReadOnly"/>).</summary>
     public bool IsReadOnly => _writes is null;
@@ -92,7 +97,10 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>The <paramref name="k"/> gallery items nearest to the sketch in <paramref name="sketch"/>, as <c>dsh search</c> ranks them.</summary>
+    /// <summary>
+    /// The <paramref name="k"/> gallery items nearest to the sketch in <paramref name="sketch"/>, as <c>dsh search</c> ranks
+    /// them: by Hamming distance, the first <see cref="RerankDepth"/> re-ordered by the sketch's real-valued output.
+    /// </summary>
     /// <param name="sketch">An encoded image (PNG, JPEG, …) from its current position.</param>
     /// <param name="k">How many results, at least 1 (fewer when the gallery is smaller).</param>
     /// <exception cref="InvalidDataException">Not a readable image, or over a limit (then wrapping an <see cref="ImageLimitExceededException"/>).</exception>
@@ -102,10 +110,12 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var clock = Stopwatch.StartNew();
-        BinaryCode code = Model.EncodeSketch(sketch);
+        float[] embedding = Model.EmbedSketch(sketch);
         double encodeMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        IReadOnlyList<GalleryNeighbor> results = Gallery.SearchItems(code, k);
+        IReadOnlyList<GalleryNeighbor> results = RerankDepth > 0
+            ? Gallery.SearchItems(embedding, k, RerankDepth)
+            : Gallery.SearchItems(BinaryCode.FromSigns(embedding), k);
         return new SketchSearchResult(results, encodeMs, clock.Elapsed.TotalMilliseconds);
     }
 

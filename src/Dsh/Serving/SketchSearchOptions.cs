@@ -24,6 +24,16 @@ public sealed record SketchSearchOptions
     /// </summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary>The default of <see cref="RerankDepth"/>.</summary>
+    public const int DefaultRerankDepth = 100;
+
+    /// <summary>
+    /// The second stage of every search: how many Hamming candidates are re-ordered by the sketch's real-valued output
+    /// against their codes (<see cref="Hashing.AsymmetricReranker"/>; default <see cref="DefaultRerankDepth"/>). 0 keeps
+    /// the Hamming order (ties by id). See docs/evaluation.md#re-ranking.
+    /// </summary>
+    public int RerankDepth { get; set; } = DefaultRerankDepth;
+
     /// <summary>The limits every uploaded image is decoded within.</summary>
     public ImageDecodingOptions ImageDecoding { get; set; } = ImageDecodingOptions.Default;
 
@@ -41,6 +51,7 @@ public sealed record SketchSearchOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(GalleryPath, nameof(GalleryPath));
         ArgumentNullException.ThrowIfNull(ImageDecoding, nameof(ImageDecoding));
         ImageDecoding.Validated();
+        ArgumentOutOfRangeException.ThrowIfNegative(RerankDepth, nameof(RerankDepth));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LockTimeout, TimeSpan.Zero, nameof(LockTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RefreshInterval, TimeSpan.Zero, nameof(RefreshInterval));
         return this;

@@ -94,14 +94,27 @@ public sealed record DshTrainerOptions
     public AugmentationOptions Augmentation { get; init; } = AugmentationOptions.Default;
 
     /// <summary>
-    /// Class vectors for the semantic term: a word2vec (text or binary) or GloVe file. Null (default): WordNet
-    /// when its database is installed, else one-hot vectors; categories a source does not cover get one-hot
-    /// components added (see docs/training.md).
+    /// The class vectors of the semantic term: "wordnet" (WordNet 3.0's noun hierarchy, from the table built into the
+    /// library: the same vectors on every machine), "wordnet:DIRECTORY" (an installed WordNet database), "onehot", or the
+    /// path of a word2vec (text or binary) or GloVe file. Null (default): <see cref="SemanticVectorsPath"/> when set, else
+    /// one-hot when <see cref="UseWordNet"/> is false, else <see cref="DefaultClassVectors"/>. Categories a source does
+    /// not cover get one-hot components added; what was used is stored in the model (<see cref="TrainingSummary.SemanticSource"/>).
+    /// See docs/semantics.md.
     /// </summary>
+    public string? ClassVectors { get; init; }
+
+    /// <summary>The class vectors used when nothing else is chosen: "wordnet" (measured against one-hot in docs/results.md).</summary>
+    public const string DefaultClassVectors = "wordnet";
+
+    /// <summary>A word2vec (text or binary) or GloVe file for the class vectors; <see cref="ClassVectors"/> takes precedence.</summary>
     public string? SemanticVectorsPath { get; init; }
 
-    /// <summary>Whether the WordNet embedding may be used when no <see cref="SemanticVectorsPath"/> is given (default true).</summary>
+    /// <summary>With <see cref="ClassVectors"/> and <see cref="SemanticVectorsPath"/> unset: false chooses one-hot vectors (default true: <see cref="DefaultClassVectors"/>).</summary>
     public bool UseWordNet { get; init; } = true;
+
+    /// <summary>The class-vector setting in effect: <see cref="ClassVectors"/>, else <see cref="SemanticVectorsPath"/>, else "onehot" or <see cref="DefaultClassVectors"/>.</summary>
+    [JsonIgnore]
+    public string EffectiveClassVectors => ClassVectors ?? SemanticVectorsPath ?? (UseWordNet ? DefaultClassVectors : "onehot");
 
     /// <summary>
     /// Folder caching sketch-token maps of photo files by content hash and extractor; null (default) uses
@@ -170,6 +183,20 @@ public sealed record DshTrainerOptions
         if (SemanticVectorsPath is not null && !File.Exists(SemanticVectorsPath))
         {
             throw new ArgumentException($"SemanticVectorsPath {SemanticVectorsPath} does not exist.", nameof(SemanticVectorsPath));
+        }
+        if (ClassVectors is { } vectors)
+        {
+            string v = vectors.Trim();
+            Require(v.Length > 0, nameof(ClassVectors), "must be \"wordnet\", \"wordnet:DIRECTORY\", \"onehot\" or a word-vector file, not blank");
+            if (v.StartsWith("wordnet:", StringComparison.Ordinal))
+            {
+                Require(Directory.Exists(v["wordnet:".Length..]), nameof(ClassVectors), $"names the WordNet directory {v["wordnet:".Length..]}, which does not exist");
+            }
+            else if (v is not ("wordnet" or "onehot" or "one-hot"))
+            {
+                Require(File.Exists(v), nameof(ClassVectors),
+                    $"must be \"wordnet\", \"wordnet:DIRECTORY\", \"onehot\" or an existing word2vec/GloVe file; {v} does not exist");
+            }
         }
         try
         {

@@ -20,9 +20,8 @@ public class WordNetDatabaseTests
     [Fact]
     public void PacsCategories_AreAllCovered_AndDogIsCloserToHorseThanToGuitar()
     {
-        RequireDatabase();
         var e = ClassEmbeddings.FromWordNet(Pacs);
-        Assert.Equal("wordnet:/usr/share/wordnet", e.Source);
+        Assert.Equal("wordnet", e.Source);
         Assert.Empty(e.UncoveredCategories);
         Assert.Empty(e.MissingWords);
         double Cos(string a, string b) => Cosine(e.Vector(Array.IndexOf(Pacs, a)), e.Vector(Array.IndexOf(Pacs, b)));
@@ -43,7 +42,6 @@ public class WordNetDatabaseTests
     [Fact]
     public void MultiWordAndOddNames_AreCovered()
     {
-        RequireDatabase();
         string[] names = ["aircraft carrier", "teddy-bear", "The Eiffel Tower", "T-shirt", "hot-air balloon", "wine bottle", "mice"];
         var e = ClassEmbeddings.FromWordNet(names);
         Assert.Empty(e.UncoveredCategories);
@@ -53,14 +51,13 @@ public class WordNetDatabaseTests
     [Fact]
     public void UnknownWords_AreReported()
     {
-        RequireDatabase();
         var e = ClassEmbeddings.FromWordNet(["dog", "qwertyuiop"]);
         Assert.Equal(new[] { "qwertyuiop" }, e.UncoveredCategories);
         Assert.Equal(new[] { "qwertyuiop" }, e.MissingWords);
     }
 
     [Fact]
-    public void WnSearchDir_IsHonouredWhenNoDirectoryIsGiven()
+    public void WnSearchDir_DoesNotChangeTheBuiltInVectors_AndADirectoryIsReadWhenNamed()
     {
         using var dir = new TempFolder();
         string db = WordNetFixture.Standard().Write(dir.File("dict"));
@@ -68,13 +65,44 @@ public class WordNetDatabaseTests
         try
         {
             Environment.SetEnvironmentVariable("WNSEARCHDIR", db);
-            Assert.Equal("wordnet:" + Path.GetFullPath(db), ClassEmbeddings.FromWordNet(["dog"]).Source);
-            Assert.Equal("wordnet:" + Path.GetFullPath(db), ClassEmbeddings.Resolve(["dog"], "wordnet").Source);
+            Assert.Equal("wordnet", ClassEmbeddings.FromWordNet(["dog"]).Source);
+            Assert.Equal("wordnet", ClassEmbeddings.Resolve(["dog"], "wordnet").Source);
+            Assert.Equal("wordnet:" + Path.GetFullPath(db), ClassEmbeddings.Resolve(["dog"], "wordnet:" + db).Source);
         }
         finally
         {
             Environment.SetEnvironmentVariable("WNSEARCHDIR", before);
         }
+    }
+
+    [Fact]
+    public void BuiltInTable_GivesTheInstalledDatabasesVectors_ForPacsCifarAndQuickDrawNames()
+    {
+        RequireDatabase();
+        string[] names = [.. Pacs, "airplane", "automobile", "bird", "cat", "deer", "frog", "ship", "truck", "car", "cruise ship",
+            "aircraft carrier", "teddy-bear", "The Eiffel Tower", "T-shirt", "hot air balloon", "wine bottle", "mice", "saw", "qwertyuiop"];
+        var builtIn = ClassEmbeddings.FromWordNet(names);
+        var installed = ClassEmbeddings.FromWordNet(names, "/usr/share/wordnet");
+        Assert.Equal(installed.Dimension, builtIn.Dimension);
+        Assert.Equal(installed.MissingWords, builtIn.MissingWords);
+        Assert.Equal(installed.UncoveredCategories, builtIn.UncoveredCategories);
+        for (int i = 0; i < names.Length; i++)
+        {
+            Assert.Equal(installed.Vector(i), builtIn.Vector(i));
+        }
+    }
+
+    [Fact]
+    public void BuiltInTable_IsWhatTheGeneratorWritesFromTheInstalledDatabase()
+    {
+        RequireDatabase();
+        using var database = WordNetDatabase.Open("/usr/share/wordnet");
+        var written = new StringWriter();
+        WordNetTable.Write(database, written);
+        using Stream resource = typeof(WordNetTable).Assembly.GetManifestResourceStream(WordNetTable.ResourceName)!;
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(resource, System.IO.Compression.CompressionMode.Decompress));
+        Assert.True(written.ToString() == reader.ReadToEnd(),
+            "The shipped WordNet table differs from the installed database's: regenerate it with `Dsh.Quality wordnet-table` (docs/semantics.md).");
     }
 }
 
