@@ -23,6 +23,7 @@ internal static class QualityCommand
             "baselines" => BaselineSuite.Run, // every baseline of issue #7 at 32/64/128 bits: baselines [pacsRoot] [outDir] [skip=untrained,…]
             "quickdraw-cifar" => QuickDrawCifarCommand.Run,
             "wordnet-table" => WordNetTableCommand.Run,
+            "instance-probe" => InstanceProbe.Run,
             _ => null,
         };
         if (run == null)

@@ -43,8 +43,7 @@ public class WebApiSampleTests(TrainAndSearchRun run)
         JsonElement[] results = json.RootElement.GetProperty("results").EnumerateArray().ToArray();
         Assert.Equal(5, results.Length);
         int[] distances = results.Select(r => r.GetProperty("distance").GetInt32()).ToArray();
-        Assert.Equal(distances.Order(), distances);
-        Assert.All(distances, d => Assert.InRange(d, 0, 32));
+        Assert.All(distances, d => Assert.InRange(d, 0, 32)); // ordered by the two-stage search, not by distance alone
         Assert.Equal(5, results.Select(r => r.GetProperty("id").GetInt64()).Distinct().Count());
         foreach (JsonElement result in results)
         {
@@ -56,7 +55,8 @@ public class WebApiSampleTests(TrainAndSearchRun run)
         }
         Assert.True(json.RootElement.GetProperty("encodeMs").GetDouble() > 0, body);
         Assert.True(json.RootElement.GetProperty("searchMs").GetDouble() >= 0, body);
-        // The same model and photo codes, loaded from the saved files, rank the same photos at the same distances.
+        // The same model and photo codes, loaded from the saved files, rank the same photos at the same distances (both
+        // re-order the 100 nearest codes by the sketch's real-valued output).
         Assert.Equal(expected, results.Select(r => $"{r.GetProperty("key").GetString()} {r.GetProperty("distance").GetInt32()}"));
     }
 

@@ -97,11 +97,15 @@ static int Run(string data, SampleArguments arguments)
         Console.WriteLine($"saved the gallery to {galleryPath}: {gallery.Count} photos, {gallery.CodeLength} bits");
     }
 
-    // A few queries: the first test sketch of the first three categories, and their top five photos.
+    // A few queries: the first test sketch of the first three categories, and their top five photos. Two stages, as
+    // dsh search and dsh serve rank: the 100 nearest codes, re-ordered by the sketch's real-valued network output
+    // (whose signs are its code) against their codes, which orders photos that tie in Hamming distance.
     foreach (int category in Enumerable.Range(0, Math.Min(3, test.Categories.Count)))
     {
         int query = test.Sketches.Select((s, i) => (s, i)).First(p => p.s.Label == category).i;
-        IReadOnlyList<Neighbor> top = index.Search(sketchCodes[query], k: 5);
+        float[] embedding = model.EmbedSketch(test.Sketches[query].Path!);
+        IReadOnlyList<RerankedNeighbor> top = AsymmetricReranker.Rerank(embedding, index.Search(BinaryCode.FromSigns(embedding), k: 100),
+            id => photoCodes[(int)id], take: 5);
         int hits = top.Count(n => test.Photos[(int)n.Id].Label == category);
         Console.WriteLine($"query {Path.GetFileName(test.Sketches[query].Path)} ({test.Categories[category]}): {hits}/5 right -> " +
                           string.Join(", ", top.Select(n => $"{test.Categories[test.Photos[(int)n.Id].Label]}:{Path.GetFileName(test.Photos[(int)n.Id].Path)} d={n.Distance}")));

@@ -53,6 +53,21 @@ public sealed class ArgumentErrorTests : IDisposable
         DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "compact", option, value)
             .AssertOneError(ExitCodes.Usage, option);
 
+    [Fact]
+    public void ClassVectorsThatAreNeitherANameNorAFileAreAUsageError() =>
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "compact",
+                "--class-vectors", Path.Combine(_temp.Path, "glove.txt"))
+            .AssertOneError(ExitCodes.Usage, "glove.txt");
+
+    [Fact]
+    public void ANegativeRerankDepthIsAUsageError()
+    {
+        DshRun.Run("search", "--model", _temp.File("m.dshm", [0]), "--index", _temp.File("g.dshi", [0]), "--sketch", _temp.File("s.png", [0]), "--rerank", "-1")
+            .AssertOneError(ExitCodes.Usage, "--rerank");
+        DshRun.Run("eval", "--model", _temp.File("m.dshm", [0]), "--sketches", Sketches, "--photos", Photos, "--rerank", "-1")
+            .AssertOneError(ExitCodes.Usage, "--rerank");
+    }
+
     [Theory]
     [InlineData("--photo-frozen-stages", "5")]
     [InlineData("--photo-frozen-stages", "-1")]

@@ -22,9 +22,12 @@ public sealed class EndToEndTests : IDisposable
         string data = Repo.SmallSubset(_temp);
         string model = _temp.Combine("out", "tiny.dshm");
         CliResult train = DshRun.Run("train", "--sketches", Path.Combine(data, "train", "sketch"), "--photos", Path.Combine(data, "train", "photo"),
-            "--bits", "16", "--out", model, "--profile", "compact", "--epochs", "1", "--seed", "3", "--json").AssertSuccess().AssertNoAnsi();
+            "--bits", "16", "--out", model, "--profile", "compact", "--epochs", "1", "--seed", "3", "--class-vectors", "onehot", "--json").AssertSuccess().AssertNoAnsi();
+        Assert.Contains("class vectors onehot", train.Err, StringComparison.Ordinal); // the choice is printed when training starts
         using (JsonDocument json = JsonDocument.Parse(train.Out))
         {
+            Assert.Equal("one-hot", json.RootElement.GetProperty("semanticSource").GetString());
+            Assert.Equal(1, json.RootElement.GetProperty("epochs").GetInt32()); // --epochs N is exact
             Assert.Equal(16, json.RootElement.GetProperty("bits").GetInt32());
             Assert.Equal(3, json.RootElement.GetProperty("categories").GetInt32());
             Assert.Equal(12, json.RootElement.GetProperty("sketches").GetInt32());
@@ -48,6 +51,12 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal(1.0 / 3, r.GetProperty("precisionAt200").GetDouble(), 9); // all 9 retrieved, 3 relevant
             Assert.True(r.GetProperty("msPerQuery").GetDouble() > 0);
             Assert.True(r.GetProperty("encodeMsPerImage").GetDouble() > 0);
+            JsonElement hamming = r.GetProperty("hammingOnly"), reranked = r.GetProperty("reranked");
+            Assert.Equal(map, hamming.GetProperty("mapAll").GetDouble(), 12); // the same ranking, measured twice
+            Assert.Equal(("none", 0), (hamming.GetProperty("rerank").GetString(), hamming.GetProperty("depth").GetInt32()));
+            Assert.Equal(("codes", 100), (reranked.GetProperty("rerank").GetString(), reranked.GetProperty("depth").GetInt32()));
+            Assert.InRange(reranked.GetProperty("mapAll").GetDouble(), 1.0 / 9, 1.0);
+            Assert.InRange(reranked.GetProperty("precisionAt10").GetDouble(), 0, 1);
             string reportDir = r.GetProperty("reportPath").GetString()!;
             Assert.Equal(Path.Combine(Path.GetDirectoryName(model)!, "tiny.eval"), reportDir);
             string markdown = File.ReadAllText(Path.Combine(reportDir, "report.md"));
@@ -85,14 +94,22 @@ public sealed class EndToEndTests : IDisposable
         }
         string query = Directory.GetFiles(Path.Combine(testSketches, "guitar"))[0];
         CliResult search = DshRun.Run("search", "--model", model, "--index", index, "--sketch", query, "-k", "4", "--json").AssertSuccess().AssertNoAnsi();
+        CliResult hammingSearch = DshRun.Run("search", "--model", model, "--index", index, "--sketch", query, "-k", "4", "--rerank", "0", "--json").AssertSuccess();
         using (JsonDocument json = JsonDocument.Parse(search.Out))
+        using (JsonDocument hammingJson = JsonDocument.Parse(hammingSearch.Out))
         {
             JsonElement[] results = json.RootElement.GetProperty("results").EnumerateArray().ToArray();
             Assert.Equal(4, results.Length);
-            int[] distances = results.Select(r => r.GetProperty("distance").GetInt32()).ToArray();
-            Assert.Equal(distances.Order(), distances);
             Assert.All(results, r => Assert.True(File.Exists(r.GetProperty("path").GetString())));
             Assert.Equal(16, json.RootElement.GetProperty("bits").GetInt32());
+            Assert.Equal(100, json.RootElement.GetProperty("rerank").GetInt32());
+            int[] distances = hammingJson.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("distance").GetInt32()).ToArray();
+            Assert.Equal(distances.Order(), distances); // --rerank 0: the Hamming order
+
+            // The default order is the library's two-stage search: the sketch's real-valued output against the codes.
+            using DshModel loaded = DshModel.Load(model);
+            IReadOnlyList<GalleryNeighbor> expected = Gallery.Load(index).SearchItems(loaded.EmbedSketch(query), 4, 100);
+            Assert.Equal(expected.Select(e => e.Id), results.Select(r => r.GetProperty("id").GetInt64()));
         }
         CliResult searchText = DshRun.Run("search", "--model", model, "--index", index, "--sketch", query).AssertSuccess().AssertNoAnsi();
         Assert.Contains("distance", searchText.Out, StringComparison.Ordinal);

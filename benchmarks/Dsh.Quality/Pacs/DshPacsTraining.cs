@@ -15,6 +15,8 @@ namespace Dsh.Quality.Pacs;
 /// Defaults: 64 bits, 15 epochs, compact; otherwise the profile's (<see cref="DshProfile.TrainerOptions"/>: seed 1, learning
 /// rate <see cref="DshProfile.DefaultLearningRate"/>, 1e-2 up to 64 bits and 1e-2 · 32 / K above).
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>batch</c>, <c>clip</c>,
+/// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
+/// <c>minSteps</c>, <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
 /// interrupted run resumes. See docs/results.md.
 /// </summary>
@@ -87,6 +89,10 @@ internal static class DshPacsTraining
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
             CheckpointDirectory = Path.Combine(outDir, $"checkpoints-{tag}-lr{lrText ?? lr.ToString("G3", inv)}-b{Key("batch", "32")}-e{epochs}"),
         };
+        if (Count("minSteps") is { } minSteps)
+        {
+            options = options with { MinimumSteps = minSteps }; // minSteps=0: exactly the epochs given
+        }
         if (keys.TryGetValue("vectors", out string? vectors))
         {
             options = options with { ClassVectors = vectors };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dsh.Evaluation;
 using Dsh.Hashing;
 using Dsh.Pretrained;
 using Dsh.Training;
@@ -30,7 +31,7 @@ internal static class QuickDrawCifarDsh
         say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, frozen stages sketch {FrozenStages(architecture.SketchTrunk)} photo {FrozenStages(architecture.PhotoTrunk)}, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
         say($"train: {train.Sketches.Count} drawings, {train.Photos.Count} photos; queries {split.QuerySketches.Count}, gallery {split.GalleryPhotos.Count}");
         using DshTrainAndEncode run = DshTrainAndEncode.Run(options, train, split.QuerySketches, split.GalleryPhotos,
-            Path.Combine(outDir, $"dsh-{tag}.dshm"), networkStepLines: false);
+            Path.Combine(outDir, $"dsh-{tag}.dshm"), networkStepLines: false, keepEmbeddings: true);
         DshModel model = run.Model;
         RetrievalScores scores = RetrievalScores.Evaluate(run.Queries, run.QueryLabels, run.Gallery, run.GalleryLabels, split.Categories.Count);
         say("");
@@ -40,7 +41,15 @@ internal static class QuickDrawCifarDsh
         say("");
         say(RetrievalScores.CategoryHeader(split.Categories));
         say(scores.CategoryRow(string.Create(inv, $"{name}, {bits} bits")));
-        say(string.Create(inv, $"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; steps {model.Summary.Steps}"));
+        say(string.Create(inv, $"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; steps {model.Summary.Steps}, epochs {model.Summary.Epochs}"));
+        say("| second stage | depth | mAP@all | P@10 |");
+        say("| --- | ---: | ---: | ---: |");
+        foreach (var (mode, depth) in new[] { (RerankMode.None, 1), (RerankMode.Codes, 100), (RerankMode.Codes, run.Gallery.Count) })
+        {
+            RankedRetrievalReport r = RankedRetrievalEvaluation.Evaluate(run.Queries, run.QueryEmbeddings, run.QueryLabels, null,
+                run.Gallery, null, run.GalleryLabels, null, mode, depth);
+            say(string.Create(inv, $"| {mode} | {depth} | {r.MapAll:F3} | {r.PrecisionAt10:F3} |"));
+        }
         return 0;
     }
 

@@ -4,6 +4,7 @@ using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
 using Dsh.Cli.Reporting;
 using Dsh.Cli.Running;
+using Dsh.Training;
 using Dsh.Data;
 using Dsh.Evaluation;
 using Dsh.Hashing;
@@ -47,6 +48,7 @@ internal static class DemoCommand
             DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), codeLength, o => o with
             {
                 Epochs = parse.GetValue(epochs),
+                MinimumSteps = 0, // exactly --epochs (default 6): the demo stays a two-minute first run; dsh train adds epochs on small data
                 Seed = parse.GetValue(seed),
                 ClassVectors = parse.GetValue(classVectors),
                 Threads = parse.GetValue(threads),
@@ -72,7 +74,7 @@ internal static class DemoCommand
                     result.Remove("reportPath");
                     result["data"] = root;
                     result["profile"] = profileName;
-                    result["epochs"] = options.Epochs;
+                    result["epochs"] = model.Summary.Epochs;
                     result["trainSeconds"] = trainTime.TotalSeconds;
                     result["precisionAt10"] = at10.PrecisionAtK;
                     result["samples"] = new JsonArray(samples.Select(s => (JsonNode)new JsonObject
@@ -91,7 +93,7 @@ internal static class DemoCommand
                 }
                 TextWriter o = context.Out;
                 o.WriteLine();
-                o.WriteLine($"dsh demo: {profileName}, {codeLength} bits, {options.Epochs} epochs on {root}");
+                o.WriteLine($"dsh demo: {profileName}, {codeLength} bits, {model.Summary.Epochs} epochs on {root}");
                 o.WriteLine($"training:          {Format.Duration(trainTime)} ({model.Summary.Steps} steps, final loss {model.Summary.FinalBatchLoss:0.000}); model saved to {modelPath}");
                 EvalCommand.WriteSummary(o, outcome);
                 o.WriteLine($"precision@10:      {Format.Metric(at10.PrecisionAtK)} (tie-aware {Format.Metric(at10.TieAwarePrecisionAtK)})");

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
 using Dsh.Cli.Running;
+using Dsh.Training;
 
 namespace Dsh.Cli.Commands;
 
@@ -48,6 +49,7 @@ internal static class TrainCommand
                 o = o with
                 {
                     Epochs = parse.GetValue(epochs),
+                    MinimumSteps = parse.GetResult(epochs) is { Implicit: false } ? 0 : null, // --epochs N: exactly N epochs
                     Seed = parse.GetValue(seed),
                     ClassVectors = parse.GetValue(classVectors),
                     BatchSize = parse.GetValue(batchSize),
@@ -66,7 +68,7 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, asJson, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {codeLength} bits, {options.Epochs} epochs, lr {options.LearningRate:g3}, seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
+                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3}, seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)

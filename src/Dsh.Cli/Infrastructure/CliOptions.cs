@@ -130,7 +130,8 @@ internal static class CliOptions
 
     /// <summary>Training epochs.</summary>
     public static Option<int> Epochs() =>
-        Int("--epochs", "Outer iterations (code update + one pass of SGD).", DshProfile.Default.Epochs, 1, 10_000);
+        Int("--epochs", $"Outer iterations (code update + one pass of SGD). Default: {DshProfile.Default.Epochs}, or more on small data so that resnet18 training takes at least {DshProfile.ResNet18.MinimumSteps} SGD steps; a given N is exact.",
+            DshProfile.Default.Epochs, 1, 10_000);
 
     /// <summary>The second stage of a search: how many Hamming candidates are re-ordered by the sketch's real-valued output.</summary>
     public static Option<int> Rerank() =>

@@ -61,4 +61,8 @@ internal static class TrainingSetup
             throw new UsageException(e.Message);
         }
     }
+
+    /// <summary>"6 epochs", or "6 epochs (more on small data: at least 250 steps)" while <see cref="DshTrainerOptions.EffectiveMinimumSteps"/> is on.</summary>
+    public static string EpochsText(DshTrainerOptions options) =>
+        options.EffectiveMinimumSteps > 0 ? $"{options.Epochs} epochs (more on small data: at least {options.EffectiveMinimumSteps} steps)" : $"{options.Epochs} epochs";
 }

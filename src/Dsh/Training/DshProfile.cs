@@ -28,8 +28,9 @@ public sealed record DshProfile
 
     private readonly Func<int, DshArchitecture> _architecture;
 
-    private DshProfile(string name, Func<int, DshArchitecture> architecture, bool hasFrozenStages, int epochs, int seed)
+    private DshProfile(string name, Func<int, DshArchitecture> architecture, bool hasFrozenStages, int epochs, int seed, int minimumSteps)
     {
+        MinimumSteps = minimumSteps;
         Name = name;
         _architecture = architecture;
         HasFrozenStages = hasFrozenStages;
@@ -42,13 +43,13 @@ public sealed record DshProfile
     /// (mAP@all 0.888 / 0.887 at 32 / 64 bits on PACS in about 12 minutes on two CPU cores, docs/results.md). Needs the
     /// ImageNet ONNX file (<see cref="DshTrainerOptions.ImageNetWeightsPath"/>).
     /// </summary>
-    public static DshProfile ResNet18 { get; } = new("resnet18", DshArchitecture.ResNet18, hasFrozenStages: true, epochs: 6, seed: 1);
+    public static DshProfile ResNet18 { get; } = new("resnet18", DshArchitecture.ResNet18, hasFrozenStages: true, epochs: 6, seed: 1, minimumSteps: 250);
 
     /// <summary><c>compact</c>: <see cref="DshArchitecture.Compact"/>, 64 px, trained from scratch; about 10× cheaper, no ONNX file, much weaker on real photos.</summary>
-    public static DshProfile Compact { get; } = new("compact", DshArchitecture.Compact, hasFrozenStages: false, epochs: 6, seed: 1);
+    public static DshProfile Compact { get; } = new("compact", DshArchitecture.Compact, hasFrozenStages: false, epochs: 6, seed: 1, minimumSteps: 0);
 
     /// <summary><c>paper</c>: <see cref="DshArchitecture.Paper"/>, the CVPR 2017 deploy network (200 / 227 px), trained from scratch.</summary>
-    public static DshProfile Paper { get; } = new("paper", DshArchitecture.Paper, hasFrozenStages: false, epochs: 6, seed: 1);
+    public static DshProfile Paper { get; } = new("paper", DshArchitecture.Paper, hasFrozenStages: false, epochs: 6, seed: 1, minimumSteps: 0);
 
     /// <summary>The default profile, <see cref="ResNet18"/>: the one of <c>new DshTrainerOptions()</c> and of <c>dsh train</c>.</summary>
     public static DshProfile Default => ResNet18;
@@ -70,6 +71,20 @@ public sealed record DshProfile
 
     /// <summary>The default number of outer iterations (6 for every profile, as measured for resnet18: docs/results.md).</summary>
     public int Epochs { get; }
+
+    /// <summary>
+    /// The fewest network steps a run takes (<see cref="DshTrainerOptions.MinimumSteps"/>): small datasets get more
+    /// epochs. 250 for <see cref="ResNet18"/> (measured, docs/results.md); 0 (off) for the profiles trained from scratch.
+    /// </summary>
+    public int MinimumSteps { get; }
+
+    /// <summary>The minimum steps of the profile an architecture belongs to: <see cref="ResNet18"/>'s when both trunks are ImageNet ResNet-18s, else 0.</summary>
+    /// <param name="architecture">The network.</param>
+    public static int MinimumStepsFor(DshArchitecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        return architecture is { SketchTrunk: ResNet18TrunkSpec, PhotoTrunk: ResNet18TrunkSpec } ? ResNet18.MinimumSteps : 0;
+    }
 
     /// <summary>The default seed of everything random in training (1 for every profile).</summary>
     public int Seed { get; }

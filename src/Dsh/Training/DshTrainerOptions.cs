@@ -39,6 +39,27 @@ public sealed record DshTrainerOptions
     /// </summary>
     public int Epochs { get; init; } = DshProfile.Default.Epochs;
 
+    /// <summary>
+    /// The fewest network steps (θ-steps) a run takes: on small data (few mini-batches an epoch) training runs
+    /// ⌈MinimumSteps / steps per epoch⌉ epochs instead of <see cref="Epochs"/> when that is more. Null (default): the
+    /// architecture's profile decides (<see cref="DshProfile.MinimumSteps"/>: 250 for ImageNet ResNet-18 trunks, measured
+    /// on 15–60 images a category in docs/results.md; 0 for the networks trained from scratch). Full PACS (84 steps an
+    /// epoch) is not affected. 0 turns the rule off. <see cref="EpochsFor"/> gives the count.
+    /// </summary>
+    public int? MinimumSteps { get; init; }
+
+    /// <summary>The minimum in effect: <see cref="MinimumSteps"/>, else the profile's for <see cref="Architecture"/>.</summary>
+    [JsonIgnore]
+    public int EffectiveMinimumSteps => MinimumSteps ?? DshProfile.MinimumStepsFor(Architecture);
+
+    /// <summary>The epochs a run takes with <paramref name="stepsPerEpoch"/> mini-batches an epoch: max(<see cref="Epochs"/>, ⌈<see cref="EffectiveMinimumSteps"/> / stepsPerEpoch⌉).</summary>
+    /// <param name="stepsPerEpoch">⌈max(photos, training sketches) / <see cref="BatchSize"/>⌉, at least 1.</param>
+    public int EpochsFor(int stepsPerEpoch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stepsPerEpoch, 1);
+        return Math.Max(Epochs, (EffectiveMinimumSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+    }
+
     /// <summary>Mini-batch size of the θ-step, per domain (default 32: 32 sketches and 32 photos per step).</summary>
     public int BatchSize { get; init; } = 32;
 
@@ -166,6 +187,7 @@ public sealed record DshTrainerOptions
         ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));
         Augmentation.Validated();
         Require(Epochs >= 1, nameof(Epochs), $"must be at least 1, not {Epochs}");
+        Require(MinimumSteps is null or (>= 0 and <= 10_000_000), nameof(MinimumSteps), $"must be null or 0 to 10,000,000, not {MinimumSteps}");
         Require(BatchSize >= 1, nameof(BatchSize), $"must be at least 1, not {BatchSize}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");
         Require(LearningRateDecay is > 0 and <= 1, nameof(LearningRateDecay), $"must be in (0, 1], not {LearningRateDecay}");

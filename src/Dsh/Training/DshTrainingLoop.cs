@@ -28,6 +28,9 @@ internal sealed class DshTrainingLoop
     /// <summary>θ-steps per epoch: the larger domain once through, ⌈max(n_I, n_S) / batch⌉.</summary>
     private readonly int _stepsPerEpoch;
 
+    /// <summary>The epochs of this run: <see cref="DshTrainerOptions.EpochsFor"/> of the steps per epoch.</summary>
+    private readonly int _epochs;
+
     public DshTrainingLoop(DshTrainerOptions options, IDshTrainingData data, Tensor classVectors, string semanticSource, string tokenExtractorName)
     {
         _options = options;
@@ -36,6 +39,7 @@ internal sealed class DshTrainingLoop
         _semanticSource = semanticSource;
         _settings = TrainingRunSettings.From(options, classVectors, tokenExtractorName);
         _stepsPerEpoch = (Math.Max(data.PhotoLabels.Length, data.SketchLabels.Length) + options.BatchSize - 1) / options.BatchSize;
+        _epochs = options.EpochsFor(Math.Max(1, _stepsPerEpoch));
     }
 
     /// <summary>Trains and returns the network (eval mode, on the training device) with a summary.</summary>
@@ -67,7 +71,7 @@ internal sealed class DshTrainingLoop
         }
         int codeLength = o.Architecture.CodeLength;
         int stepsPerEpoch = _stepsPerEpoch;
-        long totalSteps = (long)stepsPerEpoch * o.Epochs;
+        long totalSteps = (long)stepsPerEpoch * _epochs;
 
         torch.manual_seed(o.Seed);
         var network = new DshNetwork(o.Architecture);
@@ -130,7 +134,7 @@ internal sealed class DshTrainingLoop
             long stepsThisRun = 0;
             var thetaClock = new Stopwatch();
             TimeSpan loopStart = clock.Elapsed;
-            for (int epoch = startEpoch; epoch < o.Epochs; epoch++)
+            for (int epoch = startEpoch; epoch < _epochs; epoch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int firstStep = epoch == startEpoch ? startStep : 0;
@@ -193,14 +197,14 @@ internal sealed class DshTrainingLoop
             network.eval();
             var summary = new TrainingSummary
             {
-                Epochs = Math.Max(o.Epochs, startEpoch),
+                Epochs = Math.Max(_epochs, startEpoch),
                 Steps = globalStep,
                 FinalBatchLoss = batchLoss,
                 FinalTerms = terms,
                 SemanticSource = _semanticSource,
                 ResumedFrom = resumedFrom,
             };
-            Report(progress, TrainingPhase.Done, o.Epochs, globalStep, batchLoss, terms, bitsChanged, clock, 0, "done");
+            Report(progress, TrainingPhase.Done, _epochs, globalStep, batchLoss, terms, bitsChanged, clock, 0, "done");
             return (network, summary);
         }
         catch
@@ -303,9 +307,9 @@ internal sealed class DshTrainingLoop
         {
             Phase = phase,
             Epoch = epoch,
-            Epochs = _options.Epochs,
+            Epochs = _epochs,
             Step = step,
-            TotalSteps = (long)_stepsPerEpoch * _options.Epochs,
+            TotalSteps = (long)_stepsPerEpoch * _epochs,
             BatchLoss = batchLoss,
             Terms = terms,
             BitsChanged = bitsChanged,

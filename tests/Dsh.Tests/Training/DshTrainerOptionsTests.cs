@@ -13,6 +13,37 @@ public class DshTrainerOptionsTests
     }
 
     [Theory]
+    [InlineData(84, 6)]   // full PACS: 6 epochs are 504 steps, above the minimum
+    [InlineData(13, 20)]  // 60 sketches a category: ⌈250 / 13⌉
+    [InlineData(7, 36)]   // 30 sketches a category
+    [InlineData(250, 6)]
+    public void SmallData_GetsEnoughSteps_WithTheResNet18Profile(int stepsPerEpoch, int epochs)
+    {
+        var o = new DshTrainerOptions();
+        Assert.Equal(250, o.EffectiveMinimumSteps);
+        Assert.Equal(epochs, o.EpochsFor(stepsPerEpoch));
+        Assert.Equal(6, (o with { MinimumSteps = 0 }).EpochsFor(stepsPerEpoch));
+        Assert.Equal(6, new DshTrainerOptions { Architecture = DshArchitecture.Compact(64) }.EpochsFor(stepsPerEpoch)); // from scratch: off
+        Assert.Equal(Math.Max(6, (1000 + stepsPerEpoch - 1) / stepsPerEpoch), (o with { MinimumSteps = 1000 }).EpochsFor(stepsPerEpoch));
+    }
+
+    [Fact]
+    public void ClassVectors_DefaultToTheBuiltInWordNet_AndTheOlderSpellingsStillChoose()
+    {
+        Assert.Equal("wordnet", new DshTrainerOptions().EffectiveClassVectors);
+        Assert.Equal("onehot", new DshTrainerOptions { UseWordNet = false }.EffectiveClassVectors);
+        Assert.Equal("onehot", new DshTrainerOptions { UseWordNet = true, ClassVectors = "onehot" }.EffectiveClassVectors);
+        var compact = new DshTrainerOptions { Architecture = DshArchitecture.Compact(64) };
+        foreach (string ok in new[] { "wordnet", "onehot", "one-hot", "wordnet:" + Path.GetTempPath() })
+        {
+            (compact with { ClassVectors = ok }).Validated();
+        }
+        var e = Assert.Throws<ArgumentException>(() => (compact with { ClassVectors = "wordnet:/no/such/dir" }).Validated());
+        Assert.Contains("does not exist", e.Message);
+        Assert.Throws<ArgumentException>(() => (compact with { ClassVectors = "  " }).Validated());
+    }
+
+    [Theory]
     [InlineData("Epochs")]
     [InlineData("BatchSize")]
     [InlineData("LearningRate")]
@@ -24,12 +55,16 @@ public class DshTrainerOptionsTests
     [InlineData("Device")]
     [InlineData("SemanticVectorsPath")]
     [InlineData("InitialWeightsPath")]
+    [InlineData("MinimumSteps")]
+    [InlineData("ClassVectors")]
     public void BadValues_AreRejectedByName(string field)
     {
         var o = new DshTrainerOptions { Architecture = DshArchitecture.Compact(64) }; // no ONNX file involved
         o = field switch
         {
             "Epochs" => o with { Epochs = 0 },
+            "MinimumSteps" => o with { MinimumSteps = -1 },
+            "ClassVectors" => o with { ClassVectors = "/no/such/vectors.txt" },
             "BatchSize" => o with { BatchSize = 0 },
             "LearningRate" => o with { LearningRate = double.NaN },
             "LearningRateDecay" => o with { LearningRateDecay = 1.5 },
