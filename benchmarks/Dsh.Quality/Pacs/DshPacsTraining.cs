@@ -122,7 +122,7 @@ internal static class DshPacsTraining
         // The protocol of every row in docs/results.md: mAP@all with Hamming ties in gallery order (= RetrievalMetrics), P@200, tie-aware mAP.
         RetrievalReport scores = RetrievalEvaluation.Evaluate(run.Queries, run.QueryLabels, run.Gallery, run.GalleryLabels,
             new RetrievalEvaluationOptions { K = 200, MeasureSearchTime = false });
-        Say($"| {name} | {bits} | {scores.MapAll:F3} | {scores.PrecisionAtK:F3} | train {run.TrainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {epochs} epochs) | encode {run.EncodedPerSecond:F0} images/s |");
+        Say($"| {name} | {bits} | {scores.MapAll:F3} | {scores.PrecisionAtK:F3} | train {run.TrainTime.TotalMinutes:F1} min ({model.Summary.Steps} steps, {model.Summary.Epochs} epochs) | encode {run.EncodedPerSecond:F0} images/s |");
         Say($"tie-aware mAP@all {scores.TieAwareMapAll:F3}");
         Say($"class vectors: {model.Summary.SemanticSource}; final batch loss {model.Summary.FinalBatchLoss:F2}; pairwise/pair {model.Summary.FinalTerms?.PairwisePerPair:F1}");
         Say($"class vectors: {model.Summary.SemanticSource}");

@@ -17,27 +17,13 @@ internal static class LinearHashOnSameData
         var entries = all.Sketches.Select(s => new FrozenFeatureCache.Entry(s.Path!, true))
             .Concat(all.Photos.Select(p => new FrozenFeatureCache.Entry(p.Path!, false))).ToList();
         var (features, _) = FrozenFeatureCache.LoadOrCompute(entries, pacsRoot, Path.Combine(outDir, "features-224.bin"), 224, 32);
-        var row = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < entries.Count; i++)
-        {
-            row[(entries[i].IsSketch ? "s:" : "p:") + entries[i].Path] = i;
-        }
-        Tensor Matrix(IReadOnlyList<SbirItem> items, string domain)
-        {
-            int dim = features[0].Length;
-            var flat = new float[items.Count * dim];
-            for (int r = 0; r < items.Count; r++)
-            {
-                features[row[domain + items[r].Path]].CopyTo(flat, r * dim);
-            }
-            return tensor(flat, [items.Count, dim]);
-        }
+        var rows = new FeatureRows(entries, features);
         static int[] Labels(IReadOnlyList<SbirItem> items) => items.Select(i => i.Label).ToArray();
         using var scope = NewDisposeScope();
-        var hash = LinearSupervisedHasher.Fit(Matrix(trainSketches, "s:"), Labels(trainSketches), Matrix(trainPhotos, "p:"), Labels(trainPhotos),
+        var hash = LinearSupervisedHasher.Fit(rows.Matrix(trainSketches, sketches: true), Labels(trainSketches), rows.Matrix(trainPhotos, sketches: false), Labels(trainPhotos),
             split.Categories.Count, bits);
-        var q = hash.EncodeSketches(Matrix(split.QuerySketches, "s:"));
-        var g = hash.EncodePhotos(Matrix(split.GalleryPhotos, "p:"));
+        var q = hash.EncodeSketches(rows.Matrix(split.QuerySketches, sketches: true));
+        var g = hash.EncodePhotos(rows.Matrix(split.GalleryPhotos, sketches: false));
         int[] ql = Labels(split.QuerySketches), gl = Labels(split.GalleryPhotos);
         return (RetrievalMetrics.MeanAveragePrecision(q, ql, g, gl), RetrievalMetrics.PrecisionAt(200, q, ql, g, gl));
     }

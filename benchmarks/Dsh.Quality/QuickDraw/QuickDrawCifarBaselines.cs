@@ -25,25 +25,11 @@ internal static class QuickDrawCifarBaselines
         var entries = split.TrainSketches.Concat(split.QuerySketches).Select(s => new FrozenFeatureCache.Entry(s.Path!, true))
             .Concat(split.TrainPhotos.Concat(split.GalleryPhotos).Select(p => new FrozenFeatureCache.Entry(p.Path!, false))).ToList();
         var (features, speed) = FrozenFeatureCache.LoadOrCompute(entries, "/", Path.Combine(outDir, $"features-{ImageSize}.bin"), ImageSize, 32);
-        var row = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < entries.Count; i++)
-        {
-            row[(entries[i].IsSketch ? "s:" : "p:") + entries[i].Path] = i;
-        }
-        Tensor Matrix(IReadOnlyList<SbirItem> items, string domain)
-        {
-            int dim = features[0].Length;
-            var flat = new float[items.Count * dim];
-            for (int r = 0; r < items.Count; r++)
-            {
-                features[row[domain + items[r].Path]].CopyTo(flat, r * dim);
-            }
-            return tensor(flat, [items.Count, dim]);
-        }
+        var rows = new FeatureRows(entries, features);
         static int[] Labels(IEnumerable<SbirItem> items) => items.Select(i => i.Label).ToArray();
 
-        using Tensor trainS = Matrix(split.TrainSketches, "s:"), trainP = Matrix(split.TrainPhotos, "p:");
-        using Tensor queryS = Matrix(split.QuerySketches, "s:"), galleryP = Matrix(split.GalleryPhotos, "p:");
+        using Tensor trainS = rows.Matrix(split.TrainSketches, sketches: true), trainP = rows.Matrix(split.TrainPhotos, sketches: false);
+        using Tensor queryS = rows.Matrix(split.QuerySketches, sketches: true), galleryP = rows.Matrix(split.GalleryPhotos, sketches: false);
         int[] trainSL = Labels(split.TrainSketches), trainPL = Labels(split.TrainPhotos);
         int[] queryL = Labels(split.QuerySketches), galleryL = Labels(split.GalleryPhotos);
         int classes = split.Categories.Count;

@@ -438,18 +438,13 @@ public sealed class Gallery
     {
         using (ReadLock())
         {
-            IReadOnlyList<Neighbor> neighbors = _contents.Index.Search(query, k);
-            var result = new GalleryNeighbor[neighbors.Count];
-            for (int i = 0; i < result.Length; i++)
-            {
-                Neighbor n = neighbors[i];
-                _contents.TryGetItem(n.Id, out GalleryItem? item);
-                result[i] = new GalleryNeighbor(n.Id, n.Distance, item!);
-            }
-
-            return result;
+            return WithItems(_contents, _contents.Index.Search(query, k).Select(n => (n.Id, n.Distance)));
         }
     }
+
+    /// <summary>Each (id, distance) with its item, read under the caller's lock.</summary>
+    private static GalleryNeighbor[] WithItems(GalleryContents contents, IEnumerable<(long Id, int Distance)> neighbors) =>
+        neighbors.Select(n => new GalleryNeighbor(n.Id, n.Distance, contents.TryGetItem(n.Id, out GalleryItem? item) ? item : throw new InvalidOperationException($"Id {n.Id} has no item."))).ToArray();
 
     /// <summary>
     /// A two-stage search: the <paramref name="rerankDepth"/> nearest codes to the signs of
@@ -476,14 +471,7 @@ public sealed class Gallery
             GalleryContents contents = _contents;
             IReadOnlyList<RerankedNeighbor> reranked = AsymmetricReranker.Rerank(queryEmbedding, candidates,
                 id => contents.Index.TryGetCode(id, out BinaryCode? c) ? c : throw new InvalidOperationException($"Id {id} has no code."), k);
-            var result = new GalleryNeighbor[reranked.Count];
-            for (int i = 0; i < result.Length; i++)
-            {
-                RerankedNeighbor n = reranked[i];
-                contents.TryGetItem(n.Id, out GalleryItem? item);
-                result[i] = new GalleryNeighbor(n.Id, n.Distance, item!);
-            }
-            return result;
+            return WithItems(contents, reranked.Select(n => (n.Id, n.Distance)));
         }
     }
 
