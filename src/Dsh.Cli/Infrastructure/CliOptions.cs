@@ -138,29 +138,16 @@ internal static class CliOptions
         Int("--rerank", "Re-order the first N Hamming candidates by the sketch's real-valued network output against their codes; 0 = Hamming order only.",
             Dsh.Serving.SketchSearchOptions.DefaultRerankDepth, 0, 1_000_000);
 
-    /// <summary>The class vectors of the semantic term (<see cref="DshTrainerOptions.ClassVectors"/>).</summary>
-    public static Option<string> ClassVectors()
+    /// <summary>
+    /// The class vectors of the semantic term (<see cref="DshTrainerOptions.ClassVectors"/>); a value that is neither a name
+    /// nor an existing file is refused by <see cref="DshTrainerOptions.Validated"/>, which the commands turn into a usage error.
+    /// </summary>
+    public static Option<string> ClassVectors() => new("--class-vectors")
     {
-        var option = new Option<string>("--class-vectors")
-        {
-            Description = "Class vectors of the semantic term: wordnet (WordNet 3.0's noun hierarchy, built in), onehot, or a word2vec/GloVe FILE.",
-            HelpName = "wordnet|onehot|FILE",
-            DefaultValueFactory = _ => DshTrainerOptions.DefaultClassVectors,
-        };
-        option.Validators.Add(r =>
-        {
-            string? value = r.GetValueOrDefault<string>();
-            if (value is null || value is "wordnet" or "onehot" or "one-hot" || value.StartsWith("wordnet:", StringComparison.Ordinal))
-            {
-                return;
-            }
-            if (!File.Exists(value))
-            {
-                r.AddError($"--class-vectors must be wordnet, onehot or an existing word2vec/GloVe file; '{value}' does not exist");
-            }
-        });
-        return option;
-    }
+        Description = "Class vectors of the semantic term: wordnet (WordNet 3.0's noun hierarchy, built in), onehot, or a word2vec/GloVe FILE.",
+        HelpName = "wordnet|onehot|FILE",
+        DefaultValueFactory = _ => DshTrainerOptions.DefaultClassVectors,
+    };
 
     /// <summary>The seed of everything random in training.</summary>
     public static Option<int> Seed() =>

@@ -87,7 +87,8 @@ public static class AsymmetricReranker
     private static float Score(ReadOnlySpan<float> query, ReadOnlySpan<ulong> words, float total)
     {
         float set = 0;
-        for (int w = 0; w < BinaryCode.WordsFor(query.Length); w++)
+        int wordCount = BinaryCode.WordsFor(query.Length);
+        for (int w = 0; w < wordCount; w++)
         {
             ulong bits = words[w];
             while (bits != 0)

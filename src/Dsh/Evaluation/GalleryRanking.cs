@@ -29,9 +29,17 @@ public static class GalleryRanking
             throw new ArgumentException($"The query code has {queryCode.CodeLength} bits but the gallery codes {gallery.CodeLength}.", nameof(queryCode));
         }
         var order = new Neighbor[gallery.Count];
+        ReadOnlySpan<ulong> query = queryCode.Words;
         for (int i = 0; i < order.Length; i++)
         {
-            order[i] = new Neighbor(i, BinaryCode.Distance(queryCode, gallery[i]));
+            // On the stored words: the set's indexer would copy every gallery code.
+            ReadOnlySpan<ulong> words = gallery.GetWords(i);
+            int distance = 0;
+            for (int w = 0; w < words.Length; w++)
+            {
+                distance += System.Numerics.BitOperations.PopCount(query[w] ^ words[w]);
+            }
+            order[i] = new Neighbor(i, distance);
         }
         Array.Sort(order); // distance, then id = gallery position
         int[] ranking = order.Select(n => (int)n.Id).ToArray();

@@ -134,7 +134,7 @@ internal sealed class WordNetDatabase : IWordNetNouns, IDisposable
                 continue;
             }
             long offset = long.Parse(line.AsSpan(0, line.IndexOf(' ')), NumberStyles.None, CultureInfo.InvariantCulture);
-            yield return Synset(offset);
+            yield return ParseDataLine(line, offset); // the line is in hand: no second read at its offset
         }
     }
 
