@@ -98,6 +98,7 @@ public static class DshCli
         root.Subcommands.Add(SearchCommand.Create(context));
         root.Subcommands.Add(EvalCommand.Create(context));
         root.Subcommands.Add(TokensCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(Serve.ServeCommand.Create(context));
         foreach (Option option in root.Options)

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Dsh.Data;
 using Dsh.Hashing;
 using Dsh.Imaging.Contours;
@@ -24,17 +23,7 @@ public sealed partial class DshModel
     {
         get
         {
-            if (_tokenExtractor is not null)
-            {
-                return _tokenExtractor;
-            }
-            var standard = new ContourTokenExtractor();
-            if (TokenExtractorName.Length > 0 && TokenExtractorName != standard.Name)
-            {
-                throw new InvalidOperationException(
-                    $"This model was trained with the sketch-token extractor \"{TokenExtractorName}\"; set DshModel.TokenExtractor to it before encoding photos.");
-            }
-            return _tokenExtractor = standard;
+            return _tokenExtractor ??= TokenExtractorDefaults.For(TokenExtractorName, "DshModel.TokenExtractor");
         }
         set => _tokenExtractor = value ?? throw new ArgumentNullException(nameof(value));
     }
@@ -189,10 +178,6 @@ public sealed partial class DshModel
         return EncodeFiles(paths, photos, strict: true, CancellationToken.None).Codes;
     }
 
-    /// <summary>
-    /// The batch encoder: each file is decoded, prepared and written straight into the batch's input planes, so only
-    /// <see cref="ImageDecodingOptions.MaxParallelDecodes"/> full-size images exist at once, whatever the batch size.
-    /// </summary>
     private EncodedFiles EncodeFiles(IReadOnlyList<string> paths, bool photos, bool strict, CancellationToken cancellationToken) =>
         EncodeFiles(paths, photos, strict, keepEmbeddings: false, cancellationToken);
 
@@ -200,82 +185,18 @@ public sealed partial class DshModel
     {
         ArgumentNullException.ThrowIfNull(paths);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ImageDecodingOptions decoding = _imageDecoding;
-        ISketchTokenExtractor? extractor = photos ? TokenExtractor : null;
-        int wordsPerCode = (CodeLength + 63) >> 6;
-        var words = new List<ulong>();
-        var indexes = new List<int>();
-        var skipped = new List<SkippedFile>();
-        var embeddings = keepEmbeddings ? new List<float[]>() : null;
-        for (int start = 0; start < paths.Count; start += EncodeBatchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(EncodeBatchSize, paths.Count - start);
-            var batch = new ImageBatchInputs(Architecture, photos, count);
-            var failures = new Exception?[count];
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = decoding.MaxParallelDecodes, CancellationToken = cancellationToken };
-            Parallel.For(0, count, parallel, i =>
-            {
-                string path = paths[start + i] ?? throw new ArgumentException($"Path {start + i} is null.", nameof(paths));
-                try
-                {
-                    batch.Write(i, path, decoding, extractor);
-                }
-                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-                {
-                    failures[i] = e;
-                }
-            });
-            var encoded = new List<int>(count);
-            for (int i = 0; i < count; i++)
-            {
-                if (failures[i] is not { } failure)
-                {
-                    encoded.Add(i);
-                }
-                else if (strict)
-                {
-                    ExceptionDispatchInfo.Capture(failure).Throw();
-                }
-                else
-                {
-                    skipped.Add(new SkippedFile(paths[start + i], failure.Message.ReplaceLineEndings(" ")));
-                }
-            }
-            if (encoded.Count == 0)
-            {
-                continue;
-            }
-            BinaryCodeSet codes = EncodeInputs(batch, encoded, embeddings);
-            words.AddRange(codes.Words);
-            indexes.AddRange(encoded.Select(i => start + i));
-        }
-        return new EncodedFiles(BinaryCodeSet.FromWords(words.ToArray(), CodeLength), indexes, skipped, embeddings);
+        return FileBatchEncoder.Encode(paths, Architecture, photos, strict, keepEmbeddings, EncodeBatchSize, _imageDecoding,
+            photos ? TokenExtractor : null, RunBatch, cancellationToken);
     }
 
-    /// <summary>Codes of one batch; with <paramref name="embeddings"/>, also appends each row's real-valued output to it.</summary>
-    private BinaryCodeSet EncodeInputs(ImageBatchInputs batch, IReadOnlyList<int> rows, List<float[]>? embeddings = null)
+    /// <summary>One batch through the network: outputs [rows, K], row-major.</summary>
+    private float[] RunBatch(ImageBatchInputs batch, IReadOnlyList<int> rows)
     {
         using var scope = NewDisposeScope();
         (Tensor first, Tensor? second) = batch.ToTensors(rows);
         Tensor outputs = second is null ? Network.EncodeSketch(first) : Network.EncodePhoto(first, second);
-        if (embeddings is not null)
-        {
-            embeddings.AddRange(EmbeddingRows(outputs));
-        }
-        return DshNetwork.ToCodes(outputs);
-    }
-
-    /// <summary>The rows of an [N, K] output tensor as float arrays.</summary>
-    private static IEnumerable<float[]> EmbeddingRows(Tensor outputs)
-    {
         using Tensor cpu = outputs.detach().to(ScalarType.Float32).cpu().contiguous();
-        float[] flat = cpu.data<float>().ToArray();
-        int k = (int)outputs.shape[1];
-        for (int r = 0; r < flat.Length / k; r++)
-        {
-            yield return flat.AsSpan(r * k, k).ToArray();
-        }
+        return cpu.data<float>().ToArray();
     }
 
     private BinaryCodeSet EncodePreparedSketches(IReadOnlyList<Image<Rgb24>> sketches, List<float[]>? embeddings = null)
@@ -285,7 +206,8 @@ public sealed partial class DshModel
         Tensor outputs = Network.EncodeSketch(DshImaging.ToTensor(sketches, Architecture.SketchInput));
         if (embeddings is not null)
         {
-            embeddings.AddRange(EmbeddingRows(outputs));
+            using Tensor cpu = outputs.detach().to(ScalarType.Float32).cpu().contiguous();
+            embeddings.AddRange(cpu.data<float>().ToArray().Chunk(CodeLength));
         }
         return DshNetwork.ToCodes(outputs);
     }

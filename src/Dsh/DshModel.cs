@@ -16,7 +16,7 @@ namespace Dsh;
 /// and get the codes sequential calls give. Setting <see cref="TokenExtractor"/>, <see cref="ImageDecoding"/> or
 /// <see cref="EncodeBatchSize"/>, or putting <see cref="Network"/> into training mode, while others encode is not.
 /// </summary>
-public sealed partial class DshModel : IDisposable
+public sealed partial class DshModel : IDshEncoder
 {
     private bool _disposed;
 
@@ -68,7 +68,14 @@ public sealed partial class DshModel : IDisposable
     public void Save(string path)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var header = new FileHeader
+        DshFile.Write(path, DshFileKind.Model, DshJson.Serialize(CreateHeader()), writer => Network.save(writer));
+    }
+
+    /// <summary>What a saved model (and an ONNX export) says about itself besides the weights.</summary>
+    internal FileHeader CreateHeader()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new FileHeader
         {
             Architecture = Architecture,
             Categories = Categories,
@@ -77,7 +84,6 @@ public sealed partial class DshModel : IDisposable
             TrainingOptions = TrainingOptions,
             SavedUtc = DateTime.UtcNow,
         };
-        DshFile.Write(path, DshFileKind.Model, DshJson.Serialize(header), writer => Network.save(writer));
     }
 
     /// <summary>

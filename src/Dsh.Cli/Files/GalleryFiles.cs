@@ -84,13 +84,16 @@ internal static class GalleryFiles
         }
     }
 
-    public static void CheckModel(Gallery gallery, DshModel model, string modelPath, string galleryPath, TextWriter stderr)
+    public static void CheckModel(Gallery gallery, DshModel model, string modelPath, string galleryPath, TextWriter stderr) =>
+        CheckModel(gallery, model.CodeLength, ModelIdentity.Of(modelPath), galleryPath, stderr);
+
+    /// <summary>As above, for a model known by its code length and identity (an ONNX export names the model it came from).</summary>
+    public static void CheckModel(Gallery gallery, int codeLength, string identity, string galleryPath, TextWriter stderr)
     {
-        if (model.CodeLength != gallery.CodeLength)
+        if (codeLength != gallery.CodeLength)
         {
-            throw new InputDataException($"The model makes {model.CodeLength}-bit codes but the gallery '{galleryPath}' holds {gallery.CodeLength}-bit codes.");
+            throw new InputDataException($"The model makes {codeLength}-bit codes but the gallery '{galleryPath}' holds {gallery.CodeLength}-bit codes.");
         }
-        string identity = ModelIdentity.Of(modelPath);
         if (gallery.Properties.Model is { } recorded && !ModelIdentity.SameModel(recorded, identity))
         {
             stderr.WriteLine($"dsh: warning: the gallery's codes were made by {recorded}, not by {identity}; results are only meaningful with the same model.");

@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Dsh.Cli.Commands;
+using Dsh.Cli.Files;
+using Dsh.Inference;
 
 namespace Dsh.Cli.Running;
 
@@ -18,4 +21,28 @@ internal static class ModelFiles
             throw new InputDataException($"'{Path.GetFullPath(path)}' is not a usable dsh model: {e.Message}", e);
         }
     }
+
+    /// <summary>The ONNX encoders <c>dsh export</c> wrote into <paramref name="folder"/>; problems become one-line input errors.</summary>
+    public static DshOnnxEncoder LoadOnnx(string folder)
+    {
+        string full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full))
+        {
+            throw new UsageException($"--runtime onnx: --model must be the folder 'dsh export' wrote, not the file '{full}'");
+        }
+        try
+        {
+            return DshOnnxEncoder.Load(full);
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or JsonException or InvalidOperationException)
+        {
+            throw new InputDataException($"'{full}' is not a usable ONNX export: {e.Message}", e);
+        }
+    }
+
+    /// <summary>What a gallery records as its model: the model file's identity, or the one the ONNX export carries.</summary>
+    public static string Identity(IDshEncoder encoder, string path) =>
+        encoder is DshOnnxEncoder onnx && onnx.Metadata.TryGetValue(ExportCommand.SourceMetadataKey, out string? source)
+            ? source
+            : ModelIdentity.Of(path);
 }

@@ -18,7 +18,14 @@ internal static class ServeCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = CliOptions.Model();
+        var model = CliOptions.ExistingPath("--model", "A model file written by 'dsh train' (.dshm); with --runtime onnx, the folder 'dsh export' wrote from it.");
+        var runtime = new Option<string>("--runtime")
+        {
+            Description = "What encodes the sketches: torch (TorchSharp, the model file) or onnx (ONNX Runtime, an exported folder; no libtorch needed).",
+            DefaultValueFactory = _ => "torch",
+            HelpName = "torch|onnx",
+        };
+        runtime.AcceptOnlyFromAmong("torch", "onnx");
         var index = CliOptions.ExistingFile("--index", "The gallery built by 'dsh index build' (photos added from the page are written to it).", "INDEX");
         var urls = new Option<string>("--urls")
         {
@@ -35,13 +42,14 @@ internal static class ServeCommand
         var rerank = CliOptions.Rerank();
         var command = new Command("serve", "Serve sketch search over a gallery: a web page to draw on and an HTTP API.")
         {
-            model, index, urls, photosRoot, maxBody, maxMegapixels, maxConcurrent, queue, timeout, rerank,
+            model, runtime, index, urls, photosRoot, maxBody, maxMegapixels, maxConcurrent, queue, timeout, rerank,
         };
         command.SetAction(parse =>
         {
             var options = new ServeOptions
             {
                 ModelPath = Path.GetFullPath(parse.GetValue(model)!),
+                OnnxRuntime = parse.GetValue(runtime) == "onnx",
                 GalleryPath = Path.GetFullPath(parse.GetValue(index)!),
                 Urls = parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 PhotosRoot = parse.GetValue(photosRoot) is { } root ? Path.GetFullPath(root) : null,
@@ -71,12 +79,18 @@ internal static class ServeCommand
     {
         // A gallery is served read-write; any other index file dsh reads (multi-index hash, FAISS) is served read-only,
         // searches answering ids, since it holds no photos to show or to add to.
+        if (options.OnnxRuntime != Directory.Exists(options.ModelPath))
+        {
+            throw new UsageException(options.OnnxRuntime
+                ? $"--runtime onnx: --model must be the folder 'dsh export' wrote, not the file '{options.ModelPath}'"
+                : $"--model '{options.ModelPath}' is a folder: serve an ONNX export with --runtime onnx, or give the .dshm file");
+        }
         Gallery gallery = GalleryFiles.LoadForReading(options.GalleryPath, context.Err, out string format);
         bool readOnly = format.StartsWith("index", StringComparison.Ordinal);
-        DshModel dsh = ModelFiles.Load(options.ModelPath);
+        IDshEncoder dsh = options.OnnxRuntime ? ModelFiles.LoadOnnx(options.ModelPath) : ModelFiles.Load(options.ModelPath);
         try
         {
-            GalleryFiles.CheckModel(gallery, dsh, options.ModelPath, options.GalleryPath, context.Err);
+            GalleryFiles.CheckModel(gallery, dsh.CodeLength, ModelFiles.Identity(dsh, options.ModelPath), options.GalleryPath, context.Err);
             return new SketchSearch(dsh, gallery, options.GalleryPath, new SketchSearchOptions
             {
                 ModelPath = options.ModelPath,

@@ -37,7 +37,7 @@ internal static class ServeEndpoints
         Gallery gallery = search.Gallery;
         IReadOnlyDictionary<string, int> counts = gallery.GetCategoryCounts();
         return Results.Json(new StatusResponse(gallery.CodeLength, gallery.Count, counts.Keys.Order(StringComparer.Ordinal).ToList(), counts,
-            Path.GetFileName(options.ModelPath), search.Model.Categories, gallery.Generation));
+            Path.GetFileName(options.ModelPath), search.Encoder.Categories, gallery.Generation));
     }
 
     private static async Task<IResult> SearchAsync(HttpRequest request, SketchSearch search, ServeOptions options, ServeMetrics metrics,

@@ -14,6 +14,9 @@ internal sealed record ServeOptions
     /// <summary>The gallery file.</summary>
     public required string GalleryPath { get; init; }
 
+    /// <summary>Encode with ONNX Runtime from the folder <c>dsh export</c> wrote (<see cref="ModelPath"/>) instead of TorchSharp.</summary>
+    public bool OnnxRuntime { get; init; }
+
     /// <summary>The URLs Kestrel listens on.</summary>
     public IReadOnlyList<string> Urls { get; init; } = [DefaultUrl];
 

@@ -45,10 +45,24 @@ internal sealed class ImageBatchInputs
     }
 
     /// <summary>Tensors [rows, 3, S, S] of the given rows, in that order (the photo tokens second, else null).</summary>
-    public (Tensor First, Tensor? Second) ToTensors(IReadOnlyList<int> rows) =>
+    public (Tensor First, Tensor? Second) ToTensors(IReadOnlyList<int> rows)
+    {
+        var (first, second) = ToArrays(rows);
+        return (torch.tensor(first, new long[] { rows.Count, 3, _firstSize, _firstSize }),
+                second is null ? null : torch.tensor(second, new long[] { rows.Count, 3, _secondSize, _secondSize }));
+    }
+
+    /// <summary>The given rows' planes, row-major [rows, 3, size, size] (the batch's own arrays when every row is kept).</summary>
+    public (float[] First, float[]? Second) ToArrays(IReadOnlyList<int> rows) =>
         (Gather(_first, _firstSize, rows), _second is null ? null : Gather(_second, _secondSize, rows));
 
-    private static Tensor Gather(float[] planes, int size, IReadOnlyList<int> rows)
+    /// <summary>Side of the first input (sketches, or photos).</summary>
+    public int FirstSize => _firstSize;
+
+    /// <summary>Side of the second input (the photos' sketch-token maps).</summary>
+    public int SecondSize => _secondSize;
+
+    private static float[] Gather(float[] planes, int size, IReadOnlyList<int> rows)
     {
         int per = FloatsPerImage(size);
         float[] data = rows.Count * per == planes.Length ? planes : new float[rows.Count * per];
@@ -59,7 +73,7 @@ internal sealed class ImageBatchInputs
                 planes.AsSpan(rows[i] * per, per).CopyTo(data.AsSpan(i * per, per));
             }
         }
-        return torch.tensor(data, new long[] { rows.Count, 3, size, size });
+        return data;
     }
 
     private static Span<float> Row(float[] planes, int size, int row)

@@ -8,7 +8,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class DshServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="SketchSearch"/> (and its <see cref="DshModel"/>) as singletons: the model and the gallery are
+    /// Registers one <see cref="SketchSearch"/> (and its <see cref="IDshEncoder"/>, and its <see cref="DshModel"/> when
+    /// <see cref="SketchSearchOptions.ModelPath"/> is a model file) as singletons: the model and the gallery are
     /// loaded once, when first asked for, and shared by every request; the container writes queued gallery changes and
     /// disposes the model when it is disposed.
     /// </summary>
@@ -25,7 +26,8 @@ public static class DshServiceCollectionExtensions
         options.Validated();
         services.AddSingleton(options);
         services.AddSingleton(provider => SketchSearch.Open(options, provider.GetService<ILoggerFactory>()?.CreateLogger<SketchSearch>()));
-        services.AddSingleton(provider => provider.GetRequiredService<SketchSearch>().Model);
+        services.AddSingleton(provider => provider.GetRequiredService<SketchSearch>().Encoder);
+        services.AddSingleton(provider => provider.GetRequiredService<SketchSearch>().Model); // throws when resolved for an ONNX export
         return services;
     }
 
@@ -41,7 +43,11 @@ public static class DshServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(search);
         services.AddSingleton(search);
-        services.AddSingleton(search.Model);
+        services.AddSingleton(search.Encoder);
+        if (search.Encoder is DshModel model)
+        {
+            services.AddSingleton(model);
+        }
         return services;
     }
 }

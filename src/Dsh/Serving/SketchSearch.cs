@@ -27,11 +27,26 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
     /// <param name="model">The model whose photo codes the gallery holds.</param>
     /// <param name="gallery">The gallery, loaded from <paramref name="galleryPath"/>.</param>
     /// <param name="galleryPath">The gallery file changes are written to.</param>
+    /// <param name="options">Photos root, limits, lock timeout.</param>
+    /// <param name="log">Where background problems are logged; null for nowhere.</param>
+    /// <exception cref="ArgumentException">The model's code length is not the gallery's.</exception>
+    public SketchSearch(DshModel model, Gallery gallery, string galleryPath, SketchSearchOptions? options = null, ILogger? log = null)
+        : this((IDshEncoder)model, gallery, galleryPath, options, log)
+    {
+    }
+
+    /// <summary>
+    /// Serves <paramref name="gallery"/> with any encoder of the model that made its codes (a <see cref="DshModel"/>, or a
+    /// <see cref="Inference.DshOnnxEncoder"/> of its ONNX export); the service owns (and disposes) the encoder.
+    /// </summary>
+    /// <param name="model">The encoder of the model whose photo codes the gallery holds.</param>
+    /// <param name="gallery">The gallery, loaded from <paramref name="galleryPath"/>.</param>
+    /// <param name="galleryPath">The gallery file changes are written to.</param>
     /// <param name="options">Photos root, limits, lock timeout; <see cref="SketchSearchOptions.ModelPath"/> and
     /// <see cref="SketchSearchOptions.GalleryPath"/> are not read.</param>
     /// <param name="log">Where background problems (a failed reload) are logged; null for nowhere.</param>
     /// <exception cref="ArgumentException">The model's code length is not the gallery's.</exception>
-    public SketchSearch(DshModel model, Gallery gallery, string galleryPath, SketchSearchOptions? options = null, ILogger? log = null)
+    public SketchSearch(IDshEncoder model, Gallery gallery, string galleryPath, SketchSearchOptions? options = null, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(gallery);
@@ -41,8 +56,8 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         {
             throw new ArgumentException($"The model makes {model.CodeLength}-bit codes but the gallery holds {gallery.CodeLength}-bit codes.", nameof(gallery));
         }
-        Model = model;
-        Model.ImageDecoding = options.ImageDecoding;
+        Encoder = model;
+        Encoder.ImageDecoding = options.ImageDecoding;
         Gallery = gallery;
         GalleryPath = Path.GetFullPath(galleryPath);
         PhotosRoot = Path.GetFullPath(options.PhotosRoot ?? DefaultPhotosRoot(gallery, GalleryPath));
@@ -58,8 +73,13 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
     /// <summary>Whether adds and removals are refused (<see cref="SketchSearchOptions.ReadOnly"/>).</summary>
     public bool IsReadOnly => _writes is null;
 
-    /// <summary>The model (owned by this service).</summary>
-    public DshModel Model { get; }
+    /// <summary>The encoder (owned by this service).</summary>
+    public IDshEncoder Encoder { get; }
+
+    /// <summary>The model, when the service encodes with TorchSharp (owned by this service).</summary>
+    /// <exception cref="InvalidOperationException">The service encodes with another encoder (see <see cref="Encoder"/>).</exception>
+    public DshModel Model => Encoder as DshModel
+        ?? throw new InvalidOperationException($"This service encodes with {Encoder.GetType().Name}, not a DshModel; use SketchSearch.Encoder.");
 
     /// <summary>The gallery in memory (thread-safe to read; change it through this service so the file follows).</summary>
     public Gallery Gallery { get; }
@@ -80,7 +100,10 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validated();
         Gallery gallery = Gallery.Load(options.GalleryPath);
-        DshModel model = DshModel.Load(options.ModelPath);
+        // A folder is an ONNX export (dsh export): encoded with ONNX Runtime, no libtorch needed.
+        IDshEncoder model = Directory.Exists(options.ModelPath)
+            ? Inference.DshOnnxEncoder.Load(options.ModelPath)
+            : DshModel.Load(options.ModelPath);
         try
         {
             if (model.CodeLength != gallery.CodeLength)
@@ -110,7 +133,7 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var clock = Stopwatch.StartNew();
-        float[] embedding = Model.EmbedSketch(sketch);
+        float[] embedding = Encoder.EmbedSketch(sketch);
         double encodeMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
         IReadOnlyList<GalleryNeighbor> results = RerankDepth > 0
@@ -136,14 +159,14 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         _ = Writes; // a read-only search refuses before reading the upload
         using MemoryStream bytes = await ReadBoundedAsync(photo, cancellationToken).ConfigureAwait(false);
-        ImageFileInfo info = DshImaging.Identify(bytes, Model.ImageDecoding);
+        ImageFileInfo info = DshImaging.Identify(bytes, Encoder.ImageDecoding);
         string name = Convert.ToHexStringLower(SHA256.HashData(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)))[..32] + info.Extension;
         var item = new GalleryItem(UploadsFolder + "/" + name, string.IsNullOrWhiteSpace(category) ? null : category.Trim());
         if (Gallery.TryFindKey(item.Key, out long known) && Gallery.TryGetItem(known, out GalleryItem? existing))
         {
             return new PhotoAddition(known, Gallery.Count, existing, Added: false);
         }
-        BinaryCode code = Model.EncodePhoto(bytes);
+        BinaryCode code = Encoder.EncodePhoto(bytes);
         string file = Path.Combine(PhotosRoot, UploadsFolder, name);
         bool wrote = false;
         if (!File.Exists(file))
@@ -208,7 +231,7 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         return full.StartsWith(_rootWithSeparator, StringComparison.Ordinal) && File.Exists(full) ? full : null;
     }
 
-    /// <summary>Writes every queued change, then disposes the model.</summary>
+    /// <summary>Writes every queued change, then disposes the encoder.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -219,7 +242,7 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         {
             await _writes.DisposeAsync().ConfigureAwait(false);
         }
-        Model.Dispose();
+        Encoder.Dispose();
     }
 
     /// <summary>As <see cref="DisposeAsync"/>, blocking.</summary>
@@ -239,7 +262,7 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         int read;
         while ((read = await photo.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            ImageDecoding.CheckEncodedSize(buffer.Length + read, "the uploaded photo", Model.ImageDecoding);
+            ImageDecoding.CheckEncodedSize(buffer.Length + read, "the uploaded photo", Encoder.ImageDecoding);
             buffer.Write(chunk, 0, read);
         }
         buffer.Position = 0;

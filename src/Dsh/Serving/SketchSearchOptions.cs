@@ -5,7 +5,10 @@ namespace Dsh.Serving;
 /// <summary>What a <see cref="SketchSearch"/> loads and the limits it keeps.</summary>
 public sealed record SketchSearchOptions
 {
-    /// <summary>The model file (<c>.dshm</c>), loaded once.</summary>
+    /// <summary>
+    /// The model file (<c>.dshm</c>, encoded with TorchSharp), or the folder <c>dsh export</c> wrote from it (encoded with
+    /// ONNX Runtime; the app then needs no libtorch); loaded once.
+    /// </summary>
     public string ModelPath { get; set; } = "";
 
     /// <summary>The gallery file (<c>.dshi</c>), loaded once and kept in memory; changes are written back to it.</summary>

@@ -46,8 +46,16 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         return serve;
     }
 
-    /// <summary>Starts dsh with these arguments (for runs that must fail at start-up).</summary>
-    public static ServeProcess Start(IEnumerable<string> args)
+    /// <summary>Starts <c>dotnet <paramref name="dll"/> serve …</c> (a copy of the tool elsewhere) and waits until it listens.</summary>
+    public static async Task<ServeProcess> StartFromAsync(string dll, params string[] args)
+    {
+        ServeProcess serve = Start(["serve", .. args, "--urls", "http://127.0.0.1:0"], dll);
+        serve.BaseAddress = await serve._listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return serve;
+    }
+
+    /// <summary>Starts dsh (<paramref name="dll"/>, default the tool built beside the tests) with these arguments.</summary>
+    public static ServeProcess Start(IEnumerable<string> args, string? dll = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -55,7 +63,7 @@ internal sealed partial class ServeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(TestPaths.DshDll);
+        info.ArgumentList.Add(dll ?? TestPaths.DshDll);
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -71,6 +79,11 @@ internal sealed partial class ServeProcess : IAsyncDisposable
         serve._process.BeginErrorReadLine();
         return serve;
     }
+
+    /// <summary>The files the process has mapped (/proc/PID/maps): every native library it loaded.</summary>
+    public IReadOnlyList<string> MappedFiles() =>
+        File.ReadLines($"/proc/{Pid}/maps").Select(l => l.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries)).Where(f => f.Length == 6)
+            .Select(f => f[5].Trim()).Where(f => f.StartsWith('/')).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The process's peak resident memory (VmHWM), in bytes.</summary>
     public long PeakResidentBytes()

@@ -1,0 +1,81 @@
+using System.Runtime.ExceptionServices;
+using Dsh.Data;
+using Dsh.Hashing;
+using Dsh.Imaging;
+
+namespace Dsh.Model;
+
+/// <summary>
+/// Runs an encoder over image files a batch at a time: each file is decoded, prepared and written straight into the
+/// batch's input planes (only <see cref="ImageDecodingOptions.MaxParallelDecodes"/> full-size images exist at once,
+/// whatever the batch size), then the batch goes through <c>run</c> (TorchSharp or ONNX Runtime), whose [rows, K]
+/// outputs become codes (bit set where the output is &gt; 0) and, when asked, embeddings.
+/// </summary>
+internal static class FileBatchEncoder
+{
+    /// <summary>One batch's outputs, row-major [rows.Count, K].</summary>
+    public delegate float[] BatchRunner(ImageBatchInputs batch, IReadOnlyList<int> rows);
+
+    public static EncodedFiles Encode(
+        IReadOnlyList<string> paths, DshArchitecture architecture, bool photos, bool strict, bool keepEmbeddings, int batchSize,
+        ImageDecodingOptions decoding, ISketchTokenExtractor? extractor, BatchRunner run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        int k = architecture.CodeLength;
+        var words = new List<ulong>();
+        var indexes = new List<int>();
+        var skipped = new List<SkippedFile>();
+        var embeddings = keepEmbeddings ? new List<float[]>() : null;
+        for (int start = 0; start < paths.Count; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = Math.Min(batchSize, paths.Count - start);
+            var batch = new ImageBatchInputs(architecture, photos, count);
+            var failures = new Exception?[count];
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = decoding.MaxParallelDecodes, CancellationToken = cancellationToken };
+            Parallel.For(0, count, parallel, i =>
+            {
+                string path = paths[start + i] ?? throw new ArgumentException($"Path {start + i} is null.", nameof(paths));
+                try
+                {
+                    batch.Write(i, path, decoding, extractor);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    failures[i] = e;
+                }
+            });
+            var encoded = new List<int>(count);
+            for (int i = 0; i < count; i++)
+            {
+                if (failures[i] is not { } failure)
+                {
+                    encoded.Add(i);
+                }
+                else if (strict)
+                {
+                    ExceptionDispatchInfo.Capture(failure).Throw();
+                }
+                else
+                {
+                    skipped.Add(new SkippedFile(paths[start + i], failure.Message.ReplaceLineEndings(" ")));
+                }
+            }
+            if (encoded.Count == 0)
+            {
+                continue;
+            }
+            float[] outputs = run(batch, encoded);
+            words.AddRange(BinaryCodeSet.FromSigns(outputs, k).Words);
+            if (embeddings is not null)
+            {
+                for (int r = 0; r < encoded.Count; r++)
+                {
+                    embeddings.Add(outputs.AsSpan(r * k, k).ToArray());
+                }
+            }
+            indexes.AddRange(encoded.Select(i => start + i));
+        }
+        return new EncodedFiles(BinaryCodeSet.FromWords(words.ToArray(), k), indexes, skipped, embeddings);
+    }
+}

@@ -1,0 +1,226 @@
+using Dsh.Export;
+using Dsh.Imaging.Contours;
+using Dsh.Inference;
+using Dsh.Model;
+using Dsh.Tests.Pretrained;
+using Dsh.Tests.Support;
+using Dsh.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dsh.Tests.Export;
+
+/// <summary>
+/// A ResNet18-profile model (ImageNet trunks; the token branch's batch norms and the heads changed from their starting
+/// values, so a graph that used the wrong branch or skipped a layer would differ) exported to ONNX and run on ONNX
+/// Runtime: the same outputs as TorchSharp on real PACS sketches and photos, within 1e-4 of the largest output.
+/// </summary>
+public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.ExportedModel>
+{
+    private readonly ExportedModel _exported;
+
+    public DshOnnxExportTests(ExportedModel exported) => _exported = exported;
+
+    public sealed class ExportedModel : IDisposable
+    {
+        public ExportedModel()
+        {
+            var network = new DshNetwork(DshArchitecture.ResNet18(64));
+            network.LoadPretrainedWeights();
+            Perturb(network);
+            Model = new DshModel(network, ["dog", "elephant", "giraffe", "guitar", "horse", "house", "person"], new TrainingSummary(), new ContourTokenExtractor().Name);
+            Files = DshOnnxExport.Export(Model, _folder.Path);
+            Encoder = DshOnnxEncoder.Load(_folder.Path, new DshOnnxEncoderOptions { EncodeBatchSize = 3 });
+        }
+
+        private readonly TempFolder _folder = new("dsh-onnx-");
+
+        public string FolderPath => _folder.Path;
+
+        public DshModel Model { get; }
+
+        public DshOnnxExportResult Files { get; }
+
+        public DshOnnxEncoder Encoder { get; }
+
+        public void Dispose()
+        {
+            Encoder.Dispose();
+            Model.Dispose();
+            _folder.Dispose();
+        }
+
+        /// <summary>Token batch norms get statistics of their own; every head weight a seeded nudge.</summary>
+        private static void Perturb(DshNetwork network)
+        {
+            using var noGrad = no_grad();
+            var generator = new Generator(7);
+            foreach (var (name, module) in network.named_modules())
+            {
+                if (module is BatchNorm2d norm && name.Contains("token_", StringComparison.Ordinal))
+                {
+                    norm.running_mean!.copy_(randn(norm.running_mean.shape, generator: generator) * 0.2);
+                    norm.running_var!.copy_(rand(norm.running_var.shape, generator: generator) + 0.5);
+                    norm.weight!.copy_(rand(norm.weight.shape, generator: generator) + 0.5);
+                    norm.bias!.copy_(randn(norm.bias.shape, generator: generator) * 0.1);
+                }
+            }
+            foreach (var (name, p) in network.named_parameters().Where(p => p.name.StartsWith("sketch_head.", StringComparison.Ordinal) || p.name.StartsWith("fusion.", StringComparison.Ordinal)))
+            {
+                p.add_(randn(p.shape, generator: generator) * 0.01);
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> Sketches(int perCategory)
+    {
+        string root = Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "data", "pacs", "sketch"));
+        return Directory.GetDirectories(root).Order(StringComparer.Ordinal)
+            .SelectMany(d => Directory.GetFiles(d, "*.png").Order(StringComparer.Ordinal).Take(perCategory))
+            .ToArray();
+    }
+
+    [Fact]
+    public void SketchOutputs_equal_TorchSharp_on_real_sketches()
+    {
+        IReadOnlyList<string> sketches = Sketches(1);
+        EncodedFiles torch = _exported.Model.EmbedSketchFiles(sketches);
+        EncodedFiles onnx = _exported.Encoder.EmbedSketchFiles(sketches);
+        AssertSame(torch, onnx, sketches.Count);
+    }
+
+    [Fact]
+    public void PhotoOutputs_equal_TorchSharp_on_real_photos()
+    {
+        IReadOnlyList<string> photos = PretrainedFiles.Photos(1);
+        EncodedFiles torch = _exported.Model.EmbedPhotoFiles(photos);
+        EncodedFiles onnx = _exported.Encoder.EmbedPhotoFiles(photos);
+        AssertSame(torch, onnx, photos.Count);
+    }
+
+    [Fact]
+    public void StreamEncoders_equal_the_file_encoders()
+    {
+        string sketch = Sketches(1)[2];
+        string photo = PretrainedFiles.Photos(1)[3];
+        float[] fromFile = _exported.Model.EmbedSketch(sketch);
+        using (FileStream s = File.OpenRead(sketch))
+        {
+            AssertClose(fromFile, _exported.Encoder.EmbedSketch(s));
+        }
+        using (FileStream s = File.OpenRead(sketch))
+        {
+            Assert.Equal(_exported.Model.EncodeSketch(sketch), _exported.Encoder.EncodeSketch(s));
+        }
+        using (FileStream p = File.OpenRead(photo))
+        {
+            Assert.Equal(_exported.Model.EncodePhoto(photo), _exported.Encoder.EncodePhoto(p));
+        }
+    }
+
+    [Fact]
+    public void Export_carries_the_header_and_declares_the_documented_signature()
+    {
+        Assert.Equal(64, _exported.Encoder.CodeLength);
+        Assert.Equal(_exported.Model.Categories, _exported.Encoder.Categories);
+        Assert.Equal(_exported.Model.Architecture, _exported.Encoder.Architecture);
+        Assert.True(_exported.Encoder.CanEncodePhotos);
+        Assert.Equal(Path.Combine(_exported.FolderPath, DshOnnxExport.SketchEncoderFileName), _exported.Files.SketchEncoderPath);
+        var model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(_exported.Files.PhotoEncoderPath));
+        Assert.Equal(["photo", "sketch_tokens"], model.Graph.Input.Select(i => i.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("output", Assert.Single(model.Graph.Output).Name);
+        Assert.Equal(OnnxGraphBuilder.OpsetVersion, Assert.Single(model.OpsetImport).Version);
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType == "Dropout");
+    }
+
+    [Fact]
+    public void Bad_files_in_each_input_are_skipped_and_reported_like_the_model_does()
+    {
+        using var folder = new TempFolder();
+        string broken = folder.File("broken.png");
+        File.WriteAllText(broken, "not an image");
+        string[] paths = [Sketches(1)[0], broken, folder.File("missing.png")];
+        EncodedFiles torch = _exported.Model.EncodeSketchFiles(paths);
+        EncodedFiles onnx = _exported.Encoder.EncodeSketchFiles(paths);
+        Assert.Equal(torch.Indexes, onnx.Indexes);
+        Assert.Equal(torch.Skipped.Select(s => s.Path), onnx.Skipped.Select(s => s.Path));
+        Assert.Equal(torch.Codes[0], onnx.Codes[0]);
+    }
+
+    [Fact]
+    public void A_sketch_only_folder_encodes_sketches_and_refuses_photos_by_name()
+    {
+        using var folder = new TempFolder();
+        File.Copy(_exported.Files.SketchEncoderPath, folder.File(DshOnnxExport.SketchEncoderFileName));
+        using var encoder = DshOnnxEncoder.Load(folder.Path);
+        Assert.False(encoder.CanEncodePhotos);
+        Assert.Equal(_exported.Model.EncodeSketch(Sketches(1)[0]), encoder.EncodeSketch(Sketches(1)[0]));
+        var e = Assert.Throws<InvalidOperationException>(() => encoder.EncodePhotoFiles(PretrainedFiles.Photos(1)));
+        Assert.Contains(DshOnnxExport.PhotoEncoderFileName, e.Message);
+    }
+
+    [Fact]
+    public void Load_refuses_missing_foreign_and_damaged_files_naming_them()
+    {
+        using var empty = new TempFolder();
+        Assert.Throws<FileNotFoundException>(() => DshOnnxEncoder.Load(empty.Path));
+        Assert.Throws<DirectoryNotFoundException>(() => DshOnnxEncoder.Load(empty.File("nowhere")));
+
+        using var foreign = new TempFolder();
+        string imagenet = foreign.File(DshOnnxExport.SketchEncoderFileName);
+        File.Copy(PretrainedFiles.ResNet18, imagenet);
+        var notOurs = Assert.Throws<InvalidDataException>(() => DshOnnxEncoder.Load(foreign.Path));
+        Assert.Contains(imagenet, notOurs.Message);
+        Assert.Contains("not a Dsh ONNX export", notOurs.Message);
+
+        using var damaged = new TempFolder();
+        string cut = damaged.File(DshOnnxExport.SketchEncoderFileName);
+        byte[] bytes = File.ReadAllBytes(_exported.Files.SketchEncoderPath);
+        File.WriteAllBytes(cut, bytes.AsSpan(0, bytes.Length / 2).ToArray());
+        Assert.Contains(cut, Assert.Throws<InvalidDataException>(() => DshOnnxEncoder.Load(damaged.Path)).Message);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => DshOnnxEncoder.Load(empty.Path, new DshOnnxEncoderOptions { EncodeBatchSize = 0 }));
+    }
+
+    [Fact]
+    public void Models_without_ResNet18_trunks_are_refused_by_name()
+    {
+        using var model = new DshModel(new DshNetwork(DshArchitecture.Compact(16)), ["a", "b"], new TrainingSummary(), new ContourTokenExtractor().Name);
+        using var folder = new TempFolder();
+        var e = Assert.Throws<NotSupportedException>(() => DshOnnxExport.Export(model, folder.Path));
+        Assert.Contains("ResNet-18", e.Message);
+        Assert.Empty(Directory.GetFiles(folder.Path));
+    }
+
+    private static void AssertSame(EncodedFiles torch, EncodedFiles onnx, int count)
+    {
+        Assert.Equal(count, torch.Codes.Count);
+        Assert.Equal(torch.Indexes, onnx.Indexes);
+        for (int i = 0; i < count; i++)
+        {
+            AssertClose(torch.Embeddings![i], onnx.Embeddings![i]);
+        }
+        // Codes agree wherever the output is not within rounding of zero.
+        for (int i = 0; i < count; i++)
+        {
+            float[] t = torch.Embeddings![i];
+            float scale = t.Max(Math.Abs);
+            for (int b = 0; b < t.Length; b++)
+            {
+                if (Math.Abs(t[b]) > 1e-4f * scale)
+                {
+                    Assert.Equal(torch.Codes[i][b], onnx.Codes[i][b]);
+                }
+            }
+        }
+    }
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        float scale = expected.Max(Math.Abs);
+        Assert.True(scale > 0, "all outputs are zero");
+        float worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst <= 1e-4f * scale, $"largest difference {worst:G3} against a largest output of {scale:G3}");
+    }
+}
