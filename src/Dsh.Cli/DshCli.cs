@@ -1,6 +1,7 @@
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Dsh.Cli.Commands;
 using Dsh.Data;
 
@@ -36,15 +37,35 @@ public static class DshCli
         ArgumentNullException.ThrowIfNull(stderr);
         var context = new CliContext(stdout, stderr, cancellationToken, interactive);
         Command root = BuildRoot(context);
+        if (args.Length > 0 && args[0].StartsWith("[suggest", StringComparison.Ordinal))
+        {
+            return Completions.Write(root, args, stdout);
+        }
+        if (args.Length == 0)
+        {
+            // A bare 'dsh' shows the usage, as git and dotnet do.
+            args = ["--help"];
+        }
         ParseResult parsed = root.Parse(args);
         bool helpOrVersion = parsed.Action is { ClearsParseErrors: true };
         if (parsed.Errors.Count > 0 && !helpOrVersion)
         {
-            // An unknown word explains a missing command or option better than the 'missing' error the parser lists first.
-            var first = parsed.Errors.FirstOrDefault(e => e.Message.Contains("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
-            string more = parsed.Errors.Count > 1 ? $" (and {parsed.Errors.Count - 1} more)" : "";
+            // Every error on its own line, unknown words first (they explain a 'missing' error better than it does itself),
+            // with the nearest command or option name when one is close.
             string command = string.Join(' ', CommandPath(parsed.CommandResult.Command));
-            return Fail(stderr, ExitCodes.Usage, $"{first.Message.TrimEnd('.')}{more}; see '{command} --help'");
+            var errors = parsed.Errors.OrderBy(e => e.Message.Contains("Unrecognized", StringComparison.Ordinal) ? 0 : 1).ToList();
+            if (errors.Count > 1 && errors[0].Message.Contains("Unrecognized", StringComparison.Ordinal))
+            {
+                // 'dsh serch': the unknown word is the mistake; "Required command was not provided" only repeats it.
+                errors.RemoveAll(e => e.Message.StartsWith("Required command", StringComparison.Ordinal));
+            }
+            for (int i = 0; i < errors.Count; i++)
+            {
+                string hint = i == errors.Count - 1 ? $"; see '{command} --help'" : "";
+                stderr.WriteLine("dsh: error: " + Format.OneLine(errors[i].Message.TrimEnd('.') + Typos.Suggestion(errors[i], parsed) + hint));
+            }
+            stderr.Flush();
+            return ExitCodes.Usage;
         }
         try
         {
@@ -101,6 +122,7 @@ public static class DshCli
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(Serve.ServeCommand.Create(context));
+        root.Subcommands.Add(HelpCommand.Create(context));
         foreach (Option option in root.Options)
         {
             if (option is HelpOption help && help.Action is HelpAction standard)

@@ -14,15 +14,73 @@ public sealed class ArgumentErrorTests : IDisposable
     private string Photos => _temp.Folder("p", "cat");
 
     [Fact]
-    public void NoCommandIsAUsageError() => DshRun.Run().AssertOneError(ExitCodes.Usage, "command");
+    public void NoCommandShowsTheUsage()
+    {
+        CliResult result = DshRun.Run();
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("Usage:", result.Out, StringComparison.Ordinal);
+        Assert.Contains("search", result.Out, StringComparison.Ordinal);
+        Assert.Equal("", result.Err);
+    }
+
+    [Theory]
+    [InlineData("serch", "'search'")]
+    [InlineData("tarin", "'train'")]
+    [InlineData("exprot", "'export'")]
+    public void ACommandTypoGetsASuggestion(string typo, string suggestion) =>
+        DshRun.Run(typo).AssertOneError(ExitCodes.Usage, $"did you mean {suggestion}?");
+
+    [Fact]
+    public void AnOptionTypoGetsASuggestion()
+    {
+        CliResult result = DshRun.Run("search", "--modle", "m.dshm");
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("'--modle'; did you mean '--model'?", result.ErrLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryParseErrorIsListedOnItsOwnLine()
+    {
+        CliResult result = DshRun.Run("search", "--sketch", "none.png");
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.All(result.ErrLines, l => Assert.StartsWith("dsh: error: ", l, StringComparison.Ordinal));
+        Assert.Contains(result.ErrLines, l => l.Contains("'--model' is required", StringComparison.Ordinal));
+        Assert.Contains(result.ErrLines, l => l.Contains("'--index' is required", StringComparison.Ordinal));
+        Assert.Contains(result.ErrLines, l => l.Contains("none.png", StringComparison.Ordinal));
+        Assert.EndsWith("see 'dsh search --help'", result.ErrLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HelpTopicsComeFromTheManualBuiltIntoTheTool()
+    {
+        CliResult topics = DshRun.Run("help");
+        Assert.Equal(ExitCodes.Success, topics.ExitCode);
+        Assert.Contains("serve, export", topics.Out, StringComparison.Ordinal);
+        CliResult serve = DshRun.Run("help", "serve");
+        Assert.StartsWith("## `dsh serve`", serve.Out, StringComparison.Ordinal);
+        Assert.Contains("--runtime", serve.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("## `dsh export`", serve.Out, StringComparison.Ordinal);
+        Assert.Contains("130", DshRun.Run("help", "exit-codes").Out, StringComparison.Ordinal);
+        DshRun.Run("help", "serv").AssertOneError(ExitCodes.Usage, "did you mean 'serve'?");
+    }
+
+    [Fact]
+    public void TheSuggestDirectiveCompletesCommandsAndOptions()
+    {
+        Assert.Equal(["search", "serve"], DshRun.Run("[suggest:6]", "dsh se").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("--index", DshRun.Run("[suggest:14]", "dsh search --i").Out, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void UnknownCommandIsAUsageError() => DshRun.Run("frobnicate").AssertOneError(ExitCodes.Usage, "frobnicate");
 
     [Fact]
-    public void UnknownOptionIsAUsageError() =>
-        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--colour", "red")
-            .AssertOneError(ExitCodes.Usage, "--colour");
+    public void UnknownOptionIsAUsageError()
+    {
+        CliResult result = DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--colour", "red");
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("'--colour'", result.ErrLines[0], StringComparison.Ordinal);
+    }
 
     [Fact]
     public void MissingRequiredOptionIsNamed() =>

@@ -193,7 +193,8 @@ public sealed class EndToEndTests : IDisposable
         CliResult result = DshRun.Run(cancelled.Token, "train", "--sketches", Path.Combine(data, "train", "sketch"), "--photos", Path.Combine(data, "train", "photo"),
             "--out", _temp.Combine("m.dshm"), "--profile", "compact", "--epochs", "1");
         Assert.Equal(ExitCodes.Cancelled, result.ExitCode);
-        Assert.Equal("dsh: cancelled", result.ErrLines.Single());
+        Assert.Equal("dsh: cancelled", result.ErrLines[^1]);
+        Assert.Single(result.ErrLines, l => l.StartsWith("dsh:", StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(_temp.Path, "m.dshm")));
     }
 }

@@ -55,7 +55,7 @@ internal static class DemoCommand
             });
             string modelPath = OutputPaths.CheckFile(parse.GetValue(output) ?? Path.Combine(DshDirectories.CacheFolder("demo"), $"pacs-mini-{profileName}-{codeLength}.dshm"), "--out");
             bool asJson = parse.GetValue(json);
-            var (model, trainTime, outcome) = ProgressSurface.Run(context, asJson, sink =>
+            var (model, trainTime, outcome) = ProgressSurface.Run(context, sink =>
             {
                 sink.Message($"demo: data {root}; profile {profileName}, {codeLength} bits, {options.Epochs} epochs, seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
                 SbirDataset train = TrainingRunner.LoadDataset(Path.Combine(root, "train", "sketch"), Path.Combine(root, "train", "photo"), sink);

@@ -36,7 +36,7 @@ internal static class EncodeCommand
             string outPath = OutputPaths.CheckFile(parse.GetValue(output)!, "--out");
             bool asJson = parse.GetValue(json);
             using DshModel dsh = ModelFiles.Load(modelPath);
-            var (codes, items, skipped) = ProgressSurface.Run(context, asJson,
+            var (codes, items, skipped) = ProgressSurface.Run(context,
                 sink => CodeEncoder.EncodeFiles(dsh, files, photos, parse.GetValue(strict), 0, sink, context.CancellationToken));
             string root = Directory.Exists(inputPath) ? inputPath : Path.GetDirectoryName(inputPath)!;
             string format = Write(outPath, codes, items, dsh.CodeLength, modelPath, photos ? "photo" : "sketch", root);

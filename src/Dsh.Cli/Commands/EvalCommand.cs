@@ -45,7 +45,7 @@ internal static class EvalCommand
                 ? null
                 : OutputPaths.CheckFolder(parse.GetValue(report) ?? EvalReportWriter.DefaultFolder(modelPath), "--report");
             using DshModel dsh = ModelFiles.Load(modelPath);
-            EvaluationOutcome outcome = ProgressSurface.Run(context, asJson, sink => EvaluationRunner.Run(dsh, sketchDir, photoDir, parse.GetValue(k),
+            EvaluationOutcome outcome = ProgressSurface.Run(context, sink => EvaluationRunner.Run(dsh, sketchDir, photoDir, parse.GetValue(k),
                 parse.GetValue(gallerySeed), parse.GetValue(strict), parse.GetValue(rerank), sink, context.CancellationToken));
             string? reportPath = null;
             if (reportFolder is not null)

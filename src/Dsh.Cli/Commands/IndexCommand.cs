@@ -48,7 +48,7 @@ internal static class IndexCommand
             string modelPath = Path.GetFullPath(parse.GetValue(model)!);
             bool asJson = parse.GetValue(json);
             using DshModel dsh = ModelFiles.Load(modelPath);
-            EncodedImages encoded = ProgressSurface.Run(context, asJson,
+            EncodedImages encoded = ProgressSurface.Run(context,
                 sink => CodeEncoder.Encode(dsh, files.Select(f => f.Path).ToList(), photos: true, parse.GetValue(strict), sink, context.CancellationToken));
             var gallery = new Gallery(dsh.CodeLength, new GalleryProperties { Model = ModelIdentity.Of(modelPath), Domain = "photo", Root = photosRoot });
             gallery.AddRange(encoded.Codes, encoded.Indexes.Select(i => Item(files[i], photosRoot)).ToList());
@@ -87,7 +87,7 @@ internal static class IndexCommand
             Gallery saved = current;
             if (files.Count > 0)
             {
-                EncodedImages encoded = ProgressSurface.Run(context, asJson,
+                EncodedImages encoded = ProgressSurface.Run(context,
                     sink => CodeEncoder.Encode(dsh, files.Select(f => f.Path).ToList(), photos: true, parse.GetValue(strict), sink, context.CancellationToken));
                 skipped = encoded.Skipped;
                 // Encoding ran without the lock; the change itself runs under it, on the file as it is now, so no other

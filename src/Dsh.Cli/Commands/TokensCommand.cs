@@ -32,7 +32,7 @@ internal static class TokensCommand
             {
                 throw new InputDataException($"{string.Join(" and ", clash.Select(c => files[c.Index].Path))} would both be written as {clash.Key}; rename one");
             }
-            string[] written = ProgressSurface.Run(context, asJson, sink =>
+            string[] written = ProgressSurface.Run(context, sink =>
             {
                 IProgressTask task = sink.AddTask("sketch tokens", files.Count);
                 var paths = new string[files.Count];

@@ -65,7 +65,7 @@ internal static class TrainCommand
             {
                 OutputPaths.CheckFolder(checkpoints, "--checkpoint");
             }
-            var (model, elapsed, dataset) = ProgressSurface.Run(context, asJson, sink =>
+            var (model, elapsed, dataset) = ProgressSurface.Run(context, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
                 sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3}, seed {options.Seed}; class vectors {options.EffectiveClassVectors}");

@@ -34,11 +34,6 @@ internal sealed class CliContext
     /// <summary>Whether stderr is a terminal.</summary>
     public bool InteractiveErr { get; }
 
-    /// <summary>The writer for progress: stderr when stdout holds JSON, else stdout.</summary>
-    public TextWriter StatusWriter(bool json) => json ? Err : Out;
-
-    /// <summary>Whether progress may be drawn live on <see cref="StatusWriter"/>.</summary>
-    public bool StatusInteractive(bool json) => json ? InteractiveErr : InteractiveOut;
 
     /// <summary>A Spectre console over <paramref name="writer"/>; without ANSI codes or colour unless <paramref name="interactive"/>.</summary>
     public static IAnsiConsole ConsoleFor(TextWriter writer, bool interactive)

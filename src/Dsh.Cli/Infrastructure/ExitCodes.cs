@@ -22,5 +22,6 @@ public static class ExitCodes
     internal const string HelpEpilog =
         "Exit codes: 0 success, 1 runtime failure (I/O, missing installation files), 2 usage error (bad or missing\n" +
         "argument, missing file or folder), 3 bad input data (empty folders, no categories or images, corrupt model or\n" +
-        "index), 130 cancelled (Ctrl+C). Errors are one line on stderr: 'dsh: error: ...'. Docs: docs/cli.md.";
+        "index), 130 cancelled (Ctrl+C). Errors go to stderr as 'dsh: error: ...', one line each. Results go to stdout,\n" +
+        "progress and logs to stderr. The manual: 'dsh help' (topics) and 'dsh help COMMAND'.";
 }

@@ -2,17 +2,17 @@ using Spectre.Console;
 
 namespace Dsh.Cli.Progress;
 
-/// <summary>Runs work with live progress bars when the status writer is a terminal, else with plain lines.</summary>
+/// <summary>Runs work with live progress bars on stderr when it is a terminal, else with plain lines there.</summary>
 internal static class ProgressSurface
 {
     /// <summary>Runs <paramref name="work"/>, giving it the sink that fits <paramref name="context"/>.</summary>
     /// <param name="context">The command's context.</param>
-    /// <param name="json">Whether stdout holds JSON (progress then goes to stderr).</param>
     /// <param name="work">The work.</param>
-    public static T Run<T>(CliContext context, bool json, Func<IProgressSink, T> work)
+    public static T Run<T>(CliContext context, Func<IProgressSink, T> work)
     {
-        TextWriter writer = context.StatusWriter(json);
-        if (!context.StatusInteractive(json))
+        // Progress is never a result: it goes to stderr, so 'dsh … > file' captures only results (as git, dotnet and curl do).
+        TextWriter writer = context.Err;
+        if (!context.InteractiveErr)
         {
             return work(new PlainProgressSink(writer));
         }

@@ -666,16 +666,24 @@ public sealed class Gallery
     private static Loaded ReadFile(string full)
     {
         using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
-        IndexFile.Contents contents = IndexFile.Read(stream, GalleryFile.Kind, keepMetadata: true);
-        long extra = stream.Length - stream.Position;
-        if (extra != 0)
+        try
         {
-            throw new InvalidDataException($"Corrupt gallery: {extra} unexpected bytes follow the end of '{full}'.");
-        }
+            IndexFile.Contents contents = IndexFile.Read(stream, GalleryFile.Kind, keepMetadata: true);
+            long extra = stream.Length - stream.Position;
+            if (extra != 0)
+            {
+                throw new InvalidDataException($"Corrupt gallery: {extra} unexpected bytes follow the end of '{full}'.");
+            }
 
-        return contents.Version == IndexFile.Version
-            ? new Loaded(Galleries.LegacyCatalog.Read(full, contents.Store), 0, null, CatalogPath(full))
-            : new Loaded(GalleryFile.Read(contents), contents.Generation, contents.Checksum, null);
+            return contents.Version == IndexFile.Version
+                ? new Loaded(Galleries.LegacyCatalog.Read(full, contents.Store), 0, null, CatalogPath(full))
+                : new Loaded(GalleryFile.Read(contents), contents.Generation, contents.Checksum, null);
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException && !e.Message.Contains(full, StringComparison.Ordinal))
+        {
+            // Name the file: the readers work on streams and cannot.
+            throw new InvalidDataException($"{full}: {e.Message}", e);
+        }
     }
 
     /// <summary>Whether the file of <paramref name="stamp"/> holds what this gallery last loaded or saved.</summary>

@@ -449,14 +449,22 @@ internal static class IndexFile
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
-        T result = read(stream);
-        long extra = stream.Length - stream.Position;
-        if (extra != 0)
+        try
         {
-            throw new InvalidDataException($"Corrupt {what}: {extra} unexpected bytes follow the end of the index.");
-        }
+            T result = read(stream);
+            long extra = stream.Length - stream.Position;
+            if (extra != 0)
+            {
+                throw new InvalidDataException($"Corrupt {what}: {extra} unexpected bytes follow the end of the index.");
+            }
 
-        return result;
+            return result;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException && !e.Message.Contains(path, StringComparison.Ordinal))
+        {
+            // Name the file: the readers work on streams and cannot.
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 
     /// <summary>What <see cref="Read(Stream, string, bool)"/> found.</summary>
