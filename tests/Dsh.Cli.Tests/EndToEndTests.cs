@@ -49,6 +49,7 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal(r.GetProperty("precisionAtK").GetDouble(), r.GetProperty("precisionAt200").GetDouble());
             Assert.Equal(9, r.GetProperty("k").GetInt32()); // K 200 capped at the gallery
             Assert.Equal(1.0 / 3, r.GetProperty("precisionAt200").GetDouble(), 9); // all 9 retrieved, 3 relevant
+            Assert.Equal(r.GetProperty("precisionAt200").GetDouble(), r.GetProperty("precisionAt9").GetDouble()); // named after the K measured too
             Assert.True(r.GetProperty("msPerQuery").GetDouble() > 0);
             Assert.True(r.GetProperty("encodeMsPerImage").GetDouble() > 0);
             JsonElement hamming = r.GetProperty("hammingOnly"), reranked = r.GetProperty("reranked");

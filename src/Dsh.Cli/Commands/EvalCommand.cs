@@ -71,11 +71,15 @@ internal static class EvalCommand
     }
 
     /// <summary>The numbers for people.</summary>
-    internal static void WriteSummary(TextWriter output, EvaluationOutcome outcome)
+    internal static void WriteSummary(TextWriter output, EvaluationOutcome outcome, RetrievalReport? at10 = null)
     {
         RetrievalReport r = outcome.Report;
         output.WriteLine($"queries x gallery: {r.Queries} sketches x {r.GalleryCount} photos, {outcome.Categories.Count} categories, {r.Bits} bits");
         output.WriteLine($"mAP@all:           {Format.Metric(r.MapAll)} (tie-aware {Format.Metric(r.TieAwareMapAll)})");
+        if (at10 is not null && r.K != 10)
+        {
+            output.WriteLine($"precision@10:      {Format.Metric(at10.PrecisionAtK)} (tie-aware {Format.Metric(at10.TieAwarePrecisionAtK)})");
+        }
         output.WriteLine($"precision@{r.K}:{new string(' ', Math.Max(1, 8 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.PrecisionAtK)} (tie-aware {Format.Metric(r.TieAwarePrecisionAtK)})" +
             (outcome.RequestedK != r.K ? $" [K {outcome.RequestedK} capped at the gallery size]" : ""));
         output.WriteLine($"recall@{r.K}:{new string(' ', Math.Max(1, 11 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.RecallAtK)}");

@@ -41,6 +41,12 @@ internal static class EvalJson
             ["hammingOnly"] = SecondStage(outcome.HammingOnly),
             ["reranked"] = outcome.Reranked is { } reranked ? SecondStage(reranked) : null,
         };
+        if (r.K != outcome.RequestedK)
+        {
+            // precisionAt<requested K> keeps its name for scripts; a gallery smaller than K caps it, and the field named
+            // after the K actually measured says so.
+            json[$"precisionAt{r.K}"] = r.PrecisionAtK;
+        }
         return json;
     }
 
