@@ -20,7 +20,10 @@ public sealed record DshClusterIndexOptions
     /// </summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The first pause between retries, doubled after each up to 2 s (default 100 ms).</summary>
+    /// <summary>
+    /// The first pause between retries (default 100 ms), growing exponentially up to 2 s, with jitter so that clients
+    /// that saw the same failure do not retry in step (Polly's decorrelated-jitter backoff).
+    /// </summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>

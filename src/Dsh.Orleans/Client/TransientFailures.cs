@@ -1,13 +1,15 @@
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
+using Polly;
+using Polly.Retry;
 
 namespace Dsh.Orleans.Client;
 
 /// <summary>
 /// Runs a cluster call again while it fails for a reason that passes when the cluster heals (a silo gone, a connection
-/// lost, a stale activation), until <see cref="DshClusterIndexOptions.RetryTimeout"/>. Argument errors and every other
-/// exception go to the caller at once, unchanged.
+/// lost, a stale activation), until <see cref="DshClusterIndexOptions.RetryTimeout"/>, through a Polly retry pipeline
+/// (exponential backoff with jitter). Argument errors and every other exception go to the caller at once, unchanged.
 /// </summary>
 internal static class TransientFailures
 {
@@ -24,17 +26,19 @@ internal static class TransientFailures
     public static async Task<T> RunAsync<T>(Func<int, Task<T>> call, DshClusterIndexOptions options, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
     {
         TimeSpan timeout = attemptTimeout ?? Timeout.InfiniteTimeSpan;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        TimeSpan delay = options.RetryDelay;
-        for (int attempt = 0; ; attempt++)
+        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(StartedKey, System.Diagnostics.Stopwatch.GetTimestamp());
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
+            return await Pipeline(options).ExecuteAsync(static async (ctx, state) =>
             {
+                var (call, timeout) = state;
+                int attempt = ctx.Properties.GetValue(AttemptKey, 0);
+                ctx.Properties.Set(AttemptKey, attempt + 1);
                 Task<T> task = call(attempt);
                 try
                 {
-                    return await task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                    return await task.WaitAsync(timeout, ctx.CancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is TimeoutException or OperationCanceledException && !task.IsCompleted)
                 {
@@ -43,14 +47,38 @@ internal static class TransientFailures
                     _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                     throw;
                 }
-            }
-            catch (Exception e) when (IsTransient(e) && clock.Elapsed + delay < options.RetryTimeout)
-            {
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
-            }
+            }, context, (call, timeout)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    private static readonly ResiliencePropertyKey<long> StartedKey = new("dsh.started");
+    private static readonly ResiliencePropertyKey<int> AttemptKey = new("dsh.attempt");
+
+    /// <summary>
+    /// Polly's retry: exponential backoff from <see cref="DshClusterIndexOptions.RetryDelay"/> up to 2 s with jitter (so
+    /// clients that lost the same silo do not retry in step), on transient failures only, while the next attempt would
+    /// start within <see cref="DshClusterIndexOptions.RetryTimeout"/> of the call. One pipeline per options instance.
+    /// </summary>
+    internal static ResiliencePipeline Pipeline(DshClusterIndexOptions options) => Pipelines.GetValue(options, static o =>
+        new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = o.RetryDelay,
+            MaxDelay = MaxRetryDelay,
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is { } e && IsTransient(e) && !args.Context.CancellationToken.IsCancellationRequested
+                && System.Diagnostics.Stopwatch.GetElapsedTime(args.Context.Properties.GetValue(StartedKey, 0L)) + o.RetryDelay < o.RetryTimeout),
+        }).Build());
+
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DshClusterIndexOptions, ResiliencePipeline> Pipelines = new();
 
     /// <summary>
     /// The Redis client's connection and timeout errors, also when a storage or clustering provider wrapped them (by name:

@@ -83,8 +83,7 @@ public static class TorchRuntime
             ? $" This machine's libstdc++ lacks {MissingVersion}, which libLibTorchSharp.so asks for but never uses. " +
               "The Dsh package's build target marks that need weak in the copy in your build/publish output: " +
               "reference the Dsh package (or import its buildTransitive/Dsh.targets), make sure " +
-              "DshPatchLibTorchSharp is not 'never', and rebuild. If you build on a newer machine for this one, set " +
-              "<DshPatchLibTorchSharp>always</DshPatchLibTorchSharp>. See docs/native-loading.md."
+              "DshPatchLibTorchSharp is 'always' (the default), and rebuild on Linux. See docs/native-loading.md."
             : " Check that the libtorch package matching TorchSharp's version is referenced and that its files " +
               "were copied next to the application.";
         return new DshNativeLibraryException(

@@ -282,8 +282,8 @@ namespace Dsh.Build
 #if !DSH_ELF_PATCHER_ONLY
     /// <summary>
     /// MSBuild task: marks <c>GLIBCXX_3.4.32</c> weak in every <c>libLibTorchSharp.so</c> under <see cref="Directory"/>
-    /// (a build or publish output), when this machine's libstdc++ lacks that version (Mode "auto"), always
-    /// (Mode "always", for building images for older distributions) or never (Mode "never").
+    /// (a build or publish output): always (Mode "always", the default: the output then loads on older distributions
+    /// wherever it was built), only when this machine's libstdc++ lacks that version (Mode "auto"), or never (Mode "never").
     /// </summary>
     public sealed class DshPatchLibTorchSharp : Microsoft.Build.Utilities.Task
     {
@@ -294,8 +294,8 @@ namespace Dsh.Build
         [Microsoft.Build.Framework.Required]
         public string Directory { get; set; } = "";
 
-        /// <summary>auto | always | never.</summary>
-        public string Mode { get; set; } = "auto";
+        /// <summary>always (the default) | auto | never.</summary>
+        public string Mode { get; set; } = "always";
 
         /// <summary>The NuGet package root: files below it are never touched.</summary>
         public string PackageRoot { get; set; } = "";
@@ -318,7 +318,7 @@ namespace Dsh.Build
                 return true;
             }
             string? libstdcxx = LibStdCxx.Find();
-            if (mode is "auto" or "" && libstdcxx != null && LibStdCxx.Provides(libstdcxx, Version))
+            if (mode == "auto" && libstdcxx != null && LibStdCxx.Provides(libstdcxx, Version))
             {
                 Log.LogMessage(Microsoft.Build.Framework.MessageImportance.Low,
                     $"Dsh: {libstdcxx} provides {Version}; libLibTorchSharp.so left as shipped.");
@@ -348,7 +348,9 @@ namespace Dsh.Build
             }
             if (patched.Count > 0)
             {
-                string why = libstdcxx == null ? "no libstdc++.so.6 found" : $"{libstdcxx} lacks it";
+                string why = mode == "auto"
+                    ? (libstdcxx == null ? "no libstdc++.so.6 found" : $"{libstdcxx} lacks it")
+                    : "so it loads on Debian 12 / Ubuntu 22.04 too";
                 Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
                     $"Dsh: marked {Version} weak in {patched.Count} libLibTorchSharp.so cop{(patched.Count == 1 ? "y" : "ies")} under {Directory} ({why}).");
             }
