@@ -36,6 +36,34 @@ public sealed partial class DshModel
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
         using Image<Rgb24> raw = Dsh.Imaging.ImageDecoding.Decode(image, "the uploaded sketch", _imageDecoding);
+        return EmbedSketch(raw);
+    }
+
+    /// <summary>
+    /// The real-valued output of an encoded sketch (the bytes of a PNG, JPEG, … file) decoded within <see cref="ImageDecoding"/>;
+    /// its signs are <see cref="EncodeSketch(ReadOnlyMemory{byte})"/>.
+    /// </summary>
+    /// <param name="encodedImage">The file's bytes.</param>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    public float[] EmbedSketch(ReadOnlyMemory<byte> encodedImage)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> raw = Dsh.Imaging.RgbImage.DecodeImage(encodedImage, "the uploaded sketch", _imageDecoding);
+        return EmbedSketch(raw);
+    }
+
+    /// <summary>The real-valued output of an in-memory sketch; its signs are <see cref="EncodeSketch(Dsh.Imaging.RgbImage)"/>.</summary>
+    /// <param name="sketch">The drawing.</param>
+    public float[] EmbedSketch(Dsh.Imaging.RgbImage sketch)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> raw = sketch.ToImage();
+        return EmbedSketch(raw);
+    }
+
+    private float[] EmbedSketch(Image<Rgb24> raw)
+    {
         using Image<Rgb24> prepared = Dsh.Imaging.DshImaging.PrepareSketch(raw);
         var embeddings = new List<float[]>(1);
         EncodePreparedSketches(new[] { prepared }, embeddings);

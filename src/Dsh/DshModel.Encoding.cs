@@ -68,8 +68,28 @@ public sealed partial class DshModel
         return EncodeSketch(raw);
     }
 
+    /// <summary>The code of an encoded sketch (the bytes of a PNG, JPEG, … file), decoded within <see cref="ImageDecoding"/>.</summary>
+    /// <param name="encodedImage">The file's bytes.</param>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    public BinaryCode EncodeSketch(ReadOnlyMemory<byte> encodedImage)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> raw = RgbImage.DecodeImage(encodedImage, "the uploaded sketch", _imageDecoding);
+        return EncodeSketch(raw);
+    }
+
+    /// <summary>The code of an in-memory sketch (strokes are normalised to black on white).</summary>
+    /// <param name="sketch">The drawing.</param>
+    public BinaryCode EncodeSketch(RgbImage sketch)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> image = sketch.ToImage();
+        return EncodeSketch(image);
+    }
+
     /// <summary>The code of an in-memory sketch.</summary>
-    public BinaryCode EncodeSketch(Image<Rgb24> sketch)
+    internal BinaryCode EncodeSketch(Image<Rgb24> sketch)
     {
         ArgumentNullException.ThrowIfNull(sketch);
         using Image<Rgb24> prepared = DshImaging.PrepareSketch(sketch);
@@ -92,11 +112,32 @@ public sealed partial class DshModel
         return EncodePhoto(photo);
     }
 
-    /// <summary>The code of an in-memory photo.</summary>
-    public BinaryCode EncodePhoto(Image<Rgb24> photo)
+    /// <summary>The code of an encoded photo (the bytes of a PNG, JPEG, … file), decoded within <see cref="ImageDecoding"/>.</summary>
+    /// <param name="encodedImage">The file's bytes.</param>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    public BinaryCode EncodePhoto(ReadOnlyMemory<byte> encodedImage)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> photo = RgbImage.DecodeImage(encodedImage, "the uploaded photo", _imageDecoding);
+        return EncodePhoto(photo);
+    }
+
+    /// <summary>The code of an in-memory photo; its sketch-token map is computed with <see cref="TokenExtractor"/>.</summary>
+    /// <param name="photo">The photo.</param>
+    /// <exception cref="InvalidOperationException">The token extractor returned a map of another size than the photo.</exception>
+    public BinaryCode EncodePhoto(RgbImage photo)
     {
         ArgumentNullException.ThrowIfNull(photo);
-        using Image<Rgb24> token = TokenExtractor.Extract(photo);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> image = photo.ToImage();
+        return EncodePhoto(image);
+    }
+
+    /// <summary>The code of an in-memory photo.</summary>
+    internal BinaryCode EncodePhoto(Image<Rgb24> photo)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        using Image<Rgb24> token = TokenExtractor.ExtractImage(photo);
         return EncodePreparedPhotos(new[] { photo }, new[] { token })[0];
     }
 

@@ -28,12 +28,21 @@ public class EncoderRuntimeBenchmarks
     [Params(1, 32)]
     public int Batch { get; set; }
 
+    /// <summary>Input side of sketches, sketch-tokens and photos (224: the profile's default).</summary>
+    [Params(224, 160)]
+    public int Size { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         torch.set_num_threads(2);
         torch.manual_seed(1);
-        var network = new DshNetwork(DshArchitecture.ResNet18(64));
+        DshArchitecture profile = DshArchitecture.ResNet18(64);
+        var network = new DshNetwork(profile with
+        {
+            SketchTrunk = profile.SketchTrunk with { InputSize = Size },
+            PhotoTrunk = profile.PhotoTrunk with { InputSize = Size },
+        });
         network.LoadPretrainedWeights();
         _model = new DshModel(network, ["a", "b"], new TrainingSummary(), new ContourTokenExtractor().Name);
         _folder = Directory.CreateTempSubdirectory("dsh-bench-onnx-").FullName;
@@ -41,11 +50,11 @@ public class EncoderRuntimeBenchmarks
         _sketchSession = OrtRun.Session(files.SketchEncoderPath);
         _photoSession = OrtRun.Session(files.PhotoEncoderPath);
         var random = new Random(3);
-        float[] Planes() => [.. Enumerable.Range(0, Batch * 3 * 224 * 224).Select(_ => (float)(random.NextDouble() * 120 - 60))];
+        float[] Planes() => [.. Enumerable.Range(0, Batch * 3 * Size * Size).Select(_ => (float)(random.NextDouble() * 120 - 60))];
         (_sketchData, _photoData, _tokenData) = (Planes(), Planes(), Planes());
-        _sketch = torch.tensor(_sketchData, [Batch, 3, 224, 224]);
-        _photo = torch.tensor(_photoData, [Batch, 3, 224, 224]);
-        _tokens = torch.tensor(_tokenData, [Batch, 3, 224, 224]);
+        _sketch = torch.tensor(_sketchData, [Batch, 3, Size, Size]);
+        _photo = torch.tensor(_photoData, [Batch, 3, Size, Size]);
+        _tokens = torch.tensor(_tokenData, [Batch, 3, Size, Size]);
     }
 
     [Benchmark]

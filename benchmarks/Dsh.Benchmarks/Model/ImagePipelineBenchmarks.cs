@@ -29,7 +29,7 @@ public class ImagePipelineBenchmarks
         _photoBytes = File.ReadAllBytes(Directory.GetFiles(Path.Combine(root, "photo", "dog")).Order(StringComparer.Ordinal).First());
         _sketchBytes = File.ReadAllBytes(Directory.GetFiles(Path.Combine(root, "sketch", "dog")).Order(StringComparer.Ordinal).First());
         _photo = Decode(_photoBytes);
-        _token = _extractor.Extract(_photo);
+        _token = _extractor.ExtractImage(_photo);
         _planes = new float[Architecture.PhotoInput.FloatsPerImage];
     }
 
@@ -50,7 +50,7 @@ public class ImagePipelineBenchmarks
     [Benchmark]
     public int SketchTokens()
     {
-        using Image<Rgb24> token = _extractor.Extract(_photo!);
+        using Image<Rgb24> token = _extractor.ExtractImage(_photo!);
         return token.Width;
     }
 

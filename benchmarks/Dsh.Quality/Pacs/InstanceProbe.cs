@@ -83,7 +83,7 @@ internal static class InstanceProbe
             var images = chunk.Select(p =>
             {
                 using Image<Rgb24> image = DshImaging.Load(p);
-                return photos ? model.TokenExtractor.Extract(image) : DshImaging.PrepareSketch(image);
+                return photos ? model.TokenExtractor.ExtractImage(image) : DshImaging.PrepareSketch(image);
             }).ToArray();
             Tensor x = DshImaging.ToTensor(images, model.Architecture.SketchInput);
             foreach (var i in images)

@@ -4,8 +4,6 @@ using Dsh.Cli.Files;
 using Dsh.Cli.Progress;
 using Dsh.Imaging.Contours;
 using Dsh.Imaging;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp;
 
 namespace Dsh.Cli.Commands;
 
@@ -41,11 +39,7 @@ internal static class TokensCommand
                 {
                     string target = targets[i];
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    using (Image<Rgb24> photo = DshImaging.Load(files[i].Path))
-                    using (Image<Rgb24> token = extractor.Extract(photo))
-                    {
-                        token.SaveAsPng(target);
-                    }
+                    extractor.Extract(RgbImage.Load(files[i].Path)).SavePng(target);
                     paths[i] = target;
                     int n = Interlocked.Increment(ref done);
                     lock (task)

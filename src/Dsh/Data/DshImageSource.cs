@@ -16,7 +16,7 @@ internal sealed class DshImageSource : IDisposable
     private readonly ISketchTokenExtractor _extractor;
     private readonly SketchTokenCache? _cache;
     private readonly ImageDecodingOptions _decoding;
-    private readonly ConcurrentDictionary<Image<Rgb24>, Lazy<Image<Rgb24>>> _memoryTokens = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<RgbImage, Lazy<Image<Rgb24>>> _memoryTokens = new(ReferenceEqualityComparer.Instance);
 
     public DshImageSource(ISketchTokenExtractor extractor, string? tokenCacheDirectory, ImageDecodingOptions? decoding = null)
     {
@@ -31,7 +31,8 @@ internal sealed class DshImageSource : IDisposable
     {
         if (item.Image is not null)
         {
-            return DshImaging.PrepareSketch(item.Image);
+            using Image<Rgb24> image = item.Image.ToImage();
+            return DshImaging.PrepareSketch(image);
         }
         using Image<Rgb24> raw = ImageDecoding.Load(item.Path!, _decoding);
         return DshImaging.PrepareSketch(raw);
@@ -49,18 +50,33 @@ internal sealed class DshImageSource : IDisposable
         _memoryTokens.Clear();
     }
 
+    private Image<Rgb24> ExtractFrom(RgbImage photo)
+    {
+        using Image<Rgb24> image = photo.ToImage();
+        return _extractor.ExtractImage(image);
+    }
+
     public (Image<Rgb24> Photo, Image<Rgb24> Token) PhotoWithToken(SbirItem item)
     {
         if (item.Image is not null)
         {
             // Lazy: computed once even when two threads ask for the same photo at the same time.
-            Image<Rgb24> token = _memoryTokens.GetOrAdd(item.Image, image => new Lazy<Image<Rgb24>>(() => _extractor.Extract(image))).Value;
-            return (item.Image.Clone(), token.Clone());
+            Image<Rgb24> memoryPhoto = item.Image.ToImage();
+            try
+            {
+                Image<Rgb24> token = _memoryTokens.GetOrAdd(item.Image, image => new Lazy<Image<Rgb24>>(() => ExtractFrom(image))).Value;
+                return (memoryPhoto, token.Clone());
+            }
+            catch
+            {
+                memoryPhoto.Dispose();
+                throw;
+            }
         }
         Image<Rgb24> photo = ImageDecoding.Load(item.Path!, _decoding);
         try
         {
-            Image<Rgb24> tokenMap = _cache is not null ? _cache.GetOrCreate(item.Path!) : _extractor.Extract(photo);
+            Image<Rgb24> tokenMap = _cache is not null ? _cache.GetOrCreate(item.Path!) : _extractor.ExtractImage(photo);
             return (photo, tokenMap);
         }
         catch

@@ -1,5 +1,4 @@
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp;
+using Dsh.Imaging;
 
 namespace Dsh.Data;
 
@@ -13,8 +12,8 @@ public sealed record SbirItem
     /// <summary>The image file (absolute when a loader made the item), or <see langword="null"/> for an in-memory image.</summary>
     public string? Path { get; init; }
 
-    /// <summary>The in-memory image, or <see langword="null"/> for a file. The dataset never disposes it: the caller owns it.</summary>
-    public Image<Rgb24>? Image { get; init; }
+    /// <summary>The in-memory image, or <see langword="null"/> for a file.</summary>
+    public RgbImage? Image { get; init; }
 
     /// <summary>Index into <see cref="SbirDataset.Categories"/>.</summary>
     public required int Label { get; init; }
@@ -41,12 +40,12 @@ public sealed record SbirItem
     }
 
     /// <summary>An item held in memory.</summary>
-    /// <param name="image">The pixels; the caller keeps ownership.</param>
+    /// <param name="image">The pixels (an <see cref="RgbImage"/> is immutable, so the dataset can hold it as it is).</param>
     /// <param name="label">Index into the dataset's categories; must be ≥ 0.</param>
     /// <param name="split">Train or Query for a sketch, Gallery for a photo.</param>
     /// <param name="group">Optional pairing group (see <see cref="Group"/>).</param>
     /// <exception cref="ArgumentException">The label is negative or the split undefined.</exception>
-    public static SbirItem FromImage(Image<Rgb24> image, int label, SbirSplit split = SbirSplit.Train, string? group = null)
+    public static SbirItem FromImage(RgbImage image, int label, SbirSplit split = SbirSplit.Train, string? group = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         return Checked(new SbirItem { Image = image, Label = label, Split = split, Group = group });

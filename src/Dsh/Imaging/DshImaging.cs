@@ -21,39 +21,17 @@ public static class DshImaging
     /// </summary>
     public static RgbColor PhotoPadColor { get; } = new(124, 116, 104);
 
-    /// <summary>
-    /// Decodes an image file in any format ImageSharp 2.1 reads (PNG, JPEG, BMP, GIF — first frame —, TGA, TIFF, WebP,
-    /// PBM) into a new RGB image within <see cref="ImageDecodingOptions.Default"/>; transparent pixels are composited over
-    /// white. The caller disposes the result.
-    /// </summary>
-    /// <param name="path">The image file.</param>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The content is not a known format or is corrupt; the message names the path.</exception>
-    /// <exception cref="InvalidDataException">The file is larger than <see cref="ImageDecodingOptions.Default"/> allows (wrapping an <see cref="ImageLimitExceededException"/>).</exception>
-    public static Image<Rgb24> Load(string path) => ImageDecoding.Load(path);
+    /// <summary>Decodes an image file within <see cref="ImageDecodingOptions.Default"/>; the caller disposes the result.</summary>
+    internal static Image<Rgb24> Load(string path) => ImageDecoding.Load(path);
 
-    /// <summary>Decodes an image file within the given limits (checked from the header before any pixel is decoded).</summary>
-    /// <param name="path">The image file.</param>
-    /// <param name="options">The limits; null for <see cref="ImageDecodingOptions.Default"/>.</param>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The content is not a known format, is corrupt, or is over a limit (then wrapping an
-    /// <see cref="ImageLimitExceededException"/>); the message names the path.</exception>
-    public static Image<Rgb24> Load(string path, ImageDecodingOptions? options) => ImageDecoding.Load(path, options);
+    /// <summary>Decodes an image file within the given limits; the caller disposes the result.</summary>
+    internal static Image<Rgb24> Load(string path, ImageDecodingOptions? options) => ImageDecoding.Load(path, options);
 
-    /// <summary>Decodes an image from a stream, with the rules of <see cref="Load(string)"/>.</summary>
-    /// <param name="stream">A readable stream positioned at the start of the image.</param>
-    /// <exception cref="InvalidDataException">The content is not a known format or is corrupt.</exception>
-    public static Image<Rgb24> Load(Stream stream) => ImageDecoding.Load(stream);
+    /// <summary>Decodes an image from a stream within <see cref="ImageDecodingOptions.Default"/>; the caller disposes the result.</summary>
+    internal static Image<Rgb24> Load(Stream stream) => ImageDecoding.Load(stream);
 
-    /// <summary>
-    /// Decodes an image from a stream within the given limits. A stream that cannot seek is read into memory first, but
-    /// never past <see cref="ImageDecodingOptions.MaxEncodedBytes"/>.
-    /// </summary>
-    /// <param name="stream">A readable stream positioned at the start of the image.</param>
-    /// <param name="options">The limits; null for <see cref="ImageDecodingOptions.Default"/>.</param>
-    /// <exception cref="InvalidDataException">The content is not a known format, is corrupt, or is over a limit (then wrapping an
-    /// <see cref="ImageLimitExceededException"/>).</exception>
-    public static Image<Rgb24> Load(Stream stream, ImageDecodingOptions? options) => ImageDecoding.Load(stream, options);
+    /// <summary>Decodes an image from a stream within the given limits; the caller disposes the result.</summary>
+    internal static Image<Rgb24> Load(Stream stream, ImageDecodingOptions? options) => ImageDecoding.Load(stream, options);
 
     /// <summary>
     /// Reads an image's header from <paramref name="stream"/> (from its position, which is restored) and checks it against
@@ -78,10 +56,15 @@ public static class DshImaging
     /// A new image of <paramref name="sketch"/> as grey (BT.709 luma) black strokes on white, R = G = B: a drawing on
     /// dark paper is inverted (see <see cref="SketchPreparation.Invert"/>), and an optional threshold binarises it.
     /// </summary>
-    /// <param name="sketch">The drawing; not modified.</param>
+    /// <param name="sketch">The drawing.</param>
     /// <param name="options">Inversion and threshold; <c>null</c> for <see cref="SketchPreparation.Default"/>.</param>
-    public static Image<Rgb24> PrepareSketch(Image<Rgb24> sketch, SketchPreparation? options = null) =>
-        SketchPreparer.Prepare(sketch, options);
+    public static RgbImage PrepareSketch(RgbImage sketch, SketchPreparation? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        using Image<Rgb24> image = sketch.ToImage();
+        using Image<Rgb24> prepared = SketchPreparer.Prepare(image, options);
+        return RgbImage.FromImage(prepared);
+    }
 
     /// <summary>
     /// Writes <paramref name="image"/> as normalised CHW floats (R plane, G plane, B plane) of
@@ -89,17 +72,33 @@ public static class DshImaging
     /// goes to the right/bottom), the rest filled with <see cref="ImageInputSpec.PadColor"/>, every pixel normalised by
     /// <see cref="ImageInputSpec.Normalization"/>.
     /// </summary>
-    /// <param name="image">The image; not modified.</param>
+    /// <param name="image">The image.</param>
     /// <param name="input">Size, padding and normalisation (a model's <c>Architecture.SketchInput</c> or <c>PhotoInput</c>).</param>
     /// <param name="destination">Exactly <see cref="ImageInputSpec.FloatsPerImage"/> floats.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> has another length.</exception>
-    public static void WriteTensor(Image<Rgb24> image, ImageInputSpec input, Span<float> destination) =>
-        TensorWriter.Write(image, input, destination);
+    public static void WriteTensor(RgbImage image, ImageInputSpec input, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using Image<Rgb24> pixels = image.ToImage();
+        TensorWriter.Write(pixels, input, destination);
+    }
 
-    /// <summary>A float32 tensor [N, 3, size, size] of the images, each written as by <see cref="WriteTensor"/>.</summary>
+    /// <summary>A float32 tensor [N, 3, size, size] of the images, each written as by <see cref="WriteTensor(RgbImage, ImageInputSpec, Span{float})"/>.</summary>
     /// <param name="images">At least one image.</param>
     /// <param name="input">Size, padding and normalisation (a model's <c>Architecture.SketchInput</c> or <c>PhotoInput</c>).</param>
     /// <exception cref="ArgumentException">The list is empty or holds a null image.</exception>
-    public static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, ImageInputSpec input) =>
+    public static Tensor ToTensor(IReadOnlyList<RgbImage> images, ImageInputSpec input) =>
+        TensorWriter.ToTensor(images, input);
+
+    /// <summary>The prepared sketch as a new image (see <see cref="PrepareSketch(RgbImage, SketchPreparation?)"/>); the caller disposes it.</summary>
+    internal static Image<Rgb24> PrepareSketch(Image<Rgb24> sketch, SketchPreparation? options = null) =>
+        SketchPreparer.Prepare(sketch, options);
+
+    /// <summary>See <see cref="WriteTensor(RgbImage, ImageInputSpec, Span{float})"/>.</summary>
+    internal static void WriteTensor(Image<Rgb24> image, ImageInputSpec input, Span<float> destination) =>
+        TensorWriter.Write(image, input, destination);
+
+    /// <summary>See <see cref="ToTensor(IReadOnlyList{RgbImage}, ImageInputSpec)"/>.</summary>
+    internal static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, ImageInputSpec input) =>
         TensorWriter.ToTensor(images, input);
 }

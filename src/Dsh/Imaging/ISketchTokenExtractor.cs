@@ -1,7 +1,3 @@
-using Dsh.Imaging.Contours;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp;
-
 namespace Dsh.Imaging;
 
 /// <summary>
@@ -13,14 +9,14 @@ public interface ISketchTokenExtractor
 {
     /// <summary>
     /// Identifies the algorithm and every setting that changes its output, e.g. <c>contour-v1(scales=1,2;…)</c>.
-    /// It is part of <see cref="SketchTokenCache"/>'s keys: two extractors with the same name must produce the same maps.
+    /// It is part of the keys of the trainer's on-disk token cache: two extractors with the same name must produce the same maps.
     /// </summary>
     string Name { get; }
 
     /// <summary>
     /// A new image of the same size as <paramref name="photo"/>: black (or grey) strokes on white, R = G = B.
-    /// Must not modify <paramref name="photo"/>, and must be safe to call from several threads at once.
+    /// Must be safe to call from several threads at once.
     /// </summary>
     /// <param name="photo">The photo.</param>
-    Image<Rgb24> Extract(Image<Rgb24> photo);
+    RgbImage Extract(RgbImage photo);
 }

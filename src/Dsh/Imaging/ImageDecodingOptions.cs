@@ -2,7 +2,7 @@ namespace Dsh.Imaging;
 
 /// <summary>
 /// Limits for decoding images that may come from anyone (a user's folder, an HTTP upload). Every decoder in the library
-/// (<see cref="DshImaging.Load(string, ImageDecodingOptions)"/>, the model's encoders, the dataset loaders, the trainer) checks
+/// (<see cref="RgbImage.Load(string, ImageDecodingOptions)"/>, the model's encoders, the dataset loaders, the trainer) checks
 /// them from the file's header before any pixel buffer exists, decodes only the first frame of animated or multi-page files,
 /// and allocates through an ImageSharp allocator whose single-buffer limit follows <see cref="MaxPixels"/>. A refusal is an
 /// <see cref="InvalidDataException"/> naming the file and the limit, wrapping an <see cref="ImageLimitExceededException"/>.

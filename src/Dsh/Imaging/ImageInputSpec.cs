@@ -4,7 +4,7 @@ namespace Dsh.Imaging;
 /// How an image becomes a network input: letterboxed into a <see cref="Size"/>×<see cref="Size"/> square (the longer
 /// side fitted, the rest filled with <see cref="PadColor"/>), then each channel mapped through
 /// <see cref="Normalization"/>. A trunk spec gives one for each role (<c>DshArchitecture.SketchInput</c> and
-/// <c>PhotoInput</c>); <see cref="DshImaging.ToTensor(IReadOnlyList{SixLabors.ImageSharp.Image{SixLabors.ImageSharp.PixelFormats.Rgb24}}, ImageInputSpec)"/>
+/// <c>PhotoInput</c>); <see cref="DshImaging.ToTensor(IReadOnlyList{RgbImage}, ImageInputSpec)"/>
 /// applies it.
 /// </summary>
 public sealed record ImageInputSpec

@@ -1,6 +1,6 @@
 namespace Dsh.Imaging;
 
-/// <summary>How <see cref="DshImaging.PrepareSketch"/> turns a drawing into black strokes on white.</summary>
+/// <summary>How <see cref="DshImaging.PrepareSketch(RgbImage, SketchPreparation?)"/> turns a drawing into black strokes on white.</summary>
 public sealed record SketchPreparation
 {
     /// <summary>The defaults: inversion decided from the image, anti-aliasing kept.</summary>

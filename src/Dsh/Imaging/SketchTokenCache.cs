@@ -16,7 +16,7 @@ namespace Dsh.Imaging;
 /// (temporary file + rename). A cached file that cannot be decoded or has the wrong size is recomputed and replaced.
 /// Safe for concurrent callers, in one process or several: two callers may compute the same map, and the last rename wins.
 /// </summary>
-public sealed class SketchTokenCache
+internal sealed class SketchTokenCache
 {
     private static readonly PngEncoder Encoder = new() { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit8 };
 
@@ -103,7 +103,7 @@ public sealed class SketchTokenCache
 
     private Image<Rgb24> Compute(Image<Rgb24> photo, string path)
     {
-        Image<Rgb24> map = Extractor.Extract(photo) ?? throw new InvalidOperationException($"The extractor '{Extractor.Name}' returned no map.");
+        Image<Rgb24> map = Extractor.ExtractImage(photo);
         if (map.Width != photo.Width || map.Height != photo.Height)
         {
             map.Dispose();

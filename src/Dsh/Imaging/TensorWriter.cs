@@ -67,7 +67,21 @@ internal static class TensorWriter
         }
     }
 
-    public static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, ImageInputSpec input)
+    public static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, ImageInputSpec input) =>
+        ToTensor(images, input, static (image, spec, destination) => Write(image, spec, destination));
+
+    /// <summary>As the ImageSharp overload; each image is converted, written and released in turn.</summary>
+    public static Tensor ToTensor(IReadOnlyList<RgbImage> images, ImageInputSpec input) =>
+        ToTensor(images, input, static (image, spec, destination) =>
+        {
+            using Image<Rgb24> pixels = image.ToImage();
+            Write(pixels, spec, destination);
+        });
+
+    private delegate void ImageWriter<in T>(T image, ImageInputSpec input, Span<float> destination);
+
+    private static Tensor ToTensor<T>(IReadOnlyList<T> images, ImageInputSpec input, ImageWriter<T> write)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(input);
@@ -84,8 +98,8 @@ internal static class TensorWriter
         var data = new float[total];
         for (int i = 0; i < images.Count; i++)
         {
-            Image<Rgb24> image = images[i] ?? throw new ArgumentException($"Image {i} is null.", nameof(images));
-            Write(image, input, data.AsSpan((int)(i * perImage), (int)perImage));
+            T image = images[i] ?? throw new ArgumentException($"Image {i} is null.", nameof(images));
+            write(image, input, data.AsSpan((int)(i * perImage), (int)perImage));
         }
         return torch.tensor(data, new long[] { images.Count, 3, size, size });
     }

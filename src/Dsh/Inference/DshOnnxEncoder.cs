@@ -154,7 +154,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
         ObjectDisposedException.ThrowIf(_disposed, this);
         InferenceSession photo = PhotoSession();
         using Image<Rgb24> raw = Imaging.ImageDecoding.Decode(image, "the uploaded photo", _imageDecoding);
-        using Image<Rgb24> token = TokenExtractor.Extract(raw);
+        using Image<Rgb24> token = TokenExtractor.ExtractImage(raw);
         float[] photoInput = new float[Architecture.PhotoInput.FloatsPerImage];
         float[] tokenInput = new float[Architecture.SketchInput.FloatsPerImage];
         TensorWriter.Write(raw, Architecture.PhotoInput, photoInput);

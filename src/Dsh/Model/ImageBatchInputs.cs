@@ -40,7 +40,7 @@ internal sealed class ImageBatchInputs
             return;
         }
         TensorWriter.Write(image, _firstInput, Row(_first, _firstSize, row));
-        using var token = extractor!.Extract(image);
+        using var token = extractor!.ExtractImage(image);
         TensorWriter.Write(token, _secondInput, Row(_second, _secondSize, row));
     }
 

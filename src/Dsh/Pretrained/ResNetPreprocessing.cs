@@ -87,7 +87,15 @@ public static class ResNetPreprocessing
     /// <param name="images">At least one image.</param>
     /// <param name="meanImage">[3, H, W] in B, G, R order, as <see cref="LoadMeanImage(string)"/> returns it.</param>
     /// <param name="size">The side of the network input; <see cref="NativeSize"/> reproduces the ONNX pipeline exactly.</param>
-    public static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, Tensor meanImage, int size = NativeSize)
+    public static Tensor ToTensor(IReadOnlyList<RgbImage> images, Tensor meanImage, int size = NativeSize)
+    {
+        using var scope = NewDisposeScope();
+        Tensor unit = TensorWriter.ToTensor(images, new ImageInputSpec(size, PadColor(meanImage), UnitPixels));
+        return FromRgb(unit.mul_(255f).round_(), meanImage).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>As <see cref="ToTensor(IReadOnlyList{RgbImage}, Tensor, int)"/>, for ImageSharp images.</summary>
+    internal static Tensor ToTensor(IReadOnlyList<Image<Rgb24>> images, Tensor meanImage, int size = NativeSize)
     {
         using var scope = NewDisposeScope();
         Tensor rgb = ToRgbTensor(images, size, PadColor(meanImage));

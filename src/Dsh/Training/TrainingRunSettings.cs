@@ -30,7 +30,7 @@ internal sealed record TrainingRunSettings
         WeightDecay = o.WeightDecay,
         GradientClipNorm = o.GradientClipNorm,
         Objective = o.Objective.ToString(),
-        Augmentation = o.Augmentation.ToString(),
+        Augmentation = o.Augmentation.CheckpointText(),
         ClassVectors = Hash(classVectors),
         TokenExtractor = tokenExtractor,
         CacheFrozenStages = o.CacheFrozenStages,

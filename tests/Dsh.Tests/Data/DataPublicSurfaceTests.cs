@@ -1,6 +1,5 @@
 using Dsh.Data;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Data;
 
@@ -21,7 +20,7 @@ public class DataPublicSurfaceTests
         Func<IReadOnlyList<string>, IEnumerable<SbirItem>, IEnumerable<SbirItem>, SbirDataset> fromItems = SbirDataset.FromItems;
         Assert.All(new Delegate[] { fromFolders, fromFoldersWithOptions, fromManifest, fromSketchy, fromTuBerlin }, Assert.NotNull);
 
-        using var image = new Image<Rgb24>(2, 2);
+        var image = new RgbImage(2, 2, new byte[12]);
         SbirDataset data = fromItems(["a"], [new SbirItem { Image = image, Label = 0, Split = SbirSplit.Train, Group = null }, new SbirItem { Path = "/b.png", Label = 0 }],
             [new SbirItem { Path = "/p.jpg", Label = 0, Split = SbirSplit.Gallery }]);
         IReadOnlyList<string> categories = data.Categories;
@@ -30,7 +29,7 @@ public class DataPublicSurfaceTests
         SbirDataset split = data.WithQueries(sketchesPerCategory: 1, seed: 1);
         SbirDataset small = split.Take(maxSketchesPerCategory: 2, maxPhotosPerCategory: 1, seed: 1);
         string? path = sketches[1].Path;
-        Image<Rgb24>? pixels = sketches[0].Image;
+        RgbImage? pixels = sketches[0].Image;
         (int label, SbirSplit s, string? group) = (photos[0].Label, photos[0].Split, photos[0].Group);
 
         DatasetLoadReport report = small.Report;

@@ -1,14 +1,11 @@
 using Dsh.Data;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp;
+using Dsh.Imaging;
 
 namespace Dsh.Tests.Data;
 
-public sealed class FromItemsTests : IDisposable
+public sealed class FromItemsTests
 {
-    private readonly Image<Rgb24> _image = new(4, 4);
-
-    public void Dispose() => _image.Dispose();
+    private readonly RgbImage _image = new(4, 4, new byte[48]);
 
     [Fact]
     public void InMemoryAndFileItems_KeepTheGivenOrder_PhotosDefaultToGallery()
@@ -30,7 +27,7 @@ public sealed class FromItemsTests : IDisposable
 
     public static TheoryData<string, string[], SbirItem[], SbirItem[]> Invalid()
     {
-        var image = new Image<Rgb24>(1, 1);
+        var image = new RgbImage(1, 1, new byte[3]);
         SbirItem ok = SbirItem.FromFile("/a.png", 0);
         return new()
         {

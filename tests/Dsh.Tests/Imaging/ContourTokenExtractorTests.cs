@@ -56,7 +56,7 @@ public class ContourTokenExtractorTests
     public void DiscOnNoisyBackground_HasStrokesOnItsOutline_AndWhiteElsewhere()
     {
         using Image<Rgb24> photo = DiscPhoto(96, Cx, Cy, Radius, seed: 3);
-        using Image<Rgb24> map = new ContourTokenExtractor().Extract(photo);
+        using Image<Rgb24> map = new ContourTokenExtractor().ExtractImage(photo);
         Assert.Equal((96, 96), (map.Width, map.Height));
         Assert.InRange(OutlineHitRate(map, Cx, Cy, Radius), 0.95, 1.0);
         Assert.InRange(WhiteAwayFromOutline(map, Cx, Cy, Radius, margin: 4), 0.98, 1.0);
@@ -77,7 +77,7 @@ public class ContourTokenExtractorTests
             byte v = (byte)((d <= Radius ? 185 : 200) + ((x * 7 + y * 13) % 3));   // 15 grey levels of contrast, faint texture
             return Grey(v);
         });
-        using Image<Rgb24> map = new ContourTokenExtractor().Extract(photo);
+        using Image<Rgb24> map = new ContourTokenExtractor().ExtractImage(photo);
         Assert.InRange(OutlineHitRate(map, Cx, Cy, Radius), 0.95, 1.0);
         Assert.InRange(WhiteAwayFromOutline(map, Cx, Cy, Radius, margin: 4), 0.98, 1.0);
     }
@@ -86,7 +86,7 @@ public class ContourTokenExtractorTests
     public void FlatPhoto_GivesABlankMap()
     {
         using Image<Rgb24> photo = Solid(40, 30, new Rgb24(90, 120, 30));
-        using Image<Rgb24> map = new ContourTokenExtractor().Extract(photo);
+        using Image<Rgb24> map = new ContourTokenExtractor().ExtractImage(photo);
         Assert.Equal((40, 30), (map.Width, map.Height));
         Assert.All(Pixels(map), p => Assert.Equal(Grey(255), p));
     }
@@ -96,8 +96,8 @@ public class ContourTokenExtractorTests
     {
         using Image<Rgb24> photo = DiscPhoto(80, 40, 38, 20, seed: 11);
         Rgb24[] before = Pixels(photo);
-        using Image<Rgb24> first = new ContourTokenExtractor().Extract(photo);
-        using Image<Rgb24> second = new ContourTokenExtractor(ContourTokenOptions.Default with { }).Extract(photo);
+        using Image<Rgb24> first = new ContourTokenExtractor().ExtractImage(photo);
+        using Image<Rgb24> second = new ContourTokenExtractor(ContourTokenOptions.Default with { }).ExtractImage(photo);
         Assert.Equal(Pixels(first), Pixels(second));
         Assert.Equal(before, Pixels(photo));
     }
@@ -109,7 +109,7 @@ public class ContourTokenExtractorTests
         double cx = 330, cy = 260, r = 150;
         using Image<Rgb24> photo = DiscPhoto(700, cx, cy, r, seed: 5);
         using Image<Rgb24> wide = photo.Clone(x => x.Crop(new Rectangle(0, 0, 700, 500)));
-        using Image<Rgb24> map = new ContourTokenExtractor().Extract(wide);
+        using Image<Rgb24> map = new ContourTokenExtractor().ExtractImage(wide);
         Assert.Equal((700, 500), (map.Width, map.Height));
         Assert.All(Pixels(map), p => Assert.True(p.R == p.G && p.G == p.B));
         Assert.InRange(OutlineHitRate(map, cx, cy, r), 0.95, 1.0);
@@ -124,8 +124,8 @@ public class ContourTokenExtractorTests
         using Image<Rgb24> framed = FromFunction(96, 96, (x, y) => x is 1 or 2 || y is 1 or 2 ? Grey(25) : pixels[y * 96 + x]);
         static int InkNearEdge(Image<Rgb24> map) => Enumerable.Range(0, map.Height)
             .Sum(y => Enumerable.Range(0, map.Width).Count(x => (x < 4 || y < 4) && map[x, y].R < 128));
-        using Image<Rgb24> faded = new ContourTokenExtractor().Extract(framed);
-        using Image<Rgb24> unfaded = new ContourTokenExtractor(ContourTokenOptions.Default with { BorderFade = 0 }).Extract(framed);
+        using Image<Rgb24> faded = new ContourTokenExtractor().ExtractImage(framed);
+        using Image<Rgb24> unfaded = new ContourTokenExtractor(ContourTokenOptions.Default with { BorderFade = 0 }).ExtractImage(framed);
         Assert.True(InkNearEdge(unfaded) > 100, $"without the fade the frame is drawn ({InkNearEdge(unfaded)} ink pixels)");
         Assert.Equal(0, InkNearEdge(faded));
         Assert.InRange(OutlineHitRate(faded, Cx, Cy, Radius), 0.95, 1.0);
@@ -136,8 +136,8 @@ public class ContourTokenExtractorTests
     {
         using Image<Rgb24> photo = DiscPhoto(96, Cx, Cy, Radius, seed: 3);
         static int Ink(Image<Rgb24> map) => Pixels(map).Count(p => p.R < 128);
-        using Image<Rgb24> thin = new ContourTokenExtractor(ContourTokenOptions.Default with { StrokeRadius = 0 }).Extract(photo);
-        using Image<Rgb24> thick = new ContourTokenExtractor().Extract(photo);
+        using Image<Rgb24> thin = new ContourTokenExtractor(ContourTokenOptions.Default with { StrokeRadius = 0 }).ExtractImage(photo);
+        using Image<Rgb24> thick = new ContourTokenExtractor().ExtractImage(photo);
         // One pixel wide around the circumference (~2πr ≈ 157), about three times that when dilated.
         Assert.InRange(Ink(thin), 120, 260);
         Assert.InRange(Ink(thick), 2.5 * Ink(thin), 3.6 * Ink(thin));

@@ -74,7 +74,7 @@ public class ImageAugmenterTests
     {
         var augmenter = new ImageAugmenter(AugmentationOptions.Default);
         using Image<Rgb24> photo = Photo();
-        using Image<Rgb24> token = new ContourTokenExtractor().Extract(photo);
+        using Image<Rgb24> token = new ContourTokenExtractor().ExtractImage(photo);
         for (int seed = 0; seed < 6; seed++)
         {
             // A "token" that is the photo itself must come out identical to the photo.
@@ -154,6 +154,6 @@ public class ImageAugmenterTests
         Assert.Contains("SketchMaxTranslation", Assert.Throws<ArgumentException>(() => (d with { SketchMaxTranslation = 0.6 }).Validated()).Message);
         Assert.Equal((0.85, 0.5, 0.5, 10.0, 0.9, 1.1, 0.05), (d.PhotoCropMinArea, d.PhotoFlipProbability, d.SketchFlipProbability,
             d.SketchMaxRotationDegrees, d.SketchMinScale, d.SketchMaxScale, d.SketchMaxTranslation));
-        Assert.Equal(new Rgb24(255, 255, 255), d.SketchFillColor);
+        Assert.Equal(RgbColor.White, d.SketchFillColor);
     }
 }

@@ -11,21 +11,28 @@ using static TorchSharp.torch;
 namespace Dsh.Tests.Imaging;
 
 /// <summary>
-/// Binds the imaging names the dataset, trainer and model code call (issue #5, section 2): if one is renamed or its
-/// signature changes, this file stops compiling. Then runs the whole path into the compact network.
+/// Binds the public imaging names (on <see cref="RgbImage"/>) and the internal ones the dataset, trainer and model code
+/// call: if one is renamed or its signature changes, this file stops compiling. Then runs the whole path into the
+/// compact network.
 /// </summary>
 public class ImagingSurfaceTests
 {
-    private delegate void WriteTensorDelegate(Image<Rgb24> image, ImageInputSpec input, Span<float> destination);
+    private delegate void WriteTensorDelegate(RgbImage image, ImageInputSpec input, Span<float> destination);
 
     [Fact]
     public void Contract_Binds()
     {
-        Func<string, Image<Rgb24>> loadPath = DshImaging.Load;
-        Func<Stream, Image<Rgb24>> loadStream = DshImaging.Load;
-        Func<Image<Rgb24>, SketchPreparation?, Image<Rgb24>> prepare = DshImaging.PrepareSketch;
+        Func<string, ImageDecodingOptions?, RgbImage> loadPath = RgbImage.Load;
+        Func<Stream, ImageDecodingOptions?, RgbImage> loadStream = RgbImage.Load;
+        Func<ReadOnlyMemory<byte>, ImageDecodingOptions?, RgbImage> decode = RgbImage.Decode;
+        Func<int, int, ReadOnlyMemory<byte>, RgbImage> create = (w, h, rgb) => new RgbImage(w, h, rgb);
+        Func<RgbImage, byte[]> encode = image => image.EncodePng();
+        Action<RgbImage, string> save = (image, path) => image.SavePng(path);
+        Func<RgbImage, (int, int, ReadOnlyMemory<byte>, RgbColor)> parts = image => (image.Width, image.Height, image.Pixels, image.GetPixel(0, 0));
+        Func<RgbImage, SketchPreparation?, RgbImage> prepare = DshImaging.PrepareSketch;
         WriteTensorDelegate write = DshImaging.WriteTensor;
-        Func<IReadOnlyList<Image<Rgb24>>, ImageInputSpec, Tensor> toTensor = DshImaging.ToTensor;
+        Func<IReadOnlyList<RgbImage>, ImageInputSpec, Tensor> toTensor = DshImaging.ToTensor;
+        Func<Stream, ImageDecodingOptions?, ImageFileInfo> identify = DshImaging.Identify;
         RgbColor photoPad = DshImaging.PhotoPadColor, sketchPad = DshImaging.SketchPadColor;
         ImageNormalization n = new(0.1f, 0.2f, 0.3f, 1f, 1f, 1f);
         (ImageNormalization photo, ImageNormalization sketch) = (ImageNormalization.Photo, ImageNormalization.Sketch);
@@ -33,7 +40,8 @@ public class ImagingSurfaceTests
 
         ISketchTokenExtractor extractor = new ContourTokenExtractor(new ContourTokenOptions());
         string name = extractor.Name;
-        Func<Image<Rgb24>, Image<Rgb24>> extract = extractor.Extract;
+        Func<RgbImage, RgbImage> extract = extractor.Extract;
+        Func<Image<Rgb24>, Image<Rgb24>> extractImage = extractor.ExtractImage;
         using var folder = new TempFolder();
         var cache = new SketchTokenCache(folder.Path, extractor);
         Func<string, Image<Rgb24>> fromFile = cache.GetOrCreate;
@@ -44,7 +52,7 @@ public class ImagingSurfaceTests
         Func<Image<Rgb24>, Random, Image<Rgb24>> augmentPhoto = augmenter.AugmentPhoto, augmentSketch = augmenter.AugmentSketch;
         Func<Image<Rgb24>, Image<Rgb24>, Random, (Image<Rgb24> Photo, Image<Rgb24> Token)> both = augmenter.AugmentPhotoWithToken;
 
-        Assert.NotNull(new object[] { loadPath, loadStream, prepare, write, toTensor, photoPad, sketchPad, n, photo, sketch, preparation, name, extract, fromFile, fromImage, none, augmentPhoto, augmentSketch, both });
+        Assert.NotNull(new object[] { loadPath, loadStream, decode, create, encode, save, parts, identify, extractImage, prepare, write, toTensor, photoPad, sketchPad, n, photo, sketch, preparation, name, extract, fromFile, fromImage, none, augmentPhoto, augmentSketch, both });
     }
 
     [Fact]
@@ -61,7 +69,7 @@ public class ImagingSurfaceTests
         using Image<Rgb24> sketch = DshImaging.PrepareSketch(drawing);
         using Image<Rgb24> sketchAug = augmenter.AugmentSketch(sketch, random);
         using Image<Rgb24> photo = DiscPhoto(120, 60, 55, 30, seed: 2);
-        using Image<Rgb24> token = extractor.Extract(photo);
+        using Image<Rgb24> token = extractor.ExtractImage(photo);
         (Image<Rgb24> photoAug, Image<Rgb24> tokenAug) = augmenter.AugmentPhotoWithToken(photo, token, random);
         using (photoAug)
         using (tokenAug)

@@ -23,7 +23,7 @@ public sealed class SketchTokenCacheTests : IDisposable
 
         public string Name { get; } = name;
 
-        public Image<Rgb24> Extract(Image<Rgb24> photo)
+        public RgbImage Extract(RgbImage photo)
         {
             Interlocked.Increment(ref calls);
             return inner.Extract(photo);
@@ -34,7 +34,7 @@ public sealed class SketchTokenCacheTests : IDisposable
     {
         public string Name => "wrong-size";
 
-        public Image<Rgb24> Extract(Image<Rgb24> photo) => new(photo.Width + 1, photo.Height);
+        public RgbImage Extract(RgbImage photo) => new(photo.Width + 1, photo.Height, new byte[3 * (photo.Width + 1) * photo.Height]);
     }
 
     private string Cache => folder.File("cache");
@@ -63,7 +63,7 @@ public sealed class SketchTokenCacheTests : IDisposable
         Assert.Equal(Pixels(first), Pixels(second));
         Assert.Equal(Pixels(first), Pixels(fromAnotherInstance));
         using Image<Rgb24> decoded = DshImaging.Load(photo);
-        using Image<Rgb24> direct = new ContourTokenExtractor().Extract(decoded);
+        using Image<Rgb24> direct = new ContourTokenExtractor().ExtractImage(decoded);
         Assert.Equal(Pixels(direct), Pixels(second));
         Assert.Equal("counting\n", File.ReadAllText(Path.Combine(cache.ExtractorDirectory, "extractor.txt")));
     }

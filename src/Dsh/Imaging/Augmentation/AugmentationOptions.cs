@@ -1,10 +1,9 @@
 using Dsh.Imaging;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace Dsh.Imaging.Augmentation;
 
 /// <summary>
-/// Random training-time transforms of <see cref="ImageAugmenter"/>. <see cref="Default"/>: photos get a random-resized
+/// Random training-time transforms (the trainer's <c>Augmentation</c> setting). <see cref="Default"/>: photos get a random-resized
 /// crop keeping ≥ 85% of the area and a horizontal flip with probability 0.5; sketches a flip with probability 0.5 and a
 /// small affine transform (rotation ±10°, scale 0.9–1.1, translation ±5%, white fill). <see cref="None"/> turns
 /// everything off.
@@ -14,7 +13,7 @@ public sealed record AugmentationOptions
     /// <summary>The defaults described on the type.</summary>
     public static AugmentationOptions Default { get; } = new();
 
-    /// <summary>No transform at all: every method returns an unchanged copy.</summary>
+    /// <summary>No transform at all: images reach the network unchanged.</summary>
     public static AugmentationOptions None { get; } = new()
     {
         PhotoCropMinArea = 1,
@@ -58,7 +57,17 @@ public sealed record AugmentationOptions
     public double SketchMaxTranslation { get; init; } = 0.05;
 
     /// <summary>Colour of the area a sketch transform uncovers (default white, the paper).</summary>
-    public Rgb24 SketchFillColor { get; init; } = new(255, 255, 255);
+    public RgbColor SketchFillColor { get; init; } = RgbColor.White;
+
+    /// <summary>
+    /// The settings as checkpoint headers record them: the record's text with the fill colour written as
+    /// <c>Rgb24(r, g, b)</c>, the form they have always stored, so checkpoints of earlier versions still resume.
+    /// </summary>
+    internal string CheckpointText() =>
+        ToString().Replace(
+            $"{nameof(SketchFillColor)} = {SketchFillColor}",
+            $"{nameof(SketchFillColor)} = Rgb24({SketchFillColor.R}, {SketchFillColor.G}, {SketchFillColor.B})",
+            StringComparison.Ordinal);
 
     /// <summary>Throws when a setting is out of range; returns this instance otherwise.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>

@@ -11,7 +11,7 @@ namespace Dsh.Imaging.Augmentation;
 /// whatever the options, so one seed gives one output. The instance holds no state and is thread-safe; a
 /// <see cref="Random"/> is not, so give each thread its own.
 /// </summary>
-public sealed class ImageAugmenter
+internal sealed class ImageAugmenter
 {
     /// <summary>An augmenter with the given settings (validated).</summary>
     /// <param name="options">The transforms and their ranges.</param>
@@ -85,7 +85,7 @@ public sealed class ImageAugmenter
         }
         using (result)
         {
-            return Affine(result, degrees, scale, tx, ty, o.SketchFillColor);
+            return Affine(result, degrees, scale, tx, ty, o.SketchFillColor.ToRgb24());
         }
     }
 

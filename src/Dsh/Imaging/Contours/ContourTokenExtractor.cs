@@ -12,7 +12,7 @@ namespace Dsh.Imaging.Contours;
 /// from the photo's own gradient distribution, speck removal, 1 px thickening and a faded border. It stands in for the
 /// learned Sketch Tokens of Lim, Zitnick and Dollár (CVPR 2013) that the paper used. Stateless and thread-safe.
 /// </summary>
-public sealed class ContourTokenExtractor : ISketchTokenExtractor
+public sealed class ContourTokenExtractor : ISketchTokenExtractor, IImageTokenExtractor
 {
     /// <summary>Bumped whenever the algorithm changes its output, so cached maps of an older version are not reused.</summary>
     private const string Version = "contour-v1";
@@ -40,7 +40,19 @@ public sealed class ContourTokenExtractor : ISketchTokenExtractor
     public string Name { get; }
 
     /// <inheritdoc/>
-    public Image<Rgb24> Extract(Image<Rgb24> photo)
+    public RgbImage Extract(RgbImage photo)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        using Image<Rgb24> image = photo.ToImage();
+        using Image<Rgb24> map = ExtractImage(image);
+        return RgbImage.FromImage(map);
+    }
+
+    /// <inheritdoc/>
+    Image<Rgb24> IImageTokenExtractor.ExtractImage(Image<Rgb24> photo) => ExtractImage(photo);
+
+    /// <summary>The map of <paramref name="photo"/> as a new image of its size; the caller disposes it.</summary>
+    internal Image<Rgb24> ExtractImage(Image<Rgb24> photo)
     {
         ArgumentNullException.ThrowIfNull(photo);
         int longer = Math.Max(photo.Width, photo.Height);
