@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dsh.Cli.Tests.Support;
 using Dsh.Hashing;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace Dsh.Cli.Tests;
 
@@ -68,6 +69,8 @@ public sealed class EndToEndTests : IDisposable
             IImageInfo png = Image.Identify(Path.Combine(reportDir, "pr-curve.png"));
             Assert.Equal((800, 600), (png.Width, png.Height));
             Assert.True(new FileInfo(Path.Combine(reportDir, "pr-curve.png")).Length > 5_000); // axes, labels and a curve, not a blank image
+            Assert.Contains("](contact-sheet.png)", markdown, StringComparison.Ordinal);
+            AssertContactSheet(Path.Combine(reportDir, "contact-sheet.png"), rows: 3, gallery: 9);
         }
 
         // The text form, with -k and an explicit report folder.
@@ -183,6 +186,20 @@ public sealed class EndToEndTests : IDisposable
         JsonElement[] samples = r.GetProperty("samples").EnumerateArray().ToArray();
         Assert.Equal(3, samples.Length);
         Assert.All(samples, s => Assert.Equal(5, s.GetProperty("results").GetArrayLength()));
+    }
+
+    /// <summary>One row per category (a query, then its top results), each result framed green or red.</summary>
+    private static void AssertContactSheet(string path, int rows, int gallery)
+    {
+        using Image<Rgb24> sheet = Image.Load<Rgb24>(path);
+        const int cell = 96 + 8, margin = 8, gap = 12;
+        Assert.Equal(2 * margin + (1 + Math.Min(8, gallery)) * cell + gap, sheet.Width);
+        Assert.Equal(2 * margin + rows * (cell + margin), sheet.Height);
+        for (int row = 0; row < rows; row++)
+        {
+            Rgb24 frame = sheet[margin + cell + gap + 1, margin + row * (cell + margin) + 1];
+            Assert.True(frame == new Rgb24(34, 160, 60) || frame == new Rgb24(210, 40, 40), $"row {row}: first result frame is {frame}");
+        }
     }
 
     [Fact]

@@ -5,7 +5,10 @@ using Dsh.Evaluation;
 
 namespace Dsh.Cli.Reporting;
 
-/// <summary>Writes <c>report.md</c> (numbers, command, precision–recall table) and <c>pr-curve.png</c> into a folder.</summary>
+/// <summary>
+/// Writes <c>report.md</c> (numbers, command, precision–recall table), <c>pr-curve.png</c> and <c>contact-sheet.png</c>
+/// (queries and their top results) into a folder.
+/// </summary>
 internal static class EvalReportWriter
 {
     /// <summary>The Markdown file's name.</summary>
@@ -28,6 +31,7 @@ internal static class EvalReportWriter
         Directory.CreateDirectory(full);
         RetrievalReport r = outcome.Report;
         PrCurvePlot.Write(r, $"DSH {r.Bits} bits: {r.Queries} sketch queries, {r.GalleryCount} photos", Path.Combine(full, PlotName));
+        ContactSheet.Write(outcome, Path.Combine(full, ContactSheet.FileName));
         File.WriteAllText(Path.Combine(full, MarkdownName), Markdown(outcome, modelPath, sketchDir, photoDir, command));
         return full;
     }
@@ -72,6 +76,9 @@ internal static class EvalReportWriter
             md.AppendLine().AppendLine($"K = {outcome.RequestedK} was asked for; the gallery holds {r.GalleryCount} photos, so K = {r.K}.");
         }
         md.AppendLine().AppendLine("Times are wall-clock on the machine that ran the command; on a shared machine they vary.").AppendLine();
+        md.AppendLine("## Queries and their top results").AppendLine();
+        md.AppendLine($"![one query sketch per category and its top results]({ContactSheet.FileName})").AppendLine();
+        md.AppendLine("One row per category: its first query sketch, then the top results in the order above (re-ranked when a second stage is on); green frames mark photos of the query's category, red the others.").AppendLine();
         md.AppendLine("## Precision–recall (Hamming radius)").AppendLine();
         md.AppendLine($"![precision-recall curve]({PlotName})").AppendLine();
         md.AppendLine("Every photo within Hamming distance r of a query counts as retrieved. Precision is the mean over queries that retrieve something.").AppendLine();
