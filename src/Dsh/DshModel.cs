@@ -62,6 +62,26 @@ public sealed partial class DshModel : IDshEncoder
         public DshTrainerOptions? TrainingOptions { get; init; }
         public string Library { get; init; } = typeof(DshModel).Assembly.GetName().Version?.ToString() ?? "";
         public DateTime SavedUtc { get; init; }
+
+        /// <summary>The header in <paramref name="json"/>, checked: an architecture that validates and named categories.</summary>
+        /// <exception cref="InvalidDataException">Not such a header; the message names <paramref name="path"/>.</exception>
+        public static FileHeader Parse(string json, string path)
+        {
+            FileHeader header = DshJson.Deserialize<FileHeader>(json, path);
+            if (header.Architecture is null || header.Categories is null || header.Categories.Count == 0 || header.Categories.Any(c => c is null))
+            {
+                throw new InvalidDataException($"{path}: the header lacks the architecture or the categories.");
+            }
+            try
+            {
+                header.Architecture.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"{path}: invalid architecture in the header ({e.Message}).", e);
+            }
+            return header;
+        }
     }
 
     /// <summary>Writes the model to <paramref name="path"/> atomically (a crash leaves the old file or none, never half a file).</summary>
@@ -118,19 +138,7 @@ public sealed partial class DshModel : IDshEncoder
         (string json, BinaryReader reader) = DshFile.Open(path, DshFileKind.Model, options.MaxHeaderBytes);
         using (reader)
         {
-            FileHeader header = DshJson.Deserialize<FileHeader>(json, path);
-            if (header.Architecture is null || header.Categories is null || header.Categories.Count == 0 || header.Categories.Any(c => c is null))
-            {
-                throw new InvalidDataException($"{path}: the header lacks the architecture or the categories.");
-            }
-            try
-            {
-                header.Architecture.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                throw new InvalidDataException($"{path}: invalid architecture in the header ({e.Message}).", e);
-            }
+            FileHeader header = FileHeader.Parse(json, path);
             options.CheckBudget(header.Architecture, path);
             DshNetwork network = LoadFailures.Guard(path, "building the network in its header", () => new DshNetwork(header.Architecture));
             try

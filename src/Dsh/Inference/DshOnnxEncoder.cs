@@ -265,20 +265,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
         {
             throw new InvalidDataException($"{path}: not a Dsh ONNX export (no '{DshOnnxExport.HeaderMetadataKey}' metadata).");
         }
-        DshModel.FileHeader header = DshJson.Deserialize<DshModel.FileHeader>(json, path);
-        if (header.Architecture is null || header.Categories is null || header.Categories.Count == 0 || header.Categories.Any(c => c is null))
-        {
-            throw new InvalidDataException($"{path}: the header lacks the architecture or the categories.");
-        }
-        try
-        {
-            header.Architecture.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{path}: invalid architecture in the header ({e.Message}).", e);
-        }
-        return header;
+        return DshModel.FileHeader.Parse(json, path);
     }
 
     private static void CheckSignature(InferenceSession session, string path, int codeLength, params (string Name, int Size)[] inputs)
