@@ -48,7 +48,7 @@ internal static class ServeCommand
         {
             var options = new ServeOptions
             {
-                ModelPath = Path.GetFullPath(parse.GetValue(model)!),
+                ModelPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(parse.GetValue(model)!)), // "onnx/" names the folder "onnx"
                 OnnxRuntime = parse.GetValue(runtime) == "onnx",
                 GalleryPath = Path.GetFullPath(parse.GetValue(index)!),
                 Urls = parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
