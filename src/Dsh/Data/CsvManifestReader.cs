@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace Dsh.Data;
 
@@ -72,74 +75,35 @@ internal static class CsvManifestReader
         return columns;
     }
 
-    /// <summary>The records of the file, each with the line it starts on.</summary>
+    /// <summary>
+    /// The records of the file, each with the line it starts on, from CsvHelper's RFC 4180 parser (a well-kept library
+    /// rather than a parser of our own; it also reads quoted fields that span lines). A record whose quotes do not pair
+    /// up (a quoted field never closed) is refused, naming its first line.
+    /// </summary>
     private static IEnumerable<(int Line, List<string> Fields)> Records(TextReader reader, string path)
     {
-        int line = 1, start = 1;
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        bool quoted = false, any = false;
-        int c;
-        while ((c = reader.Read()) >= 0)
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            any = true;
-            char ch = (char)c;
-            if (quoted)
+            HasHeaderRecord = false,
+            IgnoreBlankLines = true,
+            DetectDelimiter = false,
+            Delimiter = ",",
+            Mode = CsvMode.RFC4180,
+            BadDataFound = null, // a stray quote inside an unquoted field is kept as text, as RFC 4180 readers commonly do
+        };
+        using var parser = new CsvParser(reader, configuration, leaveOpen: true);
+        while (parser.Read())
+        {
+            string raw = parser.RawRecord;
+            bool unclosed = raw.Count(c => c == '"') % 2 != 0;
+            // RawRow counts the line breaks read so far: those inside the record, and its own last one only when an
+            // unclosed quote swallowed it.
+            int start = parser.RawRow - raw.Count(c => c == '\n') + (!unclosed && raw.EndsWith('\n') ? 1 : 0);
+            if (unclosed)
             {
-                if (ch == '"')
-                {
-                    if (reader.Peek() == '"')
-                    {
-                        reader.Read();
-                        field.Append('"');
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    if (ch == '\n')
-                    {
-                        line++;
-                    }
-                    field.Append(ch);
-                }
-                continue;
+                throw new InvalidDataException($"{path} line {start}: a quoted field is not closed.");
             }
-            switch (ch)
-            {
-                case '"' when field.Length == 0:
-                    quoted = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    yield return (start, fields);
-                    fields = [];
-                    any = false;
-                    start = ++line;
-                    break;
-                default:
-                    field.Append(ch);
-                    break;
-            }
-        }
-        if (quoted)
-        {
-            throw new InvalidDataException($"{path} line {start}: a quoted field is not closed.");
-        }
-        if (any)
-        {
-            fields.Add(field.ToString());
-            yield return (start, fields);
+            yield return (start, [.. parser.Record ?? []]);
         }
     }
 }
