@@ -62,13 +62,7 @@ public sealed partial class DshModel
         return EmbedSketch(raw);
     }
 
-    private float[] EmbedSketch(Image<Rgb24> raw)
-    {
-        using Image<Rgb24> prepared = Dsh.Imaging.DshImaging.PrepareSketch(raw);
-        var embeddings = new List<float[]>(1);
-        EncodePreparedSketches(new[] { prepared }, embeddings);
-        return embeddings[0];
-    }
+    private float[] EmbedSketch(Image<Rgb24> raw) => EncodeImage(raw, photo: false);
 
     /// <summary>The real-valued output of one sketch file; its signs are <see cref="EncodeSketch(string)"/>.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>

@@ -92,8 +92,7 @@ public sealed partial class DshModel
     internal BinaryCode EncodeSketch(Image<Rgb24> sketch)
     {
         ArgumentNullException.ThrowIfNull(sketch);
-        using Image<Rgb24> prepared = DshImaging.PrepareSketch(sketch);
-        return EncodePreparedSketches(new[] { prepared })[0];
+        return BinaryCodeSet.FromSigns(EncodeImage(sketch, photo: false), CodeLength)[0];
     }
 
     /// <summary>The code of a photo file; its sketch-token map is computed with <see cref="TokenExtractor"/>.</summary>
@@ -137,8 +136,7 @@ public sealed partial class DshModel
     internal BinaryCode EncodePhoto(Image<Rgb24> photo)
     {
         ArgumentNullException.ThrowIfNull(photo);
-        using Image<Rgb24> token = TokenExtractor.ExtractImage(photo);
-        return EncodePreparedPhotos(new[] { photo }, new[] { token })[0];
+        return BinaryCodeSet.FromSigns(EncodeImage(photo, photo: true), CodeLength)[0];
     }
 
     /// <summary>Codes of many sketch files, <see cref="EncodeBatchSize"/> at a time, in order; the first unreadable file throws.</summary>
@@ -240,25 +238,10 @@ public sealed partial class DshModel
         return cpu.data<float>().ToArray();
     }
 
-    private BinaryCodeSet EncodePreparedSketches(IReadOnlyList<Image<Rgb24>> sketches, List<float[]>? embeddings = null)
+    /// <summary>One decoded image through the network as the file encoders do it: its K outputs.</summary>
+    private float[] EncodeImage(Image<Rgb24> image, bool photo)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var scope = NewDisposeScope();
-        Tensor outputs = Network.EncodeSketch(DshImaging.ToTensor(sketches, Architecture.SketchInput));
-        if (embeddings is not null)
-        {
-            using Tensor cpu = outputs.detach().to(ScalarType.Float32).cpu().contiguous();
-            embeddings.AddRange(cpu.data<float>().ToArray().Chunk(CodeLength));
-        }
-        return DshNetwork.ToCodes(outputs);
-    }
-
-    private BinaryCodeSet EncodePreparedPhotos(IReadOnlyList<Image<Rgb24>> photos, IReadOnlyList<Image<Rgb24>> tokens)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        using var scope = NewDisposeScope();
-        Tensor p = DshImaging.ToTensor(photos, Architecture.PhotoInput);
-        Tensor t = DshImaging.ToTensor(tokens, Architecture.SketchInput);
-        return Network.EncodePhotoCodes(p, t);
+        return FileBatchEncoder.EncodeImage(image, Architecture, photo, photo ? TokenExtractor : null, RunBatch);
     }
 }

@@ -125,10 +125,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
         using Image<Rgb24> raw = Imaging.ImageDecoding.Decode(image, "the uploaded sketch", _imageDecoding);
-        using Image<Rgb24> prepared = DshImaging.PrepareSketch(raw);
-        float[] input = new float[Architecture.SketchInput.FloatsPerImage];
-        TensorWriter.Write(prepared, Architecture.SketchInput, input);
-        return Run(_sketch, 1, (DshOnnxExport.SketchInputName, input, Architecture.SketchInputSize));
+        return FileBatchEncoder.EncodeImage(raw, Architecture, photo: false, extractor: null, RunBatch);
     }
 
     /// <summary>The real-valued output of one sketch file.</summary>
@@ -152,17 +149,9 @@ public sealed class DshOnnxEncoder : IDshEncoder
     {
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        InferenceSession photo = PhotoSession();
+        _ = PhotoSession(); // a sketch-only folder refuses before the upload is decoded
         using Image<Rgb24> raw = Imaging.ImageDecoding.Decode(image, "the uploaded photo", _imageDecoding);
-        using Image<Rgb24> token = TokenExtractor.ExtractImage(raw);
-        float[] photoInput = new float[Architecture.PhotoInput.FloatsPerImage];
-        float[] tokenInput = new float[Architecture.SketchInput.FloatsPerImage];
-        TensorWriter.Write(raw, Architecture.PhotoInput, photoInput);
-        TensorWriter.Write(token, Architecture.SketchInput, tokenInput);
-        float[] output = Run(photo, 1,
-            (DshOnnxExport.PhotoInputName, photoInput, Architecture.PhotoInputSize),
-            (DshOnnxExport.SketchTokensInputName, tokenInput, Architecture.SketchInputSize));
-        return BinaryCodeSet.FromSigns(output, CodeLength)[0];
+        return BinaryCodeSet.FromSigns(FileBatchEncoder.EncodeImage(raw, Architecture, photo: true, TokenExtractor, RunBatch), CodeLength)[0];
     }
 
     /// <summary>Codes and outputs of many sketch files, skipping and reporting unusable ones (as <see cref="DshModel.EmbedSketchFiles"/>).</summary>
@@ -198,16 +187,22 @@ public sealed class DshOnnxEncoder : IDshEncoder
     {
         ArgumentNullException.ThrowIfNull(paths);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        InferenceSession session = photos ? PhotoSession() : _sketch;
+        if (photos)
+        {
+            _ = PhotoSession(); // a sketch-only folder refuses before any file is read
+        }
         return FileBatchEncoder.Encode(paths, Architecture, photos, strict, keepEmbeddings, _options.EncodeBatchSize, _imageDecoding,
-            photos ? TokenExtractor : null, (batch, rows) =>
-            {
-                var (first, second) = batch.ToArrays(rows);
-                return second is null
-                    ? Run(session, rows.Count, (DshOnnxExport.SketchInputName, first, batch.FirstSize))
-                    : Run(session, rows.Count, (DshOnnxExport.PhotoInputName, first, batch.FirstSize),
-                        (DshOnnxExport.SketchTokensInputName, second, batch.SecondSize));
-            }, cancellationToken);
+            photos ? TokenExtractor : null, RunBatch, cancellationToken);
+    }
+
+    /// <summary>One batch through the sketch or the photo graph: outputs [rows, K], row-major.</summary>
+    private float[] RunBatch(ImageBatchInputs batch, IReadOnlyList<int> rows)
+    {
+        var (first, second) = batch.ToArrays(rows);
+        return second is null
+            ? Run(_sketch, rows.Count, (DshOnnxExport.SketchInputName, first, batch.FirstSize))
+            : Run(PhotoSession(), rows.Count, (DshOnnxExport.PhotoInputName, first, batch.FirstSize),
+                (DshOnnxExport.SketchTokensInputName, second, batch.SecondSize));
     }
 
     private InferenceSession PhotoSession() => _photo ?? throw new InvalidOperationException(

@@ -16,6 +16,15 @@ internal static class FileBatchEncoder
     /// <summary>One batch's outputs, row-major [rows.Count, K].</summary>
     public delegate float[] BatchRunner(ImageBatchInputs batch, IReadOnlyList<int> rows);
 
+    /// <summary>One decoded image (a sketch, or a photo with its token map) through <paramref name="run"/>: its K outputs.</summary>
+    public static float[] EncodeImage(SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> image, DshArchitecture architecture,
+        bool photo, ISketchTokenExtractor? extractor, BatchRunner run)
+    {
+        var batch = new ImageBatchInputs(architecture, photo, 1);
+        batch.Write(0, image, extractor);
+        return run(batch, [0]);
+    }
+
     public static EncodedFiles Encode(
         IReadOnlyList<string> paths, DshArchitecture architecture, bool photos, bool strict, bool keepEmbeddings, int batchSize,
         ImageDecodingOptions decoding, ISketchTokenExtractor? extractor, BatchRunner run, CancellationToken cancellationToken)

@@ -33,6 +33,12 @@ internal sealed class ImageBatchInputs
     public void Write(int row, string path, ImageDecodingOptions decoding, ISketchTokenExtractor? extractor)
     {
         using SixLabors.ImageSharp.Image<Rgb24> image = ImageDecoding.Load(path, decoding);
+        Write(row, image, extractor);
+    }
+
+    /// <summary>Writes a decoded image (a sketch, prepared here; or a photo and its token map) into row <paramref name="row"/>.</summary>
+    public void Write(int row, SixLabors.ImageSharp.Image<Rgb24> image, ISketchTokenExtractor? extractor)
+    {
         if (_second is null)
         {
             using var prepared = DshImaging.PrepareSketch(image);
