@@ -22,14 +22,13 @@ internal static class ModelFiles
         }
     }
 
-    /// <summary>The ONNX encoders <c>dsh export</c> wrote into <paramref name="folder"/>; problems become one-line input errors.</summary>
+    /// <summary>
+    /// The ONNX encoders <c>dsh export</c> wrote into <paramref name="folder"/> (the caller has checked it is a folder);
+    /// problems become one-line input errors.
+    /// </summary>
     public static DshOnnxEncoder LoadOnnx(string folder)
     {
         string full = Path.GetFullPath(folder);
-        if (!Directory.Exists(full))
-        {
-            throw new UsageException($"--runtime onnx: --model must be the folder 'dsh export' wrote, not the file '{full}'");
-        }
         try
         {
             return DshOnnxEncoder.Load(full);
