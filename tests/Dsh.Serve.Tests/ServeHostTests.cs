@@ -203,22 +203,36 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
         await using (search)
         using (client)
         {
+            // One small search first, so the first big one does not also pay for the JIT and the first encode.
+            using (HttpResponseMessage warm = await client.SearchAsync(File.ReadAllBytes(TestPaths.Sketches[0]), 3))
+            {
+                Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            }
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => SearchExpectingContinueAsync(client, big)));
-            try
-            {
-                Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
-                Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.ServiceUnavailable);
-                Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, r.StatusCode.ToString()));
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"10 requests took {clock.Elapsed}");
-            }
-            finally
-            {
-                foreach (HttpResponseMessage r in responses)
-                {
-                    r.Dispose();
-                }
-            }
+            HttpStatusCode?[] statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => StatusOrCutOffAsync(client, big)));
+            string seen = string.Join(", ", statuses.Select(s => s?.ToString() ?? "cut off"));
+            Assert.True(statuses.Contains(HttpStatusCode.OK), seen);
+            Assert.True(statuses.Contains(HttpStatusCode.ServiceUnavailable), seen);
+            Assert.All(statuses, s => Assert.True(s is null or HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, seen));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"10 requests took {clock.Elapsed}");
+        }
+    }
+
+    /// <summary>
+    /// The status of a search sent with <c>Expect: 100-continue</c>, or null when the server answered 503 while the body was
+    /// still being sent (the timeout counts the upload too): HTTP/1.1 then closes the connection under the client, which
+    /// sees a broken pipe instead of the answer. On a loaded machine ten 10 MB uploads can outlast a 1 s timeout.
+    /// </summary>
+    private static async Task<HttpStatusCode?> StatusOrCutOffAsync(ServeClient client, byte[] image)
+    {
+        try
+        {
+            using HttpResponseMessage response = await SearchExpectingContinueAsync(client, image);
+            return response.StatusCode;
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException)
+        {
+            return null;
         }
     }
 
