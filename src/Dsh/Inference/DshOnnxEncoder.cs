@@ -125,7 +125,25 @@ public sealed class DshOnnxEncoder : IDshEncoder
         ArgumentNullException.ThrowIfNull(image);
         ObjectDisposedException.ThrowIf(_disposed, this);
         using Image<Rgb24> raw = Imaging.ImageDecoding.Decode(image, "the uploaded sketch", _imageDecoding);
-        return FileBatchEncoder.EncodeImage(raw, Architecture, photo: false, extractor: null, RunBatch);
+        return EmbedSketch(raw);
+    }
+
+    /// <summary>The real-valued output of an encoded sketch (the bytes of a PNG, JPEG, … file) decoded within <see cref="ImageDecoding"/>.</summary>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    public float[] EmbedSketch(ReadOnlyMemory<byte> encodedImage)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> raw = RgbImage.DecodeImage(encodedImage, "the uploaded sketch", _imageDecoding);
+        return EmbedSketch(raw);
+    }
+
+    /// <summary>The real-valued output of an in-memory sketch; its signs are <see cref="EncodeSketch(RgbImage)"/>.</summary>
+    public float[] EmbedSketch(RgbImage sketch)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using Image<Rgb24> raw = sketch.ToImage();
+        return EmbedSketch(raw);
     }
 
     /// <summary>The real-valued output of one sketch file.</summary>
@@ -135,12 +153,19 @@ public sealed class DshOnnxEncoder : IDshEncoder
 
     /// <summary>The code of a sketch read from a stream.</summary>
     /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
-    public BinaryCode EncodeSketch(Stream image) => BinaryCodeSet.FromSigns(EmbedSketch(image), CodeLength)[0];
+    public BinaryCode EncodeSketch(Stream image) => Code(EmbedSketch(image));
+
+    /// <summary>The code of an encoded sketch (the bytes of a PNG, JPEG, … file).</summary>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    public BinaryCode EncodeSketch(ReadOnlyMemory<byte> encodedImage) => Code(EmbedSketch(encodedImage));
+
+    /// <summary>The code of an in-memory sketch (strokes are normalised to black on white).</summary>
+    public BinaryCode EncodeSketch(RgbImage sketch) => Code(EmbedSketch(sketch));
 
     /// <summary>The code of a sketch file.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
-    public BinaryCode EncodeSketch(string imagePath) => BinaryCodeSet.FromSigns(EmbedSketch(imagePath), CodeLength)[0];
+    public BinaryCode EncodeSketch(string imagePath) => Code(EmbedSketch(imagePath));
 
     /// <summary>The code of a photo read from a stream; its sketch-token map is computed with <see cref="TokenExtractor"/>.</summary>
     /// <exception cref="InvalidOperationException">The folder has no photo encoder.</exception>
@@ -151,8 +176,43 @@ public sealed class DshOnnxEncoder : IDshEncoder
         ObjectDisposedException.ThrowIf(_disposed, this);
         _ = PhotoSession(); // a sketch-only folder refuses before the upload is decoded
         using Image<Rgb24> raw = Imaging.ImageDecoding.Decode(image, "the uploaded photo", _imageDecoding);
-        return BinaryCodeSet.FromSigns(FileBatchEncoder.EncodeImage(raw, Architecture, photo: true, TokenExtractor, RunBatch), CodeLength)[0];
+        return EncodePhoto(raw);
     }
+
+    /// <summary>The code of an encoded photo (the bytes of a PNG, JPEG, … file), decoded within <see cref="ImageDecoding"/>.</summary>
+    /// <exception cref="InvalidOperationException">The folder has no photo encoder.</exception>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    public BinaryCode EncodePhoto(ReadOnlyMemory<byte> encodedImage)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _ = PhotoSession();
+        using Image<Rgb24> raw = RgbImage.DecodeImage(encodedImage, "the uploaded photo", _imageDecoding);
+        return EncodePhoto(raw);
+    }
+
+    /// <summary>The code of an in-memory photo; its sketch-token map is computed with <see cref="TokenExtractor"/>.</summary>
+    /// <exception cref="InvalidOperationException">The folder has no photo encoder.</exception>
+    public BinaryCode EncodePhoto(RgbImage photo)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _ = PhotoSession();
+        using Image<Rgb24> raw = photo.ToImage();
+        return EncodePhoto(raw);
+    }
+
+    /// <summary>The code of a photo file.</summary>
+    /// <exception cref="InvalidOperationException">The folder has no photo encoder.</exception>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    public BinaryCode EncodePhoto(string imagePath) => EncodeFiles([imagePath], photos: true, strict: true, keepEmbeddings: false, default).Codes[0];
+
+    private float[] EmbedSketch(Image<Rgb24> raw) => FileBatchEncoder.EncodeImage(raw, Architecture, photo: false, extractor: null, RunBatch);
+
+    private BinaryCode EncodePhoto(Image<Rgb24> raw) =>
+        Code(FileBatchEncoder.EncodeImage(raw, Architecture, photo: true, TokenExtractor, RunBatch));
+
+    private BinaryCode Code(float[] output) => BinaryCodeSet.FromSigns(output, CodeLength)[0];
 
     /// <summary>Codes and outputs of many sketch files, skipping and reporting unusable ones (as <see cref="DshModel.EmbedSketchFiles"/>).</summary>
     public EncodedFiles EmbedSketchFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default) =>

@@ -1,4 +1,6 @@
 using Dsh.Export;
+using Dsh.Hashing;
+using Dsh.Imaging;
 using Dsh.Imaging.Contours;
 using Dsh.Inference;
 using Dsh.Model;
@@ -116,6 +118,22 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
         {
             Assert.Equal(_exported.Model.EncodePhoto(photo), _exported.Encoder.EncodePhoto(p));
         }
+    }
+
+    [Fact]
+    public void Byte_and_pixel_buffer_encoders_equal_the_file_encoders()
+    {
+        string sketch = Sketches(1)[1];
+        string photo = PretrainedFiles.Photos(1)[2];
+        float[] fromFile = _exported.Encoder.EmbedSketch(sketch);
+        Assert.Equal(fromFile, _exported.Encoder.EmbedSketch(File.ReadAllBytes(sketch)));
+        Assert.Equal(fromFile, _exported.Encoder.EmbedSketch(RgbImage.Load(sketch)));
+        Assert.Equal(_exported.Encoder.EncodeSketch(sketch), _exported.Encoder.EncodeSketch(RgbImage.Load(sketch)));
+        BinaryCode photoCode = _exported.Encoder.EncodePhoto(photo);
+        Assert.Equal(_exported.Model.EncodePhoto(photo), photoCode);
+        Assert.Equal(photoCode, _exported.Encoder.EncodePhoto(File.ReadAllBytes(photo)));
+        Assert.Equal(photoCode, _exported.Encoder.EncodePhoto(RgbImage.Load(photo)));
+        Assert.Throws<InvalidDataException>(() => _exported.Encoder.EncodePhoto(new byte[] { 1, 2, 3 }));
     }
 
     [Fact]
