@@ -1,10 +1,11 @@
 using Dsh.Hashing;
 using Dsh.Imaging;
+using Dsh.Model;
 
 namespace Dsh;
 
 /// <summary>
-/// What a search service needs from a model: sketch outputs and photo codes from encoded images. Implemented by
+/// What a search service or a gallery build needs from a model: sketch outputs and photo codes from images. Implemented by
 /// <see cref="DshModel"/> (TorchSharp) and <see cref="Inference.DshOnnxEncoder"/> (ONNX Runtime, no libtorch); both are
 /// safe to call from any number of threads at once.
 /// </summary>
@@ -26,4 +27,21 @@ public interface IDshEncoder : IDisposable
     /// <summary>The code of one photo read from a stream.</summary>
     /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
     BinaryCode EncodePhoto(Stream image);
+
+    /// <summary>The real-valued output of one sketch file; its signs are the sketch's code.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
+    float[] EmbedSketch(string imagePath);
+
+    /// <summary>Codes of many sketch files in batches; unusable files are skipped and reported in <see cref="EncodedFiles.Skipped"/>.</summary>
+    EncodedFiles EncodeSketchFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default);
+
+    /// <summary>Codes of many photo files in batches; unusable files are skipped and reported in <see cref="EncodedFiles.Skipped"/>.</summary>
+    EncodedFiles EncodePhotoFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="EncodeSketchFiles"/>, with each encoded sketch's real-valued output in <see cref="EncodedFiles.Embeddings"/>.</summary>
+    EncodedFiles EmbedSketchFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="EncodePhotoFiles"/>, with each encoded photo's real-valued output in <see cref="EncodedFiles.Embeddings"/>.</summary>
+    EncodedFiles EmbedPhotoFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default);
 }

@@ -49,7 +49,7 @@ public sealed partial class ServeOnnxRuntimeTests(ITestOutputHelper output) : ID
         {
             var served = await client.RankingAsync(File.ReadAllBytes(sketch), 10);
             string cli = Run("search", "--model", model, "--index", gallery, "--sketch", sketch, "-k", "10", "--json");
-            var expected = Regex.Matches(cli, "\"id\":\\s*(\\d+),\\s*\"distance\":\\s*(\\d+)").Select(m => (long.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value))).ToList();
+            var expected = Ranking(cli);
             Assert.Equal(10, expected.Count);
             Assert.Equal(expected, served);
         }
@@ -58,10 +58,41 @@ public sealed partial class ServeOnnxRuntimeTests(ITestOutputHelper output) : ID
         Assert.DoesNotContain(mapped, f => LibTorchFile().IsMatch(Path.GetFileName(f)));
         output.WriteLine($"{mapped.Count} files mapped; none from libtorch");
         Assert.DoesNotContain("warning", serve.Output, StringComparison.Ordinal);
+
+        // The same tool, still without libtorch, builds a gallery and searches it on ONNX Runtime: the gallery records the
+        // model file the export came from (no warning with either runtime) and ranks as the model file's gallery does.
+        string onnxGallery = _folder.Combine("photos-onnx.dshi");
+        RunTool(tool, "index", "build", "--runtime", "onnx", "--model", onnx, "--photos", photos, "--out", onnxGallery);
+        string sketchPath = TestPaths.Sketches[0];
+        string fromOnnx = RunTool(tool, "search", "--runtime", "onnx", "--model", onnx, "--index", onnxGallery, "--sketch", sketchPath, "-k", "10", "--json");
+        string fromTorch = Run("search", "--model", model, "--index", gallery, "--sketch", sketchPath, "-k", "10", "--json");
+        Assert.Equal(Ranking(fromTorch), Ranking(fromOnnx));
+        Assert.Equal(10, Ranking(fromOnnx).Count);
+    }
+
+    private static List<(long Id, int Distance)> Ranking(string searchJson) =>
+        Regex.Matches(searchJson, "\"id\":\\s*(\\d+),\\s*\"distance\":\\s*(\\d+)").Select(m => (long.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value))).ToList();
+
+    /// <summary>Runs the tool copy in <paramref name="tool"/> as its own process; it must succeed without a warning.</summary>
+    private static string RunTool(string tool, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(tool, "Dsh.Cli.dll"));
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(info)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), $"dsh {string.Join(' ', args)} did not finish");
+        Assert.True(process.ExitCode == 0, $"dsh {string.Join(' ', args)} failed with {process.ExitCode}: {stderr.Result}");
+        Assert.DoesNotContain("warning", stderr.Result, StringComparison.Ordinal);
+        return stdout;
     }
 
     [Fact]
-    public void A_model_file_with_runtime_onnx_and_a_folder_without_it_are_usage_errors()
+    public void A_model_file_with_runtime_onnx_and_a_folder_without_it_are_usage_errors_in_every_command()
     {
         string file = _folder.Combine("model.dshm");
         File.WriteAllText(file, "x");
@@ -69,6 +100,8 @@ public sealed partial class ServeOnnxRuntimeTests(ITestOutputHelper output) : ID
         {
             new[] { "serve", "--runtime", "onnx", "--model", file, "--index", file },
             new[] { "serve", "--model", _folder.Path, "--index", file },
+            new[] { "eval", "--runtime", "onnx", "--model", file, "--sketches", _folder.Path, "--photos", _folder.Path, "--no-report" },
+            new[] { "eval", "--model", _folder.Path, "--sketches", _folder.Path, "--photos", _folder.Path, "--no-report" },
         })
         {
             using var stdout = new StringWriter();

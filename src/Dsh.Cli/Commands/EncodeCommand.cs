@@ -19,23 +19,24 @@ internal static class EncodeCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = CliOptions.Model();
+        var model = CliOptions.EncoderModel();
+        var runtime = CliOptions.Runtime();
         var domain = new Option<string>("--domain") { Description = "What the images are: sketch or photo.", Required = true, HelpName = "sketch|photo" };
         domain.AcceptOnlyFromAmong("sketch", "photo");
         var input = CliOptions.ExistingPath("--input", "An image, or a folder of images (category = first sub-folder).");
         var output = CliOptions.OutputPath("--out", "Where to write: NAME.csv (id,path,category,code), NAME.json, or a gallery file (any other name, e.g. NAME.dshi).");
         var strict = CliOptions.Strict();
         var json = CliOptions.Json();
-        var command = new Command("encode", "Encode sketches or photos into binary codes.") { model, domain, input, output, strict, json };
+        var command = new Command("encode", "Encode sketches or photos into binary codes.") { model, runtime, domain, input, output, strict, json };
         command.SetAction(parse =>
         {
             bool photos = parse.GetValue(domain) == "photo";
             string inputPath = Path.GetFullPath(parse.GetValue(input)!);
             IReadOnlyList<ImageFile> files = ImageFiles.Find(inputPath, photos ? "photo" : "sketch");
-            string modelPath = Path.GetFullPath(parse.GetValue(model)!);
+            string modelPath = ModelFiles.FullPath(parse.GetValue(model)!);
             string outPath = OutputPaths.CheckFile(parse.GetValue(output)!, "--out");
             bool asJson = parse.GetValue(json);
-            using DshModel dsh = ModelFiles.Load(modelPath);
+            using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
             var (codes, items, skipped) = ProgressSurface.Run(context,
                 sink => CodeEncoder.EncodeFiles(dsh, files, photos, parse.GetValue(strict), 0, sink, context.CancellationToken));
             string root = Directory.Exists(inputPath) ? inputPath : Path.GetDirectoryName(inputPath)!;

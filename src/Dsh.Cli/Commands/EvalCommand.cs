@@ -15,7 +15,8 @@ internal static class EvalCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = CliOptions.Model();
+        var model = CliOptions.EncoderModel();
+        var runtime = CliOptions.Runtime();
         var sketches = CliOptions.ExistingDirectory("--sketches", "Query sketches: one sub-folder per category.");
         var photos = CliOptions.ExistingDirectory("--photos", "Gallery photos: one sub-folder per category (categories on one side only are skipped).");
         var k = CliOptions.Int("--top", "K of precision@K and recall@K (capped at the gallery size).", 200, 1, int.MaxValue, "-k");
@@ -27,7 +28,7 @@ internal static class EvalCommand
         var json = CliOptions.Json();
         var command = new Command("eval", "Evaluate a model: mAP@all, precision@K, recall@K, timings, a Markdown report with a precision-recall plot.")
         {
-            model, sketches, photos, k, report, noReport, gallerySeed, strict, rerank, json,
+            model, runtime, sketches, photos, k, report, noReport, gallerySeed, strict, rerank, json,
         };
         command.Validators.Add(r =>
         {
@@ -38,13 +39,13 @@ internal static class EvalCommand
         });
         command.SetAction(parse =>
         {
-            string modelPath = Path.GetFullPath(parse.GetValue(model)!);
+            string modelPath = ModelFiles.FullPath(parse.GetValue(model)!);
             string sketchDir = parse.GetValue(sketches)!, photoDir = parse.GetValue(photos)!;
             bool asJson = parse.GetValue(json);
             string? reportFolder = parse.GetValue(noReport)
                 ? null
                 : OutputPaths.CheckFolder(parse.GetValue(report) ?? EvalReportWriter.DefaultFolder(modelPath), "--report");
-            using DshModel dsh = ModelFiles.Load(modelPath);
+            using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
             EvaluationOutcome outcome = ProgressSurface.Run(context, sink => EvaluationRunner.Run(dsh, sketchDir, photoDir, parse.GetValue(k),
                 parse.GetValue(gallerySeed), parse.GetValue(strict), parse.GetValue(rerank), sink, context.CancellationToken));
             string? reportPath = null;

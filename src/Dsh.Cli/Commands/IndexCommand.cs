@@ -27,13 +27,14 @@ internal static class IndexCommand
 
     private static Command Build(CliContext context)
     {
-        var model = CliOptions.Model();
+        var model = CliOptions.EncoderModel();
+        var runtime = CliOptions.Runtime();
         var photos = CliOptions.ExistingPath("--photos", "A photo, or a folder of photos (category = first sub-folder).");
         var output = CliOptions.OutputPath("--out", "The gallery file to write (e.g. photos.dshi).", "INDEX");
         var root = CliOptions.ExistingDirectory("--photos-root", "The folder photo paths are stored relative to (default: --photos, or its folder for a file).", required: false);
         var strict = CliOptions.Strict();
         var json = CliOptions.Json();
-        var command = new Command("build", "Encode photos and write a new gallery.") { model, photos, output, root, strict, json };
+        var command = new Command("build", "Encode photos and write a new gallery.") { model, runtime, photos, output, root, strict, json };
         command.SetAction(parse =>
         {
             string galleryPath = OutputPaths.CheckFile(parse.GetValue(output)!, "--out");
@@ -45,12 +46,12 @@ internal static class IndexCommand
             string photoPath = Path.GetFullPath(parse.GetValue(photos)!);
             string photosRoot = Path.GetFullPath(parse.GetValue(root) ?? (Directory.Exists(photoPath) ? photoPath : Path.GetDirectoryName(photoPath)!));
             IReadOnlyList<ImageFile> files = ImageFiles.Find(photoPath, "photo");
-            string modelPath = Path.GetFullPath(parse.GetValue(model)!);
+            string modelPath = ModelFiles.FullPath(parse.GetValue(model)!);
             bool asJson = parse.GetValue(json);
-            using DshModel dsh = ModelFiles.Load(modelPath);
+            using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
             EncodedImages encoded = ProgressSurface.Run(context,
                 sink => CodeEncoder.Encode(dsh, files.Select(f => f.Path).ToList(), photos: true, parse.GetValue(strict), sink, context.CancellationToken));
-            var gallery = new Gallery(dsh.CodeLength, new GalleryProperties { Model = ModelIdentity.Of(modelPath), Domain = "photo", Root = photosRoot });
+            var gallery = new Gallery(dsh.CodeLength, new GalleryProperties { Model = ModelFiles.Identity(dsh, modelPath), Domain = "photo", Root = photosRoot });
             gallery.AddRange(encoded.Codes, encoded.Indexes.Select(i => Item(files[i], photosRoot)).ToList());
             gallery.Save(galleryPath);
             Gallery.DeleteLegacyCatalog(galleryPath);
@@ -63,13 +64,14 @@ internal static class IndexCommand
     private static Command Add(CliContext context)
     {
         var index = CliOptions.ExistingFile("--index", "The gallery file.", "INDEX");
-        var model = CliOptions.Model();
+        var model = CliOptions.EncoderModel();
+        var runtime = CliOptions.Runtime();
         var photos = CliOptions.ExistingPath("--photos", "A photo, or a folder of photos; photos already in the gallery are skipped.");
         var strict = CliOptions.Strict();
         var json = CliOptions.Json();
         var command = new Command("add", "Encode more photos into an existing gallery (safe alongside other writers of the same file).")
         {
-            index, model, photos, strict, json,
+            index, model, runtime, photos, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -79,9 +81,9 @@ internal static class IndexCommand
             OutputPaths.CheckFile(galleryPath, "--index");
             string? root = current.Properties.Root;
             var files = ImageFiles.Find(parse.GetValue(photos)!, "photo").Where(f => !current.TryFindKey(GalleryKeys.For(f.Path, root), out _)).ToList();
-            string modelPath = Path.GetFullPath(parse.GetValue(model)!);
-            using DshModel dsh = ModelFiles.Load(modelPath);
-            GalleryFiles.CheckModel(current, dsh, modelPath, galleryPath, context.Err);
+            string modelPath = ModelFiles.FullPath(parse.GetValue(model)!);
+            using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
+            GalleryFiles.CheckModel(current, dsh.CodeLength, ModelFiles.Identity(dsh, modelPath), galleryPath, context.Err);
             var added = new List<long>();
             IReadOnlyList<SkippedFile> skipped = [];
             Gallery saved = current;

@@ -18,7 +18,8 @@ internal static class SearchCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = CliOptions.Model();
+        var model = CliOptions.EncoderModel();
+        var runtime = CliOptions.Runtime();
         var index = CliOptions.ExistingFile("--index", "A gallery built by 'dsh index build', or any index file dsh reads (a multi-index hash or FAISS binary index: results are ids).", "INDEX");
         var sketch = new Option<string[]>("--sketch")
         {
@@ -40,15 +41,15 @@ internal static class SearchCommand
         var top = CliOptions.Int("--top", "How many photos to return.", 10, 1, 1_000_000, "-k");
         var rerank = CliOptions.Rerank();
         var json = CliOptions.Json();
-        var command = new Command("search", "Find the photos nearest to one or more sketches in an index.") { model, index, sketch, top, rerank, json };
+        var command = new Command("search", "Find the photos nearest to one or more sketches in an index.") { model, runtime, index, sketch, top, rerank, json };
         command.SetAction(parse =>
         {
             string galleryPath = Path.GetFullPath(parse.GetValue(index)!);
             IReadOnlyList<string> sketches = Queries(parse.GetValue(sketch)!);
             Gallery gallery = GalleryFiles.LoadForReading(galleryPath, context.Err, out _);
-            string modelPath = Path.GetFullPath(parse.GetValue(model)!);
-            using DshModel dsh = ModelFiles.Load(modelPath);
-            GalleryFiles.CheckModel(gallery, dsh, modelPath, galleryPath, context.Err);
+            string modelPath = ModelFiles.FullPath(parse.GetValue(model)!);
+            using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
+            GalleryFiles.CheckModel(gallery, dsh.CodeLength, ModelFiles.Identity(dsh, modelPath), galleryPath, context.Err);
             int k = parse.GetValue(top), depth = parse.GetValue(rerank);
             bool asJson = parse.GetValue(json);
             int searched = 0;

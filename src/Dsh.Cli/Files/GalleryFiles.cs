@@ -84,8 +84,6 @@ internal static class GalleryFiles
         }
     }
 
-    public static void CheckModel(Gallery gallery, DshModel model, string modelPath, string galleryPath, TextWriter stderr) =>
-        CheckModel(gallery, model.CodeLength, ModelIdentity.Of(modelPath), galleryPath, stderr);
 
     /// <summary>As above, for a model known by its code length and identity (an ONNX export names the model it came from).</summary>
     public static void CheckModel(Gallery gallery, int codeLength, string identity, string galleryPath, TextWriter stderr)

@@ -12,7 +12,11 @@ internal static class ModelIdentity
 {
     public static string Of(string modelPath)
     {
-        string name = Path.GetFileName(modelPath);
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(modelPath));
+        if (Directory.Exists(modelPath))
+        {
+            return name; // an ONNX export that does not say which model file it came from
+        }
         try
         {
             using var file = new FileStream(modelPath, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -25,7 +29,7 @@ internal static class ModelIdentity
             file.ReadExactly(trailer);
             return string.Create(CultureInfo.InvariantCulture, $"{name} (xxh3 {BinaryPrimitives.ReadUInt64LittleEndian(trailer):x16})");
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return name;
         }

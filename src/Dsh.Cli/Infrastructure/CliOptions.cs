@@ -166,4 +166,21 @@ internal static class CliOptions
 
     /// <summary>The model file.</summary>
     public static Option<string> Model() => ExistingFile("--model", "A model file written by 'dsh train' (.dshm).");
+
+    /// <summary>The model file, or with <see cref="Runtime"/> onnx the folder <c>dsh export</c> wrote.</summary>
+    public static Option<string> EncoderModel() =>
+        ExistingPath("--model", "A model file written by 'dsh train' (.dshm); with --runtime onnx, the folder 'dsh export' wrote from it.");
+
+    /// <summary>What runs the network: TorchSharp on the model file, or ONNX Runtime on an export (<see cref="ModelFiles.LoadEncoder"/>).</summary>
+    public static Option<string> Runtime()
+    {
+        var option = new Option<string>("--runtime")
+        {
+            Description = "What encodes the images: torch (TorchSharp, the model file) or onnx (ONNX Runtime, an exported folder; no libtorch needed).",
+            DefaultValueFactory = _ => "torch",
+            HelpName = "torch|onnx",
+        };
+        option.AcceptOnlyFromAmong("torch", "onnx");
+        return option;
+    }
 }

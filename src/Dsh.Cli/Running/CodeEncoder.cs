@@ -13,11 +13,14 @@ internal sealed record EncodedImages(BinaryCodeSet Codes, IReadOnlyList<int> Ind
 /// <summary>Encodes image files with a model, a batch at a time, showing progress and measuring the time.</summary>
 internal static class CodeEncoder
 {
+    /// <summary>Images handed to the encoder at once: the progress line moves after each such chunk (the encoders batch inside it).</summary>
+    private const int ProgressChunk = 64;
+
     /// <summary>
     /// The codes of <paramref name="paths"/> in order. An unreadable, corrupt or over-limit file is skipped and reported on
     /// <paramref name="sink"/>, unless <paramref name="strict"/>: then it stops the command.
     /// </summary>
-    /// <param name="model">The model.</param>
+    /// <param name="model">The model (TorchSharp or ONNX Runtime).</param>
     /// <param name="paths">Image files (at least one).</param>
     /// <param name="photos">Photos (true) or sketches (false).</param>
     /// <param name="strict">Fail on the first bad file instead of skipping it.</param>
@@ -25,7 +28,7 @@ internal static class CodeEncoder
     /// <param name="cancellationToken">Checked between batches.</param>
     /// <exception cref="InputDataException">No file could be encoded.</exception>
     /// <param name="embeddings">When given, receives each encoded image's real-valued network output, in code order.</param>
-    public static EncodedImages Encode(DshModel model, IReadOnlyList<string> paths, bool photos, bool strict,
+    public static EncodedImages Encode(IDshEncoder model, IReadOnlyList<string> paths, bool photos, bool strict,
         IProgressSink sink, CancellationToken cancellationToken, List<float[]>? embeddings = null)
     {
         string name = photos ? "encode photos" : "encode sketches";
@@ -34,15 +37,17 @@ internal static class CodeEncoder
         var indexes = new List<int>(paths.Count);
         var skipped = new List<SkippedFile>();
         var clock = Stopwatch.StartNew();
-        for (int start = 0; start < paths.Count; start += model.EncodeBatchSize)
+        for (int start = 0; start < paths.Count; start += ProgressChunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string[] chunk = paths.Skip(start).Take(model.EncodeBatchSize).ToArray();
+            string[] chunk = paths.Skip(start).Take(ProgressChunk).ToArray();
             EncodedFiles part = embeddings is not null
-                ? WithEmbeddings(model, chunk, photos, strict, cancellationToken)
-                : strict
-                    ? Strict(model, chunk, photos)
-                    : photos ? model.EncodePhotoFiles(chunk, cancellationToken) : model.EncodeSketchFiles(chunk, cancellationToken);
+                ? photos ? model.EmbedPhotoFiles(chunk, cancellationToken) : model.EmbedSketchFiles(chunk, cancellationToken)
+                : photos ? model.EncodePhotoFiles(chunk, cancellationToken) : model.EncodeSketchFiles(chunk, cancellationToken);
+            if (strict && part.Skipped.Count > 0)
+            {
+                throw new InputDataException($"'{part.Skipped[0].Path}': {part.Skipped[0].Reason}");
+            }
             embeddings?.AddRange(part.Embeddings!);
             words.AddRange(part.Codes.Words);
             indexes.AddRange(part.Indexes.Select(i => start + i));
@@ -71,27 +76,11 @@ internal static class CodeEncoder
     }
 
     /// <summary>Encodes image files and returns the encoded ones as catalog entries, ids counting up from <paramref name="firstId"/>.</summary>
-    public static (BinaryCodeSet Codes, List<EncodedFile> Items, IReadOnlyList<SkippedFile> Skipped) EncodeFiles(DshModel model, IReadOnlyList<ImageFile> files,
+    public static (BinaryCodeSet Codes, List<EncodedFile> Items, IReadOnlyList<SkippedFile> Skipped) EncodeFiles(IDshEncoder model, IReadOnlyList<ImageFile> files,
         bool photos, bool strict, long firstId, IProgressSink sink, CancellationToken cancellationToken)
     {
         EncodedImages encoded = Encode(model, files.Select(f => f.Path).ToList(), photos, strict, sink, cancellationToken);
         var items = encoded.Indexes.Select((input, row) => new EncodedFile(firstId + row, files[input].Path, files[input].Category)).ToList();
         return (encoded.Codes, items, encoded.Skipped);
-    }
-
-    private static EncodedFiles WithEmbeddings(DshModel model, string[] chunk, bool photos, bool strict, CancellationToken cancellationToken)
-    {
-        EncodedFiles part = photos ? model.EmbedPhotoFiles(chunk, cancellationToken) : model.EmbedSketchFiles(chunk, cancellationToken);
-        if (strict && part.Skipped.Count > 0)
-        {
-            throw new InputDataException($"'{part.Skipped[0].Path}': {part.Skipped[0].Reason}");
-        }
-        return part;
-    }
-
-    private static EncodedFiles Strict(DshModel model, string[] chunk, bool photos)
-    {
-        BinaryCodeSet codes = photos ? model.EncodePhotos(chunk) : model.EncodeSketches(chunk);
-        return new EncodedFiles(codes, Enumerable.Range(0, chunk.Length).ToArray(), []);
     }
 }

@@ -49,7 +49,7 @@ internal static class EvaluationRunner
     /// <summary>Encodes both sides with <paramref name="model"/> and evaluates Hamming ranking.</summary>
     /// <exception cref="InputDataException">No category has both sketches and photos.</exception>
     /// <remarks>With <paramref name="rerankDepth"/> &gt; 0 the ranking is also measured with that many Hamming candidates re-ordered by each query's real-valued output.</remarks>
-    public static EvaluationOutcome Run(DshModel model, string sketchDir, string photoDir, int k, int gallerySeed, bool strict, int rerankDepth, IProgressSink sink,
+    public static EvaluationOutcome Run(IDshEncoder model, string sketchDir, string photoDir, int k, int gallerySeed, bool strict, int rerankDepth, IProgressSink sink,
         CancellationToken cancellationToken)
     {
         SbirDataset data = TrainingRunner.LoadDataset(sketchDir, photoDir, sink, strict);

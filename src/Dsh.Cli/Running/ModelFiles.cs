@@ -23,6 +23,30 @@ internal static class ModelFiles
     }
 
     /// <summary>
+    /// The encoder <c>--model</c> and <c>--runtime</c> name: the model file on TorchSharp, or the folder <c>dsh export</c> wrote
+    /// on ONNX Runtime (<paramref name="onnx"/>); a file given for a folder or the other way round is a usage error.
+    /// </summary>
+    /// <exception cref="UsageException">The path is a folder without <paramref name="onnx"/>, or a file with it.</exception>
+    /// <exception cref="InputDataException">Not a usable model or export.</exception>
+    public static IDshEncoder LoadEncoder(string path, bool onnx)
+    {
+        CheckRuntime(path, onnx);
+        return onnx ? LoadOnnx(path) : Load(path);
+    }
+
+    /// <summary>Refuses a <c>--model</c> folder without <c>--runtime onnx</c> and a file with it, before anything is loaded.</summary>
+    /// <exception cref="UsageException">The path does not fit the runtime.</exception>
+    public static void CheckRuntime(string path, bool onnx)
+    {
+        if (onnx != Directory.Exists(path))
+        {
+            throw new UsageException(onnx
+                ? $"--runtime onnx: --model must be the folder 'dsh export' wrote, not the file '{path}'"
+                : $"--model '{path}' is a folder: use an ONNX export with --runtime onnx, or give the .dshm file");
+        }
+    }
+
+    /// <summary>
     /// The ONNX encoders <c>dsh export</c> wrote into <paramref name="folder"/> (the caller has checked it is a folder);
     /// problems become one-line input errors.
     /// </summary>
@@ -38,6 +62,9 @@ internal static class ModelFiles
             throw new InputDataException($"'{full}' is not a usable ONNX export: {e.Message}", e);
         }
     }
+
+    /// <summary>The full path of a <c>--model</c> value; a folder given with a trailing separator keeps its name (<c>onnx/</c> is <c>onnx</c>).</summary>
+    public static string FullPath(string value) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(value));
 
     /// <summary>What a gallery records as its model: the model file's identity, or the one the ONNX export carries.</summary>
     public static string Identity(IDshEncoder encoder, string path) =>

@@ -18,14 +18,8 @@ internal static class ServeCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = CliOptions.ExistingPath("--model", "A model file written by 'dsh train' (.dshm); with --runtime onnx, the folder 'dsh export' wrote from it.");
-        var runtime = new Option<string>("--runtime")
-        {
-            Description = "What encodes the sketches: torch (TorchSharp, the model file) or onnx (ONNX Runtime, an exported folder; no libtorch needed).",
-            DefaultValueFactory = _ => "torch",
-            HelpName = "torch|onnx",
-        };
-        runtime.AcceptOnlyFromAmong("torch", "onnx");
+        var model = CliOptions.EncoderModel();
+        var runtime = CliOptions.Runtime();
         var index = CliOptions.ExistingFile("--index", "The gallery built by 'dsh index build' (photos added from the page are written to it).", "INDEX");
         var urls = new Option<string>("--urls")
         {
@@ -48,7 +42,7 @@ internal static class ServeCommand
         {
             var options = new ServeOptions
             {
-                ModelPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(parse.GetValue(model)!)), // "onnx/" names the folder "onnx"
+                ModelPath = ModelFiles.FullPath(parse.GetValue(model)!),
                 OnnxRuntime = parse.GetValue(runtime) == "onnx",
                 GalleryPath = Path.GetFullPath(parse.GetValue(index)!),
                 Urls = parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -79,15 +73,10 @@ internal static class ServeCommand
     {
         // A gallery is served read-write; any other index file dsh reads (multi-index hash, FAISS) is served read-only,
         // searches answering ids, since it holds no photos to show or to add to.
-        if (options.OnnxRuntime != Directory.Exists(options.ModelPath))
-        {
-            throw new UsageException(options.OnnxRuntime
-                ? $"--runtime onnx: --model must be the folder 'dsh export' wrote, not the file '{options.ModelPath}'"
-                : $"--model '{options.ModelPath}' is a folder: serve an ONNX export with --runtime onnx, or give the .dshm file");
-        }
+        ModelFiles.CheckRuntime(options.ModelPath, options.OnnxRuntime);
         Gallery gallery = GalleryFiles.LoadForReading(options.GalleryPath, context.Err, out string format);
         bool readOnly = format.StartsWith("index", StringComparison.Ordinal);
-        IDshEncoder dsh = options.OnnxRuntime ? ModelFiles.LoadOnnx(options.ModelPath) : ModelFiles.Load(options.ModelPath);
+        IDshEncoder dsh = ModelFiles.LoadEncoder(options.ModelPath, options.OnnxRuntime);
         try
         {
             GalleryFiles.CheckModel(gallery, dsh.CodeLength, ModelFiles.Identity(dsh, options.ModelPath), options.GalleryPath, context.Err);
