@@ -35,6 +35,17 @@ public sealed partial class DshTrainer
         {
             throw new ArgumentException("The dataset needs photos and training sketches (sketches not held out as queries).", nameof(dataset));
         }
+        DshTrainerOptions adapted = SmallPhotoRule.Apply(Options, dataset, out int medianSide);
+        if (!ReferenceEquals(adapted, Options))
+        {
+            progress?.Report(new DshProgress
+            {
+                Phase = TrainingPhase.Preparing,
+                Epochs = Options.Epochs,
+                Message = $"small photos (median shorter side {medianSide} px, under {Options.SmallPhotoSide}): the photo trunk's last stage learns too",
+            });
+            return new DshTrainer(adapted).Fit(dataset, progress, cancellationToken);
+        }
         ClassEmbedding embedding = ChooseClassVectors(dataset.Categories);
         IReadOnlyList<string> missing = embedding.MissingWords;
         if (missing.Count > 0)

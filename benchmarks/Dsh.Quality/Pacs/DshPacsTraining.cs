@@ -86,6 +86,7 @@ internal static class DshPacsTraining
             LearningRate = lr,
             GradientClipNorm = double.Parse(Key("clip", "10"), inv),
             Threads = 2,
+            SmallPhotoSide = Count("photoFrozen") is null ? new DshTrainerOptions().SmallPhotoSide : 0, // photoFrozen= is what trains
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
             CheckpointDirectory = Path.Combine(outDir, $"checkpoints-{tag}-lr{lrText ?? lr.ToString("G3", inv)}-b{Key("batch", "32")}-e{epochs}"),
         };

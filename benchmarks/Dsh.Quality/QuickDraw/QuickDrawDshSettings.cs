@@ -8,7 +8,8 @@ namespace Dsh.Quality.QuickDraw;
 /// validated before any data is read, so that a bad argument fails at once. Defaults: 64 bits, the profile's epochs and
 /// learning rate (<see cref="DshProfile"/>: 6 epochs, <see cref="DshProfile.DefaultLearningRate"/>), profile resnet18.
 /// </summary>
-internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Profile, DshArchitecture Architecture, double LearningRate)
+internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Profile, DshArchitecture Architecture, double LearningRate,
+    bool PhotoFrozenGiven = false)
 {
     /// <summary>Parses and validates the settings.</summary>
     /// <exception cref="FormatException">A number does not parse.</exception>
@@ -22,7 +23,7 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         int? Count(string key) => keys.TryGetValue(key, out string? text) ? int.Parse(text, inv) : null;
         DshArchitecture architecture = profile.Architecture(bits, photoFrozenStages: Count("photoFrozen"), sketchFrozenStages: Count("sketchFrozen"));
         double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : DshProfile.DefaultLearningRate(bits);
-        return new QuickDrawDshSettings(bits, epochs ?? profile.Epochs, profile, architecture.Validated(), lr);
+        return new QuickDrawDshSettings(bits, epochs ?? profile.Epochs, profile, architecture.Validated(), lr, Count("photoFrozen") is not null);
     }
 
     /// <summary>The trainer options: the profile's defaults with these settings, on 2 threads.</summary>
@@ -32,5 +33,6 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         Epochs = Epochs,
         LearningRate = LearningRate,
         Threads = 2,
+        SmallPhotoSide = PhotoFrozenGiven ? 0 : new DshTrainerOptions().SmallPhotoSide, // photoFrozen= is what trains
     };
 }

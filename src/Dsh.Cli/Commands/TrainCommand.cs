@@ -28,7 +28,7 @@ internal static class TrainCommand
                 r.AddError($"--lr must be a finite number > 0, not {v}");
             }
         });
-        var photoFrozen = CliOptions.FrozenStages("--photo-frozen-stages", "resnet18 only: photo trunk stages kept at their ImageNet weights, 0-4 (default 4; 3 lets the last stage learn, for small photos).");
+        var photoFrozen = CliOptions.FrozenStages("--photo-frozen-stages", "resnet18 only: photo trunk stages kept at their ImageNet weights, 0-4 (default 4, or 3 when the photos' median side is under 96 px).");
         var sketchFrozen = CliOptions.FrozenStages("--sketch-frozen-stages", "resnet18 only: sketch trunk stages kept at their ImageNet weights, 0-4 (default 3).");
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
         var threads = CliOptions.Threads();

@@ -41,7 +41,11 @@ internal static class TrainingSetup
         {
             throw new UsageException($"--photo-frozen-stages and --sketch-frozen-stages apply to --profile {DshProfile.ResNet18.Name} only, not {profile.Name}");
         }
-        return ValidatedOptions(() => configure(defaults with { Architecture = profile.Architecture(codeLength, photoFrozenStages, sketchFrozenStages) }));
+        return ValidatedOptions(() => configure(defaults with
+        {
+            Architecture = profile.Architecture(codeLength, photoFrozenStages, sketchFrozenStages),
+            SmallPhotoSide = photoFrozenStages is null ? defaults.SmallPhotoSide : 0, // a count given is the count trained
+        }));
     }
 
     /// <summary>

@@ -57,6 +57,7 @@ public class DshTrainerOptionsTests
     [InlineData("InitialWeightsPath")]
     [InlineData("MinimumSteps")]
     [InlineData("ClassVectors")]
+    [InlineData("SmallPhotoSide")]
     public void BadValues_AreRejectedByName(string field)
     {
         var o = new DshTrainerOptions { Architecture = DshArchitecture.Compact(64) }; // no ONNX file involved
@@ -64,6 +65,7 @@ public class DshTrainerOptionsTests
         {
             "Epochs" => o with { Epochs = 0 },
             "MinimumSteps" => o with { MinimumSteps = -1 },
+            "SmallPhotoSide" => o with { SmallPhotoSide = -1 },
             "ClassVectors" => o with { ClassVectors = "/no/such/vectors.txt" },
             "BatchSize" => o with { BatchSize = 0 },
             "LearningRate" => o with { LearningRate = double.NaN },

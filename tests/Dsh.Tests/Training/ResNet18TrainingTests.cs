@@ -56,6 +56,7 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
             Threads = 1, // a busy 2-core machine slows two OpenMP threads far more than one
             UseWordNet = false,
             Augmentation = AugmentationOptions.None,
+            SmallPhotoSide = 0, // these 64 px photos would let the photo trunk's last stage learn (SmallPhotoRuleTests)
             TokenCacheDirectory = Path.Combine(Directory, "tokens"),
             CheckpointDirectory = checkpoints,
             CheckpointInterval = checkpoints is null ? 0 : 1,
@@ -103,6 +104,18 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
         Assert.Equal(6, Trained.Summary.Steps);
         Assert.Equal(TrainedFixture.Architecture, Trained.Architecture);
         Assert.False(Trained.Network.training);
+    }
+
+    [Fact]
+    public void SmallPhotos_LetThePhotoTrunksLastStageLearn_AndTheModelRecordsIt()
+    {
+        var messages = new List<string>();
+        using DshModel model = new DshTrainer(fixture.Options() with { SmallPhotoSide = 96, Epochs = 1 }).Fit(fixture.Dataset,
+            new SyncProgress<DshProgress>(p => messages.Add(p.Message ?? "")));
+        Assert.Contains(messages, m => m.Contains("median shorter side 64 px", StringComparison.Ordinal));
+        Assert.Equal(3, ((ResNet18TrunkSpec)model.Architecture.PhotoTrunk).FrozenStages);
+        Assert.Equal(TrainedFixture.Architecture.SketchTrunk, model.Architecture.SketchTrunk);
+        Assert.Contains(model.Network.named_parameters(), p => p.parameter.requires_grad && p.name.Contains("photo", StringComparison.Ordinal) && p.name.Contains("layer4", StringComparison.Ordinal));
     }
 
     [Fact]
