@@ -28,6 +28,17 @@ public sealed class ExportCommandTests(TinyModel model) : IClassFixture<TinyMode
     }
 
     [Fact]
+    public void Int8_without_both_calibration_folders_and_calibration_without_int8_are_usage_errors()
+    {
+        string sketches = _temp.Combine("sketches");
+        Directory.CreateDirectory(sketches);
+        DshRun.Run("export", "--model", model.Path, "--out", _temp.Combine("o"), "--int8", "--calibration-sketches", sketches)
+            .AssertOneError(ExitCodes.Usage, "--int8 needs --calibration-sketches DIR and --calibration-photos DIR");
+        DshRun.Run("export", "--model", model.Path, "--out", _temp.Combine("o"), "--calibration-photos", sketches)
+            .AssertOneError(ExitCodes.Usage, "apply to --int8 only");
+    }
+
+    [Fact]
     public void A_missing_model_is_a_usage_error() =>
         DshRun.Run("export", "--model", _temp.Combine("none.dshm"), "--out", _temp.Combine("o")).AssertOneError(ExitCodes.Usage, "none.dshm");
 }

@@ -68,6 +68,14 @@ public sealed partial class ServeOnnxRuntimeTests(ITestOutputHelper output) : ID
         string fromTorch = Run("search", "--model", model, "--index", gallery, "--sketch", sketchPath, "-k", "10", "--json");
         Assert.Equal(Ranking(fromTorch), Ranking(fromOnnx));
         Assert.Equal(10, Ranking(fromOnnx).Count);
+
+        // An INT8 export of the same model, calibrated on the training images, searches the same gallery from the tool copy.
+        string int8 = _folder.Combine("onnx-int8");
+        string exported = Run("export", "--model", model, "--out", int8, "--int8", "--calibration-sketches", Path.Combine(train, "sketch"),
+            "--calibration-photos", Path.Combine(train, "photo"), "--json");
+        Assert.Matches("\"quantization\":\\s*\"int8\"", exported);
+        string fromInt8 = RunTool(tool, "search", "--runtime", "onnx", "--model", int8, "--index", onnxGallery, "--sketch", sketchPath, "-k", "10", "--json");
+        Assert.Equal(10, Ranking(fromInt8).Count);
     }
 
     private static List<(long Id, int Distance)> Ranking(string searchJson) =>

@@ -20,7 +20,7 @@ public class EncoderRuntimeBenchmarks
 {
     private DshModel? _model;
     private string _folder = "";
-    private InferenceSession? _sketchSession, _photoSession;
+    private InferenceSession? _sketchSession, _photoSession, _sketchInt8Session, _photoInt8Session;
     private Tensor? _sketch, _photo, _tokens;
     private float[] _sketchData = [], _photoData = [], _tokenData = [];
 
@@ -49,6 +49,12 @@ public class EncoderRuntimeBenchmarks
         DshOnnxExportResult files = DshOnnxExport.Export(_model, _folder);
         _sketchSession = OrtRun.Session(files.SketchEncoderPath);
         _photoSession = OrtRun.Session(files.PhotoEncoderPath);
+        string mini = Path.Combine(ImagePipelineBenchmarks.RepoRoot(), "samples", "data", "pacs-mini", "train");
+        DshOnnxExportResult int8 = DshOnnxExport.ExportInt8(_model, Path.Combine(_folder, "int8"),
+            Directory.GetFiles(Path.Combine(mini, "sketch"), "*", SearchOption.AllDirectories),
+            Directory.GetFiles(Path.Combine(mini, "photo"), "*", SearchOption.AllDirectories));
+        _sketchInt8Session = OrtRun.Session(int8.SketchEncoderPath);
+        _photoInt8Session = OrtRun.Session(int8.PhotoEncoderPath);
         var random = new Random(3);
         float[] Planes() => [.. Enumerable.Range(0, Batch * 3 * Size * Size).Select(_ => (float)(random.NextDouble() * 120 - 60))];
         (_sketchData, _photoData, _tokenData) = (Planes(), Planes(), Planes());
@@ -68,6 +74,9 @@ public class EncoderRuntimeBenchmarks
     public int SketchOnnxRuntime() => OrtRun.Run(_sketchSession!, Batch, (DshOnnxExport.SketchInputName, _sketchData));
 
     [Benchmark]
+    public int SketchOnnxRuntimeInt8() => OrtRun.Run(_sketchInt8Session!, Batch, (DshOnnxExport.SketchInputName, _sketchData));
+
+    [Benchmark]
     public long PhotoTorchSharp()
     {
         using var scope = NewDisposeScope();
@@ -77,11 +86,16 @@ public class EncoderRuntimeBenchmarks
     [Benchmark]
     public int PhotoOnnxRuntime() => OrtRun.Run(_photoSession!, Batch, (DshOnnxExport.PhotoInputName, _photoData), (DshOnnxExport.SketchTokensInputName, _tokenData));
 
+    [Benchmark]
+    public int PhotoOnnxRuntimeInt8() => OrtRun.Run(_photoInt8Session!, Batch, (DshOnnxExport.PhotoInputName, _photoData), (DshOnnxExport.SketchTokensInputName, _tokenData));
+
     [GlobalCleanup]
     public void Cleanup()
     {
         _sketchSession?.Dispose();
         _photoSession?.Dispose();
+        _sketchInt8Session?.Dispose();
+        _photoInt8Session?.Dispose();
         _model?.Dispose();
         _sketch?.Dispose();
         _photo?.Dispose();

@@ -83,7 +83,7 @@ public class ImagePipelineBenchmarks
         return ImageDecoding.Decode(stream, "photo");
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -16,7 +16,7 @@ namespace Dsh.Quality.Pacs;
 /// rate <see cref="DshProfile.DefaultLearningRate"/>, 1e-2 up to 64 bits and 1e-2 · 32 / K above).
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>batch</c>, <c>clip</c>,
 /// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
-/// <c>minSteps</c>, <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>tag</c> (file names),
+/// <c>minSteps</c>, <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
 /// interrupted run resumes. See docs/results.md.
 /// </summary>
@@ -136,6 +136,10 @@ internal static class DshPacsTraining
                 split.QuerySketches.Select(q => q.Group).ToArray(), run.Gallery, run.GalleryEmbeddings, run.GalleryLabels,
                 split.GalleryPhotos.Select(g => g.Group).ToArray(), mode, d);
             Say(string.Create(inv, $"| {mode} | {d} | {r.MapAll:F3} | {r.PrecisionAt10:F3} | {r.AccuracyAt1:F3} | {r.AccuracyAt10:F3} | {r.MedianTargetRank:F1} | {r.InstanceQueries} |"));
+        }
+        if (keys.ContainsKey("onnx"))
+        {
+            OnnxPacsScores.Run(model, run, trainSketches, trainPhotos, split.QuerySketches, split.GalleryPhotos, outDir, tag, depth, Say);
         }
         File.WriteAllText(Path.Combine(outDir, $"dsh-pacs-{tag}.md"), report.ToString());
         return 0;
