@@ -30,6 +30,14 @@ public class TrainingSetupTests
     }
 
     [Fact]
+    public void A_photo_stage_count_given_turns_the_small_photo_rule_off_and_none_given_keeps_it()
+    {
+        Assert.Equal(new DshTrainerOptions().SmallPhotoSide, TrainingSetup.Options(DshProfile.ResNet18, 64, o => o).SmallPhotoSide);
+        Assert.Equal(0, TrainingSetup.Options(DshProfile.ResNet18, 64, o => o, photoFrozenStages: 4).SmallPhotoSide);
+        Assert.Equal(new DshTrainerOptions().SmallPhotoSide, TrainingSetup.Options(DshProfile.ResNet18, 64, o => o, sketchFrozenStages: 2).SmallPhotoSide);
+    }
+
+    [Fact]
     public void OtherProfilesRefuseFrozenStageCounts()
     {
         var e = Assert.Throws<UsageException>(() => TrainingSetup.Options(DshProfile.Compact, 32, o => o, photoFrozenStages: 3));
