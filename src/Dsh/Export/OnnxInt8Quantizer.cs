@@ -60,7 +60,13 @@ internal static class OnnxInt8Quantizer
                 }
                 bias[c] = (float)(beta[c] + (bias[c] - mean[c]) * factor);
             }
-            SetFloats(weightProto, weight);
+            // New initializers, so that a weight or bias read by another node too keeps its values there.
+            var foldedWeight = new TensorProto { Name = conv.Name + ".folded_weight", DataType = (int)DataType.Float };
+            foldedWeight.Dims.AddRange(weightProto.Dims);
+            SetFloats(foldedWeight, weight);
+            g.Initializer.Add(foldedWeight);
+            initializers[foldedWeight.Name] = foldedWeight;
+            conv.Input[1] = foldedWeight.Name;
             string biasName = conv.Name + ".folded_bias";
             var biasProto = new TensorProto { Name = biasName, DataType = (int)DataType.Float };
             biasProto.Dims.Add(channels);
