@@ -67,6 +67,10 @@ internal sealed class DshTrainAndEncode : IDisposable
         DshModel model = new DshTrainer(options).Fit(train, progress, CancellationToken.None);
         try
         {
+            if (options.TokenExtractor is { } extractor)
+            {
+                model.TokenExtractor = extractor; // a model knows only the built-in extractors by name
+            }
             TimeSpan trainTime = clock.Elapsed;
             model.Save(modelPath);
             clock.Restart();

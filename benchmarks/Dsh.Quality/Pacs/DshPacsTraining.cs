@@ -16,7 +16,7 @@ namespace Dsh.Quality.Pacs;
 /// rate <see cref="DshProfile.DefaultLearningRate"/>, 1e-2 up to 64 bits and 1e-2 · 32 / K above).
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>batch</c>, <c>clip</c>,
 /// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
-/// <c>minSteps</c>, <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>tag</c> (file names),
+/// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
 /// interrupted run resumes. See docs/results.md.
 /// </summary>
@@ -71,6 +71,16 @@ internal static class DshPacsTraining
             (trainSketches, trainPhotos) = FrozenBaselines.Subset(split, int.Parse(sp[0], inv), int.Parse(sp[1], inv));
             tag += "-sub" + subset;
         }
+        bool blankTokens = Key("tokens", "contour") switch
+        {
+            "contour" => false,
+            "blank" => true,
+            string other => throw new ArgumentException($"tokens={other}: contour or blank"),
+        };
+        if (blankTokens)
+        {
+            tag += "-blanktokens";
+        }
         if (keys.TryGetValue("tag", out string? extraTag))
         {
             tag += "-" + extraTag;
@@ -93,6 +103,10 @@ internal static class DshPacsTraining
         if (Count("minSteps") is { } minSteps)
         {
             options = options with { MinimumSteps = minSteps }; // minSteps=0: exactly the epochs given
+        }
+        if (blankTokens)
+        {
+            options = options with { TokenExtractor = new BlankTokenExtractor() };
         }
         if (keys.TryGetValue("vectors", out string? vectors))
         {
