@@ -133,7 +133,7 @@ internal static class OnnxInt8Quantizer
         ModelProto model = folded.Clone();
         GraphProto g = model.Graph;
         var initializers = g.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
-                var parameters = new Dictionary<string, (float Scale, byte ZeroPoint)>(StringComparer.Ordinal);
+        var parameters = new Dictionary<string, (float Scale, byte ZeroPoint)>(StringComparer.Ordinal);
         foreach (string name in ActivationsToCalibrate(model))
         {
             if (!ranges.TryGetValue(name, out var range) || !float.IsFinite(range.Min) || !float.IsFinite(range.Max))
