@@ -57,7 +57,7 @@ public static class DshOnnxExport
     /// <summary>
     /// Writes the two encoders like <see cref="Export"/>, with their convolutions and residual sums quantized to 8-bit
     /// integers (weights per output channel; activation ranges measured on the calibration images): ONNX Runtime then runs
-    /// the trunks in integer arithmetic, about twice as fast on CPUs with VNNI (AVX-512 VNNI or AVX-VNNI), and a few
+    /// the trunks in integer arithmetic, about 3× as fast on CPUs with VNNI (AVX-512 VNNI or AVX-VNNI), and a few
     /// code bits flip against the float32 export (docs/onnx.md gives the measured rate and mAP). The heads stay float32.
     /// <see cref="Inference.DshOnnxEncoder"/> loads the folder as any export.
     /// </summary>
