@@ -5,7 +5,8 @@
 //                only when another process changed the file.
 // MODE "hold":   takes the lock through Gallery.Update, prints "holding" and sleeps until killed.
 // Each update adds ITEMS items (keys WRITER/u/i, codes and categories from KeyCodes) in one AddRange and, once
-// the call has returned, prints "ack KEY" for each on one write. UPDATES = 0 runs until killed.
+// the call has returned, prints "ack KEY" for each on one write. UPDATES = 0 runs until killed, pausing 1-9 ms
+// between updates.
 using Dsh.Hashing;
 using Dsh.Hashing.GalleryWriter;
 
@@ -57,6 +58,12 @@ for (int u = 0; updates == 0 || u < updates; u++)
 
     Console.Out.Write(string.Concat(keys.Select(k => "ack " + k + "\n")));
     Console.Out.Flush();
+    if (updates == 0)
+    {
+        // Run until killed: pause as a real writer does between updates. Back to back, the writer that just released the
+        // lock takes it again before the others' next poll, and on a busy machine one writer can wait out the test.
+        Thread.Sleep(Random.Shared.Next(1, 10));
+    }
 }
 
 return 0;
