@@ -61,18 +61,8 @@ internal static class OnnxInt8Quantizer
                 bias[c] = (float)(beta[c] + (bias[c] - mean[c]) * factor);
             }
             // New initializers, so that a weight or bias read by another node too keeps its values there.
-            var foldedWeight = new TensorProto { Name = conv.Name + ".folded_weight", DataType = (int)DataType.Float };
-            foldedWeight.Dims.AddRange(weightProto.Dims);
-            SetFloats(foldedWeight, weight);
-            g.Initializer.Add(foldedWeight);
-            initializers[foldedWeight.Name] = foldedWeight;
-            conv.Input[1] = foldedWeight.Name;
-            string biasName = conv.Name + ".folded_bias";
-            var biasProto = new TensorProto { Name = biasName, DataType = (int)DataType.Float };
-            biasProto.Dims.Add(channels);
-            SetFloats(biasProto, bias);
-            g.Initializer.Add(biasProto);
-            initializers[biasName] = biasProto;
+            conv.Input[1] = AddInitializer(g, conv.Name + ".folded_weight", DataType.Float, [.. weightProto.Dims], AsBytes(weight));
+            string biasName = AddInitializer(g, conv.Name + ".folded_bias", DataType.Float, [channels], AsBytes(bias));
             while (conv.Input.Count > 2)
             {
                 conv.Input.RemoveAt(2);
@@ -325,12 +315,6 @@ internal static class OnnxInt8Quantizer
             return values;
         }
         return [.. t.FloatData];
-    }
-
-    private static void SetFloats(TensorProto t, float[] values)
-    {
-        t.FloatData.Clear();
-        t.RawData = ByteString.CopyFrom(AsBytes(values));
     }
 
     // ONNX raw_data is little-endian; so is every platform .NET runs this library on.
