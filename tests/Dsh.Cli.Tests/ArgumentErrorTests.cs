@@ -107,6 +107,7 @@ public sealed class ArgumentErrorTests : IDisposable
     [InlineData("--threads", "-1")]
     [InlineData("--lr", "-0.5")]
     [InlineData("--lr", "0")]
+    [InlineData("--lr-schedule", "linear")]
     public void OutOfRangeTrainingValuesAreUsageErrors(string option, string value) =>
         DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "compact", option, value)
             .AssertOneError(ExitCodes.Usage, option);

@@ -28,6 +28,19 @@ internal static class TrainCommand
                 r.AddError($"--lr must be a finite number > 0, not {v}");
             }
         });
+        var schedule = new Option<string?>("--lr-schedule")
+        {
+            Description = "How the learning rate changes over the steps: constant, or cosine (from the full rate down to 0).",
+            HelpName = "constant|cosine",
+        };
+        schedule.CompletionSources.Add("constant", "cosine");
+        schedule.Validators.Add(r =>
+        {
+            if (r.Tokens is [{ Value: var name }] && !name.Equals("constant", StringComparison.OrdinalIgnoreCase) && !name.Equals("cosine", StringComparison.OrdinalIgnoreCase))
+            {
+                r.AddError($"--lr-schedule must be constant or cosine, not '{name}'");
+            }
+        });
         var photoFrozen = CliOptions.FrozenStages("--photo-frozen-stages", "resnet18 only: photo trunk stages kept at their ImageNet weights, 0-4 (default 4, or 3 when the photos' median side is under 96 px).");
         var sketchFrozen = CliOptions.FrozenStages("--sketch-frozen-stages", "resnet18 only: sketch trunk stages kept at their ImageNet weights, 0-4 (default 3).");
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
@@ -38,7 +51,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it.")
         {
-            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, schedule, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -57,6 +70,10 @@ internal static class TrainCommand
                     CheckpointDirectory = parse.GetValue(checkpoint),
                     ImageNetWeightsPath = parse.GetValue(imageNet),
                 };
+                if (parse.GetValue(schedule) is { } name)
+                {
+                    o = o with { LearningRateSchedule = Enum.Parse<LearningRateSchedule>(name, ignoreCase: true) };
+                }
                 return parse.GetValue(learningRate) is { } rate ? o with { LearningRate = rate } : o;
             }, parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen));
             bool asJson = parse.GetValue(json);
@@ -68,7 +85,7 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3}, seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
+                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)

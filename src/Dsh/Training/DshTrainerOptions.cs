@@ -77,6 +77,22 @@ public sealed record DshTrainerOptions
     /// <summary>Factor applied to the learning rate after every epoch (default 1: constant).</summary>
     public double LearningRateDecay { get; init; } = 1.0;
 
+    /// <summary>How the learning rate changes over the run's steps (default <see cref="Training.LearningRateSchedule.Constant"/>).</summary>
+    public LearningRateSchedule LearningRateSchedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>
+    /// The rate of the θ-step <paramref name="step"/> (0-based, counted over the whole run) of <paramref name="totalSteps"/>,
+    /// in epoch <paramref name="epoch"/> (0-based): <see cref="LearningRate"/> under <see cref="LearningRateDecay"/> and
+    /// <see cref="LearningRateSchedule"/>.
+    /// </summary>
+    internal double LearningRateAt(int epoch, long step, long totalSteps)
+    {
+        double rate = LearningRate * Math.Pow(LearningRateDecay, epoch);
+        return LearningRateSchedule == LearningRateSchedule.Cosine && totalSteps > 0
+            ? rate * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(step, 0, totalSteps) / totalSteps))
+            : rate;
+    }
+
     /// <summary>SGD momentum (default 0.9).</summary>
     public double Momentum { get; init; } = 0.9;
 
@@ -202,6 +218,7 @@ public sealed record DshTrainerOptions
         Require(SmallPhotoSide is >= 0 and <= 100_000, nameof(SmallPhotoSide), $"must be 0 (off) to 100,000 pixels, not {SmallPhotoSide}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");
         Require(LearningRateDecay is > 0 and <= 1, nameof(LearningRateDecay), $"must be in (0, 1], not {LearningRateDecay}");
+        Require(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), $"must be Constant or Cosine, not {(int)LearningRateSchedule}");
         Require(Momentum is >= 0 and < 1, nameof(Momentum), $"must be in [0, 1), not {Momentum}");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"must be a finite value ≥ 0, not {WeightDecay}");
         Require(GradientClipNorm >= 0 && double.IsFinite(GradientClipNorm), nameof(GradientClipNorm), $"must be a finite value ≥ 0, not {GradientClipNorm}");

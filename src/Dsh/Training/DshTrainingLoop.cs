@@ -161,7 +161,6 @@ internal sealed class DshTrainingLoop
                         $"codes updated: {bitsChanged} bits changed, pairwise/pair {terms.Value.PairwisePerPair:F2}");
                 }
 
-                double learningRate = o.LearningRate * Math.Pow(o.LearningRateDecay, epoch);
                 int[] photoOrder = Permutation(nI, SeedMixer.MixInt(o.Seed, epoch, 1));
                 int[] sketchOrder = Permutation(nS, SeedMixer.MixInt(o.Seed, epoch, 2));
                 int larger = Math.Max(nI, nS);
@@ -174,6 +173,7 @@ internal sealed class DshTrainingLoop
                     int count = Math.Min(o.BatchSize, larger - start);
                     int[] sketchIndices = Enumerable.Range(start, count).Select(i => sketchOrder[i % nS]).ToArray();
                     int[] photoIndices = Enumerable.Range(start, count).Select(i => photoOrder[i % nI]).ToArray();
+                    double learningRate = o.LearningRateAt(epoch, globalStep, totalSteps);
                     batchLoss = ThetaStep(network, inputs, optimizer, photoCodes, sketchCodes, photoIndices, sketchIndices, learningRate,
                         SeedMixer.Mix(o.Seed, epoch, step, 3), new Random(SeedMixer.MixInt(o.Seed, epoch, step, 4)));
                     thetaClock.Stop();

@@ -13,6 +13,7 @@ internal sealed record TrainingRunSettings
 {
     public required double LearningRate { get; init; }
     public required double LearningRateDecay { get; init; }
+    public string LearningRateSchedule { get; init; } = nameof(Training.LearningRateSchedule.Constant);
     public required double Momentum { get; init; }
     public required double WeightDecay { get; init; }
     public required double GradientClipNorm { get; init; }
@@ -26,6 +27,7 @@ internal sealed record TrainingRunSettings
     {
         LearningRate = o.LearningRate,
         LearningRateDecay = o.LearningRateDecay,
+        LearningRateSchedule = o.LearningRateSchedule.ToString(),
         Momentum = o.Momentum,
         WeightDecay = o.WeightDecay,
         GradientClipNorm = o.GradientClipNorm,
@@ -53,6 +55,7 @@ internal sealed record TrainingRunSettings
         }
         Check(LearningRate.Equals(other.LearningRate), nameof(LearningRate));
         Check(LearningRateDecay.Equals(other.LearningRateDecay), nameof(LearningRateDecay));
+        Check(LearningRateSchedule == other.LearningRateSchedule, nameof(LearningRateSchedule));
         Check(Momentum.Equals(other.Momentum), nameof(Momentum));
         Check(WeightDecay.Equals(other.WeightDecay), nameof(WeightDecay));
         Check(GradientClipNorm.Equals(other.GradientClipNorm), nameof(GradientClipNorm));

@@ -1,3 +1,4 @@
+using Dsh.Training;
 namespace Dsh.Tests.Training;
 
 public class DshTrainerOptionsTests
@@ -48,6 +49,7 @@ public class DshTrainerOptionsTests
     [InlineData("BatchSize")]
     [InlineData("LearningRate")]
     [InlineData("LearningRateDecay")]
+    [InlineData("LearningRateSchedule")]
     [InlineData("Momentum")]
     [InlineData("WeightDecay")]
     [InlineData("Threads")]
@@ -70,6 +72,7 @@ public class DshTrainerOptionsTests
             "BatchSize" => o with { BatchSize = 0 },
             "LearningRate" => o with { LearningRate = double.NaN },
             "LearningRateDecay" => o with { LearningRateDecay = 1.5 },
+            "LearningRateSchedule" => o with { LearningRateSchedule = (LearningRateSchedule)7 },
             "Momentum" => o with { Momentum = 1 },
             "WeightDecay" => o with { WeightDecay = -1 },
             "Threads" => o with { Threads = -2 },
