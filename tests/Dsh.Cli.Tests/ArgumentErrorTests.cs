@@ -65,6 +65,21 @@ public sealed class ArgumentErrorTests : IDisposable
     }
 
     [Fact]
+    public void TheBuiltInManualLinksToTheOtherDocsPagesByTheirAddress()
+    {
+        // the other pages do not ship with the tool: a link such as (results.md#x) must become an address
+        string train = DshRun.Run("help", "train").Out;
+        Assert.Contains("](https://github.com/dsh-sbir/dsh/blob/main/docs/results.md#which-trunk-stages-learn)", train, StringComparison.Ordinal);
+        Assert.Contains("](https://github.com/dsh-sbir/dsh/blob/main/docs/semantics.md)", train, StringComparison.Ordinal);
+        Assert.Contains("](#exit-codes)", DshRun.Run("help").Out + train + DshRun.Run("help", "conventions").Out, StringComparison.Ordinal);
+        foreach (string topic in new[] { "conventions", "train", "encode", "index", "search", "serve", "export", "eval", "tokens", "demo", "files", "installing" })
+        {
+            string text = DshRun.Run("help", topic).Out;
+            Assert.DoesNotMatch(@"\]\((?!https://|#)[^)]*\)", text);
+        }
+    }
+
+    [Fact]
     public void TheSuggestDirectiveCompletesCommandsAndOptions()
     {
         Assert.Equal(["search", "serve"], DshRun.Run("[suggest:6]", "dsh se").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -38,7 +38,7 @@ public sealed class IndexInfoTests : IDisposable
             index.Add(10 + i, Code(random));
         }
         LegacyIndex.Write(path, index, "/models/m.dshm",
-            Categories.Select((c, i) => (10L + i, Path.Combine(_temp.Path, "photos", c, $"{i}.jpg"), c)));
+            Categories.Select((c, i) => (10L + i, Path.Combine(_temp.Path, "photos", c, $"{i}.jpg"), (string?)c)));
         return path;
     }
 
@@ -67,6 +67,35 @@ public sealed class IndexInfoTests : IDisposable
         Assert.Contains("5 x 16 bits", result.Out, StringComparison.Ordinal);
         Assert.Contains("dog 3", result.Out, StringComparison.Ordinal);
         Assert.Contains("house 2", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_catalog_item_with_a_null_category_is_counted_without_one()
+    {
+        string path = _temp.Combine("nulls.dshi");
+        var index = new HammingIndex(16);
+        var random = new Random(5);
+        index.Add(1, Code(random));
+        index.Add(2, Code(random));
+        LegacyIndex.Write(path, index, "/models/m.dshm", [(1L, Path.Combine(_temp.Path, "a.jpg"), "dog"), (2L, Path.Combine(_temp.Path, "b.jpg"), null)]);
+        CliResult info = DshRun.Run("index", "info", "--index", path, "--json").AssertSuccess();
+        using JsonDocument json = JsonDocument.Parse(info.Out);
+        Assert.Equal(2, json.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("categories").GetProperty("dog").GetInt32());
+        Assert.Single(json.RootElement.GetProperty("categories").EnumerateObject());
+        Assert.Equal(1, json.RootElement.GetProperty("uncategorised").GetInt32());
+        Assert.Contains("none: 1", DshRun.Run("index", "info", "--index", path).AssertSuccess().Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_an_index_is_named_in_the_error()
+    {
+        string path = _temp.Combine("holiday.png");
+        File.WriteAllBytes(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]);
+        CliResult result = DshRun.Run("index", "info", "--index", path);
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains(path, result.Err, StringComparison.Ordinal);
+        Assert.Contains("Not a Dsh index", result.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,16 @@ public sealed class PackageLayerTests
     }
 
     [Fact]
+    public void Its_public_signatures_mention_only_the_platform_Dsh_Hashing_and_Orleans()
+    {
+        // Orleans is what the package plugs into (silo and client builders, grain interfaces); Polly stays inside
+        IReadOnlyList<string> violations = Dsh.Tests.Support.PublicApiTypes.Violations(typeof(DshClusterIndex).Assembly, a =>
+            Dsh.Tests.Support.PublicApiTypes.IsPlatform(a) || a == typeof(Dsh.Hashing.HammingIndex).Assembly
+            || (a.GetName().Name ?? "").StartsWith("Orleans.", StringComparison.Ordinal));
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+    }
+
+    [Fact]
     public void Retries_back_off_exponentially_with_jitter()
     {
         var options = new DshClusterIndexOptions { RetryDelay = TimeSpan.FromMilliseconds(50) };

@@ -20,7 +20,7 @@ internal static class EvalCommand
         var sketches = CliOptions.ExistingDirectory("--sketches", "Query sketches: one sub-folder per category.");
         var photos = CliOptions.ExistingDirectory("--photos", "Gallery photos: one sub-folder per category (categories on one side only are skipped).");
         var k = CliOptions.Int("--top", "K of precision@K and recall@K (capped at the gallery size).", 200, 1, int.MaxValue, "-k");
-        var report = CliOptions.OutputPath("--report", "Folder for report.md and pr-curve.png (default: <model-name>.eval/ next to the model).", "DIR", required: false);
+        var report = CliOptions.OutputPath("--report", "Folder for report.md, pr-curve.png and contact-sheet.png (default: <model-name>.eval/ next to the model).", "DIR", required: false);
         var noReport = new Option<bool>("--no-report") { Description = "Write no report." };
         var gallerySeed = CliOptions.Int("--gallery-seed", "Seed of the gallery's shuffled order (ties are ranked in gallery order).", 1, int.MinValue);
         var strict = CliOptions.Strict();

@@ -1,14 +1,16 @@
 using System.CommandLine;
 using System.Reflection;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Dsh.Cli.Commands;
 
 /// <summary>
 /// <c>dsh help [TOPIC]</c>: the tool's manual (docs/cli.md, built into the tool), one section per command or topic, so
-/// the documentation travels with an installed tool.
+/// the documentation travels with an installed tool. Its links to the other pages of docs/ (which do not ship with the
+/// tool) are written as addresses of the project's repository.
 /// </summary>
-internal static class HelpCommand
+internal static partial class HelpCommand
 {
     private const string ManualResource = "Dsh.Cli.Manual.cli.md";
 
@@ -58,11 +60,32 @@ internal static class HelpCommand
                 key = KeyOf(title);
                 text.Clear();
             }
-            text.AppendLine(line);
+            text.AppendLine(DocsLinks(line));
         }
         sections.Add((key, title, text.ToString()));
         return sections;
     }
+
+    /// <summary>
+    /// A line of the manual with each link to another docs page (<c>](results.md#x)</c>, <c>](images/a.png)</c>) made an
+    /// address in the repository's docs folder; links within the manual (<c>](#dsh-train)</c>) and absolute ones stay.
+    /// </summary>
+    internal static string DocsLinks(string line)
+    {
+        string repository = RepositoryUrl();
+        return RelativeLink().Replace(line, m => m.Groups["target"].Value is var target && target.StartsWith("../", StringComparison.Ordinal)
+            ? $"]({repository}/blob/main/{target[3..]})"
+            : $"]({repository}/blob/main/docs/{target})");
+    }
+
+    private static string RepositoryUrl() =>
+        Assembly.GetExecutingAssembly().GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryUrl")?.Value?.TrimEnd('/') is { Length: > 0 } url
+            ? url
+            : throw new InvalidOperationException("The tool was built without its RepositoryUrl.");
+
+    [GeneratedRegex(@"\]\((?<target>(?![a-z][a-z0-9+.-]*:)(?!#)(?!/)[^)\s]+)\)", RegexOptions.CultureInvariant)]
+    private static partial Regex RelativeLink();
 
     /// <summary>"`dsh index build | add | info | upgrade`" → "index"; "Exit codes" → "exit-codes".</summary>
     private static string KeyOf(string title)

@@ -40,7 +40,7 @@ internal static class SearchCommand
         });
         var top = CliOptions.Int("--top", "How many photos to return.", 10, 1, 1_000_000, "-k");
         var rerank = CliOptions.Rerank();
-        var json = CliOptions.Json();
+        var json = CliOptions.Json("Print one JSON object a sketch on stdout, one per line (JSON lines).");
         var command = new Command("search", "Find the photos nearest to one or more sketches in an index.") { model, runtime, index, sketch, top, rerank, json };
         command.SetAction(parse =>
         {

@@ -157,8 +157,8 @@ internal static class CliOptions
     public static Option<int> Threads() => Int("--threads", "Intra-op threads; 0 = one per core.", 0, 0, 1024);
 
     /// <summary>Machine-readable output.</summary>
-    public static Option<bool> Json() =>
-        new("--json") { Description = "Print one JSON object on stdout (progress goes to stderr)." };
+    public static Option<bool> Json(string description = "Print one JSON object on stdout (progress goes to stderr).") =>
+        new("--json") { Description = description };
 
     /// <summary>Whether one unreadable, corrupt or over-limit image stops the command instead of being skipped and reported.</summary>
     public static Option<bool> Strict() =>

@@ -27,7 +27,6 @@ internal static class EvalJson
             ["requestedK"] = outcome.RequestedK,
             ["k"] = r.K,
             ["precisionAtK"] = r.PrecisionAtK,
-            [$"precisionAt{outcome.RequestedK}"] = r.PrecisionAtK,
             ["recallAtK"] = r.RecallAtK,
             ["tieAwarePrecisionAtK"] = r.TieAwarePrecisionAtK,
             ["tieAwareRecallAtK"] = r.TieAwareRecallAtK,
@@ -41,10 +40,12 @@ internal static class EvalJson
             ["hammingOnly"] = SecondStage(outcome.HammingOnly),
             ["reranked"] = outcome.Reranked is { } reranked ? SecondStage(reranked) : null,
         };
+        // precisionAt<requested K> holds precision at that K even when the gallery is smaller (as trec_eval counts it: the
+        // ranks past the gallery retrieve nothing relevant, so it is the relevant count in the gallery's ranking over K);
+        // the capped measure is precisionAtK and the field named after the K measured.
+        json[$"precisionAt{outcome.RequestedK}"] = r.K == outcome.RequestedK ? r.PrecisionAtK : r.PrecisionAtK * r.K / outcome.RequestedK;
         if (r.K != outcome.RequestedK)
         {
-            // precisionAt<requested K> keeps its name for scripts; a gallery smaller than K caps it, and the field named
-            // after the K actually measured says so.
             json[$"precisionAt{r.K}"] = r.PrecisionAtK;
         }
         return json;
