@@ -195,6 +195,12 @@ public sealed record DshTrainerOptions
     /// </summary>
     public bool CacheFrozenStages { get; init; } = true;
 
+    /// <summary>
+    /// The element type of the frozen-stage cache (default <see cref="CachePrecision.Float32"/>);
+    /// <see cref="CachePrecision.Float16"/> halves its memory (docs/training.md, "Memory").
+    /// </summary>
+    public CachePrecision FrozenStageCachePrecision { get; init; } = CachePrecision.Float32;
+
     /// <summary>Batch size used to compute the network outputs F over the whole training set (default 64).</summary>
     public int EncodeBatchSize { get; init; } = 64;
 
@@ -218,6 +224,7 @@ public sealed record DshTrainerOptions
         Require(SmallPhotoSide is >= 0 and <= 100_000, nameof(SmallPhotoSide), $"must be 0 (off) to 100,000 pixels, not {SmallPhotoSide}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");
         Require(LearningRateDecay is > 0 and <= 1, nameof(LearningRateDecay), $"must be in (0, 1], not {LearningRateDecay}");
+        Require(Enum.IsDefined(FrozenStageCachePrecision), nameof(FrozenStageCachePrecision), $"must be Float32 or Float16, not {(int)FrozenStageCachePrecision}");
         Require(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), $"must be Constant or Cosine, not {(int)LearningRateSchedule}");
         Require(Momentum is >= 0 and < 1, nameof(Momentum), $"must be in [0, 1), not {Momentum}");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"must be a finite value ≥ 0, not {WeightDecay}");

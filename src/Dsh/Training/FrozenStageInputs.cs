@@ -10,6 +10,7 @@ namespace Dsh.Training;
 /// the run; with caching off, every batch is augmented and pushed through the frozen stages again. Caching is per
 /// domain: sketches when the sketch trunk has frozen stages; photos (with their sketch-tokens, which must share one
 /// augmentation) when both trunks have — a domain with nothing frozen keeps its augmented images and is not held in memory.
+/// Cached outputs are kept in the element type of <see cref="CachePrecision"/> and served in the network's own.
 /// </summary>
 internal sealed class FrozenStageInputs : IDisposable
 {
@@ -20,11 +21,15 @@ internal sealed class FrozenStageInputs : IDisposable
     private readonly Tensor?[] _sketches;
     private readonly Tensor?[] _photos;
     private readonly Tensor?[] _tokens;
+    private readonly ScalarType _storedType;
+    private readonly ScalarType _servedType;
 
-    public FrozenStageInputs(DshNetwork network, IDshTrainingData data, bool cache)
+    public FrozenStageInputs(DshNetwork network, IDshTrainingData data, bool cache, CachePrecision precision = CachePrecision.Float32)
     {
         _network = network;
         _data = data;
+        _servedType = network.ParameterType;
+        _storedType = precision == CachePrecision.Float16 ? ScalarType.Float16 : _servedType;
         _cacheSketches = cache && network.SketchTrunk.HasFrozenPart;
         _cachePhotos = _cacheSketches && network.PhotoTrunk.HasFrozenPart;
         _sketches = new Tensor?[_cacheSketches ? data.SketchLabels.Length : 0];
@@ -54,7 +59,7 @@ internal sealed class FrozenStageInputs : IDisposable
         if (missing.Length > 0)
         {
             using var scope = NewDisposeScope();
-            Store(_sketches, missing, _network.SketchBoundary(_data.SketchBatch(missing, null), SketchBranch.Sketch));
+            Store(_sketches, missing, _network.SketchBoundary(_data.SketchBatch(missing, null), SketchBranch.Sketch).to(_storedType));
         }
         return Gather(_sketches, indices);
     }
@@ -73,8 +78,8 @@ internal sealed class FrozenStageInputs : IDisposable
         {
             using var scope = NewDisposeScope();
             (Tensor p, Tensor t) = _data.PhotoBatch(missing, null);
-            Store(_photos, missing, _network.PhotoBoundary(p));
-            Store(_tokens, missing, _network.SketchBoundary(t, SketchBranch.Token));
+            Store(_photos, missing, _network.PhotoBoundary(p).to(_storedType));
+            Store(_tokens, missing, _network.SketchBoundary(t, SketchBranch.Token).to(_storedType));
         }
         return (Gather(_photos, indices), Gather(_tokens, indices));
     }
@@ -90,7 +95,11 @@ internal sealed class FrozenStageInputs : IDisposable
         }
     }
 
-    private static Tensor Gather(Tensor?[] store, IReadOnlyList<int> indices) => stack(indices.Select(i => store[i]!).ToArray(), 0);
+    private Tensor Gather(Tensor?[] store, IReadOnlyList<int> indices)
+    {
+        Tensor batch = stack(indices.Select(i => store[i]!).ToArray(), 0);
+        return batch.dtype == _servedType ? batch : batch.to(_servedType);
+    }
 
     public void Dispose()
     {

@@ -22,6 +22,7 @@ internal sealed record TrainingRunSettings
     public required string ClassVectors { get; init; }
     public required string TokenExtractor { get; init; }
     public bool CacheFrozenStages { get; init; } = true;
+    public string FrozenStageCachePrecision { get; init; } = nameof(CachePrecision.Float32);
 
     public static TrainingRunSettings From(DshTrainerOptions o, Tensor classVectors, string tokenExtractor) => new()
     {
@@ -36,6 +37,7 @@ internal sealed record TrainingRunSettings
         ClassVectors = Hash(classVectors),
         TokenExtractor = tokenExtractor,
         CacheFrozenStages = o.CacheFrozenStages,
+        FrozenStageCachePrecision = o.FrozenStageCachePrecision.ToString(),
     };
 
     /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
@@ -64,6 +66,7 @@ internal sealed record TrainingRunSettings
         Check(ClassVectors == other.ClassVectors, "class vectors");
         Check(TokenExtractor == other.TokenExtractor, "sketch-token extractor");
         Check(CacheFrozenStages == other.CacheFrozenStages, nameof(CacheFrozenStages));
+        Check(FrozenStageCachePrecision == other.FrozenStageCachePrecision, nameof(FrozenStageCachePrecision));
         return names;
     }
 

@@ -50,6 +50,7 @@ public class DshTrainerOptionsTests
     [InlineData("LearningRate")]
     [InlineData("LearningRateDecay")]
     [InlineData("LearningRateSchedule")]
+    [InlineData("FrozenStageCachePrecision")]
     [InlineData("Momentum")]
     [InlineData("WeightDecay")]
     [InlineData("Threads")]
@@ -73,6 +74,7 @@ public class DshTrainerOptionsTests
             "LearningRate" => o with { LearningRate = double.NaN },
             "LearningRateDecay" => o with { LearningRateDecay = 1.5 },
             "LearningRateSchedule" => o with { LearningRateSchedule = (LearningRateSchedule)7 },
+            "FrozenStageCachePrecision" => o with { FrozenStageCachePrecision = (CachePrecision)3 },
             "Momentum" => o with { Momentum = 1 },
             "WeightDecay" => o with { WeightDecay = -1 },
             "Threads" => o with { Threads = -2 },

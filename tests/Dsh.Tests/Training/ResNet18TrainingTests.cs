@@ -304,6 +304,32 @@ public sealed class ResNet18FrozenStageInputsTests
     }
 
     [Fact]
+    public void AHalfPrecisionCache_HoldsHalfTheBytes_AndServesFloat32WithinHalfPrecisionRounding()
+    {
+        var (network, data) = Setup();
+        using var _ = network;
+        using var full = new FrozenStageInputs(network, data, cache: true);
+        using var half = new FrozenStageInputs(network, data, cache: true, CachePrecision.Float16);
+        using var scope = NewDisposeScope();
+        int[] sketchIndices = { 4, 0 };
+        int[] photoIndices = { 1, 5 };
+        Tensor exact = full.Sketches(sketchIndices, null);
+        (Tensor exactPhotos, Tensor exactTokens) = full.Photos(photoIndices, null);
+        Tensor rounded = half.Sketches(sketchIndices, null);
+        (Tensor roundedPhotos, Tensor roundedTokens) = half.Photos(photoIndices, null);
+        Assert.Equal(full.CachedBytes, 2 * half.CachedBytes);
+        foreach (var (a, b) in new[] { (exact, rounded), (exactPhotos, roundedPhotos), (exactTokens, roundedTokens) })
+        {
+            Assert.Equal(ScalarType.Float32, b.dtype);
+            Assert.Equal(a.shape, b.shape);
+            // half precision keeps 11 significant bits: a relative error of at most 2^-11 (values far above its smallest normal)
+            Assert.True(b.allclose(a, rtol: 1.0 / 2048, atol: 1e-4), $"largest difference {a.sub(b).abs().max().item<float>()}");
+            Assert.True(b.eq(a.to(ScalarType.Float16).to(ScalarType.Float32)).all().item<bool>()); // rounded once, exactly so
+        }
+        Assert.False(rounded.eq(exact).all().item<bool>()); // something was rounded: the test would see a float32 cache
+    }
+
+    [Fact]
     public void Uncached_AugmentsEveryBatch_AndRunsTheFrozenStagesEachTime()
     {
         var (network, data) = Setup();
