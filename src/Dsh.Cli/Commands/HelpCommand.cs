@@ -49,6 +49,7 @@ internal static partial class HelpCommand
             ?? throw new InvalidOperationException($"The manual ({ManualResource}) is missing from the tool.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var sections = new List<(string, string, string)>();
+        string repository = RepositoryUrl();
         string key = "", title = "";
         var text = new StringBuilder();
         for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
@@ -60,7 +61,7 @@ internal static partial class HelpCommand
                 key = KeyOf(title);
                 text.Clear();
             }
-            text.AppendLine(DocsLinks(line));
+            text.AppendLine(DocsLinks(line, repository));
         }
         sections.Add((key, title, text.ToString()));
         return sections;
@@ -68,15 +69,13 @@ internal static partial class HelpCommand
 
     /// <summary>
     /// A line of the manual with each link to another docs page (<c>](results.md#x)</c>, <c>](images/a.png)</c>) made an
-    /// address in the repository's docs folder; links within the manual (<c>](#dsh-train)</c>) and absolute ones stay.
+    /// address in <paramref name="repository"/>'s docs folder; links within the manual (<c>](#dsh-train)</c>) and
+    /// absolute ones stay.
     /// </summary>
-    internal static string DocsLinks(string line)
-    {
-        string repository = RepositoryUrl();
-        return RelativeLink().Replace(line, m => m.Groups["target"].Value is var target && target.StartsWith("../", StringComparison.Ordinal)
+    private static string DocsLinks(string line, string repository) =>
+        RelativeLink().Replace(line, m => m.Groups["target"].Value is var target && target.StartsWith("../", StringComparison.Ordinal)
             ? $"]({repository}/blob/main/{target[3..]})"
             : $"]({repository}/blob/main/docs/{target})");
-    }
 
     private static string RepositoryUrl() =>
         Assembly.GetExecutingAssembly().GetCustomAttributes<AssemblyMetadataAttribute>()

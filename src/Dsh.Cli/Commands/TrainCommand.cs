@@ -28,17 +28,18 @@ internal static class TrainCommand
                 r.AddError($"--lr must be a finite number > 0, not {v}");
             }
         });
+        string[] schedules = Enum.GetNames<LearningRateSchedule>().Select(n => n.ToLowerInvariant()).ToArray();
         var schedule = new Option<string?>("--lr-schedule")
         {
             Description = "How the learning rate changes over the steps: constant, or cosine (from the full rate down to 0).",
-            HelpName = "constant|cosine",
+            HelpName = string.Join('|', schedules),
         };
-        schedule.CompletionSources.Add("constant", "cosine");
+        schedule.CompletionSources.Add(schedules);
         schedule.Validators.Add(r =>
         {
-            if (r.Tokens is [{ Value: var name }] && !name.Equals("constant", StringComparison.OrdinalIgnoreCase) && !name.Equals("cosine", StringComparison.OrdinalIgnoreCase))
+            if (r.Tokens is [{ Value: var name }] && !schedules.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                r.AddError($"--lr-schedule must be constant or cosine, not '{name}'");
+                r.AddError($"--lr-schedule must be {string.Join(" or ", schedules)}, not '{name}'");
             }
         });
         var photoFrozen = CliOptions.FrozenStages("--photo-frozen-stages", "resnet18 only: photo trunk stages kept at their ImageNet weights, 0-4 (default 4, or 3 when the photos' median side is under 96 px).");
