@@ -190,10 +190,19 @@ public sealed record DshTrainerOptions
 
     /// <summary>
     /// Whether the output of frozen ResNet stages is computed once per image and kept in memory (default true: each
-    /// epoch then runs only the learning stages). Cached items are not augmented; set false to augment every batch at
-    /// the cost of running the frozen stages every time. No effect without frozen stages.
+    /// epoch then runs only the learning stages). Cached items are augmented only through
+    /// <see cref="FrozenStageCacheVariants"/>; set false to augment every batch afresh at the cost of running the frozen
+    /// stages every time. No effect without frozen stages.
     /// </summary>
     public bool CacheFrozenStages { get; init; } = true;
+
+    /// <summary>
+    /// How many versions of each item the frozen-stage cache keeps (default 1: the un-augmented image only; 1 to 16):
+    /// version 0 is the image as it is, the others are augmented copies (<see cref="Augmentation"/>, fixed per item and
+    /// seed), and each training step serves every item in a version drawn at random. The cache's memory and the pass that
+    /// fills it grow with the count.
+    /// </summary>
+    public int FrozenStageCacheVariants { get; init; } = 1;
 
     /// <summary>
     /// The element type of the frozen-stage cache (default <see cref="CachePrecision.Float32"/>);
@@ -224,6 +233,7 @@ public sealed record DshTrainerOptions
         Require(SmallPhotoSide is >= 0 and <= 100_000, nameof(SmallPhotoSide), $"must be 0 (off) to 100,000 pixels, not {SmallPhotoSide}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");
         Require(LearningRateDecay is > 0 and <= 1, nameof(LearningRateDecay), $"must be in (0, 1], not {LearningRateDecay}");
+        Require(FrozenStageCacheVariants is >= 1 and <= 16, nameof(FrozenStageCacheVariants), $"must be 1 to 16, not {FrozenStageCacheVariants}");
         Require(Enum.IsDefined(FrozenStageCachePrecision), nameof(FrozenStageCachePrecision), $"must be Float32 or Float16, not {(int)FrozenStageCachePrecision}");
         Require(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), $"must be Constant or Cosine, not {(int)LearningRateSchedule}");
         Require(Momentum is >= 0 and < 1, nameof(Momentum), $"must be in [0, 1), not {Momentum}");

@@ -90,7 +90,7 @@ internal sealed class DshTrainingLoop
             }
             network.to(device);
             using var optimizer = new MomentumSgd(network.TrainableParameters(), o.Momentum, o.WeightDecay);
-            using var inputs = new FrozenStageInputs(network, _data, o.CacheFrozenStages, o.FrozenStageCachePrecision);
+            using var inputs = new FrozenStageInputs(network, _data, o.CacheFrozenStages, o.FrozenStageCachePrecision, o.FrozenStageCacheVariants, o.Seed);
             DshCodeProblem problem;
             using (var labels = NewDisposeScope())
             {

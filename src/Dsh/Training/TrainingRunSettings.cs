@@ -23,6 +23,7 @@ internal sealed record TrainingRunSettings
     public required string TokenExtractor { get; init; }
     public bool CacheFrozenStages { get; init; } = true;
     public string FrozenStageCachePrecision { get; init; } = nameof(CachePrecision.Float32);
+    public int FrozenStageCacheVariants { get; init; } = 1;
 
     public static TrainingRunSettings From(DshTrainerOptions o, Tensor classVectors, string tokenExtractor) => new()
     {
@@ -38,6 +39,7 @@ internal sealed record TrainingRunSettings
         TokenExtractor = tokenExtractor,
         CacheFrozenStages = o.CacheFrozenStages,
         FrozenStageCachePrecision = o.FrozenStageCachePrecision.ToString(),
+        FrozenStageCacheVariants = o.FrozenStageCacheVariants,
     };
 
     /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
@@ -67,6 +69,7 @@ internal sealed record TrainingRunSettings
         Check(TokenExtractor == other.TokenExtractor, "sketch-token extractor");
         Check(CacheFrozenStages == other.CacheFrozenStages, nameof(CacheFrozenStages));
         Check(FrozenStageCachePrecision == other.FrozenStageCachePrecision, nameof(FrozenStageCachePrecision));
+        Check(FrozenStageCacheVariants == other.FrozenStageCacheVariants, nameof(FrozenStageCacheVariants));
         return names;
     }
 

@@ -51,6 +51,7 @@ public class DshTrainerOptionsTests
     [InlineData("LearningRateDecay")]
     [InlineData("LearningRateSchedule")]
     [InlineData("FrozenStageCachePrecision")]
+    [InlineData("FrozenStageCacheVariants")]
     [InlineData("Momentum")]
     [InlineData("WeightDecay")]
     [InlineData("Threads")]
@@ -75,6 +76,7 @@ public class DshTrainerOptionsTests
             "LearningRateDecay" => o with { LearningRateDecay = 1.5 },
             "LearningRateSchedule" => o with { LearningRateSchedule = (LearningRateSchedule)7 },
             "FrozenStageCachePrecision" => o with { FrozenStageCachePrecision = (CachePrecision)3 },
+            "FrozenStageCacheVariants" => o with { FrozenStageCacheVariants = 17 },
             "Momentum" => o with { Momentum = 1 },
             "WeightDecay" => o with { WeightDecay = -1 },
             "Threads" => o with { Threads = -2 },

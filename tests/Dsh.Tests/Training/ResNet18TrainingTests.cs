@@ -330,6 +330,73 @@ public sealed class ResNet18FrozenStageInputsTests
     }
 
     [Fact]
+    public void CacheVariants_ServeAFewAugmentedVersionsFixedPerItem_AndTheImageItselfWhenEncoding()
+    {
+        var (network, data) = Setup();
+        using var _ = network;
+        using var inOrder = new FrozenStageInputs(network, data, cache: true, variants: 3, seed: 5);
+        using var reversed = new FrozenStageInputs(network, data, cache: true, variants: 3, seed: 5);
+        using var scope = NewDisposeScope();
+        int[] items = { 0, 1, 2, 3, 4, 5 };
+        Tensor plain = network.SketchBoundary(data.SketchBatch(items, null), SketchBranch.Sketch);
+        Assert.True(Equal(plain, inOrder.Sketches(items, null))); // the encoding pass: version 0, the image as it is
+        long oneVersion = inOrder.CachedBytes;
+        Assert.Equal(6 * 256 * 2 * 2 * 4, oneVersion);
+
+        // Training steps draw versions; both caches fill in other orders and must hold the same tensors per item.
+        var served = new List<Tensor>[6];
+        var servedReversed = new List<Tensor>[6];
+        for (int i = 0; i < 6; i++)
+        {
+            (served[i], servedReversed[i]) = (new List<Tensor>(), new List<Tensor>());
+        }
+        for (int step = 0; step < 30; step++)
+        {
+            Tensor a = inOrder.Sketches(items, new Random(step));
+            int[] back = items.Reverse().ToArray();
+            Tensor b = reversed.Sketches(back, new Random(1000 + step));
+            for (int j = 0; j < 6; j++)
+            {
+                served[items[j]].Add(a[j]);
+                servedReversed[back[j]].Add(b[j]);
+            }
+        }
+        int augmented = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            List<Tensor> distinct = Distinct(served[i]);
+            Assert.InRange(distinct.Count, 1, 3);
+            List<Tensor> distinctReversed = Distinct(servedReversed[i]);
+            Assert.Equal(distinct.Count, distinctReversed.Count);
+            Assert.All(distinct, t => Assert.Contains(distinctReversed, u => Equal(t, u)));
+            Assert.Contains(distinct, t => Equal(t, plain[i])); // version 0 is among those drawn in 30 steps
+            augmented += distinct.Count(t => !Equal(t, plain[i]));
+        }
+        Assert.True(augmented > 0, "no served version differs from the image itself: nothing was augmented");
+        Assert.Equal(3 * oneVersion, inOrder.CachedBytes); // every version of every item, each computed once
+        Assert.True(Equal(plain, inOrder.Sketches(items, null)));
+
+        // Photos: a version's photo and sketch-token share one transform, fixed per item as well.
+        (Tensor photos, Tensor tokens) = inOrder.Photos(items, new Random(7));
+        (Tensor photosAgain, Tensor tokensAgain) = reversed.Photos(items, new Random(7));
+        Assert.True(Equal(photos, photosAgain));
+        Assert.True(Equal(tokens, tokensAgain));
+    }
+
+    private static List<Tensor> Distinct(IEnumerable<Tensor> rows)
+    {
+        var distinct = new List<Tensor>();
+        foreach (Tensor row in rows)
+        {
+            if (!distinct.Any(d => Equal(d, row)))
+            {
+                distinct.Add(row);
+            }
+        }
+        return distinct;
+    }
+
+    [Fact]
     public void Uncached_AugmentsEveryBatch_AndRunsTheFrozenStagesEachTime()
     {
         var (network, data) = Setup();
