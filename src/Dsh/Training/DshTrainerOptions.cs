@@ -210,6 +210,12 @@ public sealed record DshTrainerOptions
     /// </summary>
     public CachePrecision FrozenStageCachePrecision { get; init; } = CachePrecision.Float32;
 
+    /// <summary>
+    /// Where the codes start before the first code update (default <see cref="CodeInitialization.Random"/>, the paper's);
+    /// <see cref="CodeInitialization.CategoryCodes"/> starts every item at a far-apart code of its category.
+    /// </summary>
+    public CodeInitialization InitialCodes { get; init; } = CodeInitialization.Random;
+
     /// <summary>Batch size used to compute the network outputs F over the whole training set (default 64).</summary>
     public int EncodeBatchSize { get; init; } = 64;
 
@@ -234,6 +240,7 @@ public sealed record DshTrainerOptions
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");
         Require(LearningRateDecay is > 0 and <= 1, nameof(LearningRateDecay), $"must be in (0, 1], not {LearningRateDecay}");
         Require(FrozenStageCacheVariants is >= 1 and <= 16, nameof(FrozenStageCacheVariants), $"must be 1 to 16, not {FrozenStageCacheVariants}");
+        Require(Enum.IsDefined(InitialCodes), nameof(InitialCodes), $"must be Random or CategoryCodes, not {(int)InitialCodes}");
         Require(Enum.IsDefined(FrozenStageCachePrecision), nameof(FrozenStageCachePrecision), $"must be Float32 or Float16, not {(int)FrozenStageCachePrecision}");
         Require(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), $"must be Constant or Cosine, not {(int)LearningRateSchedule}");
         Require(Momentum is >= 0 and < 1, nameof(Momentum), $"must be in [0, 1), not {Momentum}");

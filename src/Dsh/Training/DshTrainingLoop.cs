@@ -98,11 +98,9 @@ internal sealed class DshTrainingLoop
                     tensor(_data.PhotoLabels.Select(l => (long)l).ToArray()), tensor(_data.SketchLabels.Select(l => (long)l).ToArray()), _classVectors);
             }
             using var problemScope = problem;
-            using (var generator = new Generator((ulong)SeedMixer.Mix(o.Seed, -1)))
-            {
-                photoCodes = DshSolvers.RandomCodes(codeLength, nI, generator).DetachFromDisposeScope();
-                sketchCodes = DshSolvers.RandomCodes(codeLength, nS, generator).DetachFromDisposeScope();
-            }
+            (photoCodes, sketchCodes) = InitialCodes.Create(o.InitialCodes, o.Seed, codeLength, _data.Categories.Count, _data.PhotoLabels, _data.SketchLabels);
+            photoCodes.DetachFromDisposeScope();
+            sketchCodes.DetachFromDisposeScope();
             int startEpoch = 0, startStep = 0;
             long globalStep = 0;
             double batchLoss = double.NaN;

@@ -24,6 +24,7 @@ internal sealed record TrainingRunSettings
     public bool CacheFrozenStages { get; init; } = true;
     public string FrozenStageCachePrecision { get; init; } = nameof(CachePrecision.Float32);
     public int FrozenStageCacheVariants { get; init; } = 1;
+    public string InitialCodes { get; init; } = nameof(CodeInitialization.Random);
 
     public static TrainingRunSettings From(DshTrainerOptions o, Tensor classVectors, string tokenExtractor) => new()
     {
@@ -40,6 +41,7 @@ internal sealed record TrainingRunSettings
         CacheFrozenStages = o.CacheFrozenStages,
         FrozenStageCachePrecision = o.FrozenStageCachePrecision.ToString(),
         FrozenStageCacheVariants = o.FrozenStageCacheVariants,
+        InitialCodes = o.InitialCodes.ToString(),
     };
 
     /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
@@ -70,6 +72,7 @@ internal sealed record TrainingRunSettings
         Check(CacheFrozenStages == other.CacheFrozenStages, nameof(CacheFrozenStages));
         Check(FrozenStageCachePrecision == other.FrozenStageCachePrecision, nameof(FrozenStageCachePrecision));
         Check(FrozenStageCacheVariants == other.FrozenStageCacheVariants, nameof(FrozenStageCacheVariants));
+        Check(InitialCodes == other.InitialCodes, nameof(InitialCodes));
         return names;
     }
 

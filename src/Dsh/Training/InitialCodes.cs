@@ -1,0 +1,28 @@
+using Dsh.Baselines;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dsh.Training;
+
+/// <summary>The codes B_I [K, n_I] and B_S [K, n_S] (float32, ±1) a fresh training run starts from.</summary>
+internal static class InitialCodes
+{
+    /// <summary>Category-code draws compared (as <see cref="LinearHashOptions.CodeDraws"/>).</summary>
+    public const int CategoryCodeDraws = 64;
+
+    public static (Tensor PhotoCodes, Tensor SketchCodes) Create(CodeInitialization initialization, int seed, int codeLength,
+        int classCount, int[] photoLabels, int[] sketchLabels)
+    {
+        using var scope = NewDisposeScope();
+        if (initialization == CodeInitialization.CategoryCodes)
+        {
+            (Tensor codes, _) = CategoryCodes.Choose(classCount, codeLength, CategoryCodeDraws, new Random(SeedMixer.MixInt(seed, -2)));
+            Tensor For(int[] labels) => codes.index_select(0, tensor(labels.Select(l => (long)l).ToArray())).T.to(ScalarType.Float32).contiguous();
+            return (For(photoLabels).MoveToOuterDisposeScope(), For(sketchLabels).MoveToOuterDisposeScope());
+        }
+        using var generator = new Generator((ulong)SeedMixer.Mix(seed, -1));
+        Tensor photoCodes = DshSolvers.RandomCodes(codeLength, photoLabels.Length, generator);
+        Tensor sketchCodes = DshSolvers.RandomCodes(codeLength, sketchLabels.Length, generator);
+        return (photoCodes.MoveToOuterDisposeScope(), sketchCodes.MoveToOuterDisposeScope());
+    }
+}
