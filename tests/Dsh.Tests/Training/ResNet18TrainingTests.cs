@@ -339,7 +339,7 @@ public sealed class ResNet18FrozenStageInputsTests
         using var scope = NewDisposeScope();
         int[] items = { 0, 1, 2, 3, 4, 5 };
         Tensor plain = network.SketchBoundary(data.SketchBatch(items, null), SketchBranch.Sketch);
-        Assert.True(Equal(plain, inOrder.Sketches(items, null))); // the encoding pass: version 0, the image as it is
+        Assert.True(Close(plain, inOrder.Sketches(items, null))); // the encoding pass: version 0, the image as it is
         long oneVersion = inOrder.CachedBytes;
         Assert.Equal(6 * 256 * 2 * 2 * 4, oneVersion);
 
@@ -368,27 +368,30 @@ public sealed class ResNet18FrozenStageInputsTests
             Assert.InRange(distinct.Count, 1, 3);
             List<Tensor> distinctReversed = Distinct(servedReversed[i]);
             Assert.Equal(distinct.Count, distinctReversed.Count);
-            Assert.All(distinct, t => Assert.Contains(distinctReversed, u => Equal(t, u)));
-            Assert.Contains(distinct, t => Equal(t, plain[i])); // version 0 is among those drawn in 30 steps
-            augmented += distinct.Count(t => !Equal(t, plain[i]));
+            Assert.All(distinct, t => Assert.Contains(distinctReversed, u => Close(t, u)));
+            Assert.Contains(distinct, t => Close(t, plain[i])); // version 0 is among those drawn in 30 steps
+            augmented += distinct.Count(t => !Close(t, plain[i]));
         }
         Assert.True(augmented > 0, "no served version differs from the image itself: nothing was augmented");
         Assert.Equal(3 * oneVersion, inOrder.CachedBytes); // every version of every item, each computed once
-        Assert.True(Equal(plain, inOrder.Sketches(items, null)));
+        Assert.True(Close(plain, inOrder.Sketches(items, null)));
 
         // Photos: a version's photo and sketch-token share one transform, fixed per item as well.
         (Tensor photos, Tensor tokens) = inOrder.Photos(items, new Random(7));
         (Tensor photosAgain, Tensor tokensAgain) = reversed.Photos(items, new Random(7));
-        Assert.True(Equal(photos, photosAgain));
-        Assert.True(Equal(tokens, tokensAgain));
+        Assert.True(Close(photos, photosAgain));
+        Assert.True(Close(tokens, tokensAgain));
     }
+
+    /// <summary>Equal up to float rounding: the frozen stages' output of an item depends on the batch it ran in, in the last bits.</summary>
+    private static bool Close(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.allclose(b, rtol: 1e-4, atol: 1e-5);
 
     private static List<Tensor> Distinct(IEnumerable<Tensor> rows)
     {
         var distinct = new List<Tensor>();
         foreach (Tensor row in rows)
         {
-            if (!distinct.Any(d => Equal(d, row)))
+            if (!distinct.Any(d => Close(d, row)))
             {
                 distinct.Add(row);
             }
