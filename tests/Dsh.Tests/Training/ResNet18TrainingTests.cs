@@ -376,7 +376,7 @@ public sealed class ResNet18FrozenStageInputsTests
         Assert.Equal(3 * oneVersion, inOrder.CachedBytes); // every version of every item, each computed once
         Assert.True(Close(plain, inOrder.Sketches(items, null)));
 
-        // Photos: a version's photo and sketch-token share one transform, fixed per item as well.
+        // Photos and their sketch-tokens are served in versions too: the same draws give the same tensors in both caches.
         (Tensor photos, Tensor tokens) = inOrder.Photos(items, new Random(7));
         (Tensor photosAgain, Tensor tokensAgain) = reversed.Photos(items, new Random(7));
         Assert.True(Close(photos, photosAgain));
