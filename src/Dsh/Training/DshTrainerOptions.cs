@@ -240,9 +240,9 @@ public sealed record DshTrainerOptions
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");
         Require(LearningRateDecay is > 0 and <= 1, nameof(LearningRateDecay), $"must be in (0, 1], not {LearningRateDecay}");
         Require(FrozenStageCacheVariants is >= 1 and <= 16, nameof(FrozenStageCacheVariants), $"must be 1 to 16, not {FrozenStageCacheVariants}");
-        Require(Enum.IsDefined(InitialCodes), nameof(InitialCodes), $"must be Random or CategoryCodes, not {(int)InitialCodes}");
-        Require(Enum.IsDefined(FrozenStageCachePrecision), nameof(FrozenStageCachePrecision), $"must be Float32 or Float16, not {(int)FrozenStageCachePrecision}");
-        Require(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), $"must be Constant or Cosine, not {(int)LearningRateSchedule}");
+        RequireDefined(InitialCodes, nameof(InitialCodes));
+        RequireDefined(FrozenStageCachePrecision, nameof(FrozenStageCachePrecision));
+        RequireDefined(LearningRateSchedule, nameof(LearningRateSchedule));
         Require(Momentum is >= 0 and < 1, nameof(Momentum), $"must be in [0, 1), not {Momentum}");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"must be a finite value ≥ 0, not {WeightDecay}");
         Require(GradientClipNorm >= 0 && double.IsFinite(GradientClipNorm), nameof(GradientClipNorm), $"must be a finite value ≥ 0, not {GradientClipNorm}");
@@ -292,6 +292,10 @@ public sealed record DshTrainerOptions
     private static readonly string CompactHint =
         $"Or train the compact profile, which needs no ONNX file (64 px, from scratch, weaker on real photos): " +
         $"Architecture = DshArchitecture.Compact({DshProfile.DefaultCodeLength}), or start from DshProfile.Compact.TrainerOptions({DshProfile.DefaultCodeLength}).";
+
+    /// <summary>Rejects a value outside the enum's members, naming them ("must be A or B, not 7").</summary>
+    private static void RequireDefined<TEnum>(TEnum value, string name) where TEnum : struct, Enum =>
+        Require(Enum.IsDefined(value), name, $"must be {string.Join(" or ", Enum.GetNames<TEnum>())}, not {Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)}");
 
     private static void Require(bool condition, string name, string what)
     {
