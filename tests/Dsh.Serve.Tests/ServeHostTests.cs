@@ -4,12 +4,11 @@ using System.Net.Sockets;
 using System.Net;
 using Dsh.Cli.Serve;
 using Dsh.Cli;
+using Dsh.Hashing;
 using Dsh.Imaging;
 using Dsh.Serve.Tests.Support;
 using Dsh.Serving;
 using Microsoft.AspNetCore.Builder;
-using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp;
 
 namespace Dsh.Serve.Tests;
 
@@ -22,9 +21,14 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private async Task<(WebApplication App, SketchSearch Search, ServeClient Client)> StartAsync(ServeOptions options)
+    /// <param name="options">The server's options.</param>
+    /// <param name="encodeDelay">How much longer than the model each sketch takes to encode (see <see cref="SlowEncoder"/>).</param>
+    private async Task<(WebApplication App, SketchSearch Search, ServeClient Client)> StartAsync(ServeOptions options, TimeSpan encodeDelay = default)
     {
-        SketchSearch search = SketchSearch.Open(new SketchSearchOptions { ModelPath = options.ModelPath, GalleryPath = options.GalleryPath, ImageDecoding = options.Decoding });
+        SketchSearch search = encodeDelay == TimeSpan.Zero
+            ? SketchSearch.Open(new SketchSearchOptions { ModelPath = options.ModelPath, GalleryPath = options.GalleryPath, ImageDecoding = options.Decoding })
+            : new SketchSearch(new SlowEncoder(DshModel.Load(options.ModelPath), encodeDelay), Gallery.Load(options.GalleryPath), options.GalleryPath,
+                new SketchSearchOptions { ImageDecoding = options.Decoding });
         WebApplication app = ServeHost.Build(options, search, consoleLifetime: false);
         await app.StartAsync();
         return (app, search, new ServeClient(ServeHost.Addresses(app)[0]));
@@ -87,15 +91,14 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
     [Fact]
     public async Task A_full_encoder_queue_answers_503_with_retry_after_and_the_rest_are_served()
     {
-        // With one encoder and no queue, most of eight simultaneous searches of a slow image find the encoder busy.
-        byte[] big = SlowImage();
-
-        var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 0));
+        // With one encoder that takes at least 0.4 s a sketch and no queue, most of eight simultaneous searches find it busy.
+        var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 0), TimeSpan.FromMilliseconds(400));
         await using (app)
         await using (search)
         using (client)
         {
-            HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => SearchExpectingContinueAsync(client, big)));
+            byte[] sketch = File.ReadAllBytes(TestPaths.Sketches[0]);
+            HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.SearchAsync(sketch, 3)));
             try
             {
                 Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
@@ -197,71 +200,33 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
     [Fact]
     public async Task Requests_waiting_longer_than_the_timeout_are_answered_503()
     {
-        byte[] big = SlowImage();
-        var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 32, timeoutMs: 1_000));
+        // One encoder that takes at least 0.4 s a sketch, whatever the machine: of ten searches sent at once the first is
+        // answered within the 1 s timeout, and from the third on each has waited longer than it before its turn.
+        var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 32, timeoutMs: 1_000), TimeSpan.FromMilliseconds(400));
         await using (app)
         await using (search)
         using (client)
         {
-            // One small search first, so the first big one does not also pay for the JIT and the first encode.
-            using (HttpResponseMessage warm = await client.SearchAsync(File.ReadAllBytes(TestPaths.Sketches[0]), 3))
+            byte[] sketch = File.ReadAllBytes(TestPaths.Sketches[0]);
+            // One search first, so the first of the ten does not also pay for the JIT and the first encode.
+            using (HttpResponseMessage warm = await client.SearchAsync(sketch, 3))
             {
                 Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            HttpStatusCode?[] statuses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => StatusOrCutOffAsync(client, big)));
-            string seen = string.Join(", ", statuses.Select(s => s?.ToString() ?? "cut off"));
+            HttpResponseMessage[] responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => client.SearchAsync(sketch, 3)));
+            HttpStatusCode[] statuses = responses.Select(r => r.StatusCode).ToArray();
+            foreach (HttpResponseMessage r in responses)
+            {
+                r.Dispose();
+            }
+            string seen = string.Join(", ", statuses);
             Assert.True(statuses.Contains(HttpStatusCode.OK), seen);
             Assert.True(statuses.Contains(HttpStatusCode.ServiceUnavailable), seen);
-            Assert.All(statuses, s => Assert.True(s is null or HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, seen));
+            Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, seen));
+            // None hangs: ten searches of 0.4 s each take 4 s even if none were refused.
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"10 requests took {clock.Elapsed}");
         }
-    }
-
-    /// <summary>
-    /// The status of a search sent with <c>Expect: 100-continue</c>, or null when the server answered 503 while the body was
-    /// still being sent (the timeout counts the upload too): HTTP/1.1 then closes the connection under the client, which
-    /// sees a broken pipe instead of the answer. On a loaded machine ten 10 MB uploads can outlast a 1 s timeout.
-    /// </summary>
-    private static async Task<HttpStatusCode?> StatusOrCutOffAsync(ServeClient client, byte[] image)
-    {
-        try
-        {
-            using HttpResponseMessage response = await SearchExpectingContinueAsync(client, image);
-            return response.StatusCode;
-        }
-        catch (HttpRequestException e) when (e.InnerException is IOException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// A search with <c>Expect: 100-continue</c>, as clients send large uploads: a request refused before its body is read
-    /// gets its answer without sending the body.
-    /// </summary>
-    private static Task<HttpResponseMessage> SearchExpectingContinueAsync(ServeClient client, byte[] image)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/search?k=3") { Content = ServeClient.Image(image, "image/png") };
-        request.Headers.ExpectContinue = true;
-        return client.Http.SendAsync(request);
-    }
-
-    /// <summary>A 1800x1800 noise photo (10 MB of PNG): it takes a while to decode and prepare.</summary>
-    private static byte[] SlowImage()
-    {
-        var random = new Random(4);
-        using var noise = new Image<Rgb24>(1800, 1800);
-        noise.ProcessPixelRows(rows =>
-        {
-            for (int y = 0; y < rows.Height; y++)
-            {
-                random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.GetRowSpan(y)));
-            }
-        });
-        using var png = new MemoryStream();
-        noise.SaveAsPng(png);
-        return png.ToArray();
     }
 
     [Fact]
