@@ -52,6 +52,12 @@ public sealed partial class DshModel
         }
     }
 
+    /// <summary>
+    /// Whether the batched file encoders prepare the next batch while the network runs (default true); false runs them
+    /// one after the other, as <c>FileEncodingBenchmarks</c> compares.
+    /// </summary>
+    internal bool PrepareAhead { get; set; } = true;
+
     /// <summary>The code of a sketch image file (any common format; strokes are normalised to black on white).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
@@ -225,7 +231,7 @@ public sealed partial class DshModel
         ArgumentNullException.ThrowIfNull(paths);
         ObjectDisposedException.ThrowIf(_disposed, this);
         return FileBatchEncoder.Encode(paths, Architecture, photos, strict, keepEmbeddings, EncodeBatchSize, _imageDecoding,
-            photos ? TokenExtractor : null, RunBatch, cancellationToken);
+            photos ? TokenExtractor : null, RunBatch, cancellationToken, PrepareAhead);
     }
 
     /// <summary>One batch through the network: outputs [rows, K], row-major.</summary>

@@ -12,7 +12,7 @@ namespace Dsh.Quality.QuickDraw;
 /// </summary>
 internal static class QuickDrawCifarCommand
 {
-    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact|paper] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X] [sketchFrozen=N] [photoFrozen=N] [schedule=constant|cosine] [variants=N]";
+    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact|paper] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X] [sketchFrozen=N] [photoFrozen=N] [schedule=constant|cosine] [variants=N] [mirror=1]";
 
     public static int Run(string[] args)
     {
@@ -61,7 +61,7 @@ internal static class QuickDrawCifarCommand
         Say($"chance (relevant fraction of the gallery): {1.0 / split.Categories.Count:F3}; P@200 ceiling: {Math.Min(200, protocol.GalleryPhotos) / 200.0:F3}");
         int code = mode == "baselines"
             ? QuickDrawCifarBaselines.Run(split, outDir, Say)
-            : QuickDrawCifarDsh.Run(split, dsh!, outDir, Say);
+            : QuickDrawCifarDsh.Run(split, dsh!, keys.ContainsKey("mirror"), outDir, Say);
         string file = Path.Combine(outDir, mode == "baselines" ? "baselines.md" : $"dsh-{string.Join('-', positional.Concat(VariantKeys(keys)))}.md");
         File.WriteAllText(file, report.ToString());
         Console.WriteLine($"wrote {file}");
@@ -70,7 +70,7 @@ internal static class QuickDrawCifarCommand
 
     /// <summary>The keys that change what is trained (not where files are), for the report's file name.</summary>
     private static IEnumerable<string> VariantKeys(IReadOnlyDictionary<string, string> keys) =>
-        keys.Where(kv => kv.Key is not ("quickdraw" or "cifar" or "out"))
+        keys.Where(kv => kv.Key is not ("quickdraw" or "cifar" or "out" or "mirror"))
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => kv.Key + kv.Value);
 }

@@ -12,11 +12,11 @@ namespace Dsh.Quality.QuickDraw;
 /// QuickDraw × CIFAR-10 split and scores the query drawings against the photo gallery. Learning rate: <c>lr=</c>, else
 /// the profile's (<see cref="DshProfile.DefaultLearningRate"/>: 1e-2 for K ≤ 64, 1e-2 · 32 / K above). Frozen ResNet stages:
 /// <c>sketchFrozen=</c>, <c>photoFrozen=</c> (profile defaults 3 and 4). Checkpoints in the output folder,
-/// so an interrupted run resumes.
+/// so an interrupted run resumes. <c>mirror=1</c>: also score test-time mirroring (<see cref="MirroredScores"/>).
 /// </summary>
 internal static class QuickDrawCifarDsh
 {
-    public static int Run(QuickDrawCifarSplit split, QuickDrawDshSettings settings, string outDir, Action<string> say)
+    public static int Run(QuickDrawCifarSplit split, QuickDrawDshSettings settings, bool mirror, string outDir, Action<string> say)
     {
         var inv = CultureInfo.InvariantCulture;
         var (bits, epochs, profile, architecture, lr, photoFrozenGiven, schedule, variants) = settings;
@@ -50,6 +50,10 @@ internal static class QuickDrawCifarDsh
             RankedRetrievalReport r = RankedRetrievalEvaluation.Evaluate(run.Queries, run.QueryEmbeddings, run.QueryLabels, null,
                 run.Gallery, null, run.GalleryLabels, null, mode, depth);
             say(string.Create(inv, $"| {mode} | {depth} | {r.MapAll:F3} | {r.PrecisionAt10:F3} |"));
+        }
+        if (mirror)
+        {
+            MirroredScores.Run(model, run, split.QuerySketches, split.GalleryPhotos, groups: false, outDir, tag, 100, say);
         }
         return 0;
     }

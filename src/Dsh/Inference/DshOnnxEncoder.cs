@@ -232,6 +232,9 @@ public sealed class DshOnnxEncoder : IDshEncoder
     public EncodedFiles EncodePhotoFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default) =>
         EncodeFiles(imagePaths, photos: true, strict: false, keepEmbeddings: false, cancellationToken);
 
+    /// <summary>As <see cref="DshModel.PrepareAhead"/>.</summary>
+    internal bool PrepareAhead { get; set; } = true;
+
     /// <summary>Releases both inference sessions.</summary>
     public void Dispose()
     {
@@ -252,7 +255,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
             _ = PhotoSession(); // a sketch-only folder refuses before any file is read
         }
         return FileBatchEncoder.Encode(paths, Architecture, photos, strict, keepEmbeddings, _options.EncodeBatchSize, _imageDecoding,
-            photos ? TokenExtractor : null, RunBatch, cancellationToken);
+            photos ? TokenExtractor : null, RunBatch, cancellationToken, PrepareAhead);
     }
 
     /// <summary>One batch through the sketch or the photo graph: outputs [rows, K], row-major.</summary>

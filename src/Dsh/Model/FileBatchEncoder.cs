@@ -25,9 +25,15 @@ internal static class FileBatchEncoder
         return run(batch, [0]);
     }
 
+    /// <summary>
+    /// Encodes <paramref name="paths"/> a batch at a time. With <paramref name="prepareAhead"/> the next batch is decoded
+    /// and prepared on the thread pool while <paramref name="run"/> works on the current one (two batches of input planes
+    /// exist at once; still at most <see cref="ImageDecodingOptions.MaxParallelDecodes"/> full-size images).
+    /// </summary>
     public static EncodedFiles Encode(
         IReadOnlyList<string> paths, DshArchitecture architecture, bool photos, bool strict, bool keepEmbeddings, int batchSize,
-        ImageDecodingOptions decoding, ISketchTokenExtractor? extractor, BatchRunner run, CancellationToken cancellationToken)
+        ImageDecodingOptions decoding, ISketchTokenExtractor? extractor, BatchRunner run, CancellationToken cancellationToken,
+        bool prepareAhead = true)
     {
         ArgumentNullException.ThrowIfNull(paths);
         int k = architecture.CodeLength;
@@ -35,10 +41,79 @@ internal static class FileBatchEncoder
         var indexes = new List<int>();
         var skipped = new List<SkippedFile>();
         var embeddings = keepEmbeddings ? new List<float[]>() : null;
-        for (int start = 0; start < paths.Count; start += batchSize)
+        PreparedBatch Prepare(int start) => PreparedBatch.Read(paths, start, Math.Min(batchSize, paths.Count - start), architecture, photos,
+            decoding, extractor, cancellationToken);
+        Task<PreparedBatch>? ahead = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(batchSize, paths.Count - start);
+            for (int start = 0; start < paths.Count; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                PreparedBatch current = ahead is null ? Prepare(start) : ahead.GetAwaiter().GetResult();
+                ahead = null;
+                int next = start + batchSize;
+                if (prepareAhead && next < paths.Count)
+                {
+                    ahead = Task.Run(() => Prepare(next), cancellationToken);
+                }
+                var encoded = new List<int>(current.Count);
+                for (int i = 0; i < current.Count; i++)
+                {
+                    if (current.Failures[i] is not { } failure)
+                    {
+                        encoded.Add(i);
+                    }
+                    else if (strict)
+                    {
+                        ExceptionDispatchInfo.Capture(failure).Throw();
+                    }
+                    else
+                    {
+                        skipped.Add(new SkippedFile(paths[start + i], failure.Message.ReplaceLineEndings(" ")));
+                    }
+                }
+                if (encoded.Count == 0)
+                {
+                    continue;
+                }
+                float[] outputs = run(current.Inputs, encoded);
+                words.AddRange(BinaryCodeSet.FromSigns(outputs, k).Words);
+                if (embeddings is not null)
+                {
+                    for (int r = 0; r < encoded.Count; r++)
+                    {
+                        embeddings.Add(outputs.AsSpan(r * k, k).ToArray());
+                    }
+                }
+                indexes.AddRange(encoded.Select(i => start + i));
+            }
+        }
+        finally
+        {
+            // Leaving early (a strict failure, a runner's exception, cancellation): the batch being prepared is waited for,
+            // so no decoding outlives the call; its own failure is not the one to report.
+            if (ahead is not null)
+            {
+                try
+                {
+                    ahead.Wait(CancellationToken.None);
+                }
+                catch (Exception)
+                {
+                }
+            }
+        }
+        return new EncodedFiles(BinaryCodeSet.FromWords(words.ToArray(), k), indexes, skipped, embeddings);
+    }
+
+    /// <summary>One batch's input planes and, per item, why it could not be read (null when it was).</summary>
+    private sealed record PreparedBatch(ImageBatchInputs Inputs, Exception?[] Failures)
+    {
+        public int Count => Failures.Length;
+
+        public static PreparedBatch Read(IReadOnlyList<string> paths, int start, int count, DshArchitecture architecture, bool photos,
+            ImageDecodingOptions decoding, ISketchTokenExtractor? extractor, CancellationToken cancellationToken)
+        {
             var batch = new ImageBatchInputs(architecture, photos, count);
             var failures = new Exception?[count];
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = decoding.MaxParallelDecodes, CancellationToken = cancellationToken };
@@ -54,37 +129,7 @@ internal static class FileBatchEncoder
                     failures[i] = e;
                 }
             });
-            var encoded = new List<int>(count);
-            for (int i = 0; i < count; i++)
-            {
-                if (failures[i] is not { } failure)
-                {
-                    encoded.Add(i);
-                }
-                else if (strict)
-                {
-                    ExceptionDispatchInfo.Capture(failure).Throw();
-                }
-                else
-                {
-                    skipped.Add(new SkippedFile(paths[start + i], failure.Message.ReplaceLineEndings(" ")));
-                }
-            }
-            if (encoded.Count == 0)
-            {
-                continue;
-            }
-            float[] outputs = run(batch, encoded);
-            words.AddRange(BinaryCodeSet.FromSigns(outputs, k).Words);
-            if (embeddings is not null)
-            {
-                for (int r = 0; r < encoded.Count; r++)
-                {
-                    embeddings.Add(outputs.AsSpan(r * k, k).ToArray());
-                }
-            }
-            indexes.AddRange(encoded.Select(i => start + i));
+            return new PreparedBatch(batch, failures);
         }
-        return new EncodedFiles(BinaryCodeSet.FromWords(words.ToArray(), k), indexes, skipped, embeddings);
     }
 }

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Dsh.Data;
+using Dsh.Evaluation;
+using Dsh.Hashing;
+using Dsh.Model;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace Dsh.Quality;
+
+/// <summary>
+/// The <c>mirror=1</c> rows of <c>dsh-pacs</c> and <c>quickdraw-cifar dsh</c>: test-time mirroring. Each validation image is also encoded mirrored
+/// left to right (written as PNG, so nothing but the mirroring changes), its real-valued output averaged with the
+/// plain one, and the code taken from the average's signs; scored with the queries averaged, the gallery averaged, and
+/// both, against neither.
+/// </summary>
+internal static class MirroredScores
+{
+    /// <param name="groups">Whether the items' groups (the photo a sketch was drawn from) are known.</param>
+    public static void Run(DshModel model, DshTrainAndEncode run, IReadOnlyList<SbirItem> queries, IReadOnlyList<SbirItem> gallery, bool groups,
+        string outDir, string tag, int depth, Action<string> say)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string dir = Path.Combine(outDir, $"mirrored-{tag}");
+        IReadOnlyList<float[]> queryMirrored = Embed(model, queries, Path.Combine(dir, "sketches"), photos: false);
+        IReadOnlyList<float[]> galleryMirrored = Embed(model, gallery, Path.Combine(dir, "photos"), photos: true);
+        int k = model.CodeLength;
+        IReadOnlyList<float[]> queryAveraged = Average(run.QueryEmbeddings!, queryMirrored);
+        IReadOnlyList<float[]> galleryAveraged = Average(run.GalleryEmbeddings!, galleryMirrored);
+        string?[]? queryGroups = groups ? [.. queries.Select(q => q.Group)] : null;
+        string?[]? galleryGroups = groups ? [.. gallery.Select(g => g.Group)] : null;
+        say("| mirrored and averaged | mAP@all | re-ranked (codes, depth " + depth.ToString(inv) + ") | P@10 |");
+        say("| --- | ---: | ---: | ---: |");
+        foreach (var (name, q, g) in new[]
+        {
+            ("neither", run.QueryEmbeddings!, run.GalleryEmbeddings!),
+            ("queries", queryAveraged, run.GalleryEmbeddings!),
+            ("gallery", run.QueryEmbeddings!, galleryAveraged),
+            ("both", queryAveraged, galleryAveraged),
+        })
+        {
+            BinaryCodeSet qCodes = Codes(q, k), gCodes = Codes(g, k);
+            RankedRetrievalReport plain = RankedRetrievalEvaluation.Evaluate(qCodes, q, run.QueryLabels, queryGroups, gCodes, g,
+                run.GalleryLabels, galleryGroups, RerankMode.None, 1);
+            RankedRetrievalReport reranked = RankedRetrievalEvaluation.Evaluate(qCodes, q, run.QueryLabels, queryGroups, gCodes, g,
+                run.GalleryLabels, galleryGroups, RerankMode.Codes, depth);
+            say(string.Create(inv, $"| {name} | {plain.MapAll:F3} | {reranked.MapAll:F3} | {reranked.PrecisionAt10:F3} |"));
+        }
+    }
+
+    private static IReadOnlyList<float[]> Embed(DshModel model, IReadOnlyList<SbirItem> items, string dir, bool photos)
+    {
+        Directory.CreateDirectory(dir);
+        var paths = new string[items.Count];
+        for (int i = 0; i < items.Count; i++)
+        {
+            paths[i] = Path.Combine(dir, i.ToString("D5", CultureInfo.InvariantCulture) + ".png");
+            if (!File.Exists(paths[i]))
+            {
+                using Image<Rgb24> image = Image.Load<Rgb24>(items[i].Path!);
+                image.Mutate(x => x.Flip(FlipMode.Horizontal));
+                image.SaveAsPng(paths[i]);
+            }
+        }
+        EncodedFiles encoded = photos ? model.EmbedPhotoFiles(paths) : model.EmbedSketchFiles(paths);
+        if (encoded.Skipped.Count > 0)
+        {
+            throw new InvalidDataException(encoded.Skipped[0].ToString());
+        }
+        return encoded.Embeddings!;
+    }
+
+    private static IReadOnlyList<float[]> Average(IReadOnlyList<float[]> a, IReadOnlyList<float[]> b) =>
+        [.. a.Select((x, i) => x.Zip(b[i], (u, v) => (u + v) / 2).ToArray())];
+
+    private static BinaryCodeSet Codes(IReadOnlyList<float[]> embeddings, int k) =>
+        BinaryCodeSet.FromSigns([.. embeddings.SelectMany(e => e)], k);
+}
