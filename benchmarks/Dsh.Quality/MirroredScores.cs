@@ -47,6 +47,22 @@ internal static class MirroredScores
                 run.GalleryLabels, galleryGroups, RerankMode.Codes, depth);
             say(string.Create(inv, $"| {name} | {plain.MapAll:F3} | {reranked.MapAll:F3} | {reranked.PrecisionAt10:F3} |"));
         }
+        // The library's own path (DshModel.MirrorSketches mirrors the prepared input planes): it should score as "queries".
+        model.MirrorSketches = true;
+        EncodedFiles mirrored;
+        try
+        {
+            mirrored = model.EmbedSketchFiles([.. queries.Select(q => q.Path!)]);
+        }
+        finally
+        {
+            model.MirrorSketches = false;
+        }
+        RankedRetrievalReport libraryPlain = RankedRetrievalEvaluation.Evaluate(mirrored.Codes, mirrored.Embeddings, run.QueryLabels, queryGroups,
+            run.Gallery, run.GalleryEmbeddings, run.GalleryLabels, galleryGroups, RerankMode.None, 1);
+        RankedRetrievalReport libraryReranked = RankedRetrievalEvaluation.Evaluate(mirrored.Codes, mirrored.Embeddings, run.QueryLabels, queryGroups,
+            run.Gallery, run.GalleryEmbeddings, run.GalleryLabels, galleryGroups, RerankMode.Codes, depth);
+        say(string.Create(inv, $"| queries, DshModel.MirrorSketches | {libraryPlain.MapAll:F3} | {libraryReranked.MapAll:F3} | {libraryReranked.PrecisionAt10:F3} |"));
     }
 
     private static IReadOnlyList<float[]> Embed(DshModel model, IReadOnlyList<SbirItem> items, string dir, bool photos)

@@ -53,6 +53,13 @@ public sealed partial class DshModel
     }
 
     /// <summary>
+    /// Whether every sketch is also encoded mirrored left to right and the two outputs averaged before the code is taken
+    /// (default false). It costs a second network pass a sketch and raises PACS mAP by 0.005–0.009; photos are never
+    /// mirrored, so codes of photos already in a gallery stay valid. Set it before sharing the model between threads.
+    /// </summary>
+    public bool MirrorSketches { get; set; }
+
+    /// <summary>
     /// Whether the batched file encoders prepare the next batch while the network runs (default true); false runs them
     /// one after the other, as <c>FileEncodingBenchmarks</c> compares.
     /// </summary>
@@ -231,7 +238,7 @@ public sealed partial class DshModel
         ArgumentNullException.ThrowIfNull(paths);
         ObjectDisposedException.ThrowIf(_disposed, this);
         return FileBatchEncoder.Encode(paths, Architecture, photos, strict, keepEmbeddings, EncodeBatchSize, _imageDecoding,
-            photos ? TokenExtractor : null, RunBatch, cancellationToken, PrepareAhead);
+            photos ? TokenExtractor : null, Runner(photos), cancellationToken, PrepareAhead);
     }
 
     /// <summary>One batch through the network: outputs [rows, K], row-major.</summary>
@@ -248,6 +255,10 @@ public sealed partial class DshModel
     private float[] EncodeImage(Image<Rgb24> image, bool photo)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return FileBatchEncoder.EncodeImage(image, Architecture, photo, photo ? TokenExtractor : null, RunBatch);
+        return FileBatchEncoder.EncodeImage(image, Architecture, photo, photo ? TokenExtractor : null, Runner(photo));
     }
+
+    /// <summary>How a batch of photos, or of sketches (mirrored too with <see cref="MirrorSketches"/>), goes through the network.</summary>
+    private FileBatchEncoder.BatchRunner Runner(bool photos) =>
+        !photos && MirrorSketches ? FileBatchEncoder.MirrorAveraged(RunBatch, CodeLength) : RunBatch;
 }

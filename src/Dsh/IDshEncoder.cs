@@ -20,6 +20,22 @@ public interface IDshEncoder : IDisposable
     /// <summary>The limits image streams are decoded within (set it before encoding from several threads).</summary>
     ImageDecodingOptions ImageDecoding { get; set; }
 
+    /// <summary>
+    /// Whether each sketch is also encoded mirrored left to right and the two outputs averaged (see
+    /// <see cref="DshModel.MirrorSketches"/>); an encoder that cannot refuses true with <see cref="NotSupportedException"/>.
+    /// </summary>
+    bool MirrorSketches
+    {
+        get => false;
+        set
+        {
+            if (value)
+            {
+                throw new NotSupportedException($"{GetType().Name} does not mirror sketches.");
+            }
+        }
+    }
+
     /// <summary>The real-valued output of one sketch read from a stream; its signs are the sketch's code.</summary>
     /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
     float[] EmbedSketch(Stream image);

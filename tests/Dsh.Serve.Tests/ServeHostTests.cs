@@ -230,6 +230,18 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
     }
 
     [Fact]
+    public async Task The_served_encoder_mirrors_sketches_only_when_asked()
+    {
+        ServeOptions plain = Options();
+        foreach (bool mirror in new[] { false, true })
+        {
+            ServeOptions options = plain with { MirrorSketches = mirror };
+            await using SketchSearch search = ServeCommand.Open(options, new CliContext(TextWriter.Null, TextWriter.Null, CancellationToken.None, interactive: false));
+            Assert.Equal(mirror, search.Encoder.MirrorSketches);
+        }
+    }
+
+    [Fact]
     public async Task Bad_start_ups_end_with_one_line_and_an_exit_code()
     {
         (string gallery, _) = data.NewCopy(_folder);

@@ -26,17 +26,23 @@ internal static class EncodeCommand
         var input = CliOptions.ExistingPath("--input", "An image, or a folder of images (category = first sub-folder).");
         var output = CliOptions.OutputPath("--out", "Where to write: NAME.csv (id,path,category,code), NAME.json, or a gallery file (any other name, e.g. NAME.dshi).");
         var strict = CliOptions.Strict();
+        var mirror = CliOptions.MirrorSketches();
         var json = CliOptions.Json();
-        var command = new Command("encode", "Encode sketches or photos into binary codes.") { model, runtime, domain, input, output, strict, json };
+        var command = new Command("encode", "Encode sketches or photos into binary codes.") { model, runtime, domain, input, output, strict, mirror, json };
         command.SetAction(parse =>
         {
             bool photos = parse.GetValue(domain) == "photo";
+            if (photos && parse.GetValue(mirror))
+            {
+                throw new UsageException("--mirror-sketches applies to sketches; photos are never mirrored (their codes must match the gallery's)");
+            }
             string inputPath = Path.GetFullPath(parse.GetValue(input)!);
             IReadOnlyList<ImageFile> files = ImageFiles.Find(inputPath, photos ? "photo" : "sketch");
             string modelPath = ModelFiles.FullPath(parse.GetValue(model)!);
             string outPath = OutputPaths.CheckFile(parse.GetValue(output)!, "--out");
             bool asJson = parse.GetValue(json);
             using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
+            dsh.MirrorSketches = parse.GetValue(mirror);
             var (codes, items, skipped) = ProgressSurface.Run(context,
                 sink => CodeEncoder.EncodeFiles(dsh, files, photos, parse.GetValue(strict), 0, sink, context.CancellationToken));
             string root = Directory.Exists(inputPath) ? inputPath : Path.GetDirectoryName(inputPath)!;

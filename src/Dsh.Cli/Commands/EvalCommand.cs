@@ -25,10 +25,11 @@ internal static class EvalCommand
         var gallerySeed = CliOptions.Int("--gallery-seed", "Seed of the gallery's shuffled order (ties are ranked in gallery order).", 1, int.MinValue);
         var strict = CliOptions.Strict();
         var rerank = CliOptions.Rerank();
+        var mirror = CliOptions.MirrorSketches();
         var json = CliOptions.Json();
         var command = new Command("eval", "Evaluate a model: mAP@all, precision@K, recall@K, timings, a Markdown report with a precision-recall plot.")
         {
-            model, runtime, sketches, photos, k, report, noReport, gallerySeed, strict, rerank, json,
+            model, runtime, sketches, photos, k, report, noReport, gallerySeed, strict, rerank, mirror, json,
         };
         command.Validators.Add(r =>
         {
@@ -46,6 +47,7 @@ internal static class EvalCommand
                 ? null
                 : OutputPaths.CheckFolder(parse.GetValue(report) ?? EvalReportWriter.DefaultFolder(modelPath), "--report");
             using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
+            dsh.MirrorSketches = parse.GetValue(mirror);
             EvaluationOutcome outcome = ProgressSurface.Run(context, sink => EvaluationRunner.Run(dsh, sketchDir, photoDir, parse.GetValue(k),
                 parse.GetValue(gallerySeed), parse.GetValue(strict), parse.GetValue(rerank), sink, context.CancellationToken));
             string? reportPath = null;

@@ -40,8 +40,9 @@ internal static class SearchCommand
         });
         var top = CliOptions.Int("--top", "How many photos to return.", 10, 1, 1_000_000, "-k");
         var rerank = CliOptions.Rerank();
+        var mirror = CliOptions.MirrorSketches();
         var json = CliOptions.Json("Print one JSON object a sketch on stdout, one per line (JSON lines).");
-        var command = new Command("search", "Find the photos nearest to one or more sketches in an index.") { model, runtime, index, sketch, top, rerank, json };
+        var command = new Command("search", "Find the photos nearest to one or more sketches in an index.") { model, runtime, index, sketch, top, rerank, mirror, json };
         command.SetAction(parse =>
         {
             string galleryPath = Path.GetFullPath(parse.GetValue(index)!);
@@ -49,6 +50,7 @@ internal static class SearchCommand
             Gallery gallery = GalleryFiles.LoadForReading(galleryPath, context.Err, out _);
             string modelPath = ModelFiles.FullPath(parse.GetValue(model)!);
             using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
+            dsh.MirrorSketches = parse.GetValue(mirror);
             GalleryFiles.CheckModel(gallery, dsh.CodeLength, ModelFiles.Identity(dsh, modelPath), galleryPath, context.Err);
             int k = parse.GetValue(top), depth = parse.GetValue(rerank);
             bool asJson = parse.GetValue(json);

@@ -138,6 +138,12 @@ internal static class CliOptions
         Int("--rerank", "Re-order the first N Hamming candidates by the sketch's real-valued network output against their codes; 0 = Hamming order only.",
             Dsh.Serving.SketchSearchOptions.DefaultRerankDepth, 0, 1_000_000);
 
+    /// <summary>Whether each sketch is also encoded mirrored and the two outputs averaged (<see cref="DshModel.MirrorSketches"/>).</summary>
+    public static Option<bool> MirrorSketches() => new("--mirror-sketches")
+    {
+        Description = "Also encode each sketch mirrored left to right and average the two outputs: a second network pass a sketch for slightly better ranking (photo codes are unchanged).",
+    };
+
     /// <summary>
     /// The class vectors of the semantic term (<see cref="DshTrainerOptions.ClassVectors"/>); a value that is neither a name
     /// nor an existing file is refused by <see cref="DshTrainerOptions.Validated"/>, which the commands turn into a usage error.

@@ -34,9 +34,10 @@ internal static class ServeCommand
         var queue = CliOptions.Int("--queue", "Requests that may wait for an encoder; more are answered 503 with Retry-After.", 64, 0, 100_000);
         var timeout = CliOptions.Int("--timeout", "Seconds a request may take, waiting included.", 30, 1, 3600);
         var rerank = CliOptions.Rerank();
+        var mirror = CliOptions.MirrorSketches();
         var command = new Command("serve", "Serve sketch search over a gallery: a web page to draw on and an HTTP API.")
         {
-            model, runtime, index, urls, photosRoot, maxBody, maxMegapixels, maxConcurrent, queue, timeout, rerank,
+            model, runtime, index, urls, photosRoot, maxBody, maxMegapixels, maxConcurrent, queue, timeout, rerank, mirror,
         };
         command.SetAction(parse =>
         {
@@ -53,6 +54,7 @@ internal static class ServeCommand
                 MaxQueuedEncodes = parse.GetValue(queue),
                 RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 RerankDepth = parse.GetValue(rerank),
+                MirrorSketches = parse.GetValue(mirror),
             }.Validated();
             SketchSearch search = Open(options, context);
             WarnIfReadOnly(search, context);
@@ -88,6 +90,7 @@ internal static class ServeCommand
                 ImageDecoding = options.Decoding,
                 ReadOnly = readOnly,
                 RerankDepth = options.RerankDepth,
+                MirrorSketches = options.MirrorSketches,
             });
         }
         catch

@@ -31,6 +31,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
         _photo = photo;
         _options = options;
         _imageDecoding = options.ImageDecoding;
+        MirrorSketches = options.MirrorSketches;
         Metadata = sketch.ModelMetadata.CustomMetadataMap.Where(p => p.Key != DshOnnxExport.HeaderMetadataKey)
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         Architecture = header.Architecture;
@@ -207,7 +208,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
     /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
     public BinaryCode EncodePhoto(string imagePath) => EncodeFiles([imagePath], photos: true, strict: true, keepEmbeddings: false, default).Codes[0];
 
-    private float[] EmbedSketch(Image<Rgb24> raw) => FileBatchEncoder.EncodeImage(raw, Architecture, photo: false, extractor: null, RunBatch);
+    private float[] EmbedSketch(Image<Rgb24> raw) => FileBatchEncoder.EncodeImage(raw, Architecture, photo: false, extractor: null, Runner(photos: false));
 
     private BinaryCode EncodePhoto(Image<Rgb24> raw) =>
         Code(FileBatchEncoder.EncodeImage(raw, Architecture, photo: true, TokenExtractor, RunBatch));
@@ -232,6 +233,9 @@ public sealed class DshOnnxEncoder : IDshEncoder
     public EncodedFiles EncodePhotoFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default) =>
         EncodeFiles(imagePaths, photos: true, strict: false, keepEmbeddings: false, cancellationToken);
 
+    /// <summary>As <see cref="DshModel.MirrorSketches"/> (initially <see cref="DshOnnxEncoderOptions.MirrorSketches"/>).</summary>
+    public bool MirrorSketches { get; set; }
+
     /// <summary>As <see cref="DshModel.PrepareAhead"/>.</summary>
     internal bool PrepareAhead { get; set; } = true;
 
@@ -255,8 +259,12 @@ public sealed class DshOnnxEncoder : IDshEncoder
             _ = PhotoSession(); // a sketch-only folder refuses before any file is read
         }
         return FileBatchEncoder.Encode(paths, Architecture, photos, strict, keepEmbeddings, _options.EncodeBatchSize, _imageDecoding,
-            photos ? TokenExtractor : null, RunBatch, cancellationToken, PrepareAhead);
+            photos ? TokenExtractor : null, Runner(photos), cancellationToken, PrepareAhead);
     }
+
+    /// <summary>How a batch of photos, or of sketches (mirrored too with <see cref="MirrorSketches"/>), goes through a graph.</summary>
+    private FileBatchEncoder.BatchRunner Runner(bool photos) =>
+        !photos && MirrorSketches ? FileBatchEncoder.MirrorAveraged(RunBatch, CodeLength) : RunBatch;
 
     /// <summary>One batch through the sketch or the photo graph: outputs [rows, K], row-major.</summary>
     private float[] RunBatch(ImageBatchInputs batch, IReadOnlyList<int> rows)

@@ -16,6 +16,22 @@ internal static class FileBatchEncoder
     /// <summary>One batch's outputs, row-major [rows.Count, K].</summary>
     public delegate float[] BatchRunner(ImageBatchInputs batch, IReadOnlyList<int> rows);
 
+    /// <summary>
+    /// A runner for sketch batches whose K outputs for each row are the average of <paramref name="run"/>'s outputs for the
+    /// sketch and for the sketch mirrored left to right (both in one call, as one batch of twice the rows).
+    /// </summary>
+    public static BatchRunner MirrorAveraged(BatchRunner run, int k) => (batch, rows) =>
+    {
+        int n = rows.Count;
+        float[] outputs = run(batch.WithMirroredCopies(rows), [.. Enumerable.Range(0, 2 * n)]);
+        var averaged = new float[n * k];
+        for (int i = 0; i < averaged.Length; i++)
+        {
+            averaged[i] = (outputs[i] + outputs[n * k + i]) / 2;
+        }
+        return averaged;
+    };
+
     /// <summary>One decoded image (a sketch, or a photo with its token map) through <paramref name="run"/>: its K outputs.</summary>
     public static float[] EncodeImage(SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> image, DshArchitecture architecture,
         bool photo, ISketchTokenExtractor? extractor, BatchRunner run)

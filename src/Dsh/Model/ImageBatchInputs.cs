@@ -29,6 +29,12 @@ internal sealed class ImageBatchInputs
         _second = photos ? new float[checked(count * FloatsPerImage(_secondSize))] : null;
     }
 
+    private ImageBatchInputs(ImageBatchInputs sketches, float[] planes)
+    {
+        (_firstInput, _secondInput, _firstSize, _secondSize) = (sketches._firstInput, sketches._secondInput, sketches._firstSize, sketches._secondSize);
+        _first = planes;
+    }
+
     /// <summary>Decodes <paramref name="path"/> and writes it (and, for a photo, its token map) into row <paramref name="row"/>.</summary>
     public void Write(int row, string path, ImageDecodingOptions decoding, ISketchTokenExtractor? extractor)
     {
@@ -61,6 +67,34 @@ internal sealed class ImageBatchInputs
     /// <summary>The given rows' planes, row-major [rows, 3, size, size] (the batch's own arrays when every row is kept).</summary>
     public (float[] First, float[]? Second) ToArrays(IReadOnlyList<int> rows) =>
         (Gather(_first, _firstSize, rows), _second is null ? null : Gather(_second, _secondSize, rows));
+
+    /// <summary>
+    /// A sketch batch of 2 · <paramref name="rows"/>.Count rows: the given rows in that order, then each of them mirrored
+    /// left to right, in the same order.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A photo batch (photos are not mirrored).</exception>
+    public ImageBatchInputs WithMirroredCopies(IReadOnlyList<int> rows)
+    {
+        if (_second is not null)
+        {
+            throw new InvalidOperationException("Only sketch batches are mirrored.");
+        }
+        int per = FloatsPerImage(_firstSize), n = rows.Count;
+        var planes = new float[checked(2 * n * per)];
+        for (int i = 0; i < n; i++)
+        {
+            Span<float> source = Row(_first, _firstSize, rows[i]);
+            source.CopyTo(planes.AsSpan(i * per, per));
+            Span<float> mirror = planes.AsSpan((n + i) * per, per);
+            for (int line = 0; line < 3 * _firstSize; line++)
+            {
+                Span<float> pixels = mirror.Slice(line * _firstSize, _firstSize);
+                source.Slice(line * _firstSize, _firstSize).CopyTo(pixels);
+                pixels.Reverse();
+            }
+        }
+        return new ImageBatchInputs(this, planes);
+    }
 
     /// <summary>Side of the first input (sketches, or photos).</summary>
     public int FirstSize => _firstSize;

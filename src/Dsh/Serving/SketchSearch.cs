@@ -42,10 +42,11 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
     /// <param name="model">The encoder of the model whose photo codes the gallery holds.</param>
     /// <param name="gallery">The gallery, loaded from <paramref name="galleryPath"/>.</param>
     /// <param name="galleryPath">The gallery file changes are written to.</param>
-    /// <param name="options">Photos root, limits, lock timeout; <see cref="SketchSearchOptions.ModelPath"/> and
+    /// <param name="options">Photos root, limits, mirroring, lock timeout; <see cref="SketchSearchOptions.ModelPath"/> and
     /// <see cref="SketchSearchOptions.GalleryPath"/> are not read.</param>
     /// <param name="log">Where background problems (a failed reload) are logged; null for nowhere.</param>
     /// <exception cref="ArgumentException">The model's code length is not the gallery's.</exception>
+    /// <exception cref="NotSupportedException"><see cref="SketchSearchOptions.MirrorSketches"/> is set and the encoder cannot mirror.</exception>
     public SketchSearch(IDshEncoder model, Gallery gallery, string galleryPath, SketchSearchOptions? options = null, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -58,6 +59,7 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         }
         Encoder = model;
         Encoder.ImageDecoding = options.ImageDecoding;
+        Encoder.MirrorSketches = options.MirrorSketches;
         Gallery = gallery;
         GalleryPath = Path.GetFullPath(galleryPath);
         PhotosRoot = Path.GetFullPath(options.PhotosRoot ?? DefaultPhotosRoot(gallery, GalleryPath));

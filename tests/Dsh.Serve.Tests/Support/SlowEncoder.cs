@@ -20,6 +20,12 @@ internal sealed class SlowEncoder(IDshEncoder inner, TimeSpan delay) : IDshEncod
         set => inner.ImageDecoding = value;
     }
 
+    public bool MirrorSketches
+    {
+        get => inner.MirrorSketches;
+        set => inner.MirrorSketches = value;
+    }
+
     public float[] EmbedSketch(Stream image)
     {
         Thread.Sleep(delay);

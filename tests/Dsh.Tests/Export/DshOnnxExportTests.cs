@@ -92,6 +92,26 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
     }
 
     [Fact]
+    public void Mirrored_sketch_outputs_equal_TorchSharp_and_differ_from_plain_ones()
+    {
+        IReadOnlyList<string> sketches = Sketches(1);
+        using var mirroring = DshOnnxEncoder.Load(_exported.FolderPath, new DshOnnxEncoderOptions { EncodeBatchSize = 3, MirrorSketches = true });
+        EncodedFiles onnx = mirroring.EmbedSketchFiles(sketches);
+        EncodedFiles plain = _exported.Encoder.EmbedSketchFiles(sketches);
+        _exported.Model.MirrorSketches = true;
+        try
+        {
+            AssertSame(_exported.Model.EmbedSketchFiles(sketches), onnx, sketches.Count);
+        }
+        finally
+        {
+            _exported.Model.MirrorSketches = false;
+        }
+        Assert.NotEqual(plain.Embeddings![0], onnx.Embeddings![0]);
+        Assert.True(mirroring.MirrorSketches);
+    }
+
+    [Fact]
     public void PhotoOutputs_equal_TorchSharp_on_real_photos()
     {
         IReadOnlyList<string> photos = PretrainedFiles.Photos(1);
