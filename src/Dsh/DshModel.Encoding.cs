@@ -54,8 +54,9 @@ public sealed partial class DshModel
 
     /// <summary>
     /// Whether every sketch is also encoded mirrored left to right and the two outputs averaged before the code is taken
-    /// (default false). It costs a second network pass a sketch and raises PACS mAP by 0.005–0.009; photos are never
-    /// mirrored, so codes of photos already in a gallery stay valid. Set it before sharing the model between threads.
+    /// (default false). It costs a second network pass a sketch (both in one batch) and raised PACS mAP by 0.005–0.012
+    /// (docs/results.md); photos are never mirrored, so codes of photos already in a gallery stay valid. Set it before
+    /// sharing the model between threads.
     /// </summary>
     public bool MirrorSketches { get; set; }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Dsh.Data;
 using Dsh.Evaluation;
 using Dsh.Hashing;
+using Dsh.Imaging.Augmentation;
 using Dsh.Pretrained;
 using Dsh.Training;
 
@@ -14,7 +15,7 @@ namespace Dsh.Quality.Pacs;
 /// <c>frozen-baselines</c>, then scores validation sketch queries against the validation photo gallery (mAP@all, P@200).
 /// Defaults: 64 bits, 15 epochs, compact; otherwise the profile's (<see cref="DshProfile.TrainerOptions"/>: seed 1, learning
 /// rate <see cref="DshProfile.DefaultLearningRate"/>, 1e-2 up to 64 bits and 1e-2 · 32 / K above).
-/// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>init</c> (random or categorycodes: the initial codes), <c>batch</c>, <c>clip</c>,
+/// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>augment</c> (default, or flip: exact mirror images), <c>init</c> (random or categorycodes: the initial codes), <c>batch</c>, <c>clip</c>,
 /// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
 /// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
@@ -96,6 +97,18 @@ internal static class DshPacsTraining
         {
             tag += "-variants" + variants;
         }
+        // augment=flip: the augmented cache versions are exact mirror images (no crop, rotation or scaling); with variants=2
+        // every item is cached as it is and mirrored.
+        AugmentationOptions? augmentation = Key("augment", "default") switch
+        {
+            "default" => null, // the profile's
+            "flip" => AugmentationOptions.None with { PhotoFlipProbability = 1, SketchFlipProbability = 1 },
+            string other => throw new ArgumentException($"augment={other}: default or flip"),
+        };
+        if (augmentation is not null)
+        {
+            tag += "-augment" + Key("augment", "");
+        }
         CodeInitialization initialCodes = Enum.Parse<CodeInitialization>(Key("init", "random"), ignoreCase: true);
         if (initialCodes != CodeInitialization.Random)
         {
@@ -135,6 +148,10 @@ internal static class DshPacsTraining
         if (keys.TryGetValue("vectors", out string? vectors))
         {
             options = options with { ClassVectors = vectors };
+        }
+        if (augmentation is not null)
+        {
+            options = options with { Augmentation = augmentation };
         }
         options = options with
         {
