@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dsh.Cli.Tests.Support;
 
 namespace Dsh.Cli.Tests;
@@ -9,19 +10,25 @@ public sealed class MirrorSketchesOptionTests(TinyModel model) : IClassFixture<T
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>
+    /// A model of ImageNet trunks with untrained heads: codes that vary from sketch to sketch (the briefly trained
+    /// fixture gives every sketch one code, mirrored or not).
+    /// </summary>
+    private string ImageNetModel()
+    {
+        string path = _temp.Combine("imagenet.dshm");
+        var network = new DshNetwork(DshArchitecture.ResNet18(64));
+        network.LoadPretrainedWeights();
+        using var untrained = new DshModel(network, ["dog", "guitar", "house"], new Dsh.Training.TrainingSummary(), new Dsh.Imaging.Contours.ContourTokenExtractor().Name);
+        untrained.Save(path);
+        return path;
+    }
+
     [Fact]
     public void Encode_writes_the_codes_the_library_makes_with_mirroring()
     {
         string sketches = Path.Combine(model.Data, "test", "sketch");
-        // ImageNet trunks with untrained heads: codes that vary from sketch to sketch (the briefly trained fixture gives
-        // every sketch one code, mirrored or not).
-        string modelPath = _temp.Combine("imagenet.dshm");
-        var network = new DshNetwork(DshArchitecture.ResNet18(64));
-        network.LoadPretrainedWeights();
-        using (var untrained = new DshModel(network, ["dog", "guitar", "house"], new Dsh.Training.TrainingSummary(), new Dsh.Imaging.Contours.ContourTokenExtractor().Name))
-        {
-            untrained.Save(modelPath);
-        }
+        string modelPath = ImageNetModel();
         string csv = _temp.Combine("mirrored.csv");
         DshRun.Run("encode", "--model", modelPath, "--domain", "sketch", "--input", sketches, "--out", csv, "--mirror-sketches").AssertSuccess();
         string[] rows = File.ReadAllLines(csv).Skip(1).ToArray();
@@ -32,6 +39,31 @@ public sealed class MirrorSketchesOptionTests(TinyModel model) : IClassFixture<T
         dsh.MirrorSketches = true;
         Assert.Equal(paths.Select(p => dsh.EncodeSketch(p).ToString()), rows.Select(r => r.Split(',')[^1]));
         Assert.NotEqual(plain, rows.Select(r => r.Split(',')[^1])); // mirroring changes some code, so the test tells the two apart
+    }
+
+    [Fact]
+    public void Search_and_eval_say_in_their_json_that_sketches_were_mirrored()
+    {
+        string modelPath = ImageNetModel();
+        string photos = Path.Combine(model.Data, "test", "photo"), sketches = Path.Combine(model.Data, "test", "sketch");
+        string gallery = _temp.Combine("g.dshi");
+        DshRun.Run("index", "build", "--model", modelPath, "--photos", photos, "--out", gallery).AssertSuccess();
+        string sketch = Directory.GetFiles(sketches, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        using DshModel dsh = DshModel.Load(modelPath);
+        dsh.MirrorSketches = true;
+
+        foreach (bool mirror in new[] { false, true })
+        {
+            string[] flag = mirror ? ["--mirror-sketches"] : [];
+            using JsonDocument search = JsonDocument.Parse(DshRun.Run(["search", "--model", modelPath, "--index", gallery, "--sketch", sketch, "--json", .. flag]).AssertSuccess().Out);
+            Assert.Equal(mirror, search.RootElement.GetProperty("mirrorSketches").GetBoolean());
+            if (mirror)
+            {
+                Assert.Equal(dsh.EncodeSketch(sketch).ToString(), search.RootElement.GetProperty("code").GetString());
+            }
+            using JsonDocument eval = JsonDocument.Parse(DshRun.Run(["eval", "--model", modelPath, "--sketches", sketches, "--photos", photos, "--no-report", "--json", .. flag]).AssertSuccess().Out);
+            Assert.Equal(mirror, eval.RootElement.GetProperty("mirrorSketches").GetBoolean());
+        }
     }
 
     [Fact]

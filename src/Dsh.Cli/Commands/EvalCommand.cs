@@ -58,7 +58,7 @@ internal static class EvalCommand
             }
             if (asJson)
             {
-                context.Out.WriteLine(EvalJson.Build(outcome, modelPath, reportPath).ToJsonString(CliJson.Options));
+                context.Out.WriteLine(EvalJson.Build(outcome, modelPath, reportPath, dsh.MirrorSketches).ToJsonString(CliJson.Options));
             }
             else
             {

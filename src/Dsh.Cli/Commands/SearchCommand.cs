@@ -76,7 +76,7 @@ internal static class SearchCommand
                 TimeSpan search = clock.Elapsed - encode;
                 if (asJson)
                 {
-                    context.Out.WriteLine(Json(sketchPath, galleryPath, gallery, code, depth, encode, search, hits).ToJsonString(CliJson.Options));
+                    context.Out.WriteLine(Json(sketchPath, galleryPath, gallery, code, depth, dsh.MirrorSketches, encode, search, hits).ToJsonString(CliJson.Options));
                 }
                 else
                 {
@@ -109,7 +109,7 @@ internal static class SearchCommand
         return files;
     }
 
-    private static JsonObject Json(string sketchPath, string galleryPath, Gallery gallery, BinaryCode code, int depth, TimeSpan encode, TimeSpan search,
+    private static JsonObject Json(string sketchPath, string galleryPath, Gallery gallery, BinaryCode code, int depth, bool mirrored, TimeSpan encode, TimeSpan search,
         IReadOnlyList<GalleryNeighbor> hits)
     {
         string? root = gallery.Properties.Root;
@@ -135,6 +135,7 @@ internal static class SearchCommand
             ["bits"] = code.CodeLength,
             ["count"] = gallery.Count,
             ["rerank"] = depth,
+            ["mirrorSketches"] = mirrored,
             ["encodeMs"] = encode.TotalMilliseconds,
             ["searchMs"] = search.TotalMilliseconds,
             ["results"] = results,

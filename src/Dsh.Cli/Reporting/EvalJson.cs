@@ -11,7 +11,8 @@ internal static class EvalJson
     /// <param name="outcome">What was measured.</param>
     /// <param name="modelPath">The model file.</param>
     /// <param name="reportPath">The report folder, or null with <c>--no-report</c>.</param>
-    public static JsonObject Build(EvaluationOutcome outcome, string modelPath, string? reportPath)
+    /// <param name="mirrorSketches">Whether the queries were encoded with <c>--mirror-sketches</c>.</param>
+    public static JsonObject Build(EvaluationOutcome outcome, string modelPath, string? reportPath, bool mirrorSketches = false)
     {
         RetrievalReport r = outcome.Report;
         var json = new JsonObject
@@ -35,6 +36,7 @@ internal static class EvalJson
             ["photoEncodeMsPerImage"] = outcome.PhotoEncodeMsPerImage,
             ["searchMsPerQuery"] = r.MeanSearchMilliseconds,
             ["bytesPerCode"] = r.PackedBytesPerGalleryItem,
+            ["mirrorSketches"] = mirrorSketches,
             ["reportPath"] = reportPath,
             ["skipped"] = SkippedJson.Build(outcome.Skipped),
             ["hammingOnly"] = SecondStage(outcome.HammingOnly),
