@@ -94,45 +94,100 @@ public sealed class ServeCrashTests(ServeData data, ITestOutputHelper output) : 
         (string gallery, _) = data.NewCopy(_folder);
         await using ServeProcess serve = await ServeProcess.StartAsync(data.ModelPath, gallery);
         using var client = new ServeClient(serve.BaseAddress);
-        var acknowledged = new List<long>();
-        var firstAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var failures = new List<string>();
-        var pending = Enumerable.Range(0, 6).Select(async i =>
-        {
-            try
-            {
-                var (id, _, _) = await client.AddAsync(TestPaths.NewPhotos[20 + i], "term");
-                lock (acknowledged)
-                {
-                    acknowledged.Add(id);
-                }
-                firstAck.TrySetResult();
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                lock (failures)
-                {
-                    failures.Add(e.Message);
-                }
-            }
-        }).ToList();
-        // SIGTERM as soon as one add is acknowledged: with two encoders, the others are still in flight.
-        await firstAck.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        int beforeTerm;
-        lock (acknowledged)
-        {
-            beforeTerm = acknowledged.Count;
-        }
+        // Three adds finish before SIGTERM. Three more are in flight whatever the machine's speed: their uploads send
+        // half the photo, then wait until the server has taken the SIGTERM, then send the rest.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var before = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => client.AddAsync(TestPaths.NewPhotos[20 + i], "term")));
+        var uploading = Enumerable.Range(3, 3).Select(i => new HeldUpload(File.ReadAllBytes(TestPaths.NewPhotos[20 + i]), ServeClient.TypeOf(TestPaths.NewPhotos[20 + i]), release.Task)).ToList();
+        var inFlight = uploading.Select(upload => AddHeldAsync(client, upload)).ToList();
+        await Task.WhenAll(uploading.Select(u => u.HalfSent.WaitAsync(TimeSpan.FromSeconds(60))));
+
         serve.Terminate();
-        await Task.WhenAll(pending);
-        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        output.WriteLine($"{beforeTerm} adds acknowledged before SIGTERM, {acknowledged.Count - beforeTerm} after it, {failures.Count} refused");
-        Assert.Empty(failures);                                   // every add in flight was finished, none cut off
-        Assert.Equal(6, acknowledged.Count);
-        Assert.True(beforeTerm < 6, "every add had finished before SIGTERM; nothing was in flight");
-        Gallery onDisk = Gallery.Load(gallery);
-        Assert.All(acknowledged, id => Assert.True(onDisk.Contains(id)));
-        Assert.Equal(76, onDisk.Count);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!serve.Output.Contains("shutting down", StringComparison.OrdinalIgnoreCase) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
         Assert.Contains("shutting down", serve.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.False(serve.HasExited);
+        release.SetResult();
+        long[] after = await Task.WhenAll(inFlight);
+
+        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        output.WriteLine($"{before.Length} adds acknowledged before SIGTERM, {after.Length} uploaded across it");
+        Gallery onDisk = Gallery.Load(gallery);
+        Assert.All(before.Select(b => b.Id).Concat(after), id => Assert.True(onDisk.Contains(id)));
+        Assert.Equal(6, before.Select(b => b.Id).Concat(after).Distinct().Count());
+        Assert.Equal(76, onDisk.Count);
+    }
+
+    /// <summary>An add whose upload is a <see cref="HeldUpload"/>: the id it was given (fails unless 200).</summary>
+    private static async Task<long> AddHeldAsync(ServeClient client, HeldUpload upload)
+    {
+        using var content = new StreamContent(upload);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(upload.Type);
+        content.Headers.ContentLength = upload.Length;
+        using HttpResponseMessage response = await client.Http.PostAsync("/api/photos?category=term", content);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>A request body that gives the first half of its bytes at once and the rest once <c>release</c> completes.</summary>
+    private sealed class HeldUpload(byte[] bytes, string type, Task release) : Stream
+    {
+        private readonly TaskCompletionSource _halfSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _position;
+
+        /// <summary>The media type of the bytes.</summary>
+        public string Type => type;
+
+        /// <summary>Completes when the first half has been read (sent).</summary>
+        public Task HalfSent => _halfSent.Task;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => bytes.Length;
+
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException();
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            int half = bytes.Length / 2;
+            if (_position == half)
+            {
+                _halfSent.TrySetResult();
+                await release.WaitAsync(cancellationToken);
+            }
+            int end = _position < half ? half : bytes.Length;
+            int count = Math.Min(buffer.Length, end - _position);
+            bytes.AsMemory(_position, count).CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
