@@ -15,6 +15,9 @@ namespace Dsh.Serve.Tests;
 public sealed class ServeBrowserTests(ServeData data, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly LocatorAssertionsToHaveCountOptions Wait = new() { Timeout = 30_000 };
+
+    /// <summary>The same patience for text as for counts: a cold browser on a busy machine can take longer than the default 5 s.</summary>
+    private static readonly LocatorAssertionsToContainTextOptions WaitText = new() { Timeout = 30_000 };
     private ServedGallery _served = null!;
     private BrowserSession _browser = null!;
 
@@ -38,7 +41,7 @@ public sealed class ServeBrowserTests(ServeData data, ITestOutputHelper output) 
     {
         IPage page = await context.NewPageAsync();
         await page.GotoAsync(Server.BaseAddress.ToString());
-        await Expect(page.Locator("#status")).ToContainTextAsync("70 photos, 16-bit codes, 7 categories");
+        await Expect(page.Locator("#status")).ToContainTextAsync("70 photos, 16-bit codes, 7 categories", WaitText);
         return page;
     }
 
@@ -86,13 +89,13 @@ public sealed class ServeBrowserTests(ServeData data, ITestOutputHelper output) 
         Assert.All(whileDrawing, t => Assert.InRange(t.Distance, 0, 64)); // the order is the two-stage search's, not by distance alone
         Assert.All(whileDrawing, t => Assert.Contains(t.Category, TestPaths.PacsCategories));
         await AllImagesLoadedAsync(page);
-        await Expect(page.Locator("#message")).ToContainTextAsync("12 photos");
+        await Expect(page.Locator("#message")).ToContainTextAsync("12 photos", WaitText);
         string shot = Path.Combine(AppContext.BaseDirectory, "serve-drawing.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot });
         output.WriteLine($"screenshot: {shot}");
 
         await page.Locator("#clear").ClickAsync();
-        await Expect(page.Locator("#results .tile")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#results .tile")).ToHaveCountAsync(0, Wait);
     }
 
     [Fact]
@@ -139,7 +142,7 @@ public sealed class ServeBrowserTests(ServeData data, ITestOutputHelper output) 
         await page.Locator("#add-button").ClickAsync();
 
         await Expect(page.Locator("#add-message")).ToContainTextAsync("added 1 of 1", new() { Timeout = 30_000 });
-        await Expect(page.Locator("#status")).ToContainTextAsync("71 photos");
+        await Expect(page.Locator("#status")).ToContainTextAsync("71 photos", WaitText);
         string id = (await page.Locator("#add-message").GetAttributeAsync("data-last-id"))!;
         // The page searches again after an add: the new photo is among the results, with its picture.
         ILocator tile = page.Locator($"#results .tile[data-id='{id}']");

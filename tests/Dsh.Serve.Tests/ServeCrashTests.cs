@@ -127,7 +127,11 @@ public sealed class ServeCrashTests(ServeData data, ITestOutputHelper output) : 
         using var content = new StreamContent(upload);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(upload.Type);
         content.Headers.ContentLength = upload.Length;
-        using HttpResponseMessage response = await client.Http.PostAsync("/api/photos?category=term", content);
+        // Expect: 100-continue, so that the body starts only once the server's endpoint reads it: when half of it is
+        // sent, the request is inside the server, not waiting in a connection the shutdown could still drop.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/photos?category=term") { Content = content };
+        request.Headers.ExpectContinue = true;
+        using HttpResponseMessage response = await client.Http.SendAsync(request);
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
         using var json = System.Text.Json.JsonDocument.Parse(body);

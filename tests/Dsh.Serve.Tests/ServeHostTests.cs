@@ -200,9 +200,10 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
     [Fact]
     public async Task Requests_waiting_longer_than_the_timeout_are_answered_503()
     {
-        // One encoder that takes at least 0.4 s a sketch, whatever the machine: of ten searches sent at once the first is
-        // answered within the 1 s timeout, and from the third on each has waited longer than it before its turn.
-        var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 32, timeoutMs: 1_000), TimeSpan.FromMilliseconds(400));
+        // One encoder that takes at least 1 s a sketch, whatever the machine: of ten searches sent at once the first is
+        // answered within the 3 s timeout (2 s to spare for the upload, the network and the search on a slow machine),
+        // and from the fourth on each has waited longer than the timeout before its turn.
+        var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 32, timeoutMs: 3_000), TimeSpan.FromSeconds(1));
         await using (app)
         await using (search)
         using (client)
@@ -224,7 +225,7 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
             Assert.True(statuses.Contains(HttpStatusCode.OK), seen);
             Assert.True(statuses.Contains(HttpStatusCode.ServiceUnavailable), seen);
             Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, seen));
-            // None hangs: ten searches of 0.4 s each take 4 s even if none were refused.
+            // None hangs: ten searches of 1 s each take 10 s even if none were refused.
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"10 requests took {clock.Elapsed}");
         }
     }

@@ -98,10 +98,8 @@ public sealed class GalleryProcessTests(ITestOutputHelper output) : IDisposable
                 writers.ForEach(w => w.Dispose());
             }
 
-            // The lock is free at once: the kernel dropped the dead writers' locks.
-            var wait = Stopwatch.StartNew();
-            Gallery.Update(path, g => g.Count, new GalleryLockOptions { Timeout = TimeSpan.FromSeconds(5) });
-            Assert.True(wait.ElapsedMilliseconds < 2000, $"the lock took {wait.ElapsedMilliseconds} ms to get");
+            // The lock is free at once: the kernel dropped the dead writers' locks (one try, no waiting, whatever the machine's speed).
+            Gallery.Update(path, g => g.Count, new GalleryLockOptions { Timeout = TimeSpan.Zero });
 
             Gallery gallery = Gallery.Load(path); // every checksum passes
             CheckItems(gallery, acked, Bits);
@@ -136,9 +134,8 @@ public sealed class GalleryProcessTests(ITestOutputHelper output) : IDisposable
 
         holder.Kill();
         Assert.True(await holder.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        var wait = Stopwatch.StartNew();
-        Assert.Equal(10, Gallery.Update(path, g => g.Count, new GalleryLockOptions { Timeout = TimeSpan.FromSeconds(5) }));
-        Assert.True(wait.ElapsedMilliseconds < 1000, $"the lock took {wait.ElapsedMilliseconds} ms to get");
+        // Free at once: a single try gets it.
+        Assert.Equal(10, Gallery.Update(path, g => g.Count, new GalleryLockOptions { Timeout = TimeSpan.Zero }));
     }
 
     /// <summary>Every key is in the gallery once, with the code and category its writer derived from it.</summary>
