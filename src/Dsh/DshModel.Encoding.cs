@@ -260,6 +260,5 @@ public sealed partial class DshModel
     }
 
     /// <summary>How a batch of photos, or of sketches (mirrored too with <see cref="MirrorSketches"/>), goes through the network.</summary>
-    private FileBatchEncoder.BatchRunner Runner(bool photos) =>
-        !photos && MirrorSketches ? FileBatchEncoder.MirrorAveraged(RunBatch, CodeLength) : RunBatch;
+    private FileBatchEncoder.BatchRunner Runner(bool photos) => FileBatchEncoder.For(RunBatch, photos, MirrorSketches, CodeLength);
 }

@@ -263,8 +263,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
     }
 
     /// <summary>How a batch of photos, or of sketches (mirrored too with <see cref="MirrorSketches"/>), goes through a graph.</summary>
-    private FileBatchEncoder.BatchRunner Runner(bool photos) =>
-        !photos && MirrorSketches ? FileBatchEncoder.MirrorAveraged(RunBatch, CodeLength) : RunBatch;
+    private FileBatchEncoder.BatchRunner Runner(bool photos) => FileBatchEncoder.For(RunBatch, photos, MirrorSketches, CodeLength);
 
     /// <summary>One batch through the sketch or the photo graph: outputs [rows, K], row-major.</summary>
     private float[] RunBatch(ImageBatchInputs batch, IReadOnlyList<int> rows)

@@ -17,6 +17,13 @@ internal static class FileBatchEncoder
     public delegate float[] BatchRunner(ImageBatchInputs batch, IReadOnlyList<int> rows);
 
     /// <summary>
+    /// How a batch goes through <paramref name="run"/>: sketches, with <paramref name="mirrorSketches"/>, as
+    /// <see cref="MirrorAveraged"/>; photos never mirrored.
+    /// </summary>
+    public static BatchRunner For(BatchRunner run, bool photos, bool mirrorSketches, int k) =>
+        !photos && mirrorSketches ? MirrorAveraged(run, k) : run;
+
+    /// <summary>
     /// A runner for sketch batches whose K outputs for each row are the average of <paramref name="run"/>'s outputs for the
     /// sketch and for the sketch mirrored left to right (both in one call, as one batch of twice the rows).
     /// </summary>

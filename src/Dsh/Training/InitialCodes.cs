@@ -7,8 +7,8 @@ namespace Dsh.Training;
 /// <summary>The codes B_I [K, n_I] and B_S [K, n_S] (float32, ±1) a fresh training run starts from.</summary>
 internal static class InitialCodes
 {
-    /// <summary>Category-code draws compared (as <see cref="LinearHashOptions.CodeDraws"/>).</summary>
-    public const int CategoryCodeDraws = 64;
+    /// <summary>Category-code draws compared: the linear hash's default (<see cref="LinearHashOptions.CodeDraws"/>).</summary>
+    public static int CategoryCodeDraws { get; } = new LinearHashOptions().CodeDraws;
 
     public static (Tensor PhotoCodes, Tensor SketchCodes) Create(CodeInitialization initialization, int seed, int codeLength,
         int classCount, int[] photoLabels, int[] sketchLabels)

@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using Dsh.Imaging.Augmentation;
+using Dsh.Persistence;
 using Dsh.Tests.Support;
+using Dsh.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,6 +32,17 @@ internal static class TrainingFixtures
     {
         using var classVectors = torch.eye(3, dtype: ScalarType.Float64);
         return new DshTrainer(options).Fit(data, classVectors, "one-hot", "synthetic", progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// <paramref name="settings"/> as a checkpoint header written before <paramref name="field"/> existed reads back: the
+    /// same JSON without that field.
+    /// </summary>
+    public static TrainingRunSettings WithoutField(TrainingRunSettings settings, string field)
+    {
+        JsonObject header = JsonNode.Parse(DshJson.Serialize(settings))!.AsObject();
+        Assert.True(header.Remove(field));
+        return DshJson.Deserialize<TrainingRunSettings>(header.ToJsonString(), "old.dshckpt");
     }
 
     /// <summary>Every tensor of the network's state, copied to float64 arrays by key.</summary>
