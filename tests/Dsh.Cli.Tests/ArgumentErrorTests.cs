@@ -123,6 +123,9 @@ public sealed class ArgumentErrorTests : IDisposable
     [InlineData("--lr", "-0.5")]
     [InlineData("--lr", "0")]
     [InlineData("--lr-schedule", "linear")]
+    [InlineData("--dissimilar-target", "0.5")]
+    [InlineData("--dissimilar-target", "-2")]
+    [InlineData("--dissimilar-target", "orthogonal")]
     public void OutOfRangeTrainingValuesAreUsageErrors(string option, string value) =>
         DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "compact", option, value)
             .AssertOneError(ExitCodes.Usage, option);

@@ -19,9 +19,9 @@ internal static class QuickDrawCifarDsh
     public static int Run(QuickDrawCifarSplit split, QuickDrawDshSettings settings, bool mirror, string outDir, Action<string> say)
     {
         var inv = CultureInfo.InvariantCulture;
-        var (bits, epochs, profile, architecture, lr, photoFrozenGiven, schedule, variants) = settings;
+        var (bits, epochs, profile, architecture, lr, photoFrozenGiven, schedule, variants, dissimilar) = settings;
         // without photoFrozen= the small-photo rule decides the photo stages: its checkpoints must not mix with a fixed count's
-        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{(photoFrozenGiven ? FrozenStages(architecture.PhotoTrunk) : "-rule")}{(schedule == LearningRateSchedule.Constant ? "" : "-" + schedule.ToString().ToLowerInvariant())}{(variants == 1 ? "" : "-variants" + variants)}");
+        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{(photoFrozenGiven ? FrozenStages(architecture.PhotoTrunk) : "-rule")}{(schedule == LearningRateSchedule.Constant ? "" : "-" + schedule.ToString().ToLowerInvariant())}{(variants == 1 ? "" : "-variants" + variants)}{(dissimilar is null ? "" : "-dissimilar" + dissimilar)}");
         DshTrainerOptions options = settings.TrainerOptions() with
         {
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
@@ -51,6 +51,7 @@ internal static class QuickDrawCifarDsh
                 run.Gallery, null, run.GalleryLabels, null, mode, depth);
             say(string.Create(inv, $"| {mode} | {depth} | {r.MapAll:F3} | {r.PrecisionAt10:F3} |"));
         }
+        CodeGeometry.Run(run, say);
         if (mirror)
         {
             MirroredScores.Run(model, run, split.QuerySketches, split.GalleryPhotos, groups: false, outDir, tag, 100, say);

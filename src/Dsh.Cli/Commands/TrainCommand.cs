@@ -42,6 +42,7 @@ internal static class TrainCommand
                 r.AddError($"--lr-schedule must be {string.Join(" or ", schedules)}, not '{name}'");
             }
         });
+        var dissimilarTarget = CliOptions.DissimilarTarget();
         var photoFrozen = CliOptions.FrozenStages("--photo-frozen-stages", "resnet18 only: photo trunk stages kept at their ImageNet weights, 0-4 (default 4, or 3 when the photos' median side is under 96 px).");
         var sketchFrozen = CliOptions.FrozenStages("--sketch-frozen-stages", "resnet18 only: sketch trunk stages kept at their ImageNet weights, 0-4 (default 3).");
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
@@ -52,7 +53,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it.")
         {
-            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, schedule, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, schedule, dissimilarTarget, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -75,6 +76,10 @@ internal static class TrainCommand
                 {
                     o = o with { LearningRateSchedule = Enum.Parse<LearningRateSchedule>(name, ignoreCase: true) };
                 }
+                if (parse.GetValue(dissimilarTarget) is { } targetText && CliOptions.TryParseDissimilarTarget(targetText, out double? target))
+                {
+                    o = o with { Objective = o.Objective with { DissimilarPairTarget = target } };
+                }
                 return parse.GetValue(learningRate) is { } rate ? o with { LearningRate = rate } : o;
             }, parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen));
             bool asJson = parse.GetValue(json);
@@ -86,7 +91,7 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
+                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {DissimilarTargetText(options)}");
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)
@@ -105,6 +110,14 @@ internal static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>How the pairwise term's target for pairs of different classes is shown: simplex, paper or the number.</summary>
+    internal static string DissimilarTargetText(DshTrainerOptions options) => options.Objective.DissimilarPairTarget switch
+    {
+        null => "simplex",
+        -1.0 => "paper",
+        double t => t.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>The JSON summary of a training run.</summary>
     internal static JsonObject Summary(DshModel model, string modelPath, string profile, TimeSpan elapsed, SbirDataset dataset) => new()

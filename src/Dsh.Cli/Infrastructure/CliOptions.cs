@@ -155,6 +155,50 @@ internal static class CliOptions
         DefaultValueFactory = _ => DshTrainerOptions.DefaultClassVectors,
     };
 
+    /// <summary>
+    /// The pairwise term's target for a photo and a sketch of different classes
+    /// (<see cref="Dsh.Objective.DshObjectiveOptions.DissimilarPairTarget"/>): <c>paper</c> (−1, the default), <c>simplex</c>
+    /// (−1/(classes − 1)) or a number from −1 to 0; absent: the library's default.
+    /// </summary>
+    public static Option<string?> DissimilarTarget()
+    {
+        var option = new Option<string?>("--dissimilar-target")
+        {
+            Description = "What the pairwise term asks of a photo and a sketch of different classes: paper (opposite codes, the default), simplex (the classes' codes spread evenly: -1/(classes-1)), or a number from -1 to 0 (their inner product over the code length).",
+            HelpName = "paper|simplex|X",
+        };
+        option.CompletionSources.Add("paper", "simplex");
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens is [{ Value: var text }] && !TryParseDissimilarTarget(text, out _))
+            {
+                r.AddError($"--dissimilar-target must be paper, simplex or a number from -1 to 0, not '{text}'");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Reads a <see cref="DissimilarTarget"/> value: <c>simplex</c> → null, <c>paper</c> → −1, or a number in [−1, 0].</summary>
+    public static bool TryParseDissimilarTarget(string text, out double? target)
+    {
+        target = null;
+        if (string.Equals(text, "simplex", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        if (string.Equals(text, "paper", StringComparison.OrdinalIgnoreCase))
+        {
+            target = -1.0;
+            return true;
+        }
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && value >= -1 && value <= 0)
+        {
+            target = value;
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>The seed of everything random in training.</summary>
     public static Option<int> Seed() =>
         Int("--seed", "Seed of initial weights and codes, batch order, dropout and augmentation.", DshProfile.Default.Seed, int.MinValue);

@@ -73,6 +73,18 @@ public sealed class DshCodeProblem : IDisposable
     /// <summary>Number of sketches n_S.</summary>
     public long SketchCount => SketchLabels.shape[0];
 
+    /// <summary>Number of (photo, sketch) pairs of one class: Σ_c n_I(c)·n_S(c).</summary>
+    public double SameClassPairs
+    {
+        get
+        {
+            using var scope = NewDisposeScope();
+            Tensor photos = bincount(PhotoLabels, minlength: ClassCount).to(ScalarType.Float64);
+            Tensor sketches = bincount(SketchLabels, minlength: ClassCount).to(ScalarType.Float64);
+            return photos.dot(sketches).item<double>();
+        }
+    }
+
     /// <summary>Labels of one domain.</summary>
     internal Tensor Labels(CodeDomain domain) => domain == CodeDomain.Photo ? PhotoLabels : SketchLabels;
 

@@ -42,15 +42,19 @@ public static class DshObjective
         double nI = problem.PhotoCount;
         double nS = problem.SketchCount;
 
-        // Pairwise: ‖BᵢᵀBₛ‖² − 2m⟨W, BᵢᵀBₛ⟩ + m²·nᵢ·nₛ, with ‖BᵢᵀBₛ‖² = ⟨BᵢBᵢᵀ, BₛBₛᵀ⟩ and
-        // ⟨W, BᵢᵀBₛ⟩ = 2⟨BᵢYᵢᵀ, BₛYₛᵀ⟩ − (Bᵢ1)ᵀ(Bₛ1).
+        // Pairwise: ‖BᵢᵀBₛ‖² − 2m⟨W, BᵢᵀBₛ⟩ + m²‖W‖², with ‖BᵢᵀBₛ‖² = ⟨BᵢBᵢᵀ, BₛBₛᵀ⟩ and, for W = (1 − w)YᵢᵀYₛ + w·11ᵀ
+        // (w: the dissimilar-pair target), ⟨W, BᵢᵀBₛ⟩ = (1 − w)⟨BᵢYᵢᵀ, BₛYₛᵀ⟩ + w(Bᵢ1)ᵀ(Bₛ1) and
+        // ‖W‖² = same-class pairs + w²·other pairs.
         Tensor gi = bi.matmul(bi.T);
         Tensor gs = bs.matmul(bs.T);
         Tensor ci = problem.ClassSums(bi, CodeDomain.Photo);
         Tensor cs = problem.ClassSums(bs, CodeDomain.Sketch);
         double crossSquared = Scalar(gi.mul(gs).sum());
-        double crossW = 2 * Scalar(ci.mul(cs).sum()) - Scalar(bi.sum(1).dot(bs.sum(1)));
-        double pairwise = crossSquared - 2 * m * crossW + (double)m * m * nI * nS;
+        double w = options.DissimilarTargetFor(problem.ClassCount);
+        double crossW = (1 - w) * Scalar(ci.mul(cs).sum()) + w * Scalar(bi.sum(1).dot(bs.sum(1)));
+        double samePairs = problem.SameClassPairs;
+        double wSquared = samePairs + w * w * (nI * nS - samePairs);
+        double pairwise = crossSquared - 2 * m * crossW + (double)m * m * wSquared;
 
         double semanticPhoto = Semantic(problem, dd, ci, gi, CodeDomain.Photo);
         double semanticSketch = Semantic(problem, dd, cs, gs, CodeDomain.Sketch);

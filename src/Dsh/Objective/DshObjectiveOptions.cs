@@ -21,10 +21,39 @@ public sealed record DshObjectiveOptions
     /// </summary>
     public double DRegularization { get; init; } = 0.01;
 
+    /// <summary>
+    /// The entry of W for a photo and a sketch of different classes, in [−1, 0] (pairs of one class are +1): the
+    /// pairwise term asks their codes' inner product to be m times it. −1 (default) is the paper's: every such pair
+    /// asks for opposite codes, which no more than two classes can have at once. null takes −1/(c − 1) for c classes,
+    /// the inner product of c codes spread evenly (a regular simplex), which every pair of classes can reach at once;
+    /// 0 asks for unrelated codes. See <see cref="DissimilarTargetFor"/>.
+    /// </summary>
+    public double? DissimilarPairTarget { get; init; } = -1.0;
+
+    /// <summary>The W entry for pairs of different classes with <paramref name="classCount"/> classes: <see cref="DissimilarPairTarget"/>, or −1/(c − 1) when it is null (−1 for one or two classes).</summary>
+    public double DissimilarTargetFor(int classCount) =>
+        DissimilarPairTarget ?? (classCount <= 2 ? -1.0 : -1.0 / (classCount - 1));
+
     /// <summary>Maximum sweeps over the m bit-rows in one B update (default 3); a sweep that changes no bit stops early.</summary>
     public int MaxCodeSweeps { get; init; } = 3;
 
-    /// <summary>Throws when a weight is negative, not finite, or λ is 0.</summary>
+    /// <summary>
+    /// The text a checkpoint stores to tell runs apart. With the paper's target it is the text written before
+    /// <see cref="DissimilarPairTarget"/> existed, so checkpoints of those versions still resume.
+    /// </summary>
+    internal string CheckpointText()
+    {
+        string weights = $"Lambda = {Lambda}, Gamma = {Gamma}, DRegularization = {DRegularization}, MaxCodeSweeps = {MaxCodeSweeps}";
+        string target = DissimilarPairTarget switch
+        {
+            -1.0 => "",
+            null => ", DissimilarPairTarget = simplex",
+            double t => $", DissimilarPairTarget = {t}",
+        };
+        return $"{nameof(DshObjectiveOptions)} {{ {weights}{target} }}";
+    }
+
+    /// <summary>Throws when a weight is negative, not finite, or λ is 0, or the dissimilar-pair target is outside [−1, 0].</summary>
     /// <exception cref="ArgumentException">A weight is out of range; the message names it.</exception>
     public DshObjectiveOptions Validated()
     {
@@ -39,6 +68,10 @@ public sealed record DshObjectiveOptions
         if (!(DRegularization >= 0) || !double.IsFinite(DRegularization))
         {
             throw new ArgumentException($"DRegularization must be a finite value ≥ 0, not {DRegularization}.", nameof(DRegularization));
+        }
+        if (DissimilarPairTarget is { } target && !(target >= -1 && target <= 0))
+        {
+            throw new ArgumentException($"DissimilarPairTarget must be between -1 and 0 (or null for -1/(classes - 1)), not {target}.", nameof(DissimilarPairTarget));
         }
         if (MaxCodeSweeps < 1)
         {

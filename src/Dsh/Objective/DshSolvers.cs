@@ -105,6 +105,7 @@ public static class DshSolvers
         Tensor ownLabels = problem.Labels(own).to(b.device);
         double lambda = options.Lambda;
         double nOther = own == CodeDomain.Photo ? problem.SketchCount : problem.PhotoCount;
+        double w = options.DissimilarTargetFor(problem.ClassCount);
 
         // Fixed during the update: Gram matrices and class sums of the other side, D's products.
         Tensor otherGram = o.matmul(o.T);                                   // (B_o B_oᵀ)[:, k] = B_o s
@@ -124,7 +125,8 @@ public static class DshSolvers
                 cancellationToken.ThrowIfCancellationRequested();
                 using var rowScope = NewDisposeScope();
                 Tensor z = b[k];
-                Tensor ws = otherClassSums[k].index_select(0, ownLabels).mul(2).sub(otherRowSums[k]);   // (W s) or (Wᵀ r)
+                // (W s) or (Wᵀ r), with W = (1 − w)YᵀY' + w·11ᵀ: (1 − w)·(own class's sum) + w·(sum of all)
+                Tensor ws = otherClassSums[k].index_select(0, ownLabels).mul(1 - w).add(otherRowSums[k].mul(w));
                 Tensor u = otherGram[TensorIndex.Colon, k].add(dGram[TensorIndex.Colon, k], lambda);  // B_o s + λ Dᵀ d_k
                 Tensor coupled = b.T.matmul(u).sub(z.mul(nOther + lambda * dNormsSquared[k].item<double>())); // B̂ᵀ(…) with row k removed
                 Tensor argument = ws.mul(m)

@@ -34,7 +34,7 @@ internal sealed record TrainingRunSettings
         Momentum = o.Momentum,
         WeightDecay = o.WeightDecay,
         GradientClipNorm = o.GradientClipNorm,
-        Objective = o.Objective.ToString(),
+        Objective = o.Objective.CheckpointText(),
         Augmentation = o.Augmentation.CheckpointText(),
         ClassVectors = Hash(classVectors),
         TokenExtractor = tokenExtractor,

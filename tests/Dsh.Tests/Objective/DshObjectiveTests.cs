@@ -39,6 +39,40 @@ public class DshObjectiveTests
         Assert.Equal(4.66375, t.Total, 12);
     }
 
+    /// <summary>
+    /// The example above with other targets for the pair of different classes (photo 1, sketch 0): BᵢᵀBₛ = [0, −2]
+    /// against m·W = [2, 2w]: pairwise 4 + (2w + 2)².
+    /// </summary>
+    [Theory]
+    [InlineData(-1.0, 4.0)]
+    [InlineData(-0.5, 5.0)]
+    [InlineData(0.0, 8.0)]
+    public void Pairwise_UsesTheDissimilarPairTarget(double target, double pairwise)
+    {
+        using var scope = NewDisposeScope();
+        using var problem = new DshCodeProblem(torch.tensor(new long[] { 0, 1 }), torch.tensor(new long[] { 0 }), M(new double[,] { { 1, 2 } }));
+        Tensor bi = M(new double[,] { { 1, -1 }, { 1, 1 } });
+        Tensor bs = M(new double[,] { { 1 }, { -1 } });
+        Tensor d = M(new double[,] { { 0.5, 0.25 } });
+        var options = new DshObjectiveOptions { DissimilarPairTarget = target };
+
+        DshLossTerms t = DshObjective.Evaluate(problem, bi, bs, d, bi, bs, options);
+
+        Assert.Equal(pairwise, t.Pairwise, 12);
+        Assert.Equal(pairwise / 2, t.PairwisePerPair, 12);
+    }
+
+    [Theory]
+    [InlineData(1, -1.0)]
+    [InlineData(2, -1.0)]
+    [InlineData(3, -0.5)]
+    [InlineData(7, -1.0 / 6)]
+    public void SimplexTarget_IsMinusOneOverClassesMinusOne(int classes, double expected)
+    {
+        Assert.Equal(expected, new DshObjectiveOptions { DissimilarPairTarget = null }.DissimilarTargetFor(classes), 15);
+        Assert.Equal(-0.25, new DshObjectiveOptions { DissimilarPairTarget = -0.25 }.DissimilarTargetFor(classes));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -46,13 +80,16 @@ public class DshObjectiveTests
     [InlineData(4)]
     [InlineData(5)]
     [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
     public void Evaluate_EqualsTheDenseComputation(int seed)
     {
         using var scope = NewDisposeScope();
         using var p = new RandomProblem(seed);
         DshLossTerms fast = p.Evaluate();
         DshLossTerms dense = p.DenseReference();
-        Assert.Equal(dense.Pairwise, fast.Pairwise); // integers: exact
+        Assert.Equal(dense.Pairwise, fast.Pairwise, 1e-9 * Math.Max(1, dense.Pairwise)); // integers with the paper's W: exact
         Assert.Equal(dense.SemanticPhoto, fast.SemanticPhoto, 1e-9);
         Assert.Equal(dense.SemanticSketch, fast.SemanticSketch, 1e-9);
         Assert.Equal(dense.DNorm, fast.DNorm, 1e-9);

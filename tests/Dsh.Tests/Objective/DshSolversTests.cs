@@ -103,7 +103,10 @@ public class DshSolversTests
     public void ConvergedCodes_AreRowWiseOptimal_NoSingleBitFlipHelps(int seed)
     {
         using var scope = NewDisposeScope();
-        using var p = new RandomProblem(seed, m: 6, nI: 10, nS: 9) { Options = new DshObjectiveOptions { Lambda = 0.7, Gamma = 0.9, MaxCodeSweeps = 50 } };
+        using var p = new RandomProblem(seed, m: 6, nI: 10, nS: 9) 
+        {
+            Options = new DshObjectiveOptions { Lambda = 0.7, Gamma = 0.9, MaxCodeSweeps = 50, DissimilarPairTarget = seed switch { 8 => null, 9 => 0.0, _ => -1.0 } },
+        };
         var update = DshSolvers.UpdatePhotoCodes(p.Problem, p.PhotoCodes, p.SketchCodes, p.D, p.PhotoOutputs, p.Options);
         Assert.True(update.Sweeps < 50, "did not converge");
         Tensor b = update.Codes;
@@ -176,6 +179,41 @@ public class DshSolversTests
         string state = $"same-class cosine {sameMean:F3}, other-class {otherMean:F3}, pairwise/pair {initialPerPair:F1} → {terms.PairwisePerPair:F1}";
         Assert.True(sameMean > 0.75 && otherMean < -0.2, state);
         Assert.True(terms.PairwisePerPair < initialPerPair / 3, state);
+    }
+
+    [Fact]
+    public void ManyClasses_ThePapersTargetPullsSameClassCodesApart_TheSimplexTargetKeepsThemTogether()
+    {
+        // Seven classes: no seven codes can be pairwise opposite, and with W = −1 the pairs of different classes (six
+        // in seven) outweigh the pairs of one class, so the codes settle where a sketch and a photo of one class are no
+        // closer than unrelated codes (cosine about 0) and only other classes are farther. With the reachable target
+        // −1/6 they agree, and the classes spread out evenly.
+        const int m = 32, classes = 7;
+        (double Same, double Other) Settle(double? target)
+        {
+            using var scope = NewDisposeScope();
+            using var p = new RandomProblem(41, m: m, nI: 140, nS: 210, classes: classes, dim: 3)
+            {
+                Options = new DshObjectiveOptions { DissimilarPairTarget = target },
+            };
+            Tensor bi = p.PhotoCodes, bs = p.SketchCodes;
+            for (int round = 0; round < 6; round++)
+            {
+                Tensor d = DshSolvers.UpdateD(p.Problem, bi, bs, p.Options);
+                bi = DshSolvers.UpdatePhotoCodes(p.Problem, bi, bs, d, p.PhotoOutputs, p.Options).Codes;
+                bs = DshSolvers.UpdateSketchCodes(p.Problem, bs, bi, d, p.SketchOutputs, p.Options).Codes;
+            }
+            Tensor cross = bi.T.matmul(bs).div(m);                      // photo × sketch cosine of codes
+            Tensor same = p.Problem.PhotoLabels.unsqueeze(1).eq(p.Problem.SketchLabels.unsqueeze(0));
+            return (cross.masked_select(same).mean().item<double>(), cross.masked_select(same.logical_not()).mean().item<double>());
+        }
+
+        var paper = Settle(-1.0);
+        var simplex = Settle(null);
+
+        Assert.True(paper.Same < 0.2, $"paper's target: same-class cosine {paper.Same:F3} (other {paper.Other:F3})");
+        Assert.True(simplex.Same > 0.9, $"simplex target: same-class cosine {simplex.Same:F3} (other {simplex.Other:F3})");
+        Assert.InRange(simplex.Other, -1.0 / 6 - 0.1, -1.0 / 6 + 0.1);
     }
 
     [Fact]

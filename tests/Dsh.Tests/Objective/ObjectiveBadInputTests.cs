@@ -54,6 +54,9 @@ public class ObjectiveBadInputTests
         Assert.Contains("Gamma", Assert.Throws<ArgumentException>(() => new DshObjectiveOptions { Gamma = -1 }.Validated()).Message);
         Assert.Contains("DRegularization", Assert.Throws<ArgumentException>(() => new DshObjectiveOptions { DRegularization = double.NaN }.Validated()).Message);
         Assert.Contains("MaxCodeSweeps", Assert.Throws<ArgumentException>(() => new DshObjectiveOptions { MaxCodeSweeps = 0 }.Validated()).Message);
+        Assert.Contains("DissimilarPairTarget", Assert.Throws<ArgumentException>(() => new DshObjectiveOptions { DissimilarPairTarget = 0.5 }.Validated()).Message);
+        Assert.Contains("DissimilarPairTarget", Assert.Throws<ArgumentException>(() => new DshObjectiveOptions { DissimilarPairTarget = -1.5 }.Validated()).Message);
+        Assert.Contains("DissimilarPairTarget", Assert.Throws<ArgumentException>(() => new DshObjectiveOptions { DissimilarPairTarget = double.NaN }.Validated()).Message);
         var defaults = new DshObjectiveOptions();
         Assert.Equal((0.01, 1e-5, 0.01, 3), (defaults.Lambda, defaults.Gamma, defaults.DRegularization, defaults.MaxCodeSweeps));
     }

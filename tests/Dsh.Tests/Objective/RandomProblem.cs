@@ -30,6 +30,10 @@ internal sealed class RandomProblem : IDisposable
             0 => new DshObjectiveOptions(),
             1 => new DshObjectiveOptions { Lambda = 0.5, Gamma = 0.3, DRegularization = 0.1 },
             _ => new DshObjectiveOptions { Lambda = 2.0, Gamma = 5.0, DRegularization = 0.0 },
+        } with
+        {
+            // The paper's W, the simplex target −1/(c − 1) and unrelated codes, each with every weight set above.
+            DissimilarPairTarget = (seed / 3 % 3) switch { 0 => -1.0, 1 => null, _ => 0.0 },
         };
     }
 
@@ -54,7 +58,9 @@ internal sealed class RandomProblem : IDisposable
         using var scope = NewDisposeScope();
         Tensor yi = nn.functional.one_hot(Problem.PhotoLabels, Problem.ClassCount).T.to(ScalarType.Float64);
         Tensor ys = nn.functional.one_hot(Problem.SketchLabels, Problem.ClassCount).T.to(ScalarType.Float64);
-        Tensor w = yi.T.matmul(ys).mul(2).sub(1);
+        double dissimilar = Options.DissimilarTargetFor(Problem.ClassCount);
+        Tensor same = yi.T.matmul(ys);
+        Tensor w = same.add(same.neg().add(1).mul(dissimilar));          // 1 for a pair of one class, the target otherwise
         Tensor phiI = Problem.ClassVectors.matmul(yi);
         Tensor phiS = Problem.ClassVectors.matmul(ys);
         double pairwise = PhotoCodes.T.matmul(SketchCodes).sub(w.mul(M)).square().sum().item<double>();

@@ -138,6 +138,23 @@ public class DshProfileTests
     }
 
     [Fact]
+    public void ResumingComparesTheDissimilarPairTarget_AndOldCheckpointsOfThePapersTargetStillMatch()
+    {
+        using var classVectors = eye(3, dtype: ScalarType.Float64);
+        TrainingRunSettings Settings(DshTrainerOptions o) => TrainingRunSettings.From(o, classVectors, "contour");
+        var paper = DshProfile.Compact.TrainerOptions(64);
+        var simplex = paper with { Objective = paper.Objective with { DissimilarPairTarget = null } };
+        var zero = paper with { Objective = paper.Objective with { DissimilarPairTarget = 0 } };
+
+        Assert.Equal(new[] { "Objective" }, Settings(paper).Differences(Settings(simplex)));
+        Assert.Equal(new[] { "Objective" }, Settings(simplex).Differences(Settings(zero)));
+        Assert.Empty(Settings(simplex).Differences(Settings(paper with { Objective = paper.Objective with { DissimilarPairTarget = null } })));
+        // The text checkpoints stored before the target existed (the record's own ToString of that version).
+        string before = $"DshObjectiveOptions {{ Lambda = {0.01}, Gamma = {1e-5}, DRegularization = {0.01}, MaxCodeSweeps = {3} }}";
+        Assert.Equal(before, Settings(paper).Objective);
+    }
+
+    [Fact]
     public void FrozenStageCountsReplaceTheResNet18ProfilesOwn()
     {
         DshArchitecture profile = DshProfile.ResNet18.Architecture(64);
