@@ -4,7 +4,7 @@ using Dsh.Training;
 namespace Dsh.Quality.QuickDraw;
 
 /// <summary>
-/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=simplex|X]</c> trains, parsed and
+/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X]</c> trains, parsed and
 /// validated before any data is read, so that a bad argument fails at once. Defaults: 64 bits, the profile's epochs and
 /// learning rate (<see cref="DshProfile"/>: 6 epochs, <see cref="DshProfile.DefaultLearningRate"/>), profile resnet18.
 /// </summary>
@@ -27,7 +27,13 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
             ? Enum.Parse<LearningRateSchedule>(scheduleText, ignoreCase: true)
             : LearningRateSchedule.Constant;
         return new QuickDrawDshSettings(bits, epochs ?? profile.Epochs, profile, architecture.Validated(), lr, Count("photoFrozen") is not null, schedule,
-            Count("variants") ?? 1, keys.TryGetValue("dissimilar", out string? dissimilar) ? dissimilar : null);
+            Count("variants") ?? 1, keys.TryGetValue("dissimilar", out string? dissimilar) ? Checked(dissimilar) : null);
+
+        static string Checked(string target)
+        {
+            DissimilarTarget.Parse(target); // a bad value fails here, before any data is read
+            return target;
+        }
     }
 
     /// <summary>The trainer options: the profile's defaults with these settings, on 2 threads.</summary>
@@ -40,11 +46,8 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         FrozenStageCacheVariants = CacheVariants,
         Threads = 2,
         SmallPhotoSide = PhotoFrozenGiven ? 0 : new DshTrainerOptions().SmallPhotoSide, // photoFrozen= is what trains
-        Objective = Dissimilar switch
-        {
-            null => Profile.TrainerOptions(Bits).Objective,
-            "simplex" => Profile.TrainerOptions(Bits).Objective with { DissimilarPairTarget = null },
-            string v => Profile.TrainerOptions(Bits).Objective with { DissimilarPairTarget = double.Parse(v, CultureInfo.InvariantCulture) },
-        },
+        Objective = Dissimilar is null
+            ? Profile.TrainerOptions(Bits).Objective
+            : Profile.TrainerOptions(Bits).Objective with { DissimilarPairTarget = DissimilarTarget.Parse(Dissimilar) },
     };
 }

@@ -76,7 +76,7 @@ internal static class TrainCommand
                 {
                     o = o with { LearningRateSchedule = Enum.Parse<LearningRateSchedule>(name, ignoreCase: true) };
                 }
-                if (parse.GetValue(dissimilarTarget) is { } targetText && CliOptions.TryParseDissimilarTarget(targetText, out double? target))
+                if (parse.GetValue(dissimilarTarget) is { } targetText && Dsh.Objective.DshObjectiveOptions.TryParseDissimilarPairTarget(targetText, out double? target))
                 {
                     o = o with { Objective = o.Objective with { DissimilarPairTarget = target } };
                 }
@@ -91,7 +91,7 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {DissimilarTargetText(options)}");
+                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}");
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)
@@ -110,14 +110,6 @@ internal static class TrainCommand
         });
         return command;
     }
-
-    /// <summary>How the pairwise term's target for pairs of different classes is shown: simplex, paper or the number.</summary>
-    internal static string DissimilarTargetText(DshTrainerOptions options) => options.Objective.DissimilarPairTarget switch
-    {
-        null => "simplex",
-        -1.0 => "paper",
-        double t => t.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
-    };
 
     /// <summary>The JSON summary of a training run.</summary>
     internal static JsonObject Summary(DshModel model, string modelPath, string profile, TimeSpan elapsed, SbirDataset dataset) => new()

@@ -170,33 +170,12 @@ internal static class CliOptions
         option.CompletionSources.Add("paper", "simplex");
         option.Validators.Add(r =>
         {
-            if (r.Tokens is [{ Value: var text }] && !TryParseDissimilarTarget(text, out _))
+            if (r.Tokens is [{ Value: var text }] && !Dsh.Objective.DshObjectiveOptions.TryParseDissimilarPairTarget(text, out _))
             {
                 r.AddError($"--dissimilar-target must be paper, simplex or a number from -1 to 0, not '{text}'");
             }
         });
         return option;
-    }
-
-    /// <summary>Reads a <see cref="DissimilarTarget"/> value: <c>simplex</c> → null, <c>paper</c> → −1, or a number in [−1, 0].</summary>
-    public static bool TryParseDissimilarTarget(string text, out double? target)
-    {
-        target = null;
-        if (string.Equals(text, "simplex", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-        if (string.Equals(text, "paper", StringComparison.OrdinalIgnoreCase))
-        {
-            target = -1.0;
-            return true;
-        }
-        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && value >= -1 && value <= 0)
-        {
-            target = value;
-            return true;
-        }
-        return false;
     }
 
     /// <summary>The seed of everything random in training.</summary>

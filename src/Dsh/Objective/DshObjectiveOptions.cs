@@ -34,6 +34,38 @@ public sealed record DshObjectiveOptions
     public double DissimilarTargetFor(int classCount) =>
         DissimilarPairTarget ?? (classCount <= 2 ? -1.0 : -1.0 / (classCount - 1));
 
+    /// <summary>
+    /// Reads a <see cref="DissimilarPairTarget"/> written as text: <c>paper</c> → −1, <c>simplex</c> → null, or a number
+    /// from −1 to 0 (invariant culture); false for anything else.
+    /// </summary>
+    public static bool TryParseDissimilarPairTarget(string text, out double? target)
+    {
+        target = null;
+        if (string.Equals(text, "simplex", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        if (string.Equals(text, "paper", StringComparison.OrdinalIgnoreCase))
+        {
+            target = -1.0;
+            return true;
+        }
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) && value >= -1 && value <= 0)
+        {
+            target = value;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The target as <see cref="TryParseDissimilarPairTarget"/> reads it: <c>paper</c>, <c>simplex</c> or the number.</summary>
+    public string DissimilarPairTargetText => DissimilarPairTarget switch
+    {
+        null => "simplex",
+        -1.0 => "paper",
+        double t => t.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     /// <summary>Maximum sweeps over the m bit-rows in one B update (default 3); a sweep that changes no bit stops early.</summary>
     public int MaxCodeSweeps { get; init; } = 3;
 

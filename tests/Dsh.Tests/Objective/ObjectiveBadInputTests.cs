@@ -61,6 +61,28 @@ public class ObjectiveBadInputTests
         Assert.Equal((0.01, 1e-5, 0.01, 3), (defaults.Lambda, defaults.Gamma, defaults.DRegularization, defaults.MaxCodeSweeps));
     }
 
+    [Theory]
+    [InlineData("paper", -1.0, "paper")]
+    [InlineData("PAPER", -1.0, "paper")]
+    [InlineData("simplex", null, "simplex")]
+    [InlineData("-0.5", -0.5, "-0.5")]
+    [InlineData("0", 0.0, "0")]
+    public void DissimilarPairTarget_ParsesItsNamesAndNumbers(string text, double? expected, string shown)
+    {
+        Assert.True(DshObjectiveOptions.TryParseDissimilarPairTarget(text, out double? target));
+        Assert.Equal(expected, target);
+        Assert.Equal(shown, new DshObjectiveOptions { DissimilarPairTarget = target }.DissimilarPairTargetText);
+    }
+
+    [Theory]
+    [InlineData("0.5")]
+    [InlineData("-1.5")]
+    [InlineData("NaN")]
+    [InlineData("orthogonal")]
+    [InlineData("")]
+    public void DissimilarPairTarget_RefusesOtherText(string text) =>
+        Assert.False(DshObjectiveOptions.TryParseDissimilarPairTarget(text, out _));
+
     [Fact]
     public void Losses_RejectMismatchedShapesAndEmptyBatches()
     {
