@@ -17,7 +17,7 @@ public static class DshCli
     /// <summary>Runs <c>dsh</c> with <paramref name="args"/>; live progress only when the writers are the real, unredirected console.</summary>
     /// <param name="args">The arguments, without the program name.</param>
     /// <param name="stdout">Results: tables, JSON.</param>
-    /// <param name="stderr">Errors, and progress when stdout holds JSON.</param>
+    /// <param name="stderr">Errors, progress and logs (always).</param>
     /// <param name="cancellationToken">Cancels the command (Ctrl+C): exit code 130.</param>
     /// <returns>The exit code.</returns>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
@@ -26,7 +26,7 @@ public static class DshCli
     /// <summary>Runs <c>dsh</c>, choosing whether progress is drawn live (<paramref name="interactive"/> null: detect).</summary>
     /// <param name="args">The arguments, without the program name.</param>
     /// <param name="stdout">Results: tables, JSON.</param>
-    /// <param name="stderr">Errors, and progress when stdout holds JSON.</param>
+    /// <param name="stderr">Errors, progress and logs (always).</param>
     /// <param name="cancellationToken">Cancels the command (Ctrl+C): exit code 130.</param>
     /// <param name="interactive">Live progress bars and colours; null: only on the real console when it is not redirected.</param>
     /// <returns>The exit code.</returns>

@@ -39,5 +39,9 @@ public sealed class ProgressOutputTests
         };
         string detail = TrainingRunner.Detail(progress);
         Assert.Equal("epoch 2/6, loss 1.235, pairwise/pair 0.50 semantic 3.0/4.0 quant 6.0/7.0 total 100, 71.9 items/s, ETA 1:23", detail);
+
+        // γ = 0 (the default): the quantisation terms were not computed, and the line leaves them out.
+        string withoutQuantisation = TrainingRunner.Detail(progress with { Terms = new DshLossTerms(10, 0.5, 3, 4, 5, double.NaN, double.NaN, 100) });
+        Assert.Equal("epoch 2/6, loss 1.235, pairwise/pair 0.50 semantic 3.0/4.0 total 100, 71.9 items/s, ETA 1:23", withoutQuantisation);
     }
 }

@@ -1,7 +1,7 @@
 namespace Dsh.Hashing.Tests;
 
 /// <summary>
-/// The names issue #3 promises to outside code ("Public surface that outside checks compile against"),
+/// The public names outside code compiles against,
 /// bound with their exact signatures: renaming or retyping any of them breaks this file's compilation.
 /// </summary>
 public class PublicSurfaceTests

@@ -9,8 +9,8 @@ namespace Dsh.Tests.Support;
 /// </summary>
 internal static class PublicApiTypes
 {
-    /// <summary>"Member: Type (Assembly)" for every mention of a type whose assembly <paramref name="allowed"/> refuses.</summary>
-    public static IReadOnlyList<string> Violations(Assembly assembly, Func<Assembly, bool> allowed)
+    /// <summary>"Member: Type (Assembly)" for every mention of a type of another assembly that <paramref name="allowed"/> refuses.</summary>
+    public static IReadOnlyList<string> Violations(Assembly assembly, Func<Type, bool> allowed)
     {
         var found = new SortedSet<string>(StringComparer.Ordinal);
         foreach (Type type in assembly.GetExportedTypes())
@@ -19,7 +19,7 @@ internal static class PublicApiTypes
             {
                 foreach (Type t in Flatten(used))
                 {
-                    if (t.Assembly != assembly && !allowed(t.Assembly))
+                    if (t.Assembly != assembly && !allowed(t))
                     {
                         found.Add($"{where}: {t.FullName ?? t.Name} ({t.Assembly.GetName().Name})");
                     }
@@ -90,12 +90,25 @@ internal static class PublicApiTypes
         }
     }
 
-    /// <summary>The platform: the base class library and Microsoft.Extensions' abstractions (DI, logging, options, hosting).</summary>
+    /// <summary>
+    /// The platform: an assembly of a .NET shared framework (Microsoft.NETCore.App, Microsoft.AspNetCore.App — what every
+    /// app already has, in the version of its runtime), and Microsoft.Extensions' abstractions (DI, logging, options,
+    /// hosting), which the ecosystem's libraries share. A NuGet package named System.* (System.Numerics.Tensors) is not.
+    /// </summary>
     public static bool IsPlatform(Assembly assembly)
     {
         string name = assembly.GetName().Name ?? "";
-        return name is "System" or "mscorlib" or "netstandard" || name.StartsWith("System.", StringComparison.Ordinal)
-            || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) || name.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)
-            || name == "Microsoft.Win32.Primitives";
+        if (name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) && name.EndsWith(".Abstractions", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        string? folder = Path.GetDirectoryName(assembly.Location);
+        return folder is not null && SharedFrameworks.Any(f => folder.StartsWith(f, StringComparison.Ordinal));
     }
+
+    /// <summary>The "shared" folder of the running .NET (…/dotnet/shared/), which holds every installed shared framework.</summary>
+    private static readonly string[] SharedFrameworks =
+    [
+        Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..")) + Path.DirectorySeparatorChar,
+    ];
 }

@@ -95,7 +95,7 @@ internal static class DemoCommand
                 o.WriteLine();
                 o.WriteLine($"dsh demo: {profileName}, {codeLength} bits, {model.Summary.Epochs} epochs on {root}");
                 o.WriteLine($"training:          {Format.Duration(trainTime)} ({model.Summary.Steps} steps, final loss {model.Summary.FinalBatchLoss:0.000}); model saved to {modelPath}");
-                EvalCommand.WriteSummary(o, outcome, at10);
+                EvalCommand.WriteSummary(o, outcome, at10, kAskedFor: false);
                 foreach (var (query, hits) in samples)
                 {
                     o.WriteLine();

@@ -73,8 +73,11 @@ internal static class EvalCommand
         return command;
     }
 
-    /// <summary>The numbers for people.</summary>
-    internal static void WriteSummary(TextWriter output, EvaluationOutcome outcome, RetrievalReport? at10 = null)
+    /// <summary>
+    /// The numbers for people; <paramref name="kAskedFor"/> false (the demo, whose user asked for no K) leaves out
+    /// precision@K and recall@K, which on a gallery of a few photos a category say little beside P@10.
+    /// </summary>
+    internal static void WriteSummary(TextWriter output, EvaluationOutcome outcome, RetrievalReport? at10 = null, bool kAskedFor = true)
     {
         RetrievalReport r = outcome.Report;
         output.WriteLine($"queries x gallery: {r.Queries} sketches x {r.GalleryCount} photos, {outcome.Categories.Count} categories, {r.Bits} bits");
@@ -83,9 +86,12 @@ internal static class EvalCommand
         {
             output.WriteLine($"precision@10:      {Format.Metric(at10.PrecisionAtK)} (tie-aware {Format.Metric(at10.TieAwarePrecisionAtK)})");
         }
-        output.WriteLine($"precision@{r.K}:{new string(' ', Math.Max(1, 8 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.PrecisionAtK)} (tie-aware {Format.Metric(r.TieAwarePrecisionAtK)})" +
-            (outcome.RequestedK != r.K ? $" [K {outcome.RequestedK} capped at the gallery size]" : ""));
-        output.WriteLine($"recall@{r.K}:{new string(' ', Math.Max(1, 11 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.RecallAtK)}");
+        if (kAskedFor)
+        {
+            output.WriteLine($"precision@{r.K}:{new string(' ', Math.Max(1, 8 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.PrecisionAtK)} (tie-aware {Format.Metric(r.TieAwarePrecisionAtK)})" +
+                (outcome.RequestedK != r.K ? $" [K {outcome.RequestedK} capped at the gallery size]" : ""));
+            output.WriteLine($"recall@{r.K}:{new string(' ', Math.Max(1, 11 - r.K.ToString(System.Globalization.CultureInfo.InvariantCulture).Length))}{Format.Metric(r.RecallAtK)}");
+        }
         WriteSecondStage(output, outcome);
         output.WriteLine($"query time:        {Format.Ms(r.MeanQueryMilliseconds)} (encode {Format.Ms(outcome.SketchEncodeMsPerImage)} + search {Format.Ms(r.MeanSearchMilliseconds)}); photo encode {Format.Ms(outcome.PhotoEncodeMsPerImage)}");
     }

@@ -51,7 +51,7 @@ internal static class TrainCommand
         var imageNet = CliOptions.ExistingFile("--imagenet", "The ImageNet ResNet-18 ONNX file (default: the copy next to dsh).", required: false);
         var strict = CliOptions.Strict();
         var json = CliOptions.Json();
-        var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it.")
+        var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it. Progress lines show the last batch's loss and the objective's terms after each code update ('dsh help conventions' explains them).")
         {
             sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, schedule, dissimilarTarget, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, strict, json,
         };

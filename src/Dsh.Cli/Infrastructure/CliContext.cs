@@ -7,7 +7,7 @@ internal sealed class CliContext
 {
     /// <summary>Creates a context.</summary>
     /// <param name="stdout">Results (tables, JSON).</param>
-    /// <param name="stderr">Errors, and progress when stdout holds JSON.</param>
+    /// <param name="stderr">Errors, progress and logs (always).</param>
     /// <param name="cancellationToken">Cancels the running command.</param>
     /// <param name="interactive">Live progress bars and colours; null: only when the writers are the real console and it is not redirected.</param>
     public CliContext(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, bool? interactive)

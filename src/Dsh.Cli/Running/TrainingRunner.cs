@@ -105,7 +105,9 @@ internal static class TrainingRunner
         if (p.Terms is { } t)
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture,
-                $"pairwise/pair {t.PairwisePerPair:0.00} semantic {t.SemanticPhoto:0.0}/{t.SemanticSketch:0.0} quant {t.QuantizationPhoto:0.0}/{t.QuantizationSketch:0.0} total {t.Total:G4}"));
+                $"pairwise/pair {t.PairwisePerPair:0.00} semantic {t.SemanticPhoto:0.0}/{t.SemanticSketch:0.0}") +
+                (double.IsNaN(t.QuantizationPhoto) ? "" : string.Create(CultureInfo.InvariantCulture, $" quant {t.QuantizationPhoto:0.0}/{t.QuantizationSketch:0.0}")) +
+                string.Create(CultureInfo.InvariantCulture, $" total {t.Total:#,0}"));
         }
         if (p.ItemsPerSecond > 0)
         {

@@ -144,8 +144,10 @@ internal static class ServeCommand
             {
                 context.Out.WriteLine($"{ServeHost.ListeningPrefix}{address}");
             }
-            context.Out.WriteLine($"dsh serve: {search.Gallery.Count} photos, {search.Gallery.CodeLength}-bit codes, photos from {search.PhotosRoot}; Ctrl+C stops");
             context.Out.Flush();
+            // The addresses are the command's result (a script reads the port from stdout); what it serves is a log line.
+            context.Err.WriteLine($"dsh serve: {search.Gallery.Count} photos, {search.Gallery.CodeLength}-bit codes, photos from {search.PhotosRoot}; Ctrl+C stops");
+            context.Err.Flush();
             app.WaitForShutdownAsync(context.CancellationToken).GetAwaiter().GetResult();
             return ExitCodes.Success;
         }

@@ -13,25 +13,31 @@ namespace Dsh;
 /// </summary>
 public static class DshObjective
 {
-    /// <summary>Computes every term and the weighted total (float64; exact for ±1 codes up to about 10^15).</summary>
+    /// <summary>
+    /// Computes every term and the weighted total (float64; exact for ±1 codes up to about 10^15). With γ = 0 the
+    /// network outputs may be null: the quantisation terms are then reported as NaN (not computed) and the total, which
+    /// they do not enter, stays exact.
+    /// </summary>
     /// <param name="problem">Labels and class vectors.</param>
     /// <param name="photoCodes">B_I, m×n_I, entries ±1.</param>
     /// <param name="sketchCodes">B_S, m×n_S, entries ±1.</param>
     /// <param name="d">D, d×m.</param>
-    /// <param name="photoOutputs">F_I, m×n_I (the photo network's outputs, transposed).</param>
-    /// <param name="sketchOutputs">F_S, m×n_S.</param>
+    /// <param name="photoOutputs">F_I, m×n_I (the photo network's outputs, transposed); null only when γ is 0.</param>
+    /// <param name="sketchOutputs">F_S, m×n_S; null only when γ is 0.</param>
     /// <param name="options">Weights; null for the defaults.</param>
-    /// <exception cref="ArgumentException">Shapes disagree with the problem or each other, codes are not ±1, or values are not finite.</exception>
+    /// <exception cref="ArgumentException">
+    /// Shapes disagree with the problem or each other, codes are not ±1, values are not finite, or outputs are null while γ &gt; 0.
+    /// </exception>
     public static DshLossTerms Evaluate(DshCodeProblem problem, Tensor photoCodes, Tensor sketchCodes, Tensor d,
-        Tensor photoOutputs, Tensor sketchOutputs, DshObjectiveOptions? options = null)
+        Tensor? photoOutputs, Tensor? sketchOutputs, DshObjectiveOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
         options = (options ?? new DshObjectiveOptions()).Validated();
         long m = CodeLengthOf(photoCodes, nameof(photoCodes));
         problem.CheckCodes(photoCodes, CodeDomain.Photo, m, nameof(photoCodes));
         problem.CheckCodes(sketchCodes, CodeDomain.Sketch, m, nameof(sketchCodes));
-        problem.CheckColumns(photoOutputs, CodeDomain.Photo, m, nameof(photoOutputs));
-        problem.CheckColumns(sketchOutputs, CodeDomain.Sketch, m, nameof(sketchOutputs));
+        CheckOutputs(problem, photoOutputs, CodeDomain.Photo, m, nameof(photoOutputs), options);
+        CheckOutputs(problem, sketchOutputs, CodeDomain.Sketch, m, nameof(sketchOutputs), options);
         CheckD(problem, d, m);
 
         using var scope = NewDisposeScope();
@@ -59,10 +65,13 @@ public static class DshObjective
         double semanticPhoto = Semantic(problem, dd, ci, gi, CodeDomain.Photo);
         double semanticSketch = Semantic(problem, dd, cs, gs, CodeDomain.Sketch);
         double dNorm = Scalar(dd.square().sum());
-        double quantPhoto = Scalar(photoOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bi).square().sum());
-        double quantSketch = Scalar(sketchOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bs).square().sum());
-        double total = pairwise + options.Lambda * (semanticPhoto + semanticSketch) + options.DRegularization * dNorm
-                       + options.Gamma * (quantPhoto + quantSketch);
+        double quantPhoto = photoOutputs is null ? double.NaN : Scalar(photoOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bi).square().sum());
+        double quantSketch = sketchOutputs is null ? double.NaN : Scalar(sketchOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bs).square().sum());
+        double total = pairwise + options.Lambda * (semanticPhoto + semanticSketch) + options.DRegularization * dNorm;
+        if (options.Gamma > 0)
+        {
+            total += options.Gamma * (quantPhoto + quantSketch);
+        }
         return new DshLossTerms(pairwise, pairwise / (nI * nS), semanticPhoto, semanticSketch, dNorm, quantPhoto, quantSketch, total);
     }
 
@@ -116,6 +125,19 @@ public static class DshObjective
             throw new ArgumentException($"{name} has no bit rows.", name);
         }
         return m;
+    }
+
+    /// <summary>Network outputs of one domain: checked like codes' columns when given; null allowed only when γ is 0 (F is then not used).</summary>
+    internal static void CheckOutputs(DshCodeProblem problem, Tensor? outputs, CodeDomain domain, long m, string name, DshObjectiveOptions options)
+    {
+        if (outputs is not null)
+        {
+            problem.CheckColumns(outputs, domain, m, name);
+        }
+        else if (options.Gamma > 0)
+        {
+            throw new ArgumentException($"{name} are needed when Gamma is above 0 (it is {options.Gamma}); pass them, or set Gamma to 0.", name);
+        }
     }
 
     internal static void CheckD(DshCodeProblem problem, Tensor d, long m)

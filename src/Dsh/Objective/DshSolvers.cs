@@ -56,19 +56,20 @@ public static class DshSolvers
     /// <param name="photoCodes">Current B_I, m×n_I, ±1 (not modified).</param>
     /// <param name="sketchCodes">B_S, m×n_S, ±1.</param>
     /// <param name="d">D, d×m.</param>
-    /// <param name="photoOutputs">F_I, m×n_I.</param>
+    /// <param name="photoOutputs">F_I, m×n_I; may be null when γ (<see cref="DshObjectiveOptions.Gamma"/>) is 0, which leaves F out.</param>
     /// <param name="options">Weights; null for the defaults.</param>
     /// <param name="cancellationToken">Checked between rows.</param>
+    /// <exception cref="ArgumentException">Shapes disagree, codes are not ±1, or the outputs are null while γ &gt; 0.</exception>
     public static DshCodeUpdate UpdatePhotoCodes(DshCodeProblem problem, Tensor photoCodes, Tensor sketchCodes, Tensor d,
-        Tensor photoOutputs, DshObjectiveOptions? options = null, CancellationToken cancellationToken = default) =>
+        Tensor? photoOutputs, DshObjectiveOptions? options = null, CancellationToken cancellationToken = default) =>
         UpdateCodes(problem, CodeDomain.Photo, photoCodes, sketchCodes, d, photoOutputs, options, cancellationToken);
 
     /// <summary>
     /// The B_S-step: the same scheme for sketch codes with B_I (the updated one), D and F_S fixed. Row k becomes
-    /// sgn(m·Wᵀ r + λΦ_Sᵀd_k + γf_S − B̂_Sᵀ(B̂_I r + λD̂ᵀd_k)).
+    /// sgn(m·Wᵀ r + λΦ_Sᵀd_k + γf_S − B̂_Sᵀ(B̂_I r + λD̂ᵀd_k)). <paramref name="sketchOutputs"/> may be null when γ is 0.
     /// </summary>
     public static DshCodeUpdate UpdateSketchCodes(DshCodeProblem problem, Tensor sketchCodes, Tensor photoCodes, Tensor d,
-        Tensor sketchOutputs, DshObjectiveOptions? options = null, CancellationToken cancellationToken = default) =>
+        Tensor? sketchOutputs, DshObjectiveOptions? options = null, CancellationToken cancellationToken = default) =>
         UpdateCodes(problem, CodeDomain.Sketch, sketchCodes, photoCodes, d, sketchOutputs, options, cancellationToken);
 
     /// <summary>Random ±1 codes, m×n float32 (the usual start of the alternating optimisation).</summary>
@@ -82,7 +83,7 @@ public static class DshSolvers
     }
 
     private static DshCodeUpdate UpdateCodes(DshCodeProblem problem, CodeDomain own, Tensor ownCodes, Tensor otherCodes,
-        Tensor d, Tensor outputs, DshObjectiveOptions? options, CancellationToken cancellationToken)
+        Tensor d, Tensor? outputs, DshObjectiveOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(problem);
         options = (options ?? new DshObjectiveOptions()).Validated();
@@ -93,14 +94,14 @@ public static class DshSolvers
         long m = DshObjective.CodeLengthOf(ownCodes, ownName);
         problem.CheckCodes(ownCodes, own, m, ownName);
         problem.CheckCodes(otherCodes, other, m, otherName);
-        problem.CheckColumns(outputs, own, m, outputsName);
+        DshObjective.CheckOutputs(problem, outputs, own, m, outputsName, options);
         DshObjective.CheckD(problem, d, m);
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Tensor b = ownCodes.detach().to(ScalarType.Float64).clone();
         Tensor o = otherCodes.detach().to(ScalarType.Float64).to(b.device);
-        Tensor f = outputs.detach().to(ScalarType.Float64).to(b.device);
+        Tensor? f = options.Gamma > 0 ? outputs!.detach().to(ScalarType.Float64).to(b.device) : null;
         Tensor dd = d.detach().to(ScalarType.Float64).to(b.device);
         Tensor ownLabels = problem.Labels(own).to(b.device);
         double lambda = options.Lambda;
@@ -129,10 +130,12 @@ public static class DshSolvers
                 Tensor ws = otherClassSums[k].index_select(0, ownLabels).mul(1 - w).add(otherRowSums[k].mul(w));
                 Tensor u = otherGram[TensorIndex.Colon, k].add(dGram[TensorIndex.Colon, k], lambda);  // B_o s + λ Dᵀ d_k
                 Tensor coupled = b.T.matmul(u).sub(z.mul(nOther + lambda * dNormsSquared[k].item<double>())); // B̂ᵀ(…) with row k removed
-                Tensor argument = ws.mul(m)
-                    .add(vTd[TensorIndex.Colon, k].index_select(0, ownLabels), lambda)
-                    .add(f[k], options.Gamma)
-                    .sub(coupled);
+                Tensor argument = ws.mul(m).add(vTd[TensorIndex.Colon, k].index_select(0, ownLabels), lambda);
+                if (f is not null)
+                {
+                    argument = argument.add(f[k], options.Gamma);
+                }
+                argument = argument.sub(coupled);
                 Tensor updated = where(argument.gt(0), ones_like(z), where(argument.lt(0), ones_like(z).neg(), z));
                 changedThisSweep += updated.ne(z).sum().item<long>();
                 b[k] = updated;

@@ -138,13 +138,18 @@ internal sealed class DshTrainingLoop
                 int firstStep = epoch == startEpoch ? startStep : 0;
                 if (firstStep == 0)
                 {
-                    Report(progress, TrainingPhase.Encoding, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, 0,
-                        inputs.Caching && epoch == startEpoch
-                            ? "network outputs over the training set (this pass also caches the frozen stages' output)"
-                            : "network outputs over the training set");
                     using var scope = NewDisposeScope();
                     Tensor newD = DshSolvers.UpdateD(problem, photoCodes, sketchCodes, o.Objective);
-                    (Tensor fI, Tensor fS) = EncodeAll(network, inputs, cancellationToken);
+                    // F enters only the quantisation term; with γ = 0 the code update needs no pass over the training set.
+                    Tensor? fI = null, fS = null;
+                    if (o.Objective.Gamma > 0)
+                    {
+                        Report(progress, TrainingPhase.Encoding, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, 0,
+                            inputs.Caching && epoch == startEpoch
+                                ? "network outputs over the training set (this pass also caches the frozen stages' output)"
+                                : "network outputs over the training set");
+                        (fI, fS) = EncodeAll(network, inputs, cancellationToken);
+                    }
                     var photoUpdate = DshSolvers.UpdatePhotoCodes(problem, photoCodes, sketchCodes, newD, fI, o.Objective, cancellationToken);
                     var sketchUpdate = DshSolvers.UpdateSketchCodes(problem, sketchCodes, photoUpdate.Codes, newD, fS, o.Objective, cancellationToken);
                     terms = DshObjective.Evaluate(problem, photoUpdate.Codes, sketchUpdate.Codes, newD, fI, fS, o.Objective);

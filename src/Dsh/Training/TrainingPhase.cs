@@ -6,7 +6,7 @@ public enum TrainingPhase
     /// <summary>Loading images, class vectors, building the network, resuming.</summary>
     Preparing,
 
-    /// <summary>Computing the network outputs F over the training set (eval mode).</summary>
+    /// <summary>Computing the network outputs F over the training set (eval mode); only when γ (the quantisation weight) is above 0.</summary>
     Encoding,
 
     /// <summary>Closed-form D and the discrete updates of B_I and B_S.</summary>

@@ -23,14 +23,13 @@ public class FreshProcessTests
     }
 
     [Fact]
-    public void BuildOutput_CopyIsPatchedOnlyWhenThisMachineNeedsIt()
+    public void BuildOutput_CopyIsPatched_WhateverThisMachineHas()
     {
         string copy = Path.Combine(ChildProcess.SiblingOutput("Dsh.TorchCheck"), "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         Assert.True(File.Exists(copy), $"{copy} missing");
-        string? libstdcxx = LibStdCxx.Find();
-        bool machineHasIt = libstdcxx != null && LibStdCxx.Provides(libstdcxx, "GLIBCXX_3.4.32");
 
-        Assert.Equal(machineHasIt, ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(copy), "libstdc++.so.6", "GLIBCXX_3.4.32"));
+        // The default (always): an output built here also loads on Debian 12 / Ubuntu 22.04.
+        Assert.False(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(copy), "libstdc++.so.6", "GLIBCXX_3.4.32"));
         // The NuGet cache copy is never touched.
         Assert.True(ElfVersionNeed.NeedsStrongly(File.ReadAllBytes(NuGetPaths.ShippedLibTorchSharp), "libstdc++.so.6", "GLIBCXX_3.4.32"));
     }

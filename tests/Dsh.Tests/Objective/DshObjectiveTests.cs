@@ -206,4 +206,40 @@ public class DshObjectiveTests
             Assert.True(analytic != 0, $"{name}: no gradient reaches it");
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void AtGammaZero_TheNetworkOutputsMayBeLeftOut_AndNothingElseChanges(int seed)
+    {
+        using var scope = NewDisposeScope();
+        using var random = new RandomProblem(seed);
+        using var p = new RandomProblem(seed) { Options = random.Options with { Gamma = 0 } };
+        var options = p.Options;
+
+        DshLossTerms with = DshObjective.Evaluate(p.Problem, p.PhotoCodes, p.SketchCodes, p.D, p.PhotoOutputs, p.SketchOutputs, options);
+        DshLossTerms without = DshObjective.Evaluate(p.Problem, p.PhotoCodes, p.SketchCodes, p.D, null, null, options);
+        Assert.True(double.IsNaN(without.QuantizationPhoto) && double.IsNaN(without.QuantizationSketch));
+        Assert.True(with.QuantizationPhoto > 0 && with.QuantizationSketch > 0);
+        Assert.Equal(with with { QuantizationPhoto = double.NaN, QuantizationSketch = double.NaN }, without);
+        Assert.Equal(p.DenseReference().Total, without.Total, 1e-6 * Math.Max(1, Math.Abs(without.Total)));
+
+        var photosWith = DshSolvers.UpdatePhotoCodes(p.Problem, p.PhotoCodes, p.SketchCodes, p.D, p.PhotoOutputs, options);
+        var photosWithout = DshSolvers.UpdatePhotoCodes(p.Problem, p.PhotoCodes, p.SketchCodes, p.D, null, options);
+        Assert.True(photosWith.Codes.eq(photosWithout.Codes).all().item<bool>());
+        var sketchesWith = DshSolvers.UpdateSketchCodes(p.Problem, p.SketchCodes, photosWith.Codes, p.D, p.SketchOutputs, options);
+        var sketchesWithout = DshSolvers.UpdateSketchCodes(p.Problem, p.SketchCodes, photosWith.Codes, p.D, null, options);
+        Assert.True(sketchesWith.Codes.eq(sketchesWithout.Codes).all().item<bool>());
+
+        // With γ above 0 the outputs are part of the problem and cannot be left out.
+        var weighted = options with { Gamma = 0.5 };
+        Assert.Contains("Gamma", Assert.Throws<ArgumentException>(() =>
+            DshObjective.Evaluate(p.Problem, p.PhotoCodes, p.SketchCodes, p.D, p.PhotoOutputs, null, weighted)).Message);
+        Assert.Contains("photoOutputs", Assert.Throws<ArgumentException>(() =>
+            DshSolvers.UpdatePhotoCodes(p.Problem, p.PhotoCodes, p.SketchCodes, p.D, null, weighted)).Message);
+        Assert.Contains("sketchOutputs", Assert.Throws<ArgumentException>(() =>
+            DshSolvers.UpdateSketchCodes(p.Problem, p.SketchCodes, p.PhotoCodes, p.D, null, weighted)).Message);
+    }
 }

@@ -58,7 +58,7 @@ public class ObjectiveBadInputTests
         Assert.Contains("DissimilarPairTarget", Assert.Throws<ArgumentException>(() => new DshObjectiveOptions { DissimilarPairTarget = -1.5 }.Validated()).Message);
         Assert.Contains("DissimilarPairTarget", Assert.Throws<ArgumentException>(() => new DshObjectiveOptions { DissimilarPairTarget = double.NaN }.Validated()).Message);
         var defaults = new DshObjectiveOptions();
-        Assert.Equal((0.01, 1e-5, 0.01, 3), (defaults.Lambda, defaults.Gamma, defaults.DRegularization, defaults.MaxCodeSweeps));
+        Assert.Equal((0.01, 0.0, 0.01, 3), (defaults.Lambda, defaults.Gamma, defaults.DRegularization, defaults.MaxCodeSweeps));
     }
 
     [Theory]

@@ -143,6 +143,7 @@ public class DshProfileTests
         using var classVectors = eye(3, dtype: ScalarType.Float64);
         TrainingRunSettings Settings(DshTrainerOptions o) => TrainingRunSettings.From(o, classVectors, "contour");
         var paper = DshProfile.Compact.TrainerOptions(64);
+        paper = paper with { Objective = paper.Objective with { Gamma = 1e-5 } }; // the γ of those versions
         var simplex = paper with { Objective = paper.Objective with { DissimilarPairTarget = null } };
         var zero = paper with { Objective = paper.Objective with { DissimilarPairTarget = 0 } };
 

@@ -48,6 +48,33 @@ public class DshTrainerTests
     }
 
     [Fact]
+    public void TheCodeUpdate_EncodesTheTrainingSet_OnlyWhenGammaWeighsTheOutputs()
+    {
+        var data = TrainingFixtures.Data();
+        List<DshProgress> Run(double gamma)
+        {
+            var steps = new List<DshProgress>();
+            var options = TrainingFixtures.Options(epochs: 2);
+            using var model = TrainingFixtures.Fit(options with { Objective = options.Objective with { Gamma = gamma } }, data,
+                new SyncProgress<DshProgress>(steps.Add));
+            return steps;
+        }
+
+        List<DshProgress> skipped = Run(0), encoded = Run(1e-5);
+        Assert.DoesNotContain(skipped, p => p.Phase == TrainingPhase.Encoding);
+        Assert.Equal(2, encoded.Count(p => p.Phase == TrainingPhase.Encoding));
+        var skippedTerms = skipped.Where(p => p.Phase == TrainingPhase.CodeUpdate).Select(p => p.Terms!.Value).ToArray();
+        var encodedTerms = encoded.Where(p => p.Phase == TrainingPhase.CodeUpdate).Select(p => p.Terms!.Value).ToArray();
+        Assert.Equal(2, skippedTerms.Length);
+        Assert.All(skippedTerms, t => Assert.True(double.IsNaN(t.QuantizationPhoto) && double.IsNaN(t.QuantizationSketch) && double.IsFinite(t.Total)));
+        Assert.All(encodedTerms, t => Assert.True(t.QuantizationPhoto > 0 && t.QuantizationSketch > 0));
+        // γ = 1e-5 tips no bit here: both runs learn the same codes, so the network steps' losses agree.
+        Assert.Equal(
+            encoded.Where(p => p.Phase == TrainingPhase.NetworkStep).Select(p => p.BatchLoss),
+            skipped.Where(p => p.Phase == TrainingPhase.NetworkStep).Select(p => p.BatchLoss));
+    }
+
+    [Fact]
     public void LiveTensors_DoNotGrowAcrossSteps()
     {
         var data = TrainingFixtures.Data();
