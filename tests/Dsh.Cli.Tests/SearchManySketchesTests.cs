@@ -1,3 +1,4 @@
+using Dsh.Hashing;
 using System.Text.Json;
 using Dsh.Cli.Tests.Support;
 
@@ -44,6 +45,29 @@ public sealed class SearchManySketchesTests(TinyModel model) : IClassFixture<Tin
         DshRun.Run("index", "build", "--model", model.Path, "--photos", Path.Combine(model.Data, "test", "photo"), "--out", gallery).AssertSuccess();
         string bad = _temp.File("bad.png", "not an image"u8.ToArray());
         DshRun.Run("search", "--model", model.Path, "--index", gallery, "--sketch", bad).AssertOneError(ExitCodes.BadInput, "bad.png");
+    }
+
+    [Fact]
+    public void A_photo_without_a_category_is_listed_without_one()
+    {
+        // A gallery from an older version whose catalog has an item with a null category (16-bit codes, as the model's).
+        string gallery = _temp.Combine("nulls.dshi");
+        var index = new HammingIndex(16);
+        index.Add(1, BinaryCode.FromHex("00ff", 16));
+        index.Add(2, BinaryCode.FromHex("0f0f", 16));
+        LegacyIndex.Write(gallery, index, model.Path, [(1L, _temp.Combine("a.jpg"), "dog"), (2L, _temp.Combine("b.jpg"), null)]);
+        string sketch = Directory.GetFiles(Path.Combine(model.Data, "test", "sketch"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+
+        CliResult json = DshRun.Run("search", "--model", model.Path, "--index", gallery, "--sketch", sketch, "-k", "2", "--json").AssertSuccess();
+        using JsonDocument document = JsonDocument.Parse(json.Out);
+        var results = document.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("id").GetInt64());
+        Assert.Equal(2, results.Count);
+        Assert.Equal("dog", results[1].GetProperty("category").GetString());
+        Assert.Equal(JsonValueKind.Null, results[2].GetProperty("category").ValueKind);
+
+        CliResult text = DshRun.Run("search", "--model", model.Path, "--index", gallery, "--sketch", sketch, "-k", "2").AssertSuccess();
+        Assert.Contains("b.jpg", text.Out, StringComparison.Ordinal);
+        Assert.Contains("dog", text.Out, StringComparison.Ordinal);
     }
 
     private static string Ranking(string json)

@@ -67,7 +67,9 @@ public sealed class IndexFileTests : IDisposable
     {
         string path = Path.Combine(_folder, "foreign.png");
         File.WriteAllBytes(path, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]);
-        Assert.Contains("Not a Dsh index", Assert.Throws<InvalidDataException>(() => HammingIndex.Load(path)).Message);
+        string message = Assert.Throws<InvalidDataException>(() => HammingIndex.Load(path)).Message;
+        Assert.Contains("Not a Dsh index", message);
+        Assert.Contains(path, message); // the error says which file
     }
 
     [Fact]
