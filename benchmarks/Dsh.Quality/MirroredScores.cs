@@ -30,8 +30,8 @@ internal static class MirroredScores
         IReadOnlyList<float[]> galleryAveraged = Average(run.GalleryEmbeddings!, galleryMirrored);
         string?[]? queryGroups = groups ? [.. queries.Select(q => q.Group)] : null;
         string?[]? galleryGroups = groups ? [.. gallery.Select(g => g.Group)] : null;
-        say("| mirrored and averaged | mAP@all | re-ranked (codes, depth " + depth.ToString(inv) + ") | P@10 |");
-        say("| --- | ---: | ---: | ---: |");
+        say("| mirrored and averaged | mAP@all | re-ranked (codes, depth " + depth.ToString(inv) + ") | P@10 | re-ranked (stored photo outputs, depth " + depth.ToString(inv) + ") | whole gallery |");
+        say("| --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, q, g) in new[]
         {
             ("neither", run.QueryEmbeddings!, run.GalleryEmbeddings!),
@@ -45,7 +45,11 @@ internal static class MirroredScores
                 run.GalleryLabels, galleryGroups, RerankMode.None, 1);
             RankedRetrievalReport reranked = RankedRetrievalEvaluation.Evaluate(qCodes, q, run.QueryLabels, queryGroups, gCodes, g,
                 run.GalleryLabels, galleryGroups, RerankMode.Codes, depth);
-            say(string.Create(inv, $"| {name} | {plain.MapAll:F3} | {reranked.MapAll:F3} | {reranked.PrecisionAt10:F3} |"));
+            RankedRetrievalReport stored = RankedRetrievalEvaluation.Evaluate(qCodes, q, run.QueryLabels, queryGroups, gCodes, g,
+                run.GalleryLabels, galleryGroups, RerankMode.Embeddings, depth);
+            RankedRetrievalReport storedAll = RankedRetrievalEvaluation.Evaluate(qCodes, q, run.QueryLabels, queryGroups, gCodes, g,
+                run.GalleryLabels, galleryGroups, RerankMode.Embeddings, g.Count);
+            say(string.Create(inv, $"| {name} | {plain.MapAll:F3} | {reranked.MapAll:F3} | {reranked.PrecisionAt10:F3} | {stored.MapAll:F3} | {storedAll.MapAll:F3} |"));
         }
         // The library's own path (DshModel.MirrorSketches mirrors the prepared input planes): it should score as "queries".
         model.MirrorSketches = true;
