@@ -43,10 +43,10 @@ internal sealed class DshTrainAndEncode : IDisposable
     /// <summary>
     /// Trains, saves the model to <paramref name="modelPath"/>, encodes. Progress: a line at every code update, at the
     /// end and for every preparation message; with <paramref name="networkStepLines"/> also every 10th network step,
-    /// with items/s and ETA.
+    /// with items/s and ETA. With <paramref name="reuseModel"/> an existing model file is loaded instead of trained.
     /// </summary>
     public static DshTrainAndEncode Run(DshTrainerOptions options, SbirDataset train, IReadOnlyList<SbirItem> querySketches,
-        IReadOnlyList<SbirItem> galleryPhotos, string modelPath, bool networkStepLines, bool keepEmbeddings = false)
+        IReadOnlyList<SbirItem> galleryPhotos, string modelPath, bool networkStepLines, bool keepEmbeddings = false, bool reuseModel = false)
     {
         var clock = Stopwatch.StartNew();
         var progress = new InlineProgress(p =>
@@ -64,7 +64,9 @@ internal sealed class DshTrainAndEncode : IDisposable
                 Console.WriteLine(line);
             }
         });
-        DshModel model = new DshTrainer(options).Fit(train, progress, CancellationToken.None);
+        DshModel model = reuseModel && File.Exists(modelPath)
+            ? DshModel.Load(modelPath)
+            : new DshTrainer(options).Fit(train, progress, CancellationToken.None);
         try
         {
             if (options.TokenExtractor is { } extractor)
