@@ -1,9 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Dsh.Export;
-using Dsh.Imaging.Contours;
 using Dsh.Inference;
-using Dsh.Training;
-using TorchSharp;
 
 namespace Dsh.Benchmarks.Model;
 
@@ -38,11 +35,9 @@ public class FileEncodingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        torch.set_num_threads(2);
-        torch.manual_seed(1);
-        var network = new DshNetwork(DshArchitecture.ResNet18(64));
-        network.LoadPretrainedWeights();
-        _model = new DshModel(network, ["a", "b"], new TrainingSummary(), new ContourTokenExtractor().Name) { EncodeBatchSize = 32, PrepareAhead = PrepareAhead };
+        _model = BenchmarkModels.ResNet18();
+        _model.EncodeBatchSize = 32;
+        _model.PrepareAhead = PrepareAhead;
         string mini = Path.Combine(ImagePipelineBenchmarks.RepoRoot(), "samples", "data", "pacs-mini");
         string[] Files(string kind) => [.. new[] { "train", "test" }
             .SelectMany(split => Directory.GetFiles(Path.Combine(mini, split, kind), "*", SearchOption.AllDirectories))

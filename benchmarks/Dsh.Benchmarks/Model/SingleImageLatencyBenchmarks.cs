@@ -3,10 +3,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using Dsh.Export;
 using Dsh.Hashing;
-using Dsh.Imaging.Contours;
 using Dsh.Inference;
-using Dsh.Training;
-using TorchSharp;
 
 namespace Dsh.Benchmarks.Model;
 
@@ -35,11 +32,7 @@ public class SingleImageLatencyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        torch.set_num_threads(2);
-        torch.manual_seed(1);
-        var network = new DshNetwork(DshArchitecture.ResNet18(64));
-        network.LoadPretrainedWeights();
-        _model = new DshModel(network, ["a", "b"], new TrainingSummary(), new ContourTokenExtractor().Name);
+        _model = BenchmarkModels.ResNet18();
         _folder = Directory.CreateTempSubdirectory("dsh-bench-latency-").FullName;
         string mini = Path.Combine(ImagePipelineBenchmarks.RepoRoot(), "samples", "data", "pacs-mini");
         string[] sketches = Directory.GetFiles(Path.Combine(mini, "train", "sketch"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
