@@ -34,7 +34,7 @@ public sealed record DshTrainerOptions
 
     /// <summary>
     /// Outer iterations of the alternating optimisation (default 6, <see cref="DshProfile.Epochs"/>). Each one: D-step,
-    /// network outputs F over the training set, B_I-step, B_S-step, then one pass of mini-batch SGD of the networks onto
+    /// network outputs F over the training set (only when <see cref="DshObjectiveOptions.Gamma"/> is above 0), B_I-step, B_S-step, then one pass of mini-batch SGD of the networks onto
     /// the codes.
     /// </summary>
     public int Epochs { get; init; } = DshProfile.Default.Epochs;
@@ -216,7 +216,7 @@ public sealed record DshTrainerOptions
     /// </summary>
     public CodeInitialization InitialCodes { get; init; } = CodeInitialization.Random;
 
-    /// <summary>Batch size used to compute the network outputs F over the whole training set (default 64).</summary>
+    /// <summary>Batch size used to compute the network outputs F over the whole training set when γ &gt; 0 (default 64).</summary>
     public int EncodeBatchSize { get; init; } = 64;
 
     /// <summary>Checks every field; returns this.</summary>

@@ -7,7 +7,7 @@ namespace Dsh.Training;
 
 /// <summary>
 /// The alternating optimisation of DSH over an <see cref="IDshTrainingData"/>: per epoch, the D-step, the network
-/// outputs F over the training set (eval mode), the B_I- and B_S-steps, then one pass of mini-batch SGD of both
+/// outputs F over the training set (eval mode; only when γ &gt; 0, the one term that reads them), the B_I- and B_S-steps, then one pass of mini-batch SGD of both
 /// networks onto the fixed codes. Every random choice derives from (seed, epoch, step), so a run resumed from a
 /// checkpoint continues exactly as the uninterrupted run would have.
 /// </summary>
