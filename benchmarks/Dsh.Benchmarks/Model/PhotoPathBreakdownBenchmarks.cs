@@ -19,7 +19,7 @@ public class PhotoPathBreakdownBenchmarks
     private const int Side = 224;
     private DshNetwork? _network;
     private float[] _planes = [];
-    private Tensor? _photo, _tokens, _sketch, _photoFeatures, _tokenFeatures, _output;
+    private Tensor? _photo, _tokens, _tokens160, _tokens128, _sketch, _photoFeatures, _tokenFeatures, _output;
     private IDisposable? _noGrad;
 
     [GlobalSetup]
@@ -35,6 +35,8 @@ public class PhotoPathBreakdownBenchmarks
         _planes = [.. Enumerable.Range(0, 3 * Side * Side).Select(_ => (float)(random.NextDouble() * 120 - 60))];
         _photo = torch.tensor(_planes, [1, 3, Side, Side]);
         _tokens = torch.tensor(_planes, [1, 3, Side, Side]).flip(3);
+        _tokens160 = nn.functional.interpolate(_tokens, [160, 160], mode: InterpolationMode.Area);
+        _tokens128 = nn.functional.interpolate(_tokens, [128, 128], mode: InterpolationMode.Area);
         _sketch = torch.tensor(_planes, [1, 3, Side, Side]).flip(2);
         _photoFeatures = _network.PhotoTrunk.forward(_photo, SketchBranch.Sketch);
         _tokenFeatures = _network.SketchTrunk.forward(_tokens, SketchBranch.Token);
@@ -60,6 +62,22 @@ public class PhotoPathBreakdownBenchmarks
     {
         using var scope = NewDisposeScope();
         return _network!.SketchTrunk.forward(_tokens!, SketchBranch.Token).numel();
+    }
+
+    /// <summary>The token trunk on a sketch-token map of 160 px (what a lower token resolution would cost).</summary>
+    [Benchmark]
+    public long TokenTrunk160()
+    {
+        using var scope = NewDisposeScope();
+        return _network!.SketchTrunk.forward(_tokens160!, SketchBranch.Token).numel();
+    }
+
+    /// <summary>The token trunk on a sketch-token map of 128 px.</summary>
+    [Benchmark]
+    public long TokenTrunk128()
+    {
+        using var scope = NewDisposeScope();
+        return _network!.SketchTrunk.forward(_tokens128!, SketchBranch.Token).numel();
     }
 
     [Benchmark]
@@ -99,7 +117,7 @@ public class PhotoPathBreakdownBenchmarks
     public void Cleanup()
     {
         _noGrad?.Dispose();
-        foreach (Tensor? t in new[] { _photo, _tokens, _sketch, _photoFeatures, _tokenFeatures, _output })
+        foreach (Tensor? t in new[] { _photo, _tokens, _tokens160, _tokens128, _sketch, _photoFeatures, _tokenFeatures, _output })
         {
             t?.Dispose();
         }
