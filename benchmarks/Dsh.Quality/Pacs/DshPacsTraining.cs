@@ -17,7 +17,7 @@ namespace Dsh.Quality.Pacs;
 /// rate <see cref="DshProfile.DefaultLearningRate"/>, 1e-2 up to 64 bits and 1e-2 · 32 / K above).
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>augment</c> (default, or flip: exact mirror images), <c>init</c> (random or categorycodes: the initial codes), <c>batch</c>, <c>clip</c>,
 /// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
-/// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>tag</c> (file names),
+/// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>tokenSize</c> (train and encode with sketch-token maps of that side), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
 /// interrupted run resumes. See docs/results.md.
 /// </summary>
@@ -53,6 +53,12 @@ internal static class DshPacsTraining
         if (keys.TryGetValue("clip", out string? clip))
         {
             tag += "-clip" + clip;
+        }
+        if (keys.TryGetValue("tokenSize", out string? tokenSize))
+        {
+            // tokenSize=N: the token branch reads N px sketch-token maps (DshArchitecture.TokenInputSize)
+            architecture = (architecture with { TokenInputSize = int.Parse(tokenSize, inv) }).Validated();
+            tag += "-tokens" + tokenSize;
         }
         Directory.CreateDirectory(outDir);
         var report = new StringBuilder();

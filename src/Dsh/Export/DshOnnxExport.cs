@@ -125,8 +125,8 @@ public static class DshOnnxExport
 
         var photo = new OnnxGraphBuilder("dsh_photo_encoder");
         string photoInput = photo.Input(PhotoInputName, 3, a.PhotoInputSize, a.PhotoInputSize);
-        string tokenInput = photo.Input(SketchTokensInputName, 3, a.SketchInputSize, a.SketchInputSize);
-        string tokenFeatures = ResNetOnnxWriter.Write(photo, sketchTrunk, SketchBranch.Token, tokenInput, a.SketchInputSize, "sketch_trunk.");
+        string tokenInput = photo.Input(SketchTokensInputName, 3, a.SketchTokenInputSize, a.SketchTokenInputSize);
+        string tokenFeatures = ResNetOnnxWriter.Write(photo, sketchTrunk, SketchBranch.Token, tokenInput, a.SketchTokenInputSize, "sketch_trunk.");
         string photoFeatures = ResNetOnnxWriter.Write(photo, photoTrunk, SketchBranch.Sketch, photoInput, a.PhotoInputSize, "photo_trunk.");
         HeadOnnxWriter.Fusion(photo, network.FusionHead, tokenFeatures, photoFeatures, OutputName);
         photo.Output(OutputName, a.CodeLength);

@@ -107,7 +107,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
                 photo = Open(photoPath, options);
                 CheckSignature(photo, photoPath, header.Architecture.CodeLength,
                     (DshOnnxExport.PhotoInputName, header.Architecture.PhotoInputSize),
-                    (DshOnnxExport.SketchTokensInputName, header.Architecture.SketchInputSize));
+                    (DshOnnxExport.SketchTokensInputName, header.Architecture.SketchTokenInputSize));
             }
             return new DshOnnxEncoder(sketch, photo, header, options, directory);
         }

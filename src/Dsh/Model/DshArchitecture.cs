@@ -55,6 +55,14 @@ public sealed partial record DshArchitecture
     public DshInitialization Initialization { get; init; } = DshInitialization.PaperFillers;
 
     /// <summary>
+    /// Side in pixels of the photo's sketch-token map as the token branch reads it; null (default): the sketch input's
+    /// side. The token branch is half of a photo's network time, and a smaller map costs about (side / sketch side)² of
+    /// it. Only a trunk that pools its features (ResNet-18) accepts another side, since the fusion head's input must not
+    /// change; a ResNet-18 trunk takes sides of 32·n to 32·n + 3 px.
+    /// </summary>
+    public int? TokenInputSize { get; init; }
+
+    /// <summary>
     /// The official deploy network (Sketchy dropouts): sketch/token input 200 px, photo input 227 px, 256×7×7 trunk
     /// outputs, 4096/1024 hidden layers. 281,763,264 learnable parameters at K = 128.
     /// </summary>
@@ -124,9 +132,20 @@ public sealed partial record DshArchitecture
     [JsonIgnore]
     public ImageInputSpec PhotoInput => PhotoTrunk.Input(TrunkRole.Photo);
 
-    /// <summary>Side in pixels of the square sketch and sketch-token inputs.</summary>
+    /// <summary>Side in pixels of the square sketch inputs (and of the sketch-token inputs unless <see cref="TokenInputSize"/> is set).</summary>
     [JsonIgnore]
     public int SketchInputSize => SketchTrunk.InputSize;
+
+    /// <summary>How a photo's sketch-token map becomes the token branch's input: the sketch input at <see cref="SketchTokenInputSize"/>.</summary>
+    [JsonIgnore]
+    public ImageInputSpec SketchTokenInput => TokenTrunk.Input(TrunkRole.Sketch);
+
+    /// <summary>Side in pixels of the square sketch-token inputs: <see cref="TokenInputSize"/>, or the sketch input's.</summary>
+    [JsonIgnore]
+    public int SketchTokenInputSize => TokenInputSize ?? SketchInputSize;
+
+    /// <summary>The sketch trunk as the token branch runs it (its input side changed when <see cref="TokenInputSize"/> is set).</summary>
+    private TrunkSpec TokenTrunk => TokenInputSize is { } side && side != SketchTrunk.InputSize ? SketchTrunk with { InputSize = side } : SketchTrunk;
 
     /// <summary>Side in pixels of the square photo inputs.</summary>
     [JsonIgnore]
@@ -190,6 +209,17 @@ public sealed partial record DshArchitecture
             throw new ArgumentException(
                 $"The paper's fillers are defined for the Caffe trunks, not for {(SketchTrunk.SupportsPaperFillers ? PhotoTrunk : SketchTrunk).Kind}; " +
                 "use DshInitialization.TorchDefault (a pretrained trunk starts from its weights anyway).", nameof(Initialization));
+        }
+        if (TokenInputSize is { } tokenSide && tokenSide != SketchTrunk.InputSize)
+        {
+            ValidateSpec(TokenTrunk, nameof(TokenInputSize));
+            if (TokenTrunk.FeatureShape != SketchTrunk.FeatureShape)
+            {
+                throw new ArgumentException(
+                    $"TokenInputSize {tokenSide} changes the {SketchTrunk.Kind} trunk's features ({TokenTrunk.FeatureShape} instead of " +
+                    $"{SketchTrunk.FeatureShape}), which the fusion head reads; only a trunk that pools its features (ResNet-18) takes another token size.",
+                    nameof(TokenInputSize));
+            }
         }
         FeatureShape tokens = SketchTrunk.FeatureShape, photos = PhotoTrunk.FeatureShape;
         if (tokens.Height != photos.Height || tokens.Width != photos.Width)

@@ -39,6 +39,7 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
                 FusionHead = stored.FusionHead!,
                 TokenBatchNorm = stored.TokenBatchNorm,
                 Initialization = stored.Initialization,
+                TokenInputSize = stored.TokenInputSize,
             };
         }
         return (element.Deserialize<FlatDocument>(options) ?? throw new JsonException("Empty architecture.")).ToArchitecture();
@@ -54,6 +55,7 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
             FusionHead = value.FusionHead,
             TokenBatchNorm = value.TokenBatchNorm,
             Initialization = value.Initialization,
+            TokenInputSize = value.TokenInputSize,
         }, options);
 
     /// <summary>The stored form.</summary>
@@ -74,6 +76,10 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
         public TokenBatchNorm TokenBatchNorm { get; init; } = TokenBatchNorm.PerBranch;
 
         public DshInitialization Initialization { get; init; } = DshInitialization.PaperFillers;
+
+        /// <summary>Absent (null) in files of architectures whose token maps have the sketch input's size, older files included.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? TokenInputSize { get; init; }
     }
 
     /// <summary>The flat record of the first file format, with its defaults.</summary>

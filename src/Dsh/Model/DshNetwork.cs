@@ -124,7 +124,7 @@ public sealed class DshNetwork : nn.Module
     public Tensor ForwardPhoto(Tensor photos, Tensor sketchTokens)
     {
         ImageBatchChecks.Check(photos, Architecture.PhotoInputSize, ParameterType, nameof(photos));
-        ImageBatchChecks.Check(sketchTokens, Architecture.SketchInputSize, ParameterType, nameof(sketchTokens));
+        ImageBatchChecks.Check(sketchTokens, Architecture.SketchTokenInputSize, ParameterType, nameof(sketchTokens));
         ImageBatchChecks.CheckSameCount(photos, nameof(photos), sketchTokens, nameof(sketchTokens));
         return PhotoCore(photos, sketchTokens);
     }
@@ -146,7 +146,7 @@ public sealed class DshNetwork : nn.Module
     public Tensor EncodePhoto(Tensor photos, Tensor sketchTokens, int batchSize)
     {
         ImageBatchChecks.Check(photos, Architecture.PhotoInputSize, ParameterType, nameof(photos));
-        ImageBatchChecks.Check(sketchTokens, Architecture.SketchInputSize, ParameterType, nameof(sketchTokens));
+        ImageBatchChecks.Check(sketchTokens, Architecture.SketchTokenInputSize, ParameterType, nameof(sketchTokens));
         ImageBatchChecks.CheckSameCount(photos, nameof(photos), sketchTokens, nameof(sketchTokens));
         return Encode(batchSize, photos, sketchTokens, (p, t) => PhotoCore(p, t!));
     }

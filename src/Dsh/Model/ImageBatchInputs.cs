@@ -22,7 +22,7 @@ internal sealed class ImageBatchInputs
     public ImageBatchInputs(DshArchitecture architecture, bool photos, int count)
     {
         _firstInput = photos ? architecture.PhotoInput : architecture.SketchInput;
-        _secondInput = architecture.SketchInput;
+        _secondInput = architecture.SketchTokenInput;
         _firstSize = _firstInput.Size;
         _secondSize = _secondInput.Size;
         _first = new float[checked(count * FloatsPerImage(_firstSize))];

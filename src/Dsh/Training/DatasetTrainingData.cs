@@ -83,7 +83,7 @@ internal sealed class DatasetTrainingData : IDshTrainingData
             });
             using var scope = NewDisposeScope();
             Tensor p = DshImaging.ToTensor(photos, _architecture.PhotoInput);
-            Tensor t = DshImaging.ToTensor(tokens, _architecture.SketchInput);
+            Tensor t = DshImaging.ToTensor(tokens, _architecture.SketchTokenInput);
             return (p.MoveToOuterDisposeScope(), t.MoveToOuterDisposeScope());
         }
         finally

@@ -27,9 +27,7 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
     {
         public ExportedModel()
         {
-            var network = new DshNetwork(DshArchitecture.ResNet18(64));
-            network.LoadPretrainedWeights();
-            Perturb(network);
+            var network = Network(DshArchitecture.ResNet18(64));
             Model = new DshModel(network, ["dog", "elephant", "giraffe", "guitar", "horse", "house", "person"], new TrainingSummary(), new ContourTokenExtractor().Name);
             Files = DshOnnxExport.Export(Model, _folder.Path);
             Encoder = DshOnnxEncoder.Load(_folder.Path, new DshOnnxEncoderOptions { EncodeBatchSize = 3 });
@@ -50,6 +48,15 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
             Encoder.Dispose();
             Model.Dispose();
             _folder.Dispose();
+        }
+
+        /// <summary>The ImageNet trunks, perturbed as described above (the same weights for every architecture of this profile).</summary>
+        public static DshNetwork Network(DshArchitecture architecture)
+        {
+            var network = new DshNetwork(architecture);
+            network.LoadPretrainedWeights();
+            Perturb(network);
+            return network;
         }
 
         /// <summary>Token batch norms get statistics of their own; every head weight a seeded nudge.</summary>
@@ -118,6 +125,27 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
         EncodedFiles torch = _exported.Model.EmbedPhotoFiles(photos);
         EncodedFiles onnx = _exported.Encoder.EmbedPhotoFiles(photos);
         AssertSame(torch, onnx, photos.Count);
+    }
+
+    [Fact]
+    public void Smaller_token_maps_export_and_equal_TorchSharp_on_real_photos()
+    {
+        // The same weights with the token branch reading 128 px maps: a 128 px token input in the graph, the same outputs
+        // as TorchSharp, and outputs other than the 224 px model's.
+        using var model = new DshModel(ExportedModel.Network(DshArchitecture.ResNet18(64) with { TokenInputSize = 128 }),
+            _exported.Model.Categories, new TrainingSummary(), new ContourTokenExtractor().Name);
+        using var folder = new TempFolder("dsh-onnx-tokens-");
+        DshOnnxExportResult files = DshOnnxExport.Export(model, folder.Path);
+        var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(files.PhotoEncoderPath));
+        var tokens = graph.Graph.Input.Single(i => i.Name == DshOnnxExport.SketchTokensInputName);
+        Assert.Equal([128L, 128L], tokens.Type.TensorType.Shape.Dim.Skip(2).Select(d => d.DimValue));
+        using var encoder = DshOnnxEncoder.Load(folder.Path, new DshOnnxEncoderOptions { EncodeBatchSize = 3 });
+        Assert.Equal(128, encoder.Architecture.TokenInputSize);
+
+        IReadOnlyList<string> photos = PretrainedFiles.Photos(1);
+        EncodedFiles torch = model.EmbedPhotoFiles(photos);
+        AssertSame(torch, encoder.EmbedPhotoFiles(photos), photos.Count);
+        Assert.NotEqual(_exported.Model.EmbedPhotoFiles(photos).Embeddings![0], torch.Embeddings![0]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Dsh.Persistence;
 using Dsh.Model;
 using Dsh.Pretrained;
 using Dsh.Tests.Support;
@@ -91,5 +92,38 @@ public class DshArchitectureTests
         Assert.NotEqual(DshArchitecture.Paper(128), DshArchitecture.Paper(64));
         Assert.NotEqual(DshArchitecture.Compact(64), DshArchitecture.Compact(64) with { SketchTrunk = DshArchitecture.Compact(64).CaffeSketch() with { Channels = new[] { 32, 64, 64, 128, 96 } } });
         Assert.NotEqual(DshArchitecture.Compact(64), DshArchitecture.Compact(64) with { TokenBatchNorm = TokenBatchNorm.Shared });
+    }
+
+    [Fact]
+    public void TokenInputSize_ChangesOnlyTheTokenInput_OnAPoolingTrunk()
+    {
+        DshArchitecture plain = DshArchitecture.ResNet18(64);
+        DshArchitecture small = plain with { TokenInputSize = 128 };
+        small.Validate();
+        Assert.Equal((224, 224, 224), (plain.SketchTokenInputSize, plain.SketchTokenInput.Size, plain.SketchInputSize));
+        Assert.Equal((128, 128, 224, 224), (small.SketchTokenInputSize, small.SketchTokenInput.Size, small.SketchInputSize, small.PhotoInputSize));
+        Assert.Equal((plain.SketchInput.PadColor, plain.SketchInput.Normalization), (small.SketchTokenInput.PadColor, small.SketchTokenInput.Normalization)); // a sketch's
+        Assert.Equal(plain.FusionInputLength, small.FusionInputLength);
+        Assert.NotEqual(plain, small);
+
+        // A side the ResNet-18 trunk cannot take, and a trunk whose features change with its input, are refused by name.
+        Assert.Contains("TokenInputSize", Assert.Throws<ArgumentException>(() => (plain with { TokenInputSize = 112 }).Validate()).Message);
+        Assert.Contains("TokenInputSize", Assert.Throws<ArgumentException>(() => (plain with { TokenInputSize = 16 }).Validate()).Message);
+        var e = Assert.Throws<ArgumentException>(() => (DshArchitecture.Compact(32) with { TokenInputSize = 96 }).Validate());
+        Assert.Contains("only a trunk that pools its features", e.Message);
+        Assert.Equal("TokenInputSize", e.ParamName);
+    }
+
+    [Fact]
+    public void TokenInputSize_IsStored_AndOlderFilesReadWithoutIt()
+    {
+        DshArchitecture small = DshArchitecture.ResNet18(64) with { TokenInputSize = 128 };
+        string json = DshJson.Serialize(small);
+        Assert.Contains("\"TokenInputSize\": 128", json, StringComparison.Ordinal);
+        Assert.Equal(small, DshJson.Deserialize<DshArchitecture>(json, "small"));
+
+        string plain = DshJson.Serialize(DshArchitecture.ResNet18(64));
+        Assert.DoesNotContain("TokenInputSize", plain, StringComparison.Ordinal); // files as earlier versions wrote them
+        Assert.Null(DshJson.Deserialize<DshArchitecture>(plain, "plain").TokenInputSize);
     }
 }

@@ -172,4 +172,16 @@ public class DshNetworkTests
         Assert.Equal(0f, network.FusionHead.Layers[^1].bias!.abs().max().item<float>());
         Assert.Equal(new[] { 0f, 1f, 0f, 1f, 1f }, network.AlexNetPhotoTrunk().Convolutions.Select(c => c.bias!.mean().item<float>()));
     }
+
+    [Fact]
+    public void ATokenInputSizeOfItsOwn_TakesTokenMapsOfThatSize_AndRefusesOthers()
+    {
+        using var network = new DshNetwork(DshArchitecture.ResNet18(16) with { TokenInputSize = 128 });
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor photos = torch.randn(2, 3, 224, 224);
+        Assert.Equal([2L, 16], network.EncodePhoto(photos, torch.randn(2, 3, 128, 128)).shape);
+        var e = Assert.Throws<ArgumentException>(() => network.EncodePhoto(photos, torch.randn(2, 3, 224, 224)));
+        Assert.Equal("sketchTokens", e.ParamName);
+        Assert.Equal([2L, 16], network.EncodeSketch(torch.randn(2, 3, 224, 224)).shape); // sketches keep their size
+    }
 }

@@ -57,4 +57,17 @@ public sealed class DatasetTrainingTests : IDisposable
         Assert.True(live.Count >= 9, $"{live.Count} checkpoints");
         Assert.True(live[3..].Distinct().Count() == 1, "live tensors at each checkpoint: " + string.Join(", ", live));
     }
+
+    [Fact]
+    public void PhotoBatches_CarrySketchTokenMapsAtTheTokenInputSize()
+    {
+        DshArchitecture architecture = DshArchitecture.ResNet18(64) with { TokenInputSize = 128 };
+        using var images = new Dsh.Data.DshImageSource(new Dsh.Imaging.Contours.ContourTokenExtractor(), Path.Combine(_dir, "tokens"));
+        var data = new DatasetTrainingData(_dataset, architecture, Dsh.Imaging.Augmentation.AugmentationOptions.Default, images);
+        using var scope = torch.NewDisposeScope();
+        (torch.Tensor photos, torch.Tensor tokens) = data.PhotoBatch([0, 1, 2], new Random(1));
+        Assert.Equal([3L, 3, 224, 224], photos.shape);
+        Assert.Equal([3L, 3, 128, 128], tokens.shape);
+        Assert.Equal([3L, 3, 224, 224], data.SketchBatch([0, 1, 2], null).shape);
+    }
 }
