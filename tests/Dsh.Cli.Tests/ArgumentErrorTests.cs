@@ -131,6 +131,19 @@ public sealed class ArgumentErrorTests : IDisposable
             .AssertOneError(ExitCodes.Usage, option);
 
     [Fact]
+    public void ATokenSizeTheNetworkCannotTakeIsAUsageError()
+    {
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--token-size", "0")
+            .AssertOneError(ExitCodes.Usage, "--token-size");
+        // The compact profile's trunk does not pool its features, so the fusion head fixes the token size.
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "compact", "--token-size", "32")
+            .AssertOneError(ExitCodes.Usage, "TokenInputSize");
+        // A side the ResNet-18 trunk cannot take.
+        DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--token-size", "112")
+            .AssertOneError(ExitCodes.Usage, "TokenInputSize");
+    }
+
+    [Fact]
     public void ClassVectorsThatAreNeitherANameNorAFileAreAUsageError() =>
         DshRun.Run("train", "--sketches", Sketches, "--photos", Photos, "--out", _temp.Combine("m.dshm"), "--profile", "compact",
                 "--class-vectors", Path.Combine(_temp.Path, "glove.txt"))

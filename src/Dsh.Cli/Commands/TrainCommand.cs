@@ -45,6 +45,7 @@ internal static class TrainCommand
         var dissimilarTarget = CliOptions.DissimilarTarget();
         var photoFrozen = CliOptions.FrozenStages("--photo-frozen-stages", "resnet18 only: photo trunk stages kept at their ImageNet weights, 0-4 (default 4, or 3 when the photos' median side is under 96 px).");
         var sketchFrozen = CliOptions.FrozenStages("--sketch-frozen-stages", "resnet18 only: sketch trunk stages kept at their ImageNet weights, 0-4 (default 3).");
+        var tokenSize = CliOptions.TokenSize();
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
         var threads = CliOptions.Threads();
         var checkpoint = CliOptions.OutputPath("--checkpoint", "Checkpoint folder: written every epoch; a rerun with the same folder and settings resumes.", "DIR", required: false);
@@ -53,7 +54,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it. Progress lines show the last batch's loss and the objective's terms after each code update ('dsh help conventions' explains them).")
         {
-            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, schedule, dissimilarTarget, photoFrozen, sketchFrozen, batchSize, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, batchSize, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -80,6 +81,10 @@ internal static class TrainCommand
                 {
                     o = o with { Objective = o.Objective with { DissimilarPairTarget = target } };
                 }
+                if (parse.GetValue(tokenSize) is { } side)
+                {
+                    o = o with { Architecture = o.Architecture with { TokenInputSize = side } };
+                }
                 return parse.GetValue(learningRate) is { } rate ? o with { LearningRate = rate } : o;
             }, parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen));
             bool asJson = parse.GetValue(json);
@@ -91,7 +96,8 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}");
+                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
+                    (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : ""));
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)

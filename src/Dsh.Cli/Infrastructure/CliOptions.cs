@@ -95,6 +95,24 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary><c>--token-size N</c>: the side of the sketch-token maps the token branch reads (<see cref="DshArchitecture.TokenInputSize"/>).</summary>
+    public static Option<int?> TokenSize()
+    {
+        var option = new Option<int?>("--token-size")
+        {
+            Description = "resnet18 only: side in px of the photos' sketch-token maps the token branch reads (default: the sketch side, 224; it takes 32·n to 32·n + 3, e.g. 128, which takes half the token branch's time).",
+            HelpName = "N",
+        };
+        option.Validators.Add(r =>
+        {
+            if (TryGetValue(r, out int? value) && value is { } v && (v < 1 || v > DshArchitecture.MaxDimension))
+            {
+                r.AddError($"--token-size must be 1 to {DshArchitecture.MaxDimension}, not {v}");
+            }
+        });
+        return option;
+    }
+
     /// <summary>The option's value, or false when it did not convert (the parser reports that error itself).</summary>
     internal static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult result, out T? value)
     {
