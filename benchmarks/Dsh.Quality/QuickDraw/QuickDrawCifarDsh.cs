@@ -21,7 +21,7 @@ internal static class QuickDrawCifarDsh
         var inv = CultureInfo.InvariantCulture;
         var (bits, epochs, profile, architecture, lr, photoFrozenGiven, schedule, variants, dissimilar) = settings;
         // without photoFrozen= the small-photo rule decides the photo stages: its checkpoints must not mix with a fixed count's
-        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{(photoFrozenGiven ? FrozenStages(architecture.PhotoTrunk) : "-rule")}{(schedule == LearningRateSchedule.Constant ? "" : "-" + schedule.ToString().ToLowerInvariant())}{(variants == 1 ? "" : "-variants" + variants)}{(dissimilar is null ? "" : "-dissimilar" + dissimilar)}");
+        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{(photoFrozenGiven ? FrozenStages(architecture.PhotoTrunk) : "-rule")}{(schedule == LearningRateSchedule.Constant ? "" : "-" + schedule.ToString().ToLowerInvariant())}{(variants == 1 ? "" : "-variants" + variants)}{(dissimilar is null ? "" : "-dissimilar" + dissimilar)}{(architecture.TokenInputSize is { } tokens ? "-tokens" + tokens : "")}");
         DshTrainerOptions options = settings.TrainerOptions() with
         {
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),

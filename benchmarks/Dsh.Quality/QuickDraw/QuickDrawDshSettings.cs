@@ -4,7 +4,7 @@ using Dsh.Training;
 namespace Dsh.Quality.QuickDraw;
 
 /// <summary>
-/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X]</c> trains, parsed and
+/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N]</c> trains, parsed and
 /// validated before any data is read, so that a bad argument fails at once. Defaults: 64 bits, the profile's epochs and
 /// learning rate (<see cref="DshProfile"/>: 6 epochs, <see cref="DshProfile.DefaultLearningRate"/>), profile resnet18.
 /// </summary>
@@ -22,6 +22,10 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         DshProfile profile = positional.Length > 2 ? DshProfile.Parse(positional[2]) : DshProfile.Default;
         int? Count(string key) => keys.TryGetValue(key, out string? text) ? int.Parse(text, inv) : null;
         DshArchitecture architecture = profile.Architecture(bits, photoFrozenStages: Count("photoFrozen"), sketchFrozenStages: Count("sketchFrozen"));
+        if (Count("tokenSize") is { } tokenSize)
+        {
+            architecture = architecture with { TokenInputSize = tokenSize };
+        }
         double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : DshProfile.DefaultLearningRate(bits);
         LearningRateSchedule schedule = keys.TryGetValue("schedule", out string? scheduleText)
             ? Enum.Parse<LearningRateSchedule>(scheduleText, ignoreCase: true)
