@@ -103,12 +103,10 @@ internal static class PublicApiTypes
             return true;
         }
         string? folder = Path.GetDirectoryName(assembly.Location);
-        return folder is not null && SharedFrameworks.Any(f => folder.StartsWith(f, StringComparison.Ordinal));
+        return folder is not null && folder.StartsWith(SharedFrameworks, StringComparison.Ordinal);
     }
 
     /// <summary>The "shared" folder of the running .NET (…/dotnet/shared/), which holds every installed shared framework.</summary>
-    private static readonly string[] SharedFrameworks =
-    [
-        Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..")) + Path.DirectorySeparatorChar,
-    ];
+    private static readonly string SharedFrameworks =
+        Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..")) + Path.DirectorySeparatorChar;
 }

@@ -1,4 +1,6 @@
+using Dsh.Export;
 using Dsh.Imaging.Contours;
+using Dsh.Inference;
 using Dsh.Training;
 using TorchSharp;
 
@@ -15,5 +17,41 @@ internal static class BenchmarkModels
         var network = new DshNetwork(DshArchitecture.ResNet18(64));
         network.LoadPretrainedWeights();
         return new DshModel(network, ["a", "b"], new TrainingSummary(), new ContourTokenExtractor().Name);
+    }
+}
+
+/// <summary>
+/// A model and its two ONNX exports (float32, and INT8 calibrated on the given images) loaded on ONNX Runtime, in a
+/// temporary folder that <see cref="Dispose"/> deletes with everything else.
+/// </summary>
+internal sealed class BenchmarkEncoders : IDisposable
+{
+    private readonly string _folder;
+
+    public BenchmarkEncoders(DshModel model, IReadOnlyList<string> calibrationSketches, IReadOnlyList<string> calibrationPhotos, DshOnnxEncoderOptions options)
+    {
+        Model = model;
+        _folder = Directory.CreateTempSubdirectory("dsh-bench-onnx-").FullName;
+        DshOnnxExport.Export(model, Path.Combine(_folder, "float32"));
+        DshOnnxExport.ExportInt8(model, Path.Combine(_folder, "int8"), calibrationSketches, calibrationPhotos);
+        Onnx = DshOnnxEncoder.Load(Path.Combine(_folder, "float32"), options);
+        OnnxInt8 = DshOnnxEncoder.Load(Path.Combine(_folder, "int8"), options);
+    }
+
+    /// <summary>The model on TorchSharp.</summary>
+    public DshModel Model { get; }
+
+    /// <summary>Its float32 export on ONNX Runtime.</summary>
+    public DshOnnxEncoder Onnx { get; }
+
+    /// <summary>Its INT8 export on ONNX Runtime.</summary>
+    public DshOnnxEncoder OnnxInt8 { get; }
+
+    public void Dispose()
+    {
+        Onnx.Dispose();
+        OnnxInt8.Dispose();
+        Model.Dispose();
+        Directory.Delete(_folder, recursive: true);
     }
 }

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Dsh.Export;
 using Dsh.Inference;
 
 namespace Dsh.Benchmarks.Model;
@@ -14,9 +13,7 @@ namespace Dsh.Benchmarks.Model;
 [IterationCount(5)]
 public class FileEncodingBenchmarks
 {
-    private DshModel? _model;
-    private DshOnnxEncoder? _onnx, _onnxInt8;
-    private string _folder = "";
+    private BenchmarkEncoders? _encoders;
     private string[] _photos = [], _sketches = [];
 
     public enum Encoder
@@ -35,28 +32,23 @@ public class FileEncodingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _model = BenchmarkModels.ResNet18();
-        _model.EncodeBatchSize = 32;
-        _model.PrepareAhead = PrepareAhead;
+        DshModel model = BenchmarkModels.ResNet18();
+        model.EncodeBatchSize = 32;
+        model.PrepareAhead = PrepareAhead;
         string mini = Path.Combine(ImagePipelineBenchmarks.RepoRoot(), "samples", "data", "pacs-mini");
         string[] Files(string kind) => [.. new[] { "train", "test" }
             .SelectMany(split => Directory.GetFiles(Path.Combine(mini, split, kind), "*", SearchOption.AllDirectories))
             .Order(StringComparer.Ordinal)];
         (_photos, _sketches) = (Files("photo"), Files("sketch"));
-        _folder = Directory.CreateTempSubdirectory("dsh-bench-files-").FullName;
-        var options = new DshOnnxEncoderOptions { IntraOpThreads = 2, EncodeBatchSize = 32 };
-        DshOnnxExport.Export(_model, Path.Combine(_folder, "fp32"));
-        DshOnnxExport.ExportInt8(_model, Path.Combine(_folder, "int8"), _sketches[..64], _photos[..64]);
-        _onnx = DshOnnxEncoder.Load(Path.Combine(_folder, "fp32"), options);
-        _onnxInt8 = DshOnnxEncoder.Load(Path.Combine(_folder, "int8"), options);
-        _onnx.PrepareAhead = _onnxInt8.PrepareAhead = PrepareAhead;
+        _encoders = new BenchmarkEncoders(model, _sketches[..64], _photos[..64], new DshOnnxEncoderOptions { IntraOpThreads = 2, EncodeBatchSize = 32 });
+        _encoders.Onnx.PrepareAhead = _encoders.OnnxInt8.PrepareAhead = PrepareAhead;
     }
 
     private IDshEncoder Current => Runtime switch
     {
-        Encoder.TorchSharp => _model!,
-        Encoder.OnnxRuntime => _onnx!,
-        _ => _onnxInt8!,
+        Encoder.TorchSharp => _encoders!.Model,
+        Encoder.OnnxRuntime => _encoders!.Onnx,
+        _ => _encoders!.OnnxInt8,
     };
 
     [Benchmark]
@@ -66,11 +58,5 @@ public class FileEncodingBenchmarks
     public int Sketches() => Current.EncodeSketchFiles(_sketches).Codes.Count;
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _onnx?.Dispose();
-        _onnxInt8?.Dispose();
-        _model?.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Cleanup() => _encoders?.Dispose();
 }

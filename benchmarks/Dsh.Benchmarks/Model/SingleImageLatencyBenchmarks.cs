@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using Dsh.Export;
 using Dsh.Hashing;
 using Dsh.Inference;
 
@@ -24,53 +23,39 @@ public class SingleImageLatencyBenchmarks
         public Percentiles() => AddColumn(StatisticColumn.P95);
     }
 
-    private DshModel? _model;
-    private DshOnnxEncoder? _onnx, _onnxInt8;
-    private string _folder = "";
+    private BenchmarkEncoders? _encoders;
     private ReadOnlyMemory<byte> _sketch, _photo;
 
     [GlobalSetup]
     public void Setup()
     {
-        _model = BenchmarkModels.ResNet18();
-        _folder = Directory.CreateTempSubdirectory("dsh-bench-latency-").FullName;
         string mini = Path.Combine(ImagePipelineBenchmarks.RepoRoot(), "samples", "data", "pacs-mini");
         string[] sketches = Directory.GetFiles(Path.Combine(mini, "train", "sketch"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         string[] photos = Directory.GetFiles(Path.Combine(mini, "train", "photo"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
-        DshOnnxExport.Export(_model, Path.Combine(_folder, "float32"));
-        DshOnnxExport.ExportInt8(_model, Path.Combine(_folder, "int8"), sketches, photos);
-        var options = new DshOnnxEncoderOptions { IntraOpThreads = 2 };
-        _onnx = DshOnnxEncoder.Load(Path.Combine(_folder, "float32"), options);
-        _onnxInt8 = DshOnnxEncoder.Load(Path.Combine(_folder, "int8"), options);
+        _encoders = new BenchmarkEncoders(BenchmarkModels.ResNet18(), sketches, photos, new DshOnnxEncoderOptions { IntraOpThreads = 2 });
         string test = Path.Combine(mini, "test");
         _sketch = File.ReadAllBytes(Directory.GetFiles(Path.Combine(test, "sketch"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First());
         _photo = File.ReadAllBytes(Directory.GetFiles(Path.Combine(test, "photo"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First());
     }
 
     [Benchmark(Baseline = true)]
-    public BinaryCode SketchTorchSharp() => _model!.EncodeSketch(_sketch);
+    public BinaryCode SketchTorchSharp() => _encoders!.Model.EncodeSketch(_sketch);
 
     [Benchmark]
-    public BinaryCode SketchOnnxRuntime() => _onnx!.EncodeSketch(_sketch);
+    public BinaryCode SketchOnnxRuntime() => _encoders!.Onnx.EncodeSketch(_sketch);
 
     [Benchmark]
-    public BinaryCode SketchOnnxRuntimeInt8() => _onnxInt8!.EncodeSketch(_sketch);
+    public BinaryCode SketchOnnxRuntimeInt8() => _encoders!.OnnxInt8.EncodeSketch(_sketch);
 
     [Benchmark]
-    public BinaryCode PhotoTorchSharp() => _model!.EncodePhoto(_photo);
+    public BinaryCode PhotoTorchSharp() => _encoders!.Model.EncodePhoto(_photo);
 
     [Benchmark]
-    public BinaryCode PhotoOnnxRuntime() => _onnx!.EncodePhoto(_photo);
+    public BinaryCode PhotoOnnxRuntime() => _encoders!.Onnx.EncodePhoto(_photo);
 
     [Benchmark]
-    public BinaryCode PhotoOnnxRuntimeInt8() => _onnxInt8!.EncodePhoto(_photo);
+    public BinaryCode PhotoOnnxRuntimeInt8() => _encoders!.OnnxInt8.EncodePhoto(_photo);
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _onnx?.Dispose();
-        _onnxInt8?.Dispose();
-        _model?.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public void Cleanup() => _encoders?.Dispose();
 }
