@@ -34,4 +34,14 @@ public class QuickDrawDshSettingsTests
         Assert.Equal(DshArchitecture.ResNet18(32) with { PhotoTrunk = new ResNet18TrunkSpec { FrozenStages = 3 } }, QuickDrawDshSettings.Parse(["32", "6", "resnet18"], keys).Architecture);
         Assert.Throws<ArgumentException>(() => QuickDrawDshSettings.Parse(["32", "6", "compact"], keys));
     }
+
+    [Fact]
+    public void TrainSeedChangesTheTrainersSeedOnly()
+    {
+        QuickDrawDshSettings settings = QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["trainSeed"] = "2" });
+        Assert.Equal(2, settings.TrainSeed);
+        Assert.Equal(2, settings.TrainerOptions().Seed);
+        Assert.Equal(QuickDrawDshSettings.Parse([], NoKeys).Architecture, settings.Architecture);
+        Assert.Throws<FormatException>(() => QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["trainSeed"] = "two" }));
+    }
 }

@@ -28,7 +28,7 @@ public class EncoderRuntimeBenchmarks
     [Params(1, 32)]
     public int Batch { get; set; }
 
-    /// <summary>Input side of sketches, sketch-tokens and photos (224: the profile's default).</summary>
+    /// <summary>Input side of sketches and photos (224: the profile's default); sketch-token maps stay at the profile's 128 px.</summary>
     [Params(224, 160)]
     public int Size { get; set; }
 
@@ -56,11 +56,12 @@ public class EncoderRuntimeBenchmarks
         _sketchInt8Session = OrtRun.Session(int8.SketchEncoderPath);
         _photoInt8Session = OrtRun.Session(int8.PhotoEncoderPath);
         var random = new Random(3);
-        float[] Planes() => [.. Enumerable.Range(0, Batch * 3 * Size * Size).Select(_ => (float)(random.NextDouble() * 120 - 60))];
-        (_sketchData, _photoData, _tokenData) = (Planes(), Planes(), Planes());
+        int tokenSide = network.Architecture.SketchTokenInputSize;
+        float[] Planes(int side) => [.. Enumerable.Range(0, Batch * 3 * side * side).Select(_ => (float)(random.NextDouble() * 120 - 60))];
+        (_sketchData, _photoData, _tokenData) = (Planes(Size), Planes(Size), Planes(tokenSide));
         _sketch = torch.tensor(_sketchData, [Batch, 3, Size, Size]);
         _photo = torch.tensor(_photoData, [Batch, 3, Size, Size]);
-        _tokens = torch.tensor(_tokenData, [Batch, 3, Size, Size]);
+        _tokens = torch.tensor(_tokenData, [Batch, 3, tokenSide, tokenSide]);
     }
 
     [Benchmark]

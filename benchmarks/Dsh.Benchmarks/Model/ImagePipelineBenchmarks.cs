@@ -57,7 +57,7 @@ public class ImagePipelineBenchmarks
     [Benchmark]
     public float TokenPlanes()
     {
-        TensorWriter.Write(_token!, Architecture.SketchInput, _planes);
+        TensorWriter.Write(_token!, Architecture.SketchTokenInput, _planes);
         return _planes[0];
     }
 

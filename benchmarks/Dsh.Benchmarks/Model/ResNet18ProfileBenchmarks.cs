@@ -49,7 +49,8 @@ public class ResNet18ProfileBenchmarks
         };
         _network = new DshNetwork(architecture);
         _optimizer = new MomentumSgd(_network.TrainableParameters(), 0.9, 5e-4);
-        _images = [.. Enumerable.Range(0, 3).Select(_ => torch.randn(Batch, 3, Size, Size).mul_(60f))];
+        int tokenSide = architecture.SketchTokenInputSize; // the profile's 128 px sketch-token maps
+        _images = [.. new[] { Size, Size, tokenSide }.Select(side => torch.randn(Batch, 3, side, side).mul_(60f))];
         _boundaries =
         [
             _network.SketchBoundary(_images[0], SketchBranch.Sketch).DetachFromDisposeScope(),

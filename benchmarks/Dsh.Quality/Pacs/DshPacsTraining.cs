@@ -58,7 +58,10 @@ internal static class DshPacsTraining
         {
             // tokenSize=N: the token branch reads N px sketch-token maps (DshArchitecture.TokenInputSize)
             architecture = (architecture with { TokenInputSize = int.Parse(tokenSize, inv) }).Validated();
-            tag += "-tokens" + tokenSize;
+        }
+        if (architecture.TokenInputSize is { } tokenSide)
+        {
+            tag += "-tokens" + tokenSide.ToString(inv); // the profile's own (128) too, so that its files never mix with 224 px runs'
         }
         Directory.CreateDirectory(outDir);
         var report = new StringBuilder();

@@ -100,7 +100,7 @@ internal static class CliOptions
     {
         var option = new Option<int?>("--token-size")
         {
-            Description = "resnet18 only: side in px of the photos' sketch-token maps the token branch reads (default: the sketch side, 224; it takes 32·n to 32·n + 3, e.g. 128, which takes half the token branch's time).",
+            Description = "resnet18 only: side in px of the photos' sketch-token maps the token branch reads (default 128; it takes 32·n to 32·n + 3; 224, the sketch side, doubles the token branch's time).",
             HelpName = "N",
         };
         option.Validators.Add(r =>

@@ -110,7 +110,8 @@ public sealed partial record DshArchitecture
     /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>, imported when training starts): the photo trunk for C1-Net; the
     /// sketch trunk's convolutions shared by sketches and sketch-tokens with batch norm per branch; both end in the 512-d
     /// global average pool. The heads keep the paper's layout scaled to those features: sketch head 512 → 1024 → 512 → K,
-    /// fusion (tokens first) 1024 → 2×1024 → 2×512 → K. Inputs are 224 px; the sketch trunk learns its last stage
+    /// fusion (tokens first) 1024 → 2×1024 → 2×512 → K. Sketches and photos are 224 px, a photo's sketch-token map 128 px
+    /// (<see cref="TokenInputSize"/>: 35 % less training time and a quarter less photo time); the sketch trunk learns its last stage
     /// (<c>FrozenStages = 3</c>), the photo trunk is frozen (4); choices measured on a 2-core CPU, see docs/results.md.
     /// </summary>
     /// <param name="codeLength">Code length K in bits (≥ 8).</param>
@@ -122,6 +123,7 @@ public sealed partial record DshArchitecture
         SketchHead = new SketchHeadSpec { Widths = new[] { 1024, 512 }, Dropout = new[] { 0.25, 0.25 } },
         FusionHead = new FusionHeadSpec { Widths = new[] { 1024, 512 }, DropoutA = new[] { 0.3, 0.3 }, DropoutB = new[] { 0.4, 0.4 } },
         Initialization = DshInitialization.TorchDefault,
+        TokenInputSize = 128,
     }.Validated();
 
     /// <summary>How sketches and sketch-tokens become network inputs (the sketch trunk's input in the sketch role).</summary>

@@ -39,8 +39,9 @@ public sealed record DshProfile
     }
 
     /// <summary>
-    /// <c>resnet18</c>: <see cref="DshArchitecture.ResNet18"/>, ImageNet ResNet-18 trunks at 224 px, the best measured
-    /// (mAP@all 0.888 / 0.887 at 32 / 64 bits on PACS in about 12 minutes on two CPU cores, docs/results.md). Needs the
+    /// <c>resnet18</c>: <see cref="DshArchitecture.ResNet18"/>, ImageNet ResNet-18 trunks at 224 px (sketch-token maps at
+    /// 128 px), the best measured (mAP@all 0.890 / 0.903 at 64 / 128 bits on PACS in about 10 minutes on two CPU cores,
+    /// docs/results.md). Needs the
     /// ImageNet ONNX file (<see cref="DshTrainerOptions.ImageNetWeightsPath"/>).
     /// </summary>
     public static DshProfile ResNet18 { get; } = new("resnet18", DshArchitecture.ResNet18, hasFrozenStages: true, epochs: 6, seed: 1, minimumSteps: 250);

@@ -145,7 +145,7 @@ public sealed class LegacyFilesWriter(ITestOutputHelper output)
         string resnetCheckpoints = Path.Combine(work, "resnet-checkpoints");
         var resnetOptions = new DshTrainerOptions
         {
-            Architecture = DshArchitecture.ResNet18(64),
+            Architecture = LegacyHeaderTests.ResNet18Of64,
             Epochs = 1,
             BatchSize = 8,
             Seed = 5,
@@ -161,7 +161,7 @@ public sealed class LegacyFilesWriter(ITestOutputHelper output)
         }
         string resnetCheckpoint = TrainingCheckpoint.List(resnetCheckpoints)[0];
         WriteHeaderBytes(resnetCheckpoint, 2, "resnet18-64.checkpoint.header.json");
-        using (var network = new DshNetwork(DshArchitecture.ResNet18(64)))
+        using (var network = new DshNetwork(LegacyHeaderTests.ResNet18Of64))
         {
             Assert.Equal(LegacyFiles.Layout(network), LegacyFiles.ReadLayout(LegacyFiles.LayoutFile("resnet18-64")));
         }

@@ -97,14 +97,16 @@ public class DshArchitectureTests
     [Fact]
     public void TokenInputSize_ChangesOnlyTheTokenInput_OnAPoolingTrunk()
     {
-        DshArchitecture plain = DshArchitecture.ResNet18(64);
-        DshArchitecture small = plain with { TokenInputSize = 128 };
+        DshArchitecture small = DshArchitecture.ResNet18(64); // the profile reads 128 px token maps
+        DshArchitecture plain = small with { TokenInputSize = null };
         small.Validate();
+        Assert.Equal(128, small.TokenInputSize);
         Assert.Equal((224, 224, 224), (plain.SketchTokenInputSize, plain.SketchTokenInput.Size, plain.SketchInputSize));
         Assert.Equal((128, 128, 224, 224), (small.SketchTokenInputSize, small.SketchTokenInput.Size, small.SketchInputSize, small.PhotoInputSize));
         Assert.Equal((plain.SketchInput.PadColor, plain.SketchInput.Normalization), (small.SketchTokenInput.PadColor, small.SketchTokenInput.Normalization)); // a sketch's
         Assert.Equal(plain.FusionInputLength, small.FusionInputLength);
         Assert.NotEqual(plain, small);
+        Assert.Equal(plain, plain with { TokenInputSize = 224 } with { TokenInputSize = null });
 
         // A side the ResNet-18 trunk cannot take, and a trunk whose features change with its input, are refused by name.
         Assert.Contains("TokenInputSize", Assert.Throws<ArgumentException>(() => (plain with { TokenInputSize = 112 }).Validate()).Message);
@@ -117,13 +119,13 @@ public class DshArchitectureTests
     [Fact]
     public void TokenInputSize_IsStored_AndOlderFilesReadWithoutIt()
     {
-        DshArchitecture small = DshArchitecture.ResNet18(64) with { TokenInputSize = 128 };
+        DshArchitecture small = DshArchitecture.ResNet18(64);
         string json = DshJson.Serialize(small);
         Assert.Contains("\"TokenInputSize\": 128", json, StringComparison.Ordinal);
         Assert.Equal(small, DshJson.Deserialize<DshArchitecture>(json, "small"));
 
-        string plain = DshJson.Serialize(DshArchitecture.ResNet18(64));
+        string plain = DshJson.Serialize(small with { TokenInputSize = null });
         Assert.DoesNotContain("TokenInputSize", plain, StringComparison.Ordinal); // files as earlier versions wrote them
-        Assert.Null(DshJson.Deserialize<DshArchitecture>(plain, "plain").TokenInputSize);
+        Assert.Null(DshJson.Deserialize<DshArchitecture>(plain, "plain").TokenInputSize); // their token maps: the sketch side
     }
 }

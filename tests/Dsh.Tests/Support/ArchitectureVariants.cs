@@ -12,6 +12,7 @@ internal static class ArchitectureVariants
     {
         SketchTrunk = a.SketchTrunk with { InputSize = sketch },
         PhotoTrunk = a.PhotoTrunk with { InputSize = photo ?? sketch },
+        TokenInputSize = null, // the sketch-token maps follow the sketch side
     };
 
     /// <summary>A ResNet-18 architecture with other frozen-stage counts.</summary>
