@@ -111,7 +111,7 @@ public sealed partial record DshArchitecture
     /// sketch trunk's convolutions shared by sketches and sketch-tokens with batch norm per branch; both end in the 512-d
     /// global average pool. The heads keep the paper's layout scaled to those features: sketch head 512 → 1024 → 512 → K,
     /// fusion (tokens first) 1024 → 2×1024 → 2×512 → K. Sketches and photos are 224 px, a photo's sketch-token map 128 px
-    /// (<see cref="TokenInputSize"/>: 35 % less training time and a quarter less photo time); the sketch trunk learns its last stage
+    /// (<see cref="TokenInputSize"/>: a third less training time and a fifth less photo time than 224 px); the sketch trunk learns its last stage
     /// (<c>FrozenStages = 3</c>), the photo trunk is frozen (4); choices measured on a 2-core CPU, see docs/results.md.
     /// </summary>
     /// <param name="codeLength">Code length K in bits (≥ 8).</param>
