@@ -14,20 +14,20 @@ namespace Dsh.Quality;
 /// The <c>tokenSide=1</c> rows of <c>dsh-pacs</c>: what the sketch-token trunk at a lower input resolution would cost in
 /// quality, measured on a model trained at full resolution (a lower bound: a model trained at that resolution adapts to
 /// it). Each gallery photo's letterboxed sketch-token map is area-averaged down to the side before the token trunk; the
-/// photo trunk, the fusion head and the queries are unchanged. The first row (the profile's side) must reproduce the
-/// run's own photo codes.
+/// photo trunk, the fusion head and the queries are unchanged. The first row (the model's own token side) must reproduce
+/// the run's own photo codes; sides above it are left out (they would only upsample the map).
 /// </summary>
 internal static class TokenSideProbe
 {
     public static void Run(DshModel model, DshTrainAndEncode run, IReadOnlyList<SbirItem> queries, IReadOnlyList<SbirItem> gallery, int depth, Action<string> say)
     {
         var inv = CultureInfo.InvariantCulture;
-        int full = model.Architecture.SketchInputSize;
+        int full = model.Architecture.SketchTokenInputSize;
         string?[] queryGroups = [.. queries.Select(q => q.Group)];
         string?[] galleryGroups = [.. gallery.Select(g => g.Group)];
         say($"| sketch-token trunk input | mAP@all | re-ranked (codes, depth {depth.ToString(inv)}) | P@10 | photo codes equal to the run's |");
         say("| ---: | ---: | ---: | ---: | ---: |");
-        foreach (int side in new[] { full, 160, 128 }) // the trunk takes sides of 32·n to 32·n + 3 px
+        foreach (int side in new[] { full, 160, 128 }.Where(s => s <= full).Distinct()) // the trunk takes sides of 32·n to 32·n + 3 px
         {
             EncodedFiles photos = FileBatchEncoder.Encode([.. gallery.Select(g => g.Path!)], model.Architecture, photos: true, strict: true,
                 keepEmbeddings: true, 32, ImageDecodingOptions.Default, model.TokenExtractor, (batch, rows) => RunBatch(model.Network, batch, rows, side),

@@ -55,9 +55,9 @@ public sealed partial record DshArchitecture
     public DshInitialization Initialization { get; init; } = DshInitialization.PaperFillers;
 
     /// <summary>
-    /// Side in pixels of the photo's sketch-token map as the token branch reads it; null (default): the sketch input's
-    /// side. The token branch is half of a photo's network time, and a smaller map costs about (side / sketch side)² of
-    /// it. Only a trunk that pools its features (ResNet-18) accepts another side, since the fusion head's input must not
+    /// Side in pixels of the photo's sketch-token map as the token branch reads it; null (the property's default; files
+    /// that do not store it): the sketch input's side, where the token branch is half of a photo's network time. A smaller
+    /// map costs about (side / sketch side)² of that; <see cref="ResNet18"/> sets 128. Only a trunk that pools its features (ResNet-18) accepts another side, since the fusion head's input must not
     /// change; a ResNet-18 trunk takes sides of 32·n to 32·n + 3 px.
     /// </summary>
     public int? TokenInputSize { get; init; }

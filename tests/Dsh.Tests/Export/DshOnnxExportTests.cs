@@ -128,19 +128,22 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
     }
 
     [Fact]
-    public void Smaller_token_maps_export_and_equal_TorchSharp_on_real_photos()
+    public void Token_maps_at_the_sketch_side_export_and_equal_TorchSharp_on_real_photos()
     {
-        // The same weights with the token branch reading 128 px maps: a 128 px token input in the graph, the same outputs
-        // as TorchSharp, and outputs other than the 224 px model's.
-        using var model = new DshModel(ExportedModel.Network(DshArchitecture.ResNet18(64) with { TokenInputSize = 128 }),
-            _exported.Model.Categories, new TrainingSummary(), new ContourTokenExtractor().Name);
+        // The fixture's weights in a network whose token branch reads maps at the sketch side, as every model file written
+        // before the profile's 128 px maps does: a 224 px token input in the graph, the same outputs as TorchSharp, and
+        // outputs other than the 128 px model's (only the token side differs).
+        Assert.Equal(128, _exported.Model.Architecture.SketchTokenInputSize);
+        var network = new DshNetwork(DshArchitecture.ResNet18(64) with { TokenInputSize = null });
+        network.load_state_dict(_exported.Model.Network.state_dict());
+        using var model = new DshModel(network, _exported.Model.Categories, new TrainingSummary(), new ContourTokenExtractor().Name);
         using var folder = new TempFolder("dsh-onnx-tokens-");
         DshOnnxExportResult files = DshOnnxExport.Export(model, folder.Path);
         var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(files.PhotoEncoderPath));
         var tokens = graph.Graph.Input.Single(i => i.Name == DshOnnxExport.SketchTokensInputName);
-        Assert.Equal([128L, 128L], tokens.Type.TensorType.Shape.Dim.Skip(2).Select(d => d.DimValue));
+        Assert.Equal([224L, 224L], tokens.Type.TensorType.Shape.Dim.Skip(2).Select(d => d.DimValue));
         using var encoder = DshOnnxEncoder.Load(folder.Path, new DshOnnxEncoderOptions { EncodeBatchSize = 3 });
-        Assert.Equal(128, encoder.Architecture.TokenInputSize);
+        Assert.Null(encoder.Architecture.TokenInputSize);
 
         IReadOnlyList<string> photos = PretrainedFiles.Photos(1);
         EncodedFiles torch = model.EmbedPhotoFiles(photos);
