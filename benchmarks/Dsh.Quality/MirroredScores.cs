@@ -13,7 +13,7 @@ namespace Dsh.Quality;
 /// The <c>mirror=1</c> rows of <c>dsh-pacs</c> and <c>quickdraw-cifar dsh</c>: test-time mirroring. Each validation image is also encoded mirrored
 /// left to right (written as PNG, so nothing but the mirroring changes), its real-valued output averaged with the
 /// plain one, and the code taken from the average's signs; scored with the queries averaged, the gallery averaged, and
-/// both, against neither.
+/// both, against neither (every image encoded as it is, whatever the model's <see cref="DshModel.MirrorSketches"/>).
 /// </summary>
 internal static class MirroredScores
 {
@@ -23,10 +23,22 @@ internal static class MirroredScores
     {
         var inv = CultureInfo.InvariantCulture;
         string dir = Path.Combine(outDir, $"mirrored-{tag}");
-        IReadOnlyList<float[]> queryMirrored = Embed(model, queries, Path.Combine(dir, "sketches"), photos: false);
-        IReadOnlyList<float[]> galleryMirrored = Embed(model, gallery, Path.Combine(dir, "photos"), photos: true);
+        // Every image as it is given (the run's queries may have been encoded with the library's mirroring).
+        bool libraryMirroring = model.MirrorSketches;
+        model.MirrorSketches = false;
+        IReadOnlyList<float[]> queryPlain, queryMirrored, galleryMirrored;
+        try
+        {
+            queryPlain = Embed(model, queries, null, photos: false);
+            queryMirrored = Embed(model, queries, Path.Combine(dir, "sketches"), photos: false);
+            galleryMirrored = Embed(model, gallery, Path.Combine(dir, "photos"), photos: true);
+        }
+        finally
+        {
+            model.MirrorSketches = libraryMirroring;
+        }
         int k = model.CodeLength;
-        IReadOnlyList<float[]> queryAveraged = Average(run.QueryEmbeddings!, queryMirrored);
+        IReadOnlyList<float[]> queryAveraged = Average(queryPlain, queryMirrored);
         IReadOnlyList<float[]> galleryAveraged = Average(run.GalleryEmbeddings!, galleryMirrored);
         string?[]? queryGroups = groups ? [.. queries.Select(q => q.Group)] : null;
         string?[]? galleryGroups = groups ? [.. gallery.Select(g => g.Group)] : null;
@@ -34,9 +46,9 @@ internal static class MirroredScores
         say("| --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, q, g) in new[]
         {
-            ("neither", run.QueryEmbeddings!, run.GalleryEmbeddings!),
+            ("neither", queryPlain, run.GalleryEmbeddings!),
             ("queries", queryAveraged, run.GalleryEmbeddings!),
-            ("gallery", run.QueryEmbeddings!, galleryAveraged),
+            ("gallery", queryPlain, galleryAveraged),
             ("both", queryAveraged, galleryAveraged),
         })
         {
@@ -60,7 +72,7 @@ internal static class MirroredScores
         }
         finally
         {
-            model.MirrorSketches = false;
+            model.MirrorSketches = libraryMirroring;
         }
         RankedRetrievalReport libraryPlain = RankedRetrievalEvaluation.Evaluate(mirrored.Codes, mirrored.Embeddings, run.QueryLabels, queryGroups,
             run.Gallery, run.GalleryEmbeddings, run.GalleryLabels, galleryGroups, RerankMode.None, 1);
@@ -69,12 +81,21 @@ internal static class MirroredScores
         say(string.Create(inv, $"| queries, DshModel.MirrorSketches | {libraryPlain.MapAll:F3} | {libraryReranked.MapAll:F3} | {libraryReranked.PrecisionAt10:F3} |"));
     }
 
-    private static IReadOnlyList<float[]> Embed(DshModel model, IReadOnlyList<SbirItem> items, string dir, bool photos)
+    /// <summary>The items' outputs: the files themselves when <paramref name="dir"/> is null, else mirrored copies written there.</summary>
+    private static IReadOnlyList<float[]> Embed(DshModel model, IReadOnlyList<SbirItem> items, string? dir, bool photos)
     {
-        Directory.CreateDirectory(dir);
         var paths = new string[items.Count];
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
         for (int i = 0; i < items.Count; i++)
         {
+            if (dir is null)
+            {
+                paths[i] = items[i].Path!;
+                continue;
+            }
             paths[i] = Path.Combine(dir, i.ToString("D5", CultureInfo.InvariantCulture) + ".png");
             if (!File.Exists(paths[i]))
             {

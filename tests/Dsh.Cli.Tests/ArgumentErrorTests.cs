@@ -123,6 +123,7 @@ public sealed class ArgumentErrorTests : IDisposable
     [InlineData("--lr", "-0.5")]
     [InlineData("--lr", "0")]
     [InlineData("--lr-schedule", "linear")]
+    [InlineData("--average-epochs", "-1")]
     [InlineData("--dissimilar-target", "0.5")]
     [InlineData("--dissimilar-target", "-2")]
     [InlineData("--dissimilar-target", "orthogonal")]

@@ -44,4 +44,13 @@ public class QuickDrawDshSettingsTests
         Assert.Equal(QuickDrawDshSettings.Parse([], NoKeys).Architecture, settings.Architecture);
         Assert.Throws<FormatException>(() => QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["trainSeed"] = "two" }));
     }
+
+    [Fact]
+    public void AverageSetsTheAveragedEpochsOnly()
+    {
+        QuickDrawDshSettings settings = QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["average"] = "2" });
+        Assert.Equal(2, settings.TrainerOptions().AveragedEpochs);
+        Assert.Equal(0, QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions().AveragedEpochs); // the library's default
+        Assert.Equal(QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions() with { AveragedEpochs = 2 }, settings.TrainerOptions());
+    }
 }

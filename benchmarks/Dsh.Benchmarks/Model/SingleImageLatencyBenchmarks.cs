@@ -10,7 +10,7 @@ namespace Dsh.Benchmarks.Model;
 /// One image end to end, as a live query or a single upload pays for it: the encoded file's bytes (a bundled PACS
 /// sketch, PNG, or photo, JPEG) to its 64-bit code — decoding, letterboxing, the photo's sketch-token map and the
 /// network — on TorchSharp (<see cref="DshModel"/>) and on ONNX Runtime (<see cref="DshOnnxEncoder"/>, float32 and INT8
-/// exports), 2 threads each. The median is the p50 latency of one query; the weights do not change the cost.
+/// exports), 2 threads each; sketches also with test-time mirroring. The median is the p50 latency of one query; the weights do not change the cost.
 /// </summary>
 [WarmupCount(3)]
 [IterationCount(25)]
@@ -48,6 +48,15 @@ public class SingleImageLatencyBenchmarks
     public BinaryCode SketchOnnxRuntimeInt8() => _encoders!.OnnxInt8.EncodeSketch(_sketch);
 
     [Benchmark]
+    public BinaryCode SketchTorchSharpMirrored() => Mirrored(_encoders!.Model, () => _encoders.Model.EncodeSketch(_sketch));
+
+    [Benchmark]
+    public BinaryCode SketchOnnxRuntimeMirrored() => Mirrored(_encoders!.Onnx, () => _encoders.Onnx.EncodeSketch(_sketch));
+
+    [Benchmark]
+    public BinaryCode SketchOnnxRuntimeInt8Mirrored() => Mirrored(_encoders!.OnnxInt8, () => _encoders.OnnxInt8.EncodeSketch(_sketch));
+
+    [Benchmark]
     public BinaryCode PhotoTorchSharp() => _encoders!.Model.EncodePhoto(_photo);
 
     [Benchmark]
@@ -55,6 +64,20 @@ public class SingleImageLatencyBenchmarks
 
     [Benchmark]
     public BinaryCode PhotoOnnxRuntimeInt8() => _encoders!.OnnxInt8.EncodePhoto(_photo);
+
+    /// <summary>One sketch with <see cref="IDshEncoder.MirrorSketches"/> on (the sketch and its mirror image in one batch of two).</summary>
+    private static BinaryCode Mirrored(IDshEncoder encoder, Func<BinaryCode> encodeSketch)
+    {
+        encoder.MirrorSketches = true;
+        try
+        {
+            return encodeSketch();
+        }
+        finally
+        {
+            encoder.MirrorSketches = false;
+        }
+    }
 
     [GlobalCleanup]
     public void Cleanup() => _encoders?.Dispose();

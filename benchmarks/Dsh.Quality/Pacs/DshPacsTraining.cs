@@ -15,7 +15,7 @@ namespace Dsh.Quality.Pacs;
 /// <c>frozen-baselines</c>, then scores validation sketch queries against the validation photo gallery (mAP@all, P@200).
 /// Defaults: 64 bits, 15 epochs, compact; otherwise the profile's (<see cref="DshProfile.TrainerOptions"/>: seed 1, learning
 /// rate <see cref="DshProfile.DefaultLearningRate"/>, 1e-2 up to 64 bits and 1e-2 · 32 / K above).
-/// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>augment</c> (default, or flip: exact mirror images), <c>init</c> (random or categorycodes: the initial codes), <c>batch</c>, <c>clip</c>,
+/// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>augment</c> (default, or flip: exact mirror images), <c>init</c> (random or categorycodes: the initial codes), <c>average</c> (the last epochs averaged into the weights), <c>batch</c>, <c>clip</c>,
 /// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
 /// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>tokenSize</c> (train and encode with sketch-token maps of that side), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
@@ -123,6 +123,11 @@ internal static class DshPacsTraining
         {
             tag += "-init" + initialCodes.ToString().ToLowerInvariant();
         }
+        int averaged = Count("average") ?? new DshTrainerOptions().AveragedEpochs;
+        if (averaged != new DshTrainerOptions().AveragedEpochs)
+        {
+            tag += "-average" + averaged.ToString(inv);
+        }
         if (keys.TryGetValue("tag", out string? extraTag))
         {
             tag += "-" + extraTag;
@@ -141,6 +146,7 @@ internal static class DshPacsTraining
             FrozenStageCachePrecision = cachePrecision,
             FrozenStageCacheVariants = variants,
             InitialCodes = initialCodes,
+            AveragedEpochs = averaged,
             Threads = 2,
             SmallPhotoSide = Count("photoFrozen") is null ? new DshTrainerOptions().SmallPhotoSide : 0, // photoFrozen= is what trains
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),

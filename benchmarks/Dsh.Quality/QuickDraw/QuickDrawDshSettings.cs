@@ -4,12 +4,12 @@ using Dsh.Training;
 namespace Dsh.Quality.QuickDraw;
 
 /// <summary>
-/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N]</c> trains, parsed and
+/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N]</c> trains, parsed and
 /// validated before any data is read, so that a bad argument fails at once. Defaults: 64 bits, the profile's epochs and
 /// learning rate (<see cref="DshProfile"/>: 6 epochs, <see cref="DshProfile.DefaultLearningRate"/>), profile resnet18.
 /// </summary>
 internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Profile, DshArchitecture Architecture, double LearningRate,
-    bool PhotoFrozenGiven = false, LearningRateSchedule Schedule = LearningRateSchedule.Constant, int CacheVariants = 1, string? Dissimilar = null, int? TrainSeed = null)
+    bool PhotoFrozenGiven = false, LearningRateSchedule Schedule = LearningRateSchedule.Constant, int CacheVariants = 1, string? Dissimilar = null, int? TrainSeed = null, int? AveragedEpochs = null)
 {
     /// <summary>Parses and validates the settings.</summary>
     /// <exception cref="FormatException">A number does not parse.</exception>
@@ -32,7 +32,7 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
             : LearningRateSchedule.Constant;
         return new QuickDrawDshSettings(bits, epochs ?? profile.Epochs, profile, architecture.Validated(), lr, Count("photoFrozen") is not null, schedule,
             Count("variants") ?? 1, keys.TryGetValue("dissimilar", out string? dissimilar) ? Checked(dissimilar) : null,
-            Count("trainSeed"));
+            Count("trainSeed"), Count("average"));
 
         static string Checked(string target)
         {
@@ -50,6 +50,7 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         LearningRateSchedule = Schedule,
         FrozenStageCacheVariants = CacheVariants,
         Seed = TrainSeed ?? Profile.TrainerOptions(Bits).Seed, // the split keeps its own seed
+        AveragedEpochs = AveragedEpochs ?? new DshTrainerOptions().AveragedEpochs,
         Threads = 2,
         SmallPhotoSide = PhotoFrozenGiven ? 0 : new DshTrainerOptions().SmallPhotoSide, // photoFrozen= is what trains
         Objective = Dissimilar is null

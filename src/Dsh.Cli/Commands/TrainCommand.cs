@@ -47,6 +47,8 @@ internal static class TrainCommand
         var sketchFrozen = CliOptions.FrozenStages("--sketch-frozen-stages", "resnet18 only: sketch trunk stages kept at their ImageNet weights, 0-4 (default 3).");
         var tokenSize = CliOptions.TokenSize();
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
+        var averagedEpochs = CliOptions.Int("--average-epochs", "The last N epochs' steps are averaged into the saved weights (stochastic weight averaging); 0 keeps the last step's.",
+            new DshTrainerOptions().AveragedEpochs, 0, 1_000_000);
         var threads = CliOptions.Threads();
         var checkpoint = CliOptions.OutputPath("--checkpoint", "Checkpoint folder: written every epoch; a rerun with the same folder and settings resumes.", "DIR", required: false);
         var imageNet = CliOptions.ExistingFile("--imagenet", "The ImageNet ResNet-18 ONNX file (default: the copy next to dsh).", required: false);
@@ -54,7 +56,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it. Progress lines show the last batch's loss and the objective's terms after each code update ('dsh help conventions' explains them).")
         {
-            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, batchSize, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -69,6 +71,7 @@ internal static class TrainCommand
                     Seed = parse.GetValue(seed),
                     ClassVectors = parse.GetValue(classVectors),
                     BatchSize = parse.GetValue(batchSize),
+                    AveragedEpochs = parse.GetValue(averagedEpochs),
                     Threads = parse.GetValue(threads),
                     CheckpointDirectory = parse.GetValue(checkpoint),
                     ImageNetWeightsPath = parse.GetValue(imageNet),
@@ -97,7 +100,8 @@ internal static class TrainCommand
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
                 sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
-                    (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : ""));
+                    (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : "") +
+                    (options.AveragedEpochs > 0 ? $"; weights averaged over the last {options.AveragedEpochs} epoch(s)" : ""));
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)

@@ -93,6 +93,14 @@ public sealed record DshTrainerOptions
             : rate;
     }
 
+    /// <summary>
+    /// How many of the run's last epochs are averaged into the returned network (stochastic weight averaging; default
+    /// 0: the weights of the last step). With N, the trainable weights and batch-norm statistics after every θ-step of the
+    /// last N epochs are averaged, which smooths the noise of the last steps taken at a constant rate; more than the run's
+    /// epochs averages all of them. Costs one copy of the trainable weights.
+    /// </summary>
+    public int AveragedEpochs { get; init; }
+
     /// <summary>SGD momentum (default 0.9).</summary>
     public double Momentum { get; init; } = 0.9;
 
@@ -235,6 +243,7 @@ public sealed record DshTrainerOptions
         Augmentation.Validated();
         Require(Epochs >= 1, nameof(Epochs), $"must be at least 1, not {Epochs}");
         Require(MinimumSteps is null or (>= 0 and <= 10_000_000), nameof(MinimumSteps), $"must be null or 0 to 10,000,000, not {MinimumSteps}");
+        Require(AveragedEpochs is >= 0 and <= 1_000_000, nameof(AveragedEpochs), $"must be 0 (off) to 1,000,000, not {AveragedEpochs}");
         Require(BatchSize >= 1, nameof(BatchSize), $"must be at least 1, not {BatchSize}");
         Require(SmallPhotoSide is >= 0 and <= 100_000, nameof(SmallPhotoSide), $"must be 0 (off) to 100,000 pixels, not {SmallPhotoSide}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");

@@ -90,6 +90,9 @@ internal sealed class DshTrainingLoop
             }
             network.to(device);
             using var optimizer = new MomentumSgd(network.TrainableParameters(), o.Momentum, o.WeightDecay);
+            // Stochastic weight averaging over the θ-steps of the last AveragedEpochs epochs (all of them when that is more).
+            int averageFrom = Math.Max(0, _epochs - o.AveragedEpochs);
+            using WeightAverage? average = o.AveragedEpochs > 0 ? new WeightAverage(network) : null;
             using var inputs = new FrozenStageInputs(network, _data, o.CacheFrozenStages, o.FrozenStageCachePrecision, o.FrozenStageCacheVariants, o.Seed);
             DshCodeProblem problem;
             using (var labels = NewDisposeScope())
@@ -110,7 +113,7 @@ internal sealed class DshTrainingLoop
 
             if (o.CheckpointDirectory is not null)
             {
-                var restored = TrainingCheckpoint.LoadLatest(o.CheckpointDirectory, o, _data.Fingerprint, _settings, network, optimizer,
+                var restored = TrainingCheckpoint.LoadLatest(o.CheckpointDirectory, o, _data.Fingerprint, _settings, network, optimizer, average,
                     nI, nS, problem.VectorDimension, message => Report(progress, TrainingPhase.Preparing, 0, 0, double.NaN, null, 0, clock, 0, message));
                 if (restored is not null)
                 {
@@ -179,6 +182,10 @@ internal sealed class DshTrainingLoop
                     double learningRate = o.LearningRateAt(epoch, globalStep, totalSteps);
                     batchLoss = ThetaStep(network, inputs, optimizer, photoCodes, sketchCodes, photoIndices, sketchIndices, learningRate,
                         SeedMixer.Mix(o.Seed, epoch, step, 3), new Random(SeedMixer.MixInt(o.Seed, epoch, step, 4)));
+                    if (average is not null && epoch >= averageFrom)
+                    {
+                        average.Add();
+                    }
                     thetaClock.Stop();
                     globalStep++;
                     stepsThisRun++;
@@ -189,13 +196,19 @@ internal sealed class DshTrainingLoop
                     bool lastOfEpoch = step == stepsPerEpoch - 1;
                     if (o.CheckpointDirectory is not null && o.CheckpointInterval > 0 && globalStep % o.CheckpointInterval == 0 && !lastOfEpoch)
                     {
-                        Checkpoint(network, optimizer, photoCodes, sketchCodes, d, epoch, step + 1, globalStep, batchLoss, terms, bitsChanged, progress, clock, epoch + 1);
+                        Checkpoint(network, optimizer, average, photoCodes, sketchCodes, d, epoch, step + 1, globalStep, batchLoss, terms, bitsChanged, progress, clock, epoch + 1);
                     }
                 }
                 if (o.CheckpointDirectory is not null)
                 {
-                    Checkpoint(network, optimizer, photoCodes, sketchCodes, d, epoch + 1, 0, globalStep, batchLoss, terms, bitsChanged, progress, clock, epoch + 1);
+                    Checkpoint(network, optimizer, average, photoCodes, sketchCodes, d, epoch + 1, 0, globalStep, batchLoss, terms, bitsChanged, progress, clock, epoch + 1);
                 }
+            }
+            string done = "done";
+            if (average is { Count: > 0 })
+            {
+                average.CopyTo();
+                done = $"done; the weights are the average of the last {average.Count} steps";
             }
             network.eval();
             var summary = new TrainingSummary
@@ -207,7 +220,7 @@ internal sealed class DshTrainingLoop
                 SemanticSource = _semanticSource,
                 ResumedFrom = resumedFrom,
             };
-            Report(progress, TrainingPhase.Done, _epochs, globalStep, batchLoss, terms, bitsChanged, clock, 0, "done");
+            Report(progress, TrainingPhase.Done, _epochs, globalStep, batchLoss, terms, bitsChanged, clock, 0, done);
             return (network, summary);
         }
         catch
@@ -277,7 +290,7 @@ internal sealed class DshTrainingLoop
         return (cat(photoParts, 0).T, cat(sketchParts, 0).T);
     }
 
-    private void Checkpoint(DshNetwork network, MomentumSgd optimizer, Tensor photoCodes, Tensor sketchCodes, Tensor? d,
+    private void Checkpoint(DshNetwork network, MomentumSgd optimizer, WeightAverage? average, Tensor photoCodes, Tensor sketchCodes, Tensor? d,
         int epoch, int stepInEpoch, long globalStep, double batchLoss, DshLossTerms? terms, long bitsChanged,
         IProgress<DshProgress>? progress, Stopwatch clock, int reportEpoch)
     {
@@ -295,7 +308,7 @@ internal sealed class DshTrainingLoop
             Terms = terms,
             BitsChanged = bitsChanged,
         };
-        string path = TrainingCheckpoint.Save(_options.CheckpointDirectory!, header, network, optimizer, photoCodes, sketchCodes, d, _options.CheckpointsToKeep);
+        string path = TrainingCheckpoint.Save(_options.CheckpointDirectory!, header, network, optimizer, photoCodes, sketchCodes, d, average, _options.CheckpointsToKeep);
         Report(progress, TrainingPhase.Checkpoint, reportEpoch, globalStep, batchLoss, terms, bitsChanged, clock, 0, $"checkpoint {path}");
     }
 

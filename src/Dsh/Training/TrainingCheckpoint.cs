@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace Dsh.Training;
 
 /// <summary>
-/// One checkpoint: where the run stands (epoch, step within it), the network, the optimiser's momentum and the
-/// codes and D of the current epoch. Files are <c>checkpoint-{step:D9}.dshckpt</c> in the checkpoint folder,
+/// One checkpoint: where the run stands (epoch, step within it), the network, the optimiser's momentum, the
+/// codes and D of the current epoch, and the weight average when the run keeps one. Files are <c>checkpoint-{step:D9}.dshckpt</c> in the checkpoint folder,
 /// written atomically by <see cref="DshFile"/>; the newest readable one is resumed.
 /// </summary>
 internal sealed class TrainingCheckpoint
@@ -36,7 +36,7 @@ internal sealed class TrainingCheckpoint
 
     /// <summary>Writes a checkpoint and deletes all but the newest <paramref name="keep"/>.</summary>
     public static string Save(string directory, Header header, DshNetwork network, MomentumSgd optimizer,
-        Tensor photoCodes, Tensor sketchCodes, Tensor? d, int keep)
+        Tensor photoCodes, Tensor sketchCodes, Tensor? d, WeightAverage? average, int keep)
     {
         string path = Path.Combine(directory, $"checkpoint-{header.GlobalStep.ToString("D9", CultureInfo.InvariantCulture)}{Extension}");
         DshFile.Write(path, DshFileKind.Checkpoint, DshJson.Serialize(header with { WrittenUtc = DateTime.UtcNow }), writer =>
@@ -52,6 +52,7 @@ internal sealed class TrainingCheckpoint
             sketchCodes.cpu().Save(writer);
             writer.Write(d is not null);
             d?.cpu().Save(writer);
+            average?.Save(writer);
         });
         foreach (string old in List(directory).Skip(keep))
         {
@@ -86,7 +87,7 @@ internal sealed class TrainingCheckpoint
     /// <exception cref="InvalidOperationException">The newest readable checkpoint belongs to another run (architecture, seed, batch size or data differ).</exception>
     /// <exception cref="InvalidDataException">Its header matches this run but its tensors do not (a crafted or corrupted file with a valid checksum).</exception>
     public static Restored? LoadLatest(string directory, DshTrainerOptions options, string fingerprint, TrainingRunSettings settings,
-        DshNetwork network, MomentumSgd optimizer, long photoCount, long sketchCount, long vectorDimension, Action<string> skipped)
+        DshNetwork network, MomentumSgd optimizer, WeightAverage? average, long photoCount, long sketchCount, long vectorDimension, Action<string> skipped)
     {
         foreach (string path in List(directory))
         {
@@ -134,14 +135,14 @@ internal sealed class TrainingCheckpoint
                 // The network is this run's own (built from options.Architecture, which the header equals), so nothing
                 // here is sized by the file: each tensor is checked against what it must fill before it is read.
                 return LoadFailures.Guard(path, "reading the checkpoint", () =>
-                    ReadPayload(reader, path, header, network, optimizer, options.Architecture.CodeLength, photoCount, sketchCount, vectorDimension));
+                    ReadPayload(reader, path, header, network, optimizer, average, options.Architecture.CodeLength, photoCount, sketchCount, vectorDimension));
             }
         }
         return null;
     }
 
     private static Restored ReadPayload(BinaryReader reader, string path, Header header, DshNetwork network, MomentumSgd optimizer,
-        long codeLength, long photoCount, long sketchCount, long vectorDimension)
+        WeightAverage? average, long codeLength, long photoCount, long sketchCount, long vectorDimension)
     {
         StateDictReader.ReadInto(reader, network, path);
         int count = StateDictReader.ReadInt32(reader, path, "the momentum buffer count");
@@ -159,6 +160,7 @@ internal sealed class TrainingCheckpoint
         Tensor? d = StateDictReader.ReadFlag(reader, path, "the D flag")
             ? StateDictReader.ReadTensor(reader, ScalarType.Float64, [vectorDimension, codeLength], "D", path)
             : null;
+        average?.Load(reader, path); // present exactly when the run averages (AveragedEpochs, checked with the settings)
         if (reader.BaseStream.Position != reader.BaseStream.Length)
         {
             throw new InvalidDataException($"{path}: {reader.BaseStream.Length - reader.BaseStream.Position} bytes are left after the checkpoint's tensors.");

@@ -25,6 +25,7 @@ internal sealed record TrainingRunSettings
     public string FrozenStageCachePrecision { get; init; } = nameof(CachePrecision.Float32);
     public int FrozenStageCacheVariants { get; init; } = 1;
     public string InitialCodes { get; init; } = nameof(CodeInitialization.Random);
+    public int AveragedEpochs { get; init; }
 
     public static TrainingRunSettings From(DshTrainerOptions o, Tensor classVectors, string tokenExtractor) => new()
     {
@@ -42,6 +43,7 @@ internal sealed record TrainingRunSettings
         FrozenStageCachePrecision = o.FrozenStageCachePrecision.ToString(),
         FrozenStageCacheVariants = o.FrozenStageCacheVariants,
         InitialCodes = o.InitialCodes.ToString(),
+        AveragedEpochs = o.AveragedEpochs,
     };
 
     /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
@@ -73,6 +75,7 @@ internal sealed record TrainingRunSettings
         Check(FrozenStageCachePrecision == other.FrozenStageCachePrecision, nameof(FrozenStageCachePrecision));
         Check(FrozenStageCacheVariants == other.FrozenStageCacheVariants, nameof(FrozenStageCacheVariants));
         Check(InitialCodes == other.InitialCodes, nameof(InitialCodes));
+        Check(AveragedEpochs == other.AveragedEpochs, nameof(AveragedEpochs));
         return names;
     }
 
