@@ -33,7 +33,7 @@ internal sealed class WeightAverage : IDisposable
         for (int i = 0; i < _targets.Length; i++)
         {
             // mean += (x − mean) / n: exact for the first state, stable for later ones.
-            using Tensor step = _targets[i].detach().sub(_means[i]);
+            using Tensor step = _targets[i].sub(_means[i]); // under no_grad: no graph is recorded
             _means[i].add_(step, weight);
         }
     }
