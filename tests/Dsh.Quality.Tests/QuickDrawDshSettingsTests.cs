@@ -50,7 +50,7 @@ public class QuickDrawDshSettingsTests
     {
         QuickDrawDshSettings settings = QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["average"] = "2" });
         Assert.Equal(2, settings.TrainerOptions().AveragedEpochs);
-        Assert.Equal(0, QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions().AveragedEpochs); // the library's default
+        Assert.Null(QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions().AveragedEpochs); // the architecture decides
         Assert.Equal(QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions() with { AveragedEpochs = 2 }, settings.TrainerOptions());
     }
 }

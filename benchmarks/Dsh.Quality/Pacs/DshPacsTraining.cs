@@ -123,10 +123,10 @@ internal static class DshPacsTraining
         {
             tag += "-init" + initialCodes.ToString().ToLowerInvariant();
         }
-        int averaged = Count("average") ?? new DshTrainerOptions().AveragedEpochs;
-        if (averaged != new DshTrainerOptions().AveragedEpochs)
+        int? averaged = Count("average"); // null: the architecture decides
+        if (averaged is { } averagedEpochs)
         {
-            tag += "-average" + averaged.ToString(inv);
+            tag += "-average" + averagedEpochs.ToString(inv);
         }
         if (keys.TryGetValue("tag", out string? extraTag))
         {

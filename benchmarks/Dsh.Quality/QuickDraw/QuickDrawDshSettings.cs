@@ -50,7 +50,7 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         LearningRateSchedule = Schedule,
         FrozenStageCacheVariants = CacheVariants,
         Seed = TrainSeed ?? Profile.TrainerOptions(Bits).Seed, // the split keeps its own seed
-        AveragedEpochs = AveragedEpochs ?? new DshTrainerOptions().AveragedEpochs,
+        AveragedEpochs = AveragedEpochs, // null: the architecture decides
         Threads = 2,
         SmallPhotoSide = PhotoFrozenGiven ? 0 : new DshTrainerOptions().SmallPhotoSide, // photoFrozen= is what trains
         Objective = Dissimilar is null

@@ -47,8 +47,18 @@ internal static class TrainCommand
         var sketchFrozen = CliOptions.FrozenStages("--sketch-frozen-stages", "resnet18 only: sketch trunk stages kept at their ImageNet weights, 0-4 (default 3).");
         var tokenSize = CliOptions.TokenSize();
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
-        var averagedEpochs = CliOptions.Int("--average-epochs", "The last N epochs' steps are averaged into the saved weights (stochastic weight averaging); 0 keeps the last step's.",
-            new DshTrainerOptions().AveragedEpochs, 0, 1_000_000);
+        var averagedEpochs = new Option<int?>("--average-epochs")
+        {
+            Description = "The last N epochs' steps are averaged into the saved weights (stochastic weight averaging); 0 keeps the last step's (default: 1 when the photo trunk's last stage learns, else 0).",
+            HelpName = "N",
+        };
+        averagedEpochs.Validators.Add(r =>
+        {
+            if (CliOptions.TryGetValue(r, out int? value) && value is { } v && v is < 0 or > 1_000_000)
+            {
+                r.AddError($"--average-epochs must be 0 to 1000000, not {v}");
+            }
+        });
         var threads = CliOptions.Threads();
         var checkpoint = CliOptions.OutputPath("--checkpoint", "Checkpoint folder: written every epoch; a rerun with the same folder and settings resumes.", "DIR", required: false);
         var imageNet = CliOptions.ExistingFile("--imagenet", "The ImageNet ResNet-18 ONNX file (default: the copy next to dsh).", required: false);
@@ -101,7 +111,7 @@ internal static class TrainCommand
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
                 sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
                     (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : "") +
-                    (options.AveragedEpochs > 0 ? $"; weights averaged over the last {options.AveragedEpochs} epoch(s)" : ""));
+                    (options.EffectiveAveragedEpochs > 0 ? $"; weights averaged over the last {options.EffectiveAveragedEpochs} epoch(s)" : ""));
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
             using (model)

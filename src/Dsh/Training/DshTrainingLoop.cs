@@ -91,8 +91,8 @@ internal sealed class DshTrainingLoop
             network.to(device);
             using var optimizer = new MomentumSgd(network.TrainableParameters(), o.Momentum, o.WeightDecay);
             // Stochastic weight averaging over the θ-steps of the last AveragedEpochs epochs (all of them when that is more).
-            int averageFrom = Math.Max(0, _epochs - o.AveragedEpochs);
-            using WeightAverage? average = o.AveragedEpochs > 0 ? new WeightAverage(network) : null;
+            int averageFrom = Math.Max(0, _epochs - o.EffectiveAveragedEpochs);
+            using WeightAverage? average = o.EffectiveAveragedEpochs > 0 ? new WeightAverage(network) : null;
             using var inputs = new FrozenStageInputs(network, _data, o.CacheFrozenStages, o.FrozenStageCachePrecision, o.FrozenStageCacheVariants, o.Seed);
             DshCodeProblem problem;
             using (var labels = NewDisposeScope())

@@ -43,7 +43,7 @@ internal sealed record TrainingRunSettings
         FrozenStageCachePrecision = o.FrozenStageCachePrecision.ToString(),
         FrozenStageCacheVariants = o.FrozenStageCacheVariants,
         InitialCodes = o.InitialCodes.ToString(),
-        AveragedEpochs = o.AveragedEpochs,
+        AveragedEpochs = o.EffectiveAveragedEpochs,
     };
 
     /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
