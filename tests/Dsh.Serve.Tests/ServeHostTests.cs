@@ -92,6 +92,10 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
     public async Task A_full_encoder_queue_answers_503_with_retry_after_and_the_rest_are_served()
     {
         // With one encoder that takes at least 0.4 s a sketch and no queue, most of eight simultaneous searches find it busy.
+        // The slow encoder sleeps on a pool thread; on a loaded 2-core machine the pool adds threads slowly, so without
+        // enough threads at hand the eight requests could reach the encoder one after another and all be served.
+        ThreadPool.GetMinThreads(out int workers, out int completions);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(completions, 16));
         var (app, search, client) = await StartAsync(Options(maxConcurrent: 1, queue: 0), TimeSpan.FromMilliseconds(400));
         await using (app)
         await using (search)
