@@ -55,7 +55,7 @@ public sealed partial class DshModel
     /// <summary>
     /// Whether every sketch is also encoded mirrored left to right and the two outputs averaged before the code is taken
     /// (default false). It costs a second network pass a sketch (both in one batch: about twice a sketch's time) and
-    /// changed PACS mAP by +0.001 to +0.013 on the default's models, +0.005 on average (docs/results.md); photos are
+    /// changed PACS mAP by +0.001 to +0.013 on the default's models, +0.006 on average (docs/results.md); photos are
     /// never mirrored, so codes of photos already in a gallery stay valid. Set it before sharing the model between threads.
     /// </summary>
     public bool MirrorSketches { get; set; }
