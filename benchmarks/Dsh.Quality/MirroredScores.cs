@@ -29,7 +29,8 @@ internal static class MirroredScores
         IReadOnlyList<float[]> queryPlain, queryMirrored, galleryMirrored;
         try
         {
-            queryPlain = Embed(model, queries, null, photos: false);
+            // the run's own outputs when it encoded the queries as drawn; otherwise once more, as drawn
+            queryPlain = libraryMirroring ? Embed(model, queries, null, photos: false) : run.QueryEmbeddings!;
             queryMirrored = Embed(model, queries, Path.Combine(dir, "sketches"), photos: false);
             galleryMirrored = Embed(model, gallery, Path.Combine(dir, "photos"), photos: true);
         }

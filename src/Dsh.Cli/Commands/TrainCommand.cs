@@ -47,18 +47,9 @@ internal static class TrainCommand
         var sketchFrozen = CliOptions.FrozenStages("--sketch-frozen-stages", "resnet18 only: sketch trunk stages kept at their ImageNet weights, 0-4 (default 3).");
         var tokenSize = CliOptions.TokenSize();
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
-        var averagedEpochs = new Option<int?>("--average-epochs")
-        {
-            Description = "The last N epochs' steps are averaged into the saved weights (stochastic weight averaging); 0 keeps the last step's (default: 1 when the photo trunk's last stage learns, else 0).",
-            HelpName = "N",
-        };
-        averagedEpochs.Validators.Add(r =>
-        {
-            if (CliOptions.TryGetValue(r, out int? value) && value is { } v && v is < 0 or > 1_000_000)
-            {
-                r.AddError($"--average-epochs must be 0 to 1000000, not {v}");
-            }
-        });
+        var averagedEpochs = CliOptions.OptionalInt("--average-epochs",
+            "The last N epochs' steps are averaged into the saved weights (stochastic weight averaging); 0 keeps the last step's (default: 1 when the photo trunk's last stage learns, else 0).",
+            0, 1_000_000);
         var threads = CliOptions.Threads();
         var checkpoint = CliOptions.OutputPath("--checkpoint", "Checkpoint folder: written every epoch; a rerun with the same folder and settings resumes.", "DIR", required: false);
         var imageNet = CliOptions.ExistingFile("--imagenet", "The ImageNet ResNet-18 ONNX file (default: the copy next to dsh).", required: false);

@@ -81,37 +81,27 @@ internal static class CliOptions
         return option;
     }
 
-    /// <summary>An optional count of frozen ResNet stages, 0 to 4 (absent: the profile's own).</summary>
-    public static Option<int?> FrozenStages(string name, string description)
+    /// <summary>An optional integer in [<paramref name="min"/>, <paramref name="max"/>] (absent: null, the library decides).</summary>
+    public static Option<int?> OptionalInt(string name, string description, int min, int max)
     {
         var option = new Option<int?>(name) { Description = description, HelpName = "N" };
         option.Validators.Add(r =>
         {
-            if (TryGetValue(r, out int? value) && value is { } v && (v < 0 || v > 4))
+            if (TryGetValue(r, out int? value) && value is { } v && (v < min || v > max))
             {
-                r.AddError($"{name} must be 0 to 4, not {v}");
+                r.AddError($"{name} must be {min} to {max}, not {v}");
             }
         });
         return option;
     }
 
+    /// <summary>An optional count of frozen ResNet stages, 0 to 4 (absent: the profile's own).</summary>
+    public static Option<int?> FrozenStages(string name, string description) => OptionalInt(name, description, 0, 4);
+
     /// <summary><c>--token-size N</c>: the side of the sketch-token maps the token branch reads (<see cref="DshArchitecture.TokenInputSize"/>).</summary>
-    public static Option<int?> TokenSize()
-    {
-        var option = new Option<int?>("--token-size")
-        {
-            Description = "resnet18 only: side in px of the photos' sketch-token maps the token branch reads (default 128; it takes 32·n to 32·n + 3; 224, the sketch side, doubles the token branch's time).",
-            HelpName = "N",
-        };
-        option.Validators.Add(r =>
-        {
-            if (TryGetValue(r, out int? value) && value is { } v && (v < 1 || v > DshArchitecture.MaxDimension))
-            {
-                r.AddError($"--token-size must be 1 to {DshArchitecture.MaxDimension}, not {v}");
-            }
-        });
-        return option;
-    }
+    public static Option<int?> TokenSize() => OptionalInt("--token-size",
+        "resnet18 only: side in px of the photos' sketch-token maps the token branch reads (default 128; it takes 32·n to 32·n + 3; 224, the sketch side, doubles the token branch's time).",
+        1, DshArchitecture.MaxDimension);
 
     /// <summary>The option's value, or false when it did not convert (the parser reports that error itself).</summary>
     internal static bool TryGetValue<T>(System.CommandLine.Parsing.OptionResult result, out T? value)

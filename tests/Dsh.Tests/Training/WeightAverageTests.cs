@@ -1,3 +1,4 @@
+using Dsh.Tests.Support;
 using Dsh.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,9 +7,9 @@ namespace Dsh.Tests.Training;
 
 public sealed class WeightAverageTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("dsh-average-").FullName;
+    private readonly TempFolder _dir = new("dsh-average-");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void CopyTo_WritesTheMeanOfTheAddedStates_IntoLearningTensorsOnly()
@@ -96,10 +97,10 @@ public sealed class WeightAverageTests : IDisposable
     public void KilledWhileAveragingAndResumed_EndsExactlyLikeAnUninterruptedRun()
     {
         var data = TrainingFixtures.Data();
-        var options = TrainingFixtures.Options(Path.Combine(_dir, "a")) with { CheckpointInterval = 3, AveragedEpochs = 2 };
+        var options = TrainingFixtures.Options(_dir.File("a")) with { CheckpointInterval = 3, AveragedEpochs = 2 };
         using var uninterrupted = TrainingFixtures.Fit(options, data);
 
-        var resumedOptions = options with { CheckpointDirectory = Path.Combine(_dir, "b") };
+        var resumedOptions = options with { CheckpointDirectory = _dir.File("b") };
         using (var kill = new CancellationTokenSource())
         {
             // Steps 5–8 are the second epoch, the first averaged one; the newest checkpoint before the kill is step 6.
@@ -120,11 +121,11 @@ public sealed class WeightAverageTests : IDisposable
         Assert.Contains(nameof(DshTrainerOptions.AveragedEpochs), e.Message);
 
         var data = TrainingFixtures.Data();
-        using (TrainingFixtures.Fit(TrainingFixtures.Options(_dir, epochs: 1), data))
+        using (TrainingFixtures.Fit(TrainingFixtures.Options(_dir.Path, epochs: 1), data))
         {
         }
         Assert.Contains(nameof(DshTrainerOptions.AveragedEpochs), Assert.Throws<InvalidOperationException>(() =>
-            TrainingFixtures.Fit(TrainingFixtures.Options(_dir, epochs: 2) with { AveragedEpochs = 1 }, data)).Message);
+            TrainingFixtures.Fit(TrainingFixtures.Options(_dir.Path, epochs: 2) with { AveragedEpochs = 1 }, data)).Message);
 
         using var classVectors = eye(3, dtype: ScalarType.Float64);
         var settings = TrainingRunSettings.From(TrainingFixtures.Options(), classVectors, "contour");
