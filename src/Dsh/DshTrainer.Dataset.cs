@@ -43,7 +43,7 @@ public sealed partial class DshTrainer
                 Phase = TrainingPhase.Preparing,
                 Epochs = Options.Epochs,
                 Message = $"small photos (median shorter side {medianSide} px, under {Options.SmallPhotoSide}): the photo trunk's last stage learns too" +
-                    (Options.AveragedEpochs is null ? ", and the last epoch's weights are averaged" : ""),
+                    (Options.AveragedEpochs is null ? $", and the weights of the last {DshTrainerOptions.LearningPhotoTrunkAveragedEpochs} epochs are averaged" : ""),
             });
             return new DshTrainer(adapted).Fit(dataset, progress, cancellationToken);
         }

@@ -51,9 +51,10 @@ public sealed class SmallPhotoRuleTests : IDisposable
         Assert.Equal(3, ((ResNet18TrunkSpec)adapted.Architecture.PhotoTrunk).FrozenStages);
         Assert.Equal(options.Architecture.SketchTrunk, adapted.Architecture.SketchTrunk);
         Assert.Equal(options with { Architecture = adapted.Architecture }, adapted);
-        // with the photo trunk learning, the last epoch's weights are averaged unless the count was set
+        // with the photo trunk learning, the last two epochs' weights are averaged unless the count was set
         Assert.Equal(0, options.EffectiveAveragedEpochs);
-        Assert.Equal(1, adapted.EffectiveAveragedEpochs);
+        Assert.Equal(2, adapted.EffectiveAveragedEpochs);
+        Assert.Equal(1, (adapted with { AveragedEpochs = 1 }).EffectiveAveragedEpochs);
         Assert.Equal(0, (adapted with { AveragedEpochs = 0 }).EffectiveAveragedEpochs);
         Assert.Equal(3, (adapted with { AveragedEpochs = 3 }).EffectiveAveragedEpochs);
     }

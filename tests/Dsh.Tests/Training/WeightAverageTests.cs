@@ -131,8 +131,10 @@ public sealed class WeightAverageTests : IDisposable
         var settings = TrainingRunSettings.From(TrainingFixtures.Options(), classVectors, "contour");
         // the count in effect is what a checkpoint records: null resolves through the architecture
         var learningPhotoTrunk = new DshTrainerOptions { Architecture = DshProfile.ResNet18.Architecture(64, photoFrozenStages: 3, sketchFrozenStages: null) };
-        Assert.Equal(1, TrainingRunSettings.From(learningPhotoTrunk, classVectors, "contour").AveragedEpochs);
+        Assert.Equal(2, TrainingRunSettings.From(learningPhotoTrunk, classVectors, "contour").AveragedEpochs);
         Assert.Empty(TrainingRunSettings.From(learningPhotoTrunk, classVectors, "contour")
+            .Differences(TrainingRunSettings.From(learningPhotoTrunk with { AveragedEpochs = 2 }, classVectors, "contour")));
+        Assert.NotEmpty(TrainingRunSettings.From(learningPhotoTrunk, classVectors, "contour")
             .Differences(TrainingRunSettings.From(learningPhotoTrunk with { AveragedEpochs = 1 }, classVectors, "contour")));
         Assert.Equal(0, TrainingRunSettings.From(new DshTrainerOptions(), classVectors, "contour").AveragedEpochs);
         Assert.Empty(settings.Differences(TrainingFixtures.WithoutField(settings, nameof(TrainingRunSettings.AveragedEpochs))));
