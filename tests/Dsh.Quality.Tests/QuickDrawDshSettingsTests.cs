@@ -24,6 +24,9 @@ public class QuickDrawDshSettingsTests
     public void LongCodesTakeTheProfilesLearningRate_UnlessOneIsGiven()
     {
         Assert.Equal(2.5e-3, QuickDrawDshSettings.Parse(["128", "6", "Compact"], NoKeys).LearningRate, 15);
+        // the small-photo rule lets the ResNet-18 photo trunk's last stage learn: the rate of that architecture
+        Assert.Equal(5e-3, QuickDrawDshSettings.Parse(["128"], NoKeys).LearningRate, 15);
+        Assert.Equal(2.5e-3, QuickDrawDshSettings.Parse(["128"], new Dictionary<string, string> { ["photoFrozen"] = "4" }).LearningRate, 15);
         Assert.Equal(0.02, QuickDrawDshSettings.Parse(["128"], new Dictionary<string, string> { ["lr"] = "0.02" }).LearningRate);
     }
 

@@ -10,7 +10,7 @@ namespace Dsh.Quality.QuickDraw;
 /// <summary>
 /// <c>quickdraw-cifar dsh [bits] [epochs] [resnet18|compact|paper] [key=value …]</c>: trains DSH on the training side of the
 /// QuickDraw × CIFAR-10 split and scores the query drawings against the photo gallery. Learning rate: <c>lr=</c>, else
-/// the profile's (<see cref="DshProfile.DefaultLearningRate"/>: 1e-2 for K ≤ 64, 1e-2 · 32 / K above). Frozen ResNet stages:
+/// the profile's (<see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>: 1e-2 for K ≤ 64, 1e-2 · 64 / K above with the photo trunk's last stage learning). Frozen ResNet stages:
 /// <c>sketchFrozen=</c>, <c>photoFrozen=</c> (profile defaults 3 and 4). Checkpoints in the output folder,
 /// so an interrupted run resumes. <c>mirror=1</c>: also score test-time mirroring (<see cref="MirroredScores"/>).
 /// </summary>

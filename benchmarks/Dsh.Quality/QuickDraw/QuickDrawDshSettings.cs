@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dsh.Pretrained;
 using Dsh.Training;
 
 namespace Dsh.Quality.QuickDraw;
@@ -6,7 +7,7 @@ namespace Dsh.Quality.QuickDraw;
 /// <summary>
 /// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N]</c> trains, parsed and
 /// validated before any data is read, so that a bad argument fails at once. Defaults: 64 bits, the profile's epochs and
-/// learning rate (<see cref="DshProfile"/>: 6 epochs, <see cref="DshProfile.DefaultLearningRate"/>), profile resnet18.
+/// learning rate (<see cref="DshProfile"/>: 6 epochs, <see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>), profile resnet18.
 /// </summary>
 internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Profile, DshArchitecture Architecture, double LearningRate,
     bool PhotoFrozenGiven = false, LearningRateSchedule Schedule = LearningRateSchedule.Constant, int CacheVariants = 1, string? Dissimilar = null, int? TrainSeed = null, int? AveragedEpochs = null)
@@ -26,7 +27,12 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         {
             architecture = architecture with { TokenInputSize = tokenSize };
         }
-        double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : DshProfile.DefaultLearningRate(bits);
+        // CIFAR's 32 px photos always trigger the small-photo rule, which lets a frozen ResNet-18 photo trunk's last stage
+        // learn; the default rate is that architecture's (DshTrainerOptions.LearningRate follows it the same way).
+        DshArchitecture trained = Count("photoFrozen") is null && architecture.PhotoTrunk is ResNet18TrunkSpec { FrozenStages: 4 } photo
+            ? architecture with { PhotoTrunk = photo with { FrozenStages = 3 } }
+            : architecture;
+        double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : DshProfile.DefaultLearningRate(trained);
         LearningRateSchedule schedule = keys.TryGetValue("schedule", out string? scheduleText)
             ? Enum.Parse<LearningRateSchedule>(scheduleText, ignoreCase: true)
             : LearningRateSchedule.Constant;

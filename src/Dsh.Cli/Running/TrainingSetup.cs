@@ -19,7 +19,7 @@ internal static class TrainingSetup
     /// <summary>
     /// <paramref name="profile"/>'s trainer options at <paramref name="codeLength"/> bits with other frozen-stage counts
     /// (<c>--photo-frozen-stages</c>, <c>--sketch-frozen-stages</c>; null keeps the profile's) and the command's values
-    /// (<paramref name="configure"/>), validated. The learning rate follows <see cref="DshProfile.DefaultLearningRate"/>
+    /// (<paramref name="configure"/>), validated. The learning rate follows <see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>
     /// unless <paramref name="configure"/> sets it.
     /// </summary>
     /// <exception cref="UsageException">

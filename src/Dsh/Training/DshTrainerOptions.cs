@@ -15,7 +15,7 @@ namespace Dsh;
 /// <remarks>
 /// The defaults are those of <see cref="DshProfile.Default"/> (<see cref="DshProfile.ResNet18"/>) at 64 bits, the same as
 /// <c>dsh train</c>: <c>DshArchitecture.ResNet18(64)</c>, 6 epochs, seed 1, learning rate 1e-2
-/// (<see cref="DshProfile.DefaultLearningRate"/>). That profile starts from ImageNet weights and needs their ONNX file
+/// (<see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>). That profile starts from ImageNet weights and needs their ONNX file
 /// (<see cref="ImageNetWeightsPath"/>, from the NuGet package <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>);
 /// <see cref="Validated"/> throws <see cref="FileNotFoundException"/> when it is missing. Without it, train the compact
 /// profile: <c>new DshTrainerOptions { Architecture = DshArchitecture.Compact(64) }</c> or
@@ -64,13 +64,14 @@ public sealed record DshTrainerOptions
     public int BatchSize { get; init; } = 32;
 
     /// <summary>
-    /// SGD learning rate; gradients are clipped at <see cref="GradientClipNorm"/>. Unless set, it follows the code length
-    /// of <see cref="Architecture"/>: <see cref="DshProfile.DefaultLearningRate"/>, 1e-2 up to 64 bits and 1e-2 · 32 / K
-    /// above (2.5e-3 at 128 bits). A value set here is kept whatever the architecture.
+    /// SGD learning rate; gradients are clipped at <see cref="GradientClipNorm"/>. Unless set, it follows
+    /// <see cref="Architecture"/> (<see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>): 1e-2 up to 64 bits and
+    /// 1e-2 · 32 / K above (2.5e-3 at 128 bits), or 1e-2 · 64 / K above 64 bits when the photo trunk learns (as the
+    /// small-photo rule makes it). A value set here is kept whatever the architecture.
     /// </summary>
     public double LearningRate
     {
-        get => _learningRate ?? DshProfile.LearningRateAt(Architecture?.CodeLength ?? DshProfile.DefaultCodeLength);
+        get => _learningRate ?? DshProfile.LearningRateAt(Architecture);
         init => _learningRate = value;
     }
 

@@ -73,6 +73,26 @@ public class DshProfileTests
     public void LearningRateOfAnImpossibleCodeLengthIsRefused(int bits) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => DshProfile.DefaultLearningRate(bits));
 
+    [Theory]
+    [InlineData(4, 64, 1e-2)]
+    [InlineData(4, 128, 2.5e-3)]  // photo trunk frozen: 32 / K
+    [InlineData(3, 64, 1e-2)]
+    [InlineData(3, 128, 5e-3)]    // its last stage learning: 64 / K
+    [InlineData(2, 256, 2.5e-3)]
+    public void LearningRateOfAnArchitectureShrinksLessWhenThePhotoTrunkLearns(int photoFrozen, int bits, double expected)
+    {
+        DshArchitecture architecture = DshProfile.ResNet18.Architecture(bits, photoFrozenStages: photoFrozen, sketchFrozenStages: null);
+        Assert.Equal(expected, DshProfile.DefaultLearningRate(architecture), 15);
+        Assert.Equal(expected, new DshTrainerOptions { Architecture = architecture }.LearningRate, 15);
+    }
+
+    [Fact]
+    public void LearningRateOfAnArchitectureWithoutResNetTrunksIsTheCodeLengths()
+    {
+        Assert.Equal(DshProfile.DefaultLearningRate(128), DshProfile.DefaultLearningRate(DshProfile.Compact.Architecture(128)), 15);
+        Assert.Throws<ArgumentNullException>(() => DshProfile.DefaultLearningRate((DshArchitecture)null!));
+    }
+
     [Fact]
     public void OptionDefaultsAreTheDefaultProfilesAtSixtyFourBits_AsInTheCli()
     {

@@ -106,13 +106,21 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
         Assert.False(Trained.Network.training);
     }
 
-    [Fact]
-    public void SmallPhotos_LetThePhotoTrunksLastStageLearn_AndTheModelRecordsIt()
+    [Theory]
+    [InlineData(16, null)]       // up to 64 bits the rate does not depend on the photo trunk
+    [InlineData(128, "0.005")]   // above, a learning photo trunk takes 1e-2 · 64 / K instead of 32 / K
+    public void SmallPhotos_LetThePhotoTrunksLastStageLearn_AndTheModelRecordsIt(int bits, string? announcedRate)
     {
         var messages = new List<string>();
-        using DshModel model = new DshTrainer(fixture.Options() with { SmallPhotoSide = 96, Epochs = 1 }).Fit(fixture.Dataset,
-            new SyncProgress<DshProgress>(p => messages.Add(p.Message ?? "")));
-        Assert.Contains(messages, m => m.Contains("median shorter side 64 px", StringComparison.Ordinal));
+        DshTrainerOptions options = fixture.Options() with { SmallPhotoSide = 96, Epochs = 1, Architecture = DshArchitecture.ResNet18(bits).WithSizes(64, 64) };
+        using DshModel model = new DshTrainer(options).Fit(fixture.Dataset, new SyncProgress<DshProgress>(p => messages.Add(p.Message ?? "")));
+        string rule = Assert.Single(messages, m => m.Contains("median shorter side 64 px", StringComparison.Ordinal));
+        Assert.Contains($"the weights of the last {DshTrainerOptions.LearningPhotoTrunkAveragedEpochs} epochs are averaged", rule, StringComparison.Ordinal);
+        Assert.Equal(announcedRate is not null, rule.Contains("learning rate", StringComparison.Ordinal));
+        if (announcedRate is not null)
+        {
+            Assert.Contains($"learning rate {announcedRate}", rule, StringComparison.Ordinal);
+        }
         Assert.Equal(3, ((ResNet18TrunkSpec)model.Architecture.PhotoTrunk).FrozenStages);
         Assert.Equal(TrainedFixture.Architecture.SketchTrunk, model.Architecture.SketchTrunk);
         Assert.Contains(model.Network.named_parameters(), p => p.parameter.requires_grad && p.name.Contains("photo", StringComparison.Ordinal) && p.name.Contains("layer4", StringComparison.Ordinal));

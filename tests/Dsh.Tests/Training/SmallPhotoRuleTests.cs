@@ -59,6 +59,17 @@ public sealed class SmallPhotoRuleTests : IDisposable
         Assert.Equal(3, (adapted with { AveragedEpochs = 3 }).EffectiveAveragedEpochs);
     }
 
+    [Fact]
+    public void Above_sixty_four_bits_the_learning_rate_follows_the_learning_photo_trunk_unless_it_was_set()
+    {
+        DshTrainerOptions options = new() { Architecture = DshArchitecture.ResNet18(128) };
+        SbirDataset small = Dataset(Photo(32, 32));
+        Assert.Equal(2.5e-3, options.LearningRate, 15);
+        Assert.Equal(5e-3, SmallPhotoRule.Apply(options, small, out _).LearningRate, 15);
+        Assert.Equal(1e-3, SmallPhotoRule.Apply(options with { LearningRate = 1e-3 }, small, out _).LearningRate, 15);
+        Assert.Equal(1e-2, SmallPhotoRule.Apply(Defaults, small, out _).LearningRate, 15); // 64 bits: unchanged
+    }
+
     [Theory]
     [InlineData(96, 96, 4, 96)]   // at the threshold: large enough
     [InlineData(32, 32, 4, 0)]    // the rule is off
