@@ -23,7 +23,7 @@ public sealed record DshProfile
     /// <summary>The learning rate of codes up to <see cref="LongCodeLength"/> bits: 1e-2.</summary>
     public const double BaseLearningRate = 1e-2;
 
-    /// <summary>Codes longer than this (64 bits) get a learning rate scaled down by 32 / K (<see cref="DefaultLearningRate(DshArchitecture)"/>).</summary>
+    /// <summary>Codes longer than this (64 bits) get a learning rate scaled down by 32 / K, or 64 / K when the photo trunk learns (<see cref="DefaultLearningRate(DshArchitecture)"/>).</summary>
     public const int LongCodeLength = 64;
 
     private readonly Func<int, DshArchitecture> _architecture;
@@ -129,7 +129,7 @@ public sealed record DshProfile
     /// <summary>
     /// Trainer options with the profile's defaults at <paramref name="codeLength"/> bits: <see cref="Architecture(int)"/>,
     /// <see cref="Epochs"/>, <see cref="Seed"/>, and a <see cref="DshTrainerOptions.LearningRate"/> left unset, so that it
-    /// follows <see cref="DefaultLearningRate(DshArchitecture)"/> of the architecture's code length (also after <c>with { Architecture = … }</c>).
+    /// follows <see cref="DefaultLearningRate(DshArchitecture)"/> of the architecture (also after <c>with { Architecture = … }</c>).
     /// Every other option keeps <see cref="DshTrainerOptions"/>' default; change any of them with <c>with</c>. Not validated
     /// here (<see cref="DshTrainerOptions.Validated"/> also checks files, such as the ImageNet weights of <see cref="ResNet18"/>).
     /// </summary>
@@ -146,7 +146,8 @@ public sealed record DshProfile
     /// The default SGD learning rate at <paramref name="codeLength"/> bits: <see cref="BaseLearningRate"/> (1e-2) up to
     /// <see cref="LongCodeLength"/> (64) bits, 1e-2 · 32 / K above (2.5e-3 at 128 bits, 1.25e-3 at 256). The θ-step loss
     /// sums over the K bits, so its gradient grows with K; measured on PACS with the ResNet18 profile at 128 bits,
-    /// mAP@all 0.812 with 1e-2 and 0.899 with 2.5e-3 (docs/results.md).
+    /// mAP@all 0.812 with 1e-2 and 0.899 with 2.5e-3 (docs/results.md). This is the rate of an architecture whose photo
+    /// trunk is frozen; <see cref="DefaultLearningRate(DshArchitecture)"/> gives any architecture's.
     /// </summary>
     /// <param name="codeLength">Code length K in bits (at least <see cref="DshArchitecture.MinCodeLength"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">The code length is below <see cref="DshArchitecture.MinCodeLength"/>.</exception>
