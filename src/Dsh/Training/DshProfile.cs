@@ -163,7 +163,7 @@ public sealed record DshProfile
     /// ResNet-18 with a learning stage (what <see cref="DshTrainerOptions.SmallPhotoSide"/> makes for small photos) gets
     /// 1e-2 · 64 / K (5e-3 at 128 bits): with the photo trunk's layer4 learning, 32 / K trains too little. Measured on
     /// QuickDraw doodles against 32 px CIFAR-10 photos at 128 bits: mAP@all 0.591 with 2.5e-3, 0.625 with 5e-3, 0.616
-    /// with 1e-2 (docs/results.md, "Learning rate and code length").
+    /// with 1e-2 (training seed 2: 0.566, 0.602, 0.596; docs/results.md, "Learning rate and code length").
     /// </summary>
     /// <param name="architecture">A network's architecture.</param>
     /// <exception cref="ArgumentNullException"><paramref name="architecture"/> is null.</exception>
