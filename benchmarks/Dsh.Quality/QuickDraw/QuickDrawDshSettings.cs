@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dsh.Pretrained;
 using Dsh.Training;
 
 namespace Dsh.Quality.QuickDraw;
@@ -29,9 +28,7 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         }
         // CIFAR's 32 px photos always trigger the small-photo rule, which lets a frozen ResNet-18 photo trunk's last stage
         // learn; the default rate is that architecture's (DshTrainerOptions.LearningRate follows it the same way).
-        DshArchitecture trained = Count("photoFrozen") is null && architecture.PhotoTrunk is ResNet18TrunkSpec { FrozenStages: 4 } photo
-            ? architecture with { PhotoTrunk = photo with { FrozenStages = 3 } }
-            : architecture;
+        DshArchitecture trained = Count("photoFrozen") is null ? SmallPhotoRule.WithLastPhotoStageLearning(architecture) ?? architecture : architecture;
         double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : DshProfile.DefaultLearningRate(trained);
         LearningRateSchedule schedule = keys.TryGetValue("schedule", out string? scheduleText)
             ? Enum.Parse<LearningRateSchedule>(scheduleText, ignoreCase: true)

@@ -48,7 +48,7 @@ internal static class TrainCommand
         var tokenSize = CliOptions.TokenSize();
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
         var averagedEpochs = CliOptions.OptionalInt("--average-epochs",
-            "The last N epochs' steps are averaged into the saved weights (stochastic weight averaging); 0 keeps the last step's (default: 1 when the photo trunk's last stage learns, else 0).",
+            $"The last N epochs' steps are averaged into the saved weights (stochastic weight averaging); 0 keeps the last step's (default: {DshTrainerOptions.LearningPhotoTrunkAveragedEpochs} when the photo trunk's last stage learns, else 0).",
             0, 1_000_000);
         var threads = CliOptions.Threads();
         var checkpoint = CliOptions.OutputPath("--checkpoint", "Checkpoint folder: written every epoch; a rerun with the same folder and settings resumes.", "DIR", required: false);

@@ -186,7 +186,7 @@ public sealed record DshProfile
     internal static double LearningRateAt(DshArchitecture? architecture)
     {
         int codeLength = architecture?.CodeLength ?? DefaultCodeLength;
-        return codeLength > LongCodeLength && architecture?.PhotoTrunk is ResNet18TrunkSpec { FrozenStages: < 4 }
+        return codeLength > LongCodeLength && SmallPhotoRule.PhotoTrunkLearns(architecture)
             ? BaseLearningRate * LongCodeLength / codeLength
             : LearningRateAt(codeLength);
     }

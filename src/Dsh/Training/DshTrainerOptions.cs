@@ -116,7 +116,7 @@ public sealed record DshTrainerOptions
     /// </summary>
     [JsonIgnore]
     public int EffectiveAveragedEpochs =>
-        AveragedEpochs ?? (Architecture?.PhotoTrunk is ResNet18TrunkSpec { FrozenStages: < 4 } ? LearningPhotoTrunkAveragedEpochs : 0);
+        AveragedEpochs ?? (SmallPhotoRule.PhotoTrunkLearns(Architecture) ? LearningPhotoTrunkAveragedEpochs : 0);
 
     /// <summary>SGD momentum (default 0.9).</summary>
     public double Momentum { get; init; } = 0.9;

@@ -25,7 +25,7 @@ internal static class SmallPhotoRule
     public static DshTrainerOptions Apply(DshTrainerOptions options, SbirDataset dataset, out int medianSide)
     {
         medianSide = 0;
-        if (options.SmallPhotoSide == 0 || options.Architecture.PhotoTrunk is not ResNet18TrunkSpec { FrozenStages: 4 } photo)
+        if (options.SmallPhotoSide == 0 || WithLastPhotoStageLearning(options.Architecture) is not { } architecture)
         {
             return options;
         }
@@ -34,9 +34,21 @@ internal static class SmallPhotoRule
         {
             return options;
         }
-        DshArchitecture architecture = options.Architecture with { PhotoTrunk = photo with { FrozenStages = 3 } };
         return options with { Architecture = architecture.Validated() };
     }
+
+    /// <summary>
+    /// <paramref name="architecture"/> with its photo trunk's last stage learning, as the rule makes it; null when the photo
+    /// trunk is not a fully frozen ImageNet ResNet-18.
+    /// </summary>
+    internal static DshArchitecture? WithLastPhotoStageLearning(DshArchitecture architecture) =>
+        architecture.PhotoTrunk is ResNet18TrunkSpec { FrozenStages: 4 } photo ? architecture with { PhotoTrunk = photo with { FrozenStages = 3 } } : null;
+
+    /// <summary>
+    /// Whether the photo trunk is an ImageNet ResNet-18 with a learning stage (what the rule makes, or set by hand): the
+    /// defaults of <see cref="DshTrainerOptions.AveragedEpochs"/> and of the learning rate above 64 bits follow it.
+    /// </summary>
+    internal static bool PhotoTrunkLearns(DshArchitecture? architecture) => architecture?.PhotoTrunk is ResNet18TrunkSpec { FrozenStages: < 4 };
 
     /// <summary>The median of min(width, height) over up to <see cref="Sample"/> photos; unreadable ones are left out (0 if none is readable).</summary>
     internal static int MedianShorterSide(IReadOnlyList<SbirItem> photos, ImageDecodingOptions decoding)
