@@ -23,10 +23,11 @@ public sealed class EndToEndTests : IDisposable
         string data = Repo.SmallSubset(_temp);
         string model = _temp.Combine("out", "tiny.dshm");
         CliResult train = DshRun.Run("train", "--sketches", Path.Combine(data, "train", "sketch"), "--photos", Path.Combine(data, "train", "photo"),
-            "--bits", "16", "--out", model, "--profile", "compact", "--epochs", "1", "--seed", "3", "--class-vectors", "onehot", "--lr-schedule", "cosine", "--dissimilar-target", "paper", "--average-epochs", "1", "--json").AssertSuccess().AssertNoAnsi();
+            "--bits", "16", "--out", model, "--profile", "compact", "--epochs", "1", "--seed", "3", "--class-vectors", "onehot", "--lr-schedule", "cosine", "--dissimilar-target", "paper", "--average-epochs", "1",
+            "--sketch-trunk-lr-factor", "0.5", "--json").AssertSuccess().AssertNoAnsi();
         Assert.Contains("class vectors onehot", train.Err, StringComparison.Ordinal); // the choices are printed when training starts
         Assert.Contains("different classes' target paper", train.Err, StringComparison.Ordinal);
-        Assert.Contains("(cosine)", train.Err, StringComparison.Ordinal);
+        Assert.Contains("(cosine, sketch trunk ×0.5)", train.Err, StringComparison.Ordinal);
         Assert.Contains("weights averaged over the last 1 epoch(s)", train.Err, StringComparison.Ordinal);
         using (JsonDocument json = JsonDocument.Parse(train.Out))
         {

@@ -12,7 +12,7 @@ namespace Dsh.Quality.QuickDraw;
 /// </summary>
 internal static class QuickDrawCifarCommand
 {
-    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact|paper] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X] [sketchFrozen=N] [photoFrozen=N] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N] [mirror=1]";
+    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact|paper] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X] [sketchFrozen=N] [photoFrozen=N] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N] [sketchLr=X] [mirror=1]";
 
     public static int Run(string[] args)
     {

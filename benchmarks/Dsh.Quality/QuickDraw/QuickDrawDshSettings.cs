@@ -4,12 +4,13 @@ using Dsh.Training;
 namespace Dsh.Quality.QuickDraw;
 
 /// <summary>
-/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N]</c> trains, parsed and
+/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N] [sketchLr=X]</c> trains, parsed and
 /// validated before any data is read, so that a bad argument fails at once. Defaults: 64 bits, the profile's epochs and
 /// learning rate (<see cref="DshProfile"/>: 6 epochs, <see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>), profile resnet18.
 /// </summary>
 internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Profile, DshArchitecture Architecture, double LearningRate,
-    bool PhotoFrozenGiven = false, LearningRateSchedule Schedule = LearningRateSchedule.Constant, int CacheVariants = 1, string? Dissimilar = null, int? TrainSeed = null, int? AveragedEpochs = null)
+    bool PhotoFrozenGiven = false, LearningRateSchedule Schedule = LearningRateSchedule.Constant, int CacheVariants = 1, string? Dissimilar = null, int? TrainSeed = null, int? AveragedEpochs = null,
+    double? SketchTrunkLearningRateFactor = null)
 {
     /// <summary>Parses and validates the settings.</summary>
     /// <exception cref="FormatException">A number does not parse.</exception>
@@ -35,7 +36,7 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
             : LearningRateSchedule.Constant;
         return new QuickDrawDshSettings(bits, epochs ?? profile.Epochs, profile, architecture.Validated(), lr, Count("photoFrozen") is not null, schedule,
             Count("variants") ?? 1, keys.TryGetValue("dissimilar", out string? dissimilar) ? Checked(dissimilar) : null,
-            Count("trainSeed"), Count("average"));
+            Count("trainSeed"), Count("average"), keys.TryGetValue("sketchLr", out string? sketchLr) ? double.Parse(sketchLr, inv) : null);
 
         static string Checked(string target)
         {
@@ -54,6 +55,7 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         FrozenStageCacheVariants = CacheVariants,
         Seed = TrainSeed ?? Profile.TrainerOptions(Bits).Seed, // the split keeps its own seed
         AveragedEpochs = AveragedEpochs, // null: the architecture decides
+        SketchTrunkLearningRateFactor = SketchTrunkLearningRateFactor ?? 1,
         Threads = 2,
         SmallPhotoSide = PhotoFrozenGiven ? 0 : new DshTrainerOptions().SmallPhotoSide, // photoFrozen= is what trains
         Objective = Dissimilar is null

@@ -28,6 +28,18 @@ internal static class TrainCommand
                 r.AddError($"--lr must be a finite number > 0, not {v}");
             }
         });
+        var sketchTrunkFactor = new Option<double?>("--sketch-trunk-lr-factor")
+        {
+            Description = "Factor on the learning rate of the sketch trunk's learning stages, in (0, 10] (default 1: the rate of the heads).",
+            HelpName = "FACTOR",
+        };
+        sketchTrunkFactor.Validators.Add(r =>
+        {
+            if (CliOptions.TryGetValue(r, out double? value) && value is { } v && !(v > 0 && v <= 10))
+            {
+                r.AddError($"--sketch-trunk-lr-factor must be in (0, 10], not {v}");
+            }
+        });
         string[] schedules = Enum.GetNames<LearningRateSchedule>().Select(n => n.ToLowerInvariant()).ToArray();
         var schedule = new Option<string?>("--lr-schedule")
         {
@@ -57,7 +69,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it. Progress lines show the last batch's loss and the objective's terms after each code update ('dsh help conventions' explains them).")
         {
-            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, sketchTrunkFactor, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -73,6 +85,7 @@ internal static class TrainCommand
                     ClassVectors = parse.GetValue(classVectors),
                     BatchSize = parse.GetValue(batchSize),
                     AveragedEpochs = parse.GetValue(averagedEpochs),
+                    SketchTrunkLearningRateFactor = parse.GetValue(sketchTrunkFactor) ?? 1,
                     Threads = parse.GetValue(threads),
                     CheckpointDirectory = parse.GetValue(checkpoint),
                     ImageNetWeightsPath = parse.GetValue(imageNet),
@@ -100,7 +113,7 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
+                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}{(options.SketchTrunkLearningRateFactor != 1 ? $", sketch trunk ×{options.SketchTrunkLearningRateFactor:g3}" : "")}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
                     (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : "") +
                     (options.EffectiveAveragedEpochs > 0 ? $"; weights averaged over the last {options.EffectiveAveragedEpochs} epoch(s)" : ""));
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);

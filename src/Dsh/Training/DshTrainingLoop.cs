@@ -89,7 +89,10 @@ internal sealed class DshTrainingLoop
                 InitialWeights.Load(network, o.InitialWeightsPath);
             }
             network.to(device);
-            using var optimizer = new MomentumSgd(network.TrainableParameters(), o.Momentum, o.WeightDecay);
+            var sketchTrunk = network.SketchTrunk.parameters().Select(p => p.Handle).ToHashSet();
+            double sketchFactor = o.SketchTrunkLearningRateFactor;
+            using var optimizer = new MomentumSgd(network.TrainableParameters(), o.Momentum, o.WeightDecay,
+                p => sketchTrunk.Contains(p.Handle) ? sketchFactor : 1);
             // Stochastic weight averaging over the θ-steps of the last AveragedEpochs epochs (all of them when that is more).
             int averageFrom = Math.Max(0, _epochs - o.EffectiveAveragedEpochs);
             using WeightAverage? average = o.EffectiveAveragedEpochs > 0 ? new WeightAverage(network) : null;

@@ -6,7 +6,8 @@ namespace Dsh.Training;
 
 /// <summary>
 /// SGD with momentum and L2 weight decay, PyTorch's semantics (g = ∇ + wd·p; v = μ·v + g; p −= lr·v), with its
-/// momentum buffers exposed so a checkpoint can save and restore them exactly.
+/// momentum buffers exposed so a checkpoint can save and restore them exactly. A parameter may take the step's rate
+/// times its own factor (PyTorch's parameter groups with a scaled <c>lr</c>).
 /// </summary>
 internal sealed class MomentumSgd : IDisposable
 {
@@ -14,10 +15,16 @@ internal sealed class MomentumSgd : IDisposable
     private readonly Tensor[] _buffers;
     private readonly double _momentum;
     private readonly double _weightDecay;
+    private readonly double[] _rateFactors;
 
-    public MomentumSgd(IEnumerable<Parameter> parameters, double momentum, double weightDecay)
+    /// <param name="parameters">The parameters the steps update.</param>
+    /// <param name="momentum">μ.</param>
+    /// <param name="weightDecay">wd.</param>
+    /// <param name="rateFactor">Each parameter's factor on the step's learning rate; null: 1 for all.</param>
+    public MomentumSgd(IEnumerable<Parameter> parameters, double momentum, double weightDecay, Func<Parameter, double>? rateFactor = null)
     {
         _parameters = parameters.ToArray();
+        _rateFactors = _parameters.Select(p => rateFactor?.Invoke(p) ?? 1).ToArray();
         _momentum = momentum;
         _weightDecay = weightDecay;
         using var noGrad = no_grad();
@@ -26,6 +33,9 @@ internal sealed class MomentumSgd : IDisposable
 
     /// <summary>The momentum buffers, one per parameter in <c>parameters()</c> order.</summary>
     public IReadOnlyList<Tensor> Buffers => _buffers;
+
+    /// <summary>Each parameter's factor on the learning rate, in <c>parameters()</c> order.</summary>
+    public IReadOnlyList<double> RateFactors => _rateFactors;
 
     public void Step(double learningRate)
     {
@@ -40,7 +50,7 @@ internal sealed class MomentumSgd : IDisposable
             }
             Tensor g = _weightDecay > 0 ? grad.add(_parameters[i], _weightDecay) : grad;
             _buffers[i].mul_(_momentum).add_(g);
-            _parameters[i].add_(_buffers[i], -learningRate);
+            _parameters[i].add_(_buffers[i], -learningRate * _rateFactors[i]);
         }
     }
 

@@ -27,6 +27,9 @@ internal sealed record TrainingRunSettings
     public string InitialCodes { get; init; } = nameof(CodeInitialization.Random);
     public int AveragedEpochs { get; init; }
 
+    /// <summary>The sketch trunk's factor on the learning rate (1 in checkpoints written before it existed).</summary>
+    public double SketchTrunkLearningRateFactor { get; init; } = 1;
+
     public static TrainingRunSettings From(DshTrainerOptions o, Tensor classVectors, string tokenExtractor) => new()
     {
         LearningRate = o.LearningRate,
@@ -44,6 +47,7 @@ internal sealed record TrainingRunSettings
         FrozenStageCacheVariants = o.FrozenStageCacheVariants,
         InitialCodes = o.InitialCodes.ToString(),
         AveragedEpochs = o.EffectiveAveragedEpochs,
+        SketchTrunkLearningRateFactor = o.SketchTrunkLearningRateFactor,
     };
 
     /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
@@ -76,6 +80,7 @@ internal sealed record TrainingRunSettings
         Check(FrozenStageCacheVariants == other.FrozenStageCacheVariants, nameof(FrozenStageCacheVariants));
         Check(InitialCodes == other.InitialCodes, nameof(InitialCodes));
         Check(AveragedEpochs == other.AveragedEpochs, nameof(AveragedEpochs));
+        Check(SketchTrunkLearningRateFactor.Equals(other.SketchTrunkLearningRateFactor), nameof(SketchTrunkLearningRateFactor));
         return names;
     }
 
