@@ -6,7 +6,8 @@ namespace Dsh.Quality;
 /// <summary>
 /// The <c>geometry=1</c> lines: where the validation codes lie. Mean Hamming distance from a query sketch to the gallery
 /// photos of its class and to those of other classes, the distances between the classes' photo codes (each class's
-/// bitwise majority), and how often a sketch's nearest class code is its own.
+/// bitwise majority), how often a sketch's and a gallery photo's nearest class code is its own, and the Hamming mAP the
+/// sketches would get if every gallery photo had its class's code (what a photo side without strays would give).
 /// </summary>
 internal static class CodeGeometry
 {
@@ -67,7 +68,17 @@ internal static class CodeGeometry
             int best = Enumerable.Range(0, classes).MinBy(c => BinaryCode.Distance(queries[q], centres[c]));
             nearestOwn += best == run.QueryLabels[q] ? 1 : 0;
         }
+        int photosNearestOwn = 0;
+        for (int g = 0; g < gallery.Count; g++)
+        {
+            int best = Enumerable.Range(0, classes).MinBy(c => BinaryCode.Distance(gallery[g], centres[c]));
+            photosNearestOwn += best == run.GalleryLabels[g] ? 1 : 0;
+        }
+        BinaryCodeSet centred = BinaryCodeSet.FromCodes(run.GalleryLabels.Select(c => centres[c]), k);
+        double centredMap = Dsh.Evaluation.RankedRetrievalEvaluation.Evaluate(queries, null, run.QueryLabels, null, centred, null,
+            run.GalleryLabels, null, RerankMode.None, 1).MapAll;
         say(string.Create(inv, $"code geometry ({k} bits): sketch to photos of its class {same / sameCount:F1} bits, to other classes' photos {other / otherCount:F1}; " +
-            $"between classes' photo codes min {between.Min()} / mean {between.Average():F1} / max {between.Max()}; sketches nearest their own class's code {nearestOwn / (double)queries.Count:F3}"));
+            $"between classes' photo codes min {between.Min()} / mean {between.Average():F1} / max {between.Max()}; sketches nearest their own class's code {nearestOwn / (double)queries.Count:F3}; " +
+            $"gallery photos nearest their own class's code {photosNearestOwn / (double)gallery.Count:F3}; mAP with every photo at its class's code {centredMap:F3}"));
     }
 }

@@ -24,6 +24,7 @@ internal static class QualityCommand
             "quickdraw-cifar" => QuickDrawCifarCommand.Run,
             "wordnet-table" => WordNetTableCommand.Run,
             "instance-probe" => InstanceProbe.Run,
+            "class-probe" => ClassProbe.Run,
             _ => null,
         };
         if (run == null)

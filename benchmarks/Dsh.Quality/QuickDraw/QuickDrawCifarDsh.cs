@@ -19,9 +19,9 @@ internal static class QuickDrawCifarDsh
     public static int Run(QuickDrawCifarSplit split, QuickDrawDshSettings settings, bool mirror, string outDir, Action<string> say)
     {
         var inv = CultureInfo.InvariantCulture;
-        var (bits, epochs, profile, architecture, lr, photoFrozenGiven, schedule, variants, dissimilar, trainSeed, averaged, sketchTrunkFactor) = settings;
+        var (bits, epochs, profile, architecture, lr, photoFrozenGiven, schedule, variants, dissimilar, trainSeed, averaged, sketchTrunkFactor, weightDecay) = settings;
         // without photoFrozen= the small-photo rule decides the photo stages: its checkpoints must not mix with a fixed count's
-        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{(photoFrozenGiven ? FrozenStages(architecture.PhotoTrunk) : "-rule")}{(schedule == LearningRateSchedule.Constant ? "" : "-" + schedule.ToString().ToLowerInvariant())}{(variants == 1 ? "" : "-variants" + variants)}{(dissimilar is null ? "" : "-dissimilar" + dissimilar)}{(architecture.TokenInputSize is { } tokens ? "-tokens" + tokens : "")}{(trainSeed is { } seed ? "-seed" + seed : "")}{(averaged is { } average ? "-average" + average : "")}{(sketchTrunkFactor is { } factor ? "-sketchlr" + factor.ToString(inv) : "")}");
+        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{(photoFrozenGiven ? FrozenStages(architecture.PhotoTrunk) : "-rule")}{(schedule == LearningRateSchedule.Constant ? "" : "-" + schedule.ToString().ToLowerInvariant())}{(variants == 1 ? "" : "-variants" + variants)}{(dissimilar is null ? "" : "-dissimilar" + dissimilar)}{(architecture.TokenInputSize is { } tokens ? "-tokens" + tokens : "")}{(trainSeed is { } seed ? "-seed" + seed : "")}{(averaged is { } average ? "-average" + average : "")}{(sketchTrunkFactor is { } factor ? "-sketchlr" + factor.ToString(inv) : "")}{(weightDecay is { } wd ? "-wd" + wd.ToString(inv) : "")}");
         DshTrainerOptions options = settings.TrainerOptions() with
         {
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
