@@ -55,10 +55,14 @@ public sealed partial class DshModel
     /// <summary>
     /// Whether every sketch is also encoded mirrored left to right and the two outputs averaged before the code is taken
     /// (default false). It costs a second network pass a sketch (both in one batch: about twice a sketch's time) and
-    /// changed PACS mAP by +0.001 to +0.013 on the default's models, +0.006 on average (docs/results.md); photos are
-    /// never mirrored, so codes of photos already in a gallery stay valid. Set it before sharing the model between threads.
+    /// changed PACS mAP by +0.001 to +0.013 on the default's models, +0.006 on average (docs/results.md). Photo codes do
+    /// not depend on it (a model mirrors photos only with <see cref="DshArchitecture.MirrorPhotos"/>, fixed when it is
+    /// trained), so codes of photos already in a gallery stay valid. Set it before sharing the model between threads.
     /// </summary>
     public bool MirrorSketches { get; set; }
+
+    /// <inheritdoc/>
+    public bool MirrorsPhotos => Architecture.MirrorPhotos;
 
     /// <summary>
     /// Whether the batched file encoders prepare the next batch while the network runs (default true); false runs them
@@ -259,6 +263,6 @@ public sealed partial class DshModel
         return FileBatchEncoder.EncodeImage(image, Architecture, photo, photo ? TokenExtractor : null, Runner(photo));
     }
 
-    /// <summary>How a batch of photos, or of sketches (mirrored too with <see cref="MirrorSketches"/>), goes through the network.</summary>
-    private FileBatchEncoder.BatchRunner Runner(bool photos) => FileBatchEncoder.For(RunBatch, photos, MirrorSketches, CodeLength);
+    /// <summary>How a batch of photos (mirrored too with <see cref="DshArchitecture.MirrorPhotos"/>), or of sketches (with <see cref="MirrorSketches"/>), goes through the network.</summary>
+    private FileBatchEncoder.BatchRunner Runner(bool photos) => FileBatchEncoder.For(RunBatch, photos, MirrorSketches, Architecture.MirrorPhotos, CodeLength);
 }

@@ -36,6 +36,12 @@ public interface IDshEncoder : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether each photo is also encoded mirrored left to right and the two outputs averaged: the model's
+    /// <see cref="DshArchitecture.MirrorPhotos"/>, fixed when it was trained (default false).
+    /// </summary>
+    bool MirrorsPhotos => false;
+
     /// <summary>The real-valued output of one sketch read from a stream; its signs are the sketch's code.</summary>
     /// <exception cref="InvalidDataException">Not a readable image, or over an <see cref="ImageDecoding"/> limit.</exception>
     float[] EmbedSketch(Stream image);

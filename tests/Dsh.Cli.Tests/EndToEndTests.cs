@@ -24,11 +24,12 @@ public sealed class EndToEndTests : IDisposable
         string model = _temp.Combine("out", "tiny.dshm");
         CliResult train = DshRun.Run("train", "--sketches", Path.Combine(data, "train", "sketch"), "--photos", Path.Combine(data, "train", "photo"),
             "--bits", "16", "--out", model, "--profile", "compact", "--epochs", "1", "--seed", "3", "--class-vectors", "onehot", "--lr-schedule", "cosine", "--dissimilar-target", "paper", "--average-epochs", "1",
-            "--sketch-trunk-lr-factor", "0.5", "--json").AssertSuccess().AssertNoAnsi();
+            "--sketch-trunk-lr-factor", "0.5", "--mirror-photos", "--json").AssertSuccess().AssertNoAnsi();
         Assert.Contains("class vectors onehot", train.Err, StringComparison.Ordinal); // the choices are printed when training starts
         Assert.Contains("different classes' target paper", train.Err, StringComparison.Ordinal);
         Assert.Contains("(cosine, sketch trunk ×0.5)", train.Err, StringComparison.Ordinal);
         Assert.Contains("weights averaged over the last 1 epoch(s)", train.Err, StringComparison.Ordinal);
+        Assert.Contains("photos encoded mirrored too", train.Err, StringComparison.Ordinal);
         using (JsonDocument json = JsonDocument.Parse(train.Out))
         {
             Assert.Equal("one-hot", json.RootElement.GetProperty("semanticSource").GetString());
@@ -37,6 +38,7 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal(3, json.RootElement.GetProperty("categories").GetInt32());
             Assert.Equal(12, json.RootElement.GetProperty("sketches").GetInt32());
             Assert.Equal("compact", json.RootElement.GetProperty("profile").GetString());
+            Assert.True(json.RootElement.GetProperty("mirrorPhotos").GetBoolean()); // --mirror-photos is kept in the model
         }
         Assert.True(File.Exists(model));
         Assert.Contains("train: 1/1", train.Err, StringComparison.Ordinal); // progress went to stderr, one plain line per update
@@ -57,6 +59,8 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal(3.0 / 200, r.GetProperty("precisionAt200").GetDouble(), 9); // P@200 itself: 3 relevant in 200 ranks
             Assert.True(r.GetProperty("msPerQuery").GetDouble() > 0);
             Assert.True(r.GetProperty("encodeMsPerImage").GetDouble() > 0);
+            Assert.True(r.GetProperty("mirrorPhotos").GetBoolean()); // the model's choice
+            Assert.False(r.GetProperty("mirrorSketches").GetBoolean());
             JsonElement hamming = r.GetProperty("hammingOnly"), reranked = r.GetProperty("reranked");
             Assert.Equal(map, hamming.GetProperty("mapAll").GetDouble(), 12); // the same ranking, measured twice
             Assert.Equal(("none", 0), (hamming.GetProperty("rerank").GetString(), hamming.GetProperty("depth").GetInt32()));

@@ -56,4 +56,14 @@ public class QuickDrawDshSettingsTests
         Assert.Null(QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions().AveragedEpochs); // the architecture decides
         Assert.Equal(QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions() with { AveragedEpochs = 2 }, settings.TrainerOptions());
     }
+
+    [Fact]
+    public void WdSetsTheWeightDecayOnly()
+    {
+        QuickDrawDshSettings settings = QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["wd"] = "5e-3" });
+        Assert.Equal(5e-3, settings.TrainerOptions().WeightDecay);
+        Assert.Equal(new DshTrainerOptions().WeightDecay, QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions().WeightDecay);
+        Assert.Equal(QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions() with { WeightDecay = 5e-3 }, settings.TrainerOptions());
+        Assert.Throws<FormatException>(() => QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["wd"] = "much" }));
+    }
 }

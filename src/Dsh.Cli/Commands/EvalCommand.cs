@@ -58,7 +58,7 @@ internal static class EvalCommand
             }
             if (asJson)
             {
-                context.Out.WriteLine(EvalJson.Build(outcome, modelPath, reportPath, dsh.MirrorSketches).ToJsonString(CliJson.Options));
+                context.Out.WriteLine(EvalJson.Build(outcome, modelPath, reportPath, dsh.MirrorSketches, dsh.MirrorsPhotos).ToJsonString(CliJson.Options));
             }
             else
             {

@@ -58,6 +58,10 @@ internal static class TrainCommand
         var photoFrozen = CliOptions.FrozenStages("--photo-frozen-stages", "resnet18 only: photo trunk stages kept at their ImageNet weights, 0-4 (default 4, or 3 when the photos' median side is under 96 px).");
         var sketchFrozen = CliOptions.FrozenStages("--sketch-frozen-stages", "resnet18 only: sketch trunk stages kept at their ImageNet weights, 0-4 (default 3).");
         var tokenSize = CliOptions.TokenSize();
+        var mirrorPhotos = new Option<bool>("--mirror-photos")
+        {
+            Description = "The model encodes every photo as it is and mirrored, and takes its code from the average of the two outputs: better photo codes for twice a photo's encoding time (training is unchanged).",
+        };
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
         var averagedEpochs = CliOptions.OptionalInt("--average-epochs",
             $"The last N epochs' steps are averaged into the saved weights (stochastic weight averaging); 0 keeps the last step's (default: {DshTrainerOptions.LearningPhotoTrunkAveragedEpochs} when the photo trunk's last stage learns, else 0).",
@@ -69,7 +73,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it. Progress lines show the last batch's loss and the objective's terms after each code update ('dsh help conventions' explains them).")
         {
-            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, sketchTrunkFactor, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, sketchTrunkFactor, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, mirrorPhotos, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -102,6 +106,10 @@ internal static class TrainCommand
                 {
                     o = o with { Architecture = o.Architecture with { TokenInputSize = side } };
                 }
+                if (parse.GetValue(mirrorPhotos))
+                {
+                    o = o with { Architecture = o.Architecture with { MirrorPhotos = true } };
+                }
                 return parse.GetValue(learningRate) is { } rate ? o with { LearningRate = rate } : o;
             }, parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen));
             bool asJson = parse.GetValue(json);
@@ -115,6 +123,7 @@ internal static class TrainCommand
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
                 sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}{(options.SketchTrunkLearningRateFactor != 1 ? $", sketch trunk ×{options.SketchTrunkLearningRateFactor:g3}" : "")}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
                     (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : "") +
+                    (options.Architecture.MirrorPhotos ? "; photos encoded mirrored too" : "") +
                     (options.EffectiveAveragedEpochs > 0 ? $"; weights averaged over the last {options.EffectiveAveragedEpochs} epoch(s)" : ""));
                 return TrainingRunner.TrainAndSave(options, data, modelPath, sink, context.CancellationToken, _ => data);
             });
@@ -149,6 +158,7 @@ internal static class TrainCommand
         ["finalBatchLoss"] = model.Summary.FinalBatchLoss,
         ["finalTotalLoss"] = model.Summary.FinalTerms?.Total,
         ["semanticSource"] = model.Summary.SemanticSource,
+        ["mirrorPhotos"] = model.Architecture.MirrorPhotos,
         ["trainSeconds"] = elapsed.TotalSeconds,
         ["skipped"] = Reporting.SkippedJson.Build(dataset.Report.SkippedFiles),
     };

@@ -12,7 +12,8 @@ internal static class EvalJson
     /// <param name="modelPath">The model file.</param>
     /// <param name="reportPath">The report folder, or null with <c>--no-report</c>.</param>
     /// <param name="mirrorSketches">Whether the queries were encoded with <c>--mirror-sketches</c>.</param>
-    public static JsonObject Build(EvaluationOutcome outcome, string modelPath, string? reportPath, bool mirrorSketches = false)
+    /// <param name="mirrorPhotos">Whether the model encodes photos mirrored too (<c>dsh train --mirror-photos</c>).</param>
+    public static JsonObject Build(EvaluationOutcome outcome, string modelPath, string? reportPath, bool mirrorSketches = false, bool mirrorPhotos = false)
     {
         RetrievalReport r = outcome.Report;
         var json = new JsonObject
@@ -37,6 +38,7 @@ internal static class EvalJson
             ["searchMsPerQuery"] = r.MeanSearchMilliseconds,
             ["bytesPerCode"] = r.PackedBytesPerGalleryItem,
             ["mirrorSketches"] = mirrorSketches,
+            ["mirrorPhotos"] = mirrorPhotos,
             ["reportPath"] = reportPath,
             ["skipped"] = SkippedJson.Build(outcome.Skipped),
             ["hammingOnly"] = SecondStage(outcome.HammingOnly),

@@ -211,7 +211,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
     private float[] EmbedSketch(Image<Rgb24> raw) => FileBatchEncoder.EncodeImage(raw, Architecture, photo: false, extractor: null, Runner(photos: false));
 
     private BinaryCode EncodePhoto(Image<Rgb24> raw) =>
-        Code(FileBatchEncoder.EncodeImage(raw, Architecture, photo: true, TokenExtractor, RunBatch));
+        Code(FileBatchEncoder.EncodeImage(raw, Architecture, photo: true, TokenExtractor, Runner(photos: true)));
 
     private BinaryCode Code(float[] output) => BinaryCodeSet.FromSigns(output, CodeLength)[0];
 
@@ -235,6 +235,9 @@ public sealed class DshOnnxEncoder : IDshEncoder
 
     /// <summary>As <see cref="DshModel.MirrorSketches"/> (initially <see cref="DshOnnxEncoderOptions.MirrorSketches"/>).</summary>
     public bool MirrorSketches { get; set; }
+
+    /// <inheritdoc/>
+    public bool MirrorsPhotos => Architecture.MirrorPhotos;
 
     /// <summary>As <see cref="DshModel.PrepareAhead"/>.</summary>
     internal bool PrepareAhead { get; set; } = true;
@@ -262,8 +265,8 @@ public sealed class DshOnnxEncoder : IDshEncoder
             photos ? TokenExtractor : null, Runner(photos), cancellationToken, PrepareAhead);
     }
 
-    /// <summary>How a batch of photos, or of sketches (mirrored too with <see cref="MirrorSketches"/>), goes through a graph.</summary>
-    private FileBatchEncoder.BatchRunner Runner(bool photos) => FileBatchEncoder.For(RunBatch, photos, MirrorSketches, CodeLength);
+    /// <summary>How a batch of photos (mirrored too with <see cref="DshArchitecture.MirrorPhotos"/>), or of sketches (with <see cref="MirrorSketches"/>), goes through a graph.</summary>
+    private FileBatchEncoder.BatchRunner Runner(bool photos) => FileBatchEncoder.For(RunBatch, photos, MirrorSketches, Architecture.MirrorPhotos, CodeLength);
 
     /// <summary>One batch through the sketch or the photo graph: outputs [rows, K], row-major.</summary>
     private float[] RunBatch(ImageBatchInputs batch, IReadOnlyList<int> rows)

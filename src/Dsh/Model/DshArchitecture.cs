@@ -63,6 +63,16 @@ public sealed partial record DshArchitecture
     public int? TokenInputSize { get; init; }
 
     /// <summary>
+    /// Whether every photo is also encoded mirrored left to right (with its sketch-token map) and its code taken from the
+    /// average of the two outputs (default false). Not part of the network: the trained weights are the same either way,
+    /// but the model's photo codes follow it, so it belongs to the model and every gallery built with a model gets the
+    /// same kind of codes. It costs a second network pass a photo. Measured on PACS with the default's models: +0.002 to
+    /// +0.021 mAP with the sketches mirrored as well (<see cref="DshModel.MirrorSketches"/>), +0.014 on average
+    /// (docs/results.md, "Test-time mirroring").
+    /// </summary>
+    public bool MirrorPhotos { get; init; }
+
+    /// <summary>
     /// The official deploy network (Sketchy dropouts): sketch/token input 200 px, photo input 227 px, 256×7×7 trunk
     /// outputs, 4096/1024 hidden layers. 281,763,264 learnable parameters at K = 128.
     /// </summary>

@@ -40,6 +40,7 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
                 TokenBatchNorm = stored.TokenBatchNorm,
                 Initialization = stored.Initialization,
                 TokenInputSize = stored.TokenInputSize,
+                MirrorPhotos = stored.MirrorPhotos,
             };
         }
         return (element.Deserialize<FlatDocument>(options) ?? throw new JsonException("Empty architecture.")).ToArchitecture();
@@ -56,6 +57,7 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
             TokenBatchNorm = value.TokenBatchNorm,
             Initialization = value.Initialization,
             TokenInputSize = value.TokenInputSize,
+            MirrorPhotos = value.MirrorPhotos,
         }, options);
 
     /// <summary>The stored form.</summary>
@@ -80,6 +82,10 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
         /// <summary>Absent (null) in files of architectures whose token maps have the sketch input's size, older files included.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int? TokenInputSize { get; init; }
+
+        /// <summary>Written only when true, so that files of models without it stay byte for byte what they were.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public bool MirrorPhotos { get; init; }
     }
 
     /// <summary>The flat record of the first file format, with its defaults.</summary>

@@ -17,15 +17,15 @@ internal static class FileBatchEncoder
     public delegate float[] BatchRunner(ImageBatchInputs batch, IReadOnlyList<int> rows);
 
     /// <summary>
-    /// How a batch goes through <paramref name="run"/>: sketches, with <paramref name="mirrorSketches"/>, as
-    /// <see cref="MirrorAveraged"/>; photos never mirrored.
+    /// How a batch goes through <paramref name="run"/>: sketches with <paramref name="mirrorSketches"/>, and photos with
+    /// <paramref name="mirrorPhotos"/> (the model's <see cref="DshArchitecture.MirrorPhotos"/>), as <see cref="MirrorAveraged"/>.
     /// </summary>
-    public static BatchRunner For(BatchRunner run, bool photos, bool mirrorSketches, int k) =>
-        !photos && mirrorSketches ? MirrorAveraged(run, k) : run;
+    public static BatchRunner For(BatchRunner run, bool photos, bool mirrorSketches, bool mirrorPhotos, int k) =>
+        (photos ? mirrorPhotos : mirrorSketches) ? MirrorAveraged(run, k) : run;
 
     /// <summary>
-    /// A runner for sketch batches whose K outputs for each row are the average of <paramref name="run"/>'s outputs for the
-    /// sketch and for the sketch mirrored left to right (both in one call, as one batch of twice the rows).
+    /// A runner whose K outputs for each row are the average of <paramref name="run"/>'s outputs for the image and for the
+    /// image mirrored left to right (a photo with its sketch-token map; both in one call, as one batch of twice the rows).
     /// </summary>
     public static BatchRunner MirrorAveraged(BatchRunner run, int k) => (batch, rows) =>
     {

@@ -29,10 +29,11 @@ internal sealed class ImageBatchInputs
         _second = photos ? new float[checked(count * FloatsPerImage(_secondSize))] : null;
     }
 
-    private ImageBatchInputs(ImageBatchInputs sketches, float[] planes)
+    private ImageBatchInputs(ImageBatchInputs shape, float[] first, float[]? second)
     {
-        (_firstInput, _secondInput, _firstSize, _secondSize) = (sketches._firstInput, sketches._secondInput, sketches._firstSize, sketches._secondSize);
-        _first = planes;
+        (_firstInput, _secondInput, _firstSize, _secondSize) = (shape._firstInput, shape._secondInput, shape._firstSize, shape._secondSize);
+        _first = first;
+        _second = second;
     }
 
     /// <summary>Decodes <paramref name="path"/> and writes it (and, for a photo, its token map) into row <paramref name="row"/>.</summary>
@@ -69,31 +70,29 @@ internal sealed class ImageBatchInputs
         (Gather(_first, _firstSize, rows), _second is null ? null : Gather(_second, _secondSize, rows));
 
     /// <summary>
-    /// A sketch batch of 2 · <paramref name="rows"/>.Count rows: the given rows in that order, then each of them mirrored
-    /// left to right, in the same order.
+    /// A batch of 2 · <paramref name="rows"/>.Count rows: the given rows in that order, then each of them mirrored left to
+    /// right, in the same order (a photo's sketch-token map mirrored with it).
     /// </summary>
-    /// <exception cref="InvalidOperationException">A photo batch (photos are not mirrored).</exception>
-    public ImageBatchInputs WithMirroredCopies(IReadOnlyList<int> rows)
+    public ImageBatchInputs WithMirroredCopies(IReadOnlyList<int> rows) =>
+        new(this, MirroredCopies(_first, _firstSize, rows), _second is null ? null : MirroredCopies(_second, _secondSize, rows));
+
+    private static float[] MirroredCopies(float[] source, int size, IReadOnlyList<int> rows)
     {
-        if (_second is not null)
-        {
-            throw new InvalidOperationException("Only sketch batches are mirrored.");
-        }
-        int per = FloatsPerImage(_firstSize), n = rows.Count;
+        int per = FloatsPerImage(size), n = rows.Count;
         var planes = new float[checked(2 * n * per)];
         for (int i = 0; i < n; i++)
         {
-            Span<float> source = Row(_first, _firstSize, rows[i]);
-            source.CopyTo(planes.AsSpan(i * per, per));
+            Span<float> image = Row(source, size, rows[i]);
+            image.CopyTo(planes.AsSpan(i * per, per));
             Span<float> mirror = planes.AsSpan((n + i) * per, per);
-            for (int line = 0; line < 3 * _firstSize; line++)
+            for (int line = 0; line < 3 * size; line++)
             {
-                Span<float> pixels = mirror.Slice(line * _firstSize, _firstSize);
-                source.Slice(line * _firstSize, _firstSize).CopyTo(pixels);
+                Span<float> pixels = mirror.Slice(line * size, size);
+                image.Slice(line * size, size).CopyTo(pixels);
                 pixels.Reverse();
             }
         }
-        return new ImageBatchInputs(this, planes);
+        return planes;
     }
 
     /// <summary>Side of the first input (sketches, or photos).</summary>

@@ -26,6 +26,8 @@ internal sealed class SlowEncoder(IDshEncoder inner, TimeSpan delay) : IDshEncod
         set => inner.MirrorSketches = value;
     }
 
+    public bool MirrorsPhotos => inner.MirrorsPhotos;
+
     public float[] EmbedSketch(Stream image)
     {
         Thread.Sleep(delay);

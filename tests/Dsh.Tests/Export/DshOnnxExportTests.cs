@@ -152,6 +152,27 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
     }
 
     [Fact]
+    public void A_model_that_mirrors_photos_exports_the_choice_and_its_photo_outputs_equal_TorchSharp()
+    {
+        var network = new DshNetwork(_exported.Model.Architecture with { MirrorPhotos = true });
+        network.load_state_dict(_exported.Model.Network.state_dict());
+        using var model = new DshModel(network, _exported.Model.Categories, new TrainingSummary(), new ContourTokenExtractor().Name);
+        using var folder = new TempFolder("dsh-onnx-mirror-photos-");
+        DshOnnxExport.Export(model, folder.Path);
+        using var encoder = DshOnnxEncoder.Load(folder.Path, new DshOnnxEncoderOptions { EncodeBatchSize = 3 });
+        Assert.True(encoder.Architecture.MirrorPhotos);
+
+        IReadOnlyList<string> photos = PretrainedFiles.Photos(1);
+        EncodedFiles torch = model.EmbedPhotoFiles(photos);
+        AssertSame(torch, encoder.EmbedPhotoFiles(photos), photos.Count);
+        using (FileStream p = File.OpenRead(photos[1]))
+        {
+            Assert.Equal(model.EncodePhoto(photos[1]), encoder.EncodePhoto(p));
+        }
+        Assert.NotEqual(_exported.Model.EmbedPhotoFiles(photos).Embeddings![0], torch.Embeddings![0]);
+    }
+
+    [Fact]
     public void StreamEncoders_equal_the_file_encoders()
     {
         string sketch = Sketches(1)[2];

@@ -59,7 +59,7 @@ public sealed class MirroredSketchesTests : IDisposable
     }
 
     [Fact]
-    public void Every_sketch_path_mirrors_alike_and_photos_are_never_mirrored()
+    public void Every_sketch_path_mirrors_alike_and_photos_are_not_mirrored()
     {
         var pairs = Enumerable.Range(1, 5).Select(Pair).ToArray();
         string[] sketches = [.. pairs.Select(p => p.Sketch)];
@@ -124,6 +124,34 @@ public sealed class MirroredSketchesTests : IDisposable
                 Assert.Equal(expected, copies.AsSpan((2 + i) * per + line * side, side).ToArray());
             }
         }
-        Assert.Throws<InvalidOperationException>(() => new ImageBatchInputs(architecture, photos: true, 1).WithMirroredCopies([0]));
+    }
+
+    [Fact]
+    public void Mirrored_photo_copies_mirror_the_photo_and_its_token_map()
+    {
+        DshArchitecture architecture = TrainingFixtures.TinyArchitecture;
+        var batch = new ImageBatchInputs(architecture, photos: true, 2);
+        var random = new Random(4);
+        for (int row = 0; row < 2; row++)
+        {
+            using Image<Rgb24> image = ShapeImages.Photo(ShapeImages.Categories[row], 40, random);
+            batch.Write(row, image, new ContourTokenExtractor());
+        }
+
+        ImageBatchInputs both = batch.WithMirroredCopies([1]);
+
+        var (photos, tokens) = batch.ToArrays([1]);
+        var (photoCopies, tokenCopies) = both.ToArrays([0, 1]);
+        foreach (var (source, copies, side) in new[] { (photos, photoCopies, batch.FirstSize), (tokens!, tokenCopies!, batch.SecondSize) })
+        {
+            int per = 3 * side * side;
+            Assert.Equal(source, copies.AsSpan(0, per).ToArray());
+            for (int line = 0; line < 3 * side; line++)
+            {
+                float[] expected = source.AsSpan(line * side, side).ToArray();
+                Array.Reverse(expected);
+                Assert.Equal(expected, copies.AsSpan(per + line * side, side).ToArray());
+            }
+        }
     }
 }
