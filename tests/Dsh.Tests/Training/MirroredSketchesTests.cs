@@ -117,12 +117,18 @@ public sealed class MirroredSketchesTests : IDisposable
         for (int i = 0; i < 2; i++)
         {
             Assert.Equal(source.AsSpan(order[i] * per, per).ToArray(), copies.AsSpan(i * per, per).ToArray());
-            for (int line = 0; line < 3 * side; line++)
-            {
-                float[] expected = source.AsSpan(order[i] * per + line * side, side).ToArray();
-                Array.Reverse(expected);
-                Assert.Equal(expected, copies.AsSpan((2 + i) * per + line * side, side).ToArray());
-            }
+            AssertMirrored(source.AsSpan(order[i] * per, per), copies.AsSpan((2 + i) * per, per), side);
+        }
+    }
+
+    /// <summary>Every line of every plane of <paramref name="mirror"/> is that line of <paramref name="image"/> reversed.</summary>
+    private static void AssertMirrored(ReadOnlySpan<float> image, ReadOnlySpan<float> mirror, int side)
+    {
+        for (int line = 0; line < 3 * side; line++)
+        {
+            float[] expected = image.Slice(line * side, side).ToArray();
+            Array.Reverse(expected);
+            Assert.Equal(expected, mirror.Slice(line * side, side).ToArray());
         }
     }
 
@@ -146,12 +152,7 @@ public sealed class MirroredSketchesTests : IDisposable
         {
             int per = 3 * side * side;
             Assert.Equal(source, copies.AsSpan(0, per).ToArray());
-            for (int line = 0; line < 3 * side; line++)
-            {
-                float[] expected = source.AsSpan(line * side, side).ToArray();
-                Array.Reverse(expected);
-                Assert.Equal(expected, copies.AsSpan(per + line * side, side).ToArray());
-            }
+            AssertMirrored(source, copies.AsSpan(per, per), side);
         }
     }
 }
