@@ -48,7 +48,8 @@ internal static class DemoCommand
             DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), codeLength, o => o with
             {
                 Epochs = parse.GetValue(epochs),
-                MinimumSteps = 0, // exactly --epochs (default 6): the demo stays a two-minute first run; dsh train adds epochs on small data
+                // as dsh train: the profile's epochs, and at least its minimum steps (252 on pacs-mini), unless --epochs is given
+                MinimumSteps = parse.GetResult(epochs) is { Implicit: false } ? 0 : null,
                 Seed = parse.GetValue(seed),
                 ClassVectors = parse.GetValue(classVectors),
                 Threads = parse.GetValue(threads),
@@ -57,7 +58,7 @@ internal static class DemoCommand
             bool asJson = parse.GetValue(json);
             var (model, trainTime, outcome) = ProgressSurface.Run(context, sink =>
             {
-                sink.Message($"demo: data {root}; profile {profileName}, {codeLength} bits, {options.Epochs} epochs, seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
+                sink.Message($"demo: data {root}; profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, seed {options.Seed}; class vectors {options.EffectiveClassVectors}");
                 SbirDataset train = TrainingRunner.LoadDataset(Path.Combine(root, "train", "sketch"), Path.Combine(root, "train", "photo"), sink);
                 return TrainingRunner.TrainAndSave(options, train, modelPath, sink, context.CancellationToken, trained =>
                     EvaluationRunner.Run(trained, Path.Combine(root, "test", "sketch"), Path.Combine(root, "test", "photo"), 200, 1, strict: true,

@@ -20,7 +20,7 @@ internal static class TrainCommand
         var epochs = CliOptions.Epochs();
         var seed = CliOptions.Seed();
         var classVectors = CliOptions.ClassVectors();
-        var learningRate = new Option<double?>("--lr") { Description = "SGD learning rate (default: 1e-2 up to 64 bits, 1e-2*32/bits above, 1e-2*64/bits when the photo trunk learns).", HelpName = "RATE" };
+        var learningRate = new Option<double?>("--lr") { Description = "SGD learning rate (default for resnet18: 2.5e-3 up to 128 bits, 1e-2*32/bits above; when the photo trunk learns 1e-2 up to 64 bits, 1e-2*64/bits above; compact and paper: 1e-2 up to 64 bits, 1e-2*32/bits above).", HelpName = "RATE" };
         learningRate.Validators.Add(r =>
         {
             if (CliOptions.TryGetValue(r, out double? value) && value is { } v && !(v > 0 && double.IsFinite(v)))

@@ -14,7 +14,7 @@ namespace Dsh;
 /// </summary>
 /// <remarks>
 /// The defaults are those of <see cref="DshProfile.Default"/> (<see cref="DshProfile.ResNet18"/>) at 64 bits, the same as
-/// <c>dsh train</c>: <c>DshArchitecture.ResNet18(64)</c>, 6 epochs, seed 1, learning rate 1e-2
+/// <c>dsh train</c>: <c>DshArchitecture.ResNet18(64)</c>, 6 epochs, seed 1, learning rate 2.5e-3
 /// (<see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>). That profile starts from ImageNet weights and needs their ONNX file
 /// (<see cref="ImageNetWeightsPath"/>, from the NuGet package <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c>);
 /// <see cref="Validated"/> throws <see cref="FileNotFoundException"/> when it is missing. Without it, train the compact
@@ -65,9 +65,10 @@ public sealed record DshTrainerOptions
 
     /// <summary>
     /// SGD learning rate; gradients are clipped at <see cref="GradientClipNorm"/>. Unless set, it follows
-    /// <see cref="Architecture"/> (<see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>): 1e-2 up to 64 bits and
-    /// 1e-2 · 32 / K above (2.5e-3 at 128 bits), or 1e-2 · 64 / K above 64 bits when the photo trunk learns (as the
-    /// small-photo rule makes it). A value set here is kept whatever the architecture.
+    /// <see cref="Architecture"/> (<see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>): for ImageNet ResNet-18
+    /// trunks 2.5e-3 up to 128 bits and 1e-2 · 32 / K above, or, when the photo trunk learns (as the small-photo rule makes
+    /// it), 1e-2 up to 64 bits and 1e-2 · 64 / K above; for other networks 1e-2 up to 64 bits and 1e-2 · 32 / K above.
+    /// A value set here is kept whatever the architecture.
     /// </summary>
     public double LearningRate
     {

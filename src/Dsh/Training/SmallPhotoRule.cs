@@ -46,7 +46,7 @@ internal static class SmallPhotoRule
 
     /// <summary>
     /// Whether the photo trunk is an ImageNet ResNet-18 with a learning stage (what the rule makes, or set by hand): the
-    /// defaults of <see cref="DshTrainerOptions.AveragedEpochs"/> and of the learning rate above 64 bits follow it.
+    /// defaults of <see cref="DshTrainerOptions.AveragedEpochs"/> and of the learning rate follow it.
     /// </summary>
     internal static bool PhotoTrunkLearns(DshArchitecture? architecture) => architecture?.PhotoTrunk is ResNet18TrunkSpec { FrozenStages: < 4 };
 

@@ -74,8 +74,10 @@ public class DshProfileTests
         Assert.Throws<ArgumentOutOfRangeException>(() => DshProfile.DefaultLearningRate(bits));
 
     [Theory]
-    [InlineData(4, 64, 1e-2)]
-    [InlineData(4, 128, 2.5e-3)]  // photo trunk frozen: 32 / K
+    [InlineData(4, 32, 2.5e-3)]   // photo trunk frozen: 2.5e-3 up to 128 bits
+    [InlineData(4, 64, 2.5e-3)]
+    [InlineData(4, 128, 2.5e-3)]
+    [InlineData(4, 256, 1.25e-3)] // and 32 / K above
     [InlineData(3, 64, 1e-2)]
     [InlineData(3, 128, 5e-3)]    // its last stage learning: 64 / K
     [InlineData(2, 256, 2.5e-3)]
@@ -89,6 +91,8 @@ public class DshProfileTests
     [Fact]
     public void LearningRateOfAnArchitectureWithoutResNetTrunksIsTheCodeLengths()
     {
+        Assert.Equal(1e-2, DshProfile.DefaultLearningRate(DshProfile.Compact.Architecture(64)), 15);
+        Assert.Equal(1e-2, DshProfile.DefaultLearningRate(DshProfile.Paper.Architecture(32)), 15);
         Assert.Equal(DshProfile.DefaultLearningRate(128), DshProfile.DefaultLearningRate(DshProfile.Compact.Architecture(128)), 15);
         Assert.Throws<ArgumentNullException>(() => DshProfile.DefaultLearningRate((DshArchitecture)null!));
     }
@@ -102,7 +106,7 @@ public class DshProfileTests
         Assert.Equal(DshArchitecture.ResNet18(64), defaults.Architecture);
         Assert.Equal(6, defaults.Epochs);
         Assert.Equal(1, defaults.Seed);
-        Assert.Equal(1e-2, defaults.LearningRate);
+        Assert.Equal(2.5e-3, defaults.LearningRate, 15);
         Assert.Equal(profile.Architecture, defaults.Architecture);
         Assert.Equal(profile.Epochs, defaults.Epochs);
         Assert.Equal(profile.Seed, defaults.Seed);
@@ -125,7 +129,7 @@ public class DshProfileTests
             Assert.Equal(profile.Architecture(bits), options.Architecture);
             Assert.Equal(profile.Epochs, options.Epochs);
             Assert.Equal(profile.Seed, options.Seed);
-            Assert.Equal(DshProfile.DefaultLearningRate(bits), options.LearningRate);
+            Assert.Equal(DshProfile.DefaultLearningRate(profile.Architecture(bits)), options.LearningRate);
         }
         Assert.Throws<ArgumentException>(() => profile.TrainerOptions(4));
     }

@@ -67,7 +67,7 @@ public sealed class SmallPhotoRuleTests : IDisposable
         Assert.Equal(2.5e-3, options.LearningRate, 15);
         Assert.Equal(5e-3, SmallPhotoRule.Apply(options, small, out _).LearningRate, 15);
         Assert.Equal(1e-3, SmallPhotoRule.Apply(options with { LearningRate = 1e-3 }, small, out _).LearningRate, 15);
-        Assert.Equal(1e-2, SmallPhotoRule.Apply(Defaults, small, out _).LearningRate, 15); // 64 bits: unchanged
+        Assert.Equal(1e-2, SmallPhotoRule.Apply(Defaults, small, out _).LearningRate, 15); // 64 bits: 1e-2 instead of 2.5e-3
     }
 
     [Theory]
