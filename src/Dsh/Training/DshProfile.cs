@@ -84,7 +84,7 @@ public sealed record DshProfile
     public static int MinimumStepsFor(DshArchitecture architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
-        return architecture is { SketchTrunk: ResNet18TrunkSpec, PhotoTrunk: ResNet18TrunkSpec } ? ResNet18.MinimumSteps : 0;
+        return HasImageNetTrunks(architecture) ? ResNet18.MinimumSteps : 0;
     }
 
     /// <summary>The default seed of everything random in training (1 for every profile).</summary>
@@ -195,7 +195,7 @@ public sealed record DshProfile
         {
             return codeLength > LongCodeLength ? BaseLearningRate * LongCodeLength / codeLength : BaseLearningRate;
         }
-        return architecture is { SketchTrunk: ResNet18TrunkSpec, PhotoTrunk: ResNet18TrunkSpec }
+        return HasImageNetTrunks(architecture)
             ? BaseLearningRate * 32 / Math.Max(codeLength, FrozenPhotoTrunkRateCodeLength)
             : LearningRateAt(codeLength);
     }
@@ -205,6 +205,10 @@ public sealed record DshProfile
     /// at 1e-2 · 32 / K above.
     /// </summary>
     private const int FrozenPhotoTrunkRateCodeLength = 128;
+
+    /// <summary>Whether both trunks are ImageNet ResNet-18s (the <see cref="ResNet18"/> profile's network).</summary>
+    private static bool HasImageNetTrunks(DshArchitecture architecture) =>
+        architecture is { SketchTrunk: ResNet18TrunkSpec, PhotoTrunk: ResNet18TrunkSpec };
 
     /// <summary>The profile named <paramref name="name"/>, ignoring case.</summary>
     /// <param name="name"><c>resnet18</c>, <c>compact</c> or <c>paper</c>.</param>
