@@ -43,6 +43,7 @@ public sealed partial class DshTrainer
                 Phase = TrainingPhase.Preparing,
                 Epochs = Options.Epochs,
                 Message = $"small photos (median shorter side {medianSide} px, under {Options.SmallPhotoSide}): the photo trunk's last stage learns too" +
+                    (Options.Architecture.MirrorPhotos ? ", photos are encoded once (not mirrored)" : "") +
                     (adapted.LearningRate != Options.LearningRate ? FormattableString.Invariant($", learning rate {adapted.LearningRate:g3}") : "") +
                     (Options.AveragedEpochs is null ? $", and the weights of the last {DshTrainerOptions.LearningPhotoTrunkAveragedEpochs} epochs are averaged" : ""),
             });

@@ -7,7 +7,9 @@ namespace Dsh.Benchmarks.Model;
 /// Image files to codes, as <c>dsh encode</c> runs them: the 210 photos or the 280 sketches of the bundled PACS subset,
 /// decoded, prepared (photos: their sketch-token maps too) and encoded 32 at a time by the ResNet18 profile (K = 64) on
 /// TorchSharp or on its ONNX export (float32 and INT8), 2 threads. <see cref="PrepareAhead"/> false prepares a batch and
-/// then runs it; true prepares the next batch on the thread pool while the network runs the current one.
+/// then runs it; true prepares the next batch on the thread pool while the network runs the current one. Photos are
+/// encoded once (<see cref="DshArchitecture.MirrorPhotos"/> off): what preparing ahead saves does not depend on it, and
+/// <see cref="SingleImageLatencyBenchmarks"/> measures what mirroring adds.
 /// </summary>
 [WarmupCount(1)]
 [IterationCount(5)]
@@ -32,7 +34,7 @@ public class FileEncodingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        DshModel model = BenchmarkModels.ResNet18();
+        DshModel model = BenchmarkModels.ResNet18(mirrorPhotos: false);
         model.EncodeBatchSize = 32;
         model.PrepareAhead = PrepareAhead;
         string mini = Path.Combine(ImagePipelineBenchmarks.RepoRoot(), "samples", "data", "pacs-mini");

@@ -10,7 +10,8 @@ namespace Dsh.Benchmarks.Model;
 /// One image end to end, as a live query or a single upload pays for it: the encoded file's bytes (a bundled PACS
 /// sketch, PNG, or photo, JPEG) to its 64-bit code — decoding, letterboxing, the photo's sketch-token map and the
 /// network — on TorchSharp (<see cref="DshModel"/>) and on ONNX Runtime (<see cref="DshOnnxEncoder"/>, float32 and INT8
-/// exports), 2 threads each; sketches also with test-time mirroring. The median is the p50 latency of one query; the weights do not change the cost.
+/// exports), 2 threads each; sketches also with test-time mirroring, photos by a model that mirrors them (the ResNet18
+/// profile's default) and by one that encodes them once. The median is the p50 latency of one query; the weights do not change the cost.
 /// </summary>
 [WarmupCount(3)]
 [IterationCount(25)]
@@ -23,7 +24,7 @@ public class SingleImageLatencyBenchmarks
         public Percentiles() => AddColumn(StatisticColumn.P95);
     }
 
-    private BenchmarkEncoders? _encoders;
+    private BenchmarkEncoders? _encoders, _photosOnce;
     private ReadOnlyMemory<byte> _sketch, _photo;
 
     [GlobalSetup]
@@ -33,6 +34,7 @@ public class SingleImageLatencyBenchmarks
         string[] sketches = Directory.GetFiles(Path.Combine(mini, "train", "sketch"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         string[] photos = Directory.GetFiles(Path.Combine(mini, "train", "photo"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         _encoders = new BenchmarkEncoders(BenchmarkModels.ResNet18(), sketches, photos, new DshOnnxEncoderOptions { IntraOpThreads = 2 });
+        _photosOnce = new BenchmarkEncoders(BenchmarkModels.ResNet18(mirrorPhotos: false), sketches, photos, new DshOnnxEncoderOptions { IntraOpThreads = 2 });
         string test = Path.Combine(mini, "test");
         _sketch = File.ReadAllBytes(Directory.GetFiles(Path.Combine(test, "sketch"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First());
         _photo = File.ReadAllBytes(Directory.GetFiles(Path.Combine(test, "photo"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First());
@@ -65,6 +67,15 @@ public class SingleImageLatencyBenchmarks
     [Benchmark]
     public BinaryCode PhotoOnnxRuntimeInt8() => _encoders!.OnnxInt8.EncodePhoto(_photo);
 
+    [Benchmark]
+    public BinaryCode PhotoOnceTorchSharp() => _photosOnce!.Model.EncodePhoto(_photo);
+
+    [Benchmark]
+    public BinaryCode PhotoOnceOnnxRuntime() => _photosOnce!.Onnx.EncodePhoto(_photo);
+
+    [Benchmark]
+    public BinaryCode PhotoOnceOnnxRuntimeInt8() => _photosOnce!.OnnxInt8.EncodePhoto(_photo);
+
     /// <summary>One sketch with <see cref="IDshEncoder.MirrorSketches"/> on (the sketch and its mirror image in one batch of two).</summary>
     private static BinaryCode Mirrored(IDshEncoder encoder, Func<BinaryCode> encodeSketch)
     {
@@ -80,5 +91,9 @@ public class SingleImageLatencyBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _encoders?.Dispose();
+    public void Cleanup()
+    {
+        _encoders?.Dispose();
+        _photosOnce?.Dispose();
+    }
 }

@@ -16,7 +16,7 @@ namespace Dsh.Quality.QuickDraw;
 /// </summary>
 internal static class QuickDrawCifarDsh
 {
-    public static int Run(QuickDrawCifarSplit split, QuickDrawDshSettings settings, bool mirror, string outDir, Action<string> say)
+    public static int Run(QuickDrawCifarSplit split, QuickDrawDshSettings settings, bool mirror, bool reuse, string outDir, Action<string> say)
     {
         var inv = CultureInfo.InvariantCulture;
         var (bits, epochs, profile, architecture, lr, photoFrozenGiven, schedule, variants, dissimilar, trainSeed, averaged, sketchTrunkFactor, weightDecay) = settings;
@@ -32,7 +32,7 @@ internal static class QuickDrawCifarDsh
         say(string.Create(inv, $"{name}, {bits} bits, {epochs} epochs, frozen stages sketch {FrozenStages(architecture.SketchTrunk)} photo {FrozenStages(architecture.PhotoTrunk)}, batch {options.BatchSize}, lr {lr:G3}, clip {options.GradientClipNorm}, seed {options.Seed}, 2 threads"));
         say($"train: {train.Sketches.Count} drawings, {train.Photos.Count} photos; queries {split.QuerySketches.Count}, gallery {split.GalleryPhotos.Count}");
         using DshTrainAndEncode run = DshTrainAndEncode.Run(options, train, split.QuerySketches, split.GalleryPhotos,
-            Path.Combine(outDir, $"dsh-{tag}.dshm"), networkStepLines: false, keepEmbeddings: true);
+            Path.Combine(outDir, $"dsh-{tag}.dshm"), networkStepLines: false, keepEmbeddings: true, reuseModel: reuse);
         DshModel model = run.Model;
         RetrievalScores scores = RetrievalScores.Evaluate(run.Queries, run.QueryLabels, run.Gallery, run.GalleryLabels, split.Categories.Count);
         say("");

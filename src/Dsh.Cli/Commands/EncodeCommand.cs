@@ -34,7 +34,7 @@ internal static class EncodeCommand
             bool photos = parse.GetValue(domain) == "photo";
             if (photos && parse.GetValue(mirror))
             {
-                throw new UsageException("--mirror-sketches applies to sketches; photos are mirrored only by a model trained with --mirror-photos (the model decides, so that every code in a gallery is made the same way)");
+                throw new UsageException("--mirror-sketches applies to sketches; photos are mirrored only by a model that mirrors them (dsh train --mirror-photos, the resnet18 default; the model decides, so that every code in a gallery is made the same way)");
             }
             string inputPath = Path.GetFullPath(parse.GetValue(input)!);
             IReadOnlyList<ImageFile> files = ImageFiles.Find(inputPath, photos ? "photo" : "sketch");

@@ -60,7 +60,7 @@ internal static class TrainCommand
         var tokenSize = CliOptions.TokenSize();
         var mirrorPhotos = new Option<bool>("--mirror-photos")
         {
-            Description = "The model encodes every photo as it is and mirrored, and takes its code from the average of the two outputs: better photo codes for twice a photo's encoding time (training is unchanged).",
+            Description = "Whether the model encodes every photo as it is and mirrored, and takes its code from the average of the two outputs: better photo codes for twice a photo's encoding time (training is unchanged). Default: on for the resnet18 profile unless the photos are small, off for the others; --mirror-photos false encodes each photo once.",
         };
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
         var averagedEpochs = CliOptions.OptionalInt("--average-epochs",
@@ -106,9 +106,9 @@ internal static class TrainCommand
                 {
                     o = o with { Architecture = o.Architecture with { TokenInputSize = side } };
                 }
-                if (parse.GetValue(mirrorPhotos))
+                if (parse.GetResult(mirrorPhotos) is { Implicit: false })
                 {
-                    o = o with { Architecture = o.Architecture with { MirrorPhotos = true } };
+                    o = o with { Architecture = o.Architecture with { MirrorPhotos = parse.GetValue(mirrorPhotos) } };
                 }
                 return parse.GetValue(learningRate) is { } rate ? o with { LearningRate = rate } : o;
             }, parse.GetValue(photoFrozen), parse.GetValue(sketchFrozen));

@@ -64,11 +64,11 @@ public sealed partial record DshArchitecture
 
     /// <summary>
     /// Whether every photo is also encoded mirrored left to right (with its sketch-token map) and its code taken from the
-    /// average of the two outputs (default false). Not part of the network: the trained weights are the same either way,
-    /// but the model's photo codes follow it, so it belongs to the model and every gallery built with a model gets the
-    /// same kind of codes. It costs a second network pass a photo. Measured on PACS with the default's models: +0.002 to
-    /// +0.021 mAP with the sketches mirrored as well (<see cref="DshModel.MirrorSketches"/>), +0.014 on average
-    /// (docs/results.md, "Test-time mirroring").
+    /// average of the two outputs (the property's default false, files that do not store it; <see cref="ResNet18"/> sets
+    /// true). Not part of the network: the trained weights are the same either way, but the model's photo codes follow it,
+    /// so it belongs to the model and every gallery built with a model gets the same kind of codes. It costs a second
+    /// network pass a photo. Measured on PACS with the ResNet18 profile's models: +0.006 to +0.024 mAP in every regime
+    /// from 30 sketches and 15 photos a category to all the data at 128 bits (docs/results.md, "Test-time mirroring").
     /// </summary>
     public bool MirrorPhotos { get; init; }
 
@@ -122,7 +122,8 @@ public sealed partial record DshArchitecture
     /// global average pool. The heads keep the paper's layout scaled to those features: sketch head 512 → 1024 → 512 → K,
     /// fusion (tokens first) 1024 → 2×1024 → 2×512 → K. Sketches and photos are 224 px, a photo's sketch-token map 128 px
     /// (<see cref="TokenInputSize"/>: a third less training time and a fifth less photo time than 224 px); the sketch trunk learns its last stage
-    /// (<c>FrozenStages = 3</c>), the photo trunk is frozen (4); choices measured on a 2-core CPU, see docs/results.md.
+    /// (<c>FrozenStages = 3</c>), the photo trunk is frozen (4); every photo is encoded as it is and mirrored
+    /// (<see cref="MirrorPhotos"/>); choices measured on a 2-core CPU, see docs/results.md.
     /// </summary>
     /// <param name="codeLength">Code length K in bits (≥ 8).</param>
     public static DshArchitecture ResNet18(int codeLength) => new DshArchitecture
@@ -134,6 +135,7 @@ public sealed partial record DshArchitecture
         FusionHead = new FusionHeadSpec { Widths = new[] { 1024, 512 }, DropoutA = new[] { 0.3, 0.3 }, DropoutB = new[] { 0.4, 0.4 } },
         Initialization = DshInitialization.TorchDefault,
         TokenInputSize = 128,
+        MirrorPhotos = true,
     }.Validated();
 
     /// <summary>How sketches and sketch-tokens become network inputs (the sketch trunk's input in the sketch role).</summary>

@@ -33,6 +33,7 @@ public class ResNet18ArchitectureTests
         Assert.Equal(ImageNormalization.ResNet18Onnx, a.PhotoInput.Normalization);
         Assert.Equal(DshImaging.SketchPadColor, a.SketchInput.PadColor);
         Assert.Equal(DshImaging.PhotoPadColor, a.PhotoInput.PadColor);
+        Assert.True(a.MirrorPhotos); // photos encoded as they are and mirrored (measured on PACS)
     }
 
     [Fact]
@@ -45,6 +46,7 @@ public class ResNet18ArchitectureTests
             Assert.Equal((0, 0), a.Frozen());
             Assert.Equal(ImageNormalization.Sketch, a.SketchInput.Normalization);
             Assert.Equal(ImageNormalization.Photo, a.PhotoInput.Normalization);
+            Assert.False(a.MirrorPhotos);
         }
     }
 

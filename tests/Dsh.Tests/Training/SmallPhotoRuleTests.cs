@@ -43,13 +43,14 @@ public sealed class SmallPhotoRuleTests : IDisposable
     }
 
     [Fact]
-    public void Small_photos_let_the_last_photo_stage_learn_and_nothing_else_changes()
+    public void Small_photos_let_the_last_photo_stage_learn_are_encoded_once_and_nothing_else_changes()
     {
         DshTrainerOptions options = Defaults;
         DshTrainerOptions adapted = SmallPhotoRule.Apply(options, Dataset(Photo(32, 32), Photo(32, 32), Photo(300, 300)), out int median);
         Assert.Equal(32, median);
         Assert.Equal(3, ((ResNet18TrunkSpec)adapted.Architecture.PhotoTrunk).FrozenStages);
-        Assert.Equal(options.Architecture.SketchTrunk, adapted.Architecture.SketchTrunk);
+        Assert.True(options.Architecture.MirrorPhotos); // the profile mirrors photos; the rule encodes small ones once
+        Assert.Equal(options.Architecture with { PhotoTrunk = adapted.Architecture.PhotoTrunk, MirrorPhotos = false }, adapted.Architecture);
         Assert.Equal(options with { Architecture = adapted.Architecture }, adapted);
         // with the photo trunk learning, the last two epochs' weights are averaged unless the count was set
         Assert.Equal(0, options.EffectiveAveragedEpochs);
