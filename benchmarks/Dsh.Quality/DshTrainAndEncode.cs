@@ -73,6 +73,9 @@ internal sealed class DshTrainAndEncode : IDisposable
             {
                 model.TokenExtractor = extractor; // a model knows only the built-in extractors by name
             }
+            // queries are encoded as the options say, also for a reused model saved before they said so (it does not change
+            // the network or the photo codes)
+            model.MirrorSketches = options.Architecture.MirrorSketches;
             TimeSpan trainTime = clock.Elapsed;
             model.Save(modelPath);
             clock.Restart();

@@ -35,6 +35,9 @@ internal sealed record LoadOptions
 
     public int Queue { get; init; } = 1000;
 
+    /// <summary>Passed to <c>dsh serve --mirror-sketches</c>; null: as the model says.</summary>
+    public bool? MirrorSketches { get; init; }
+
     /// <summary>The first column of the table; null: the model file's name.</summary>
     public string? Label { get; init; }
 
@@ -72,6 +75,7 @@ internal sealed record LoadOptions
             K = Int("--k") ?? 10,
             MaxConcurrent = Int("--max-concurrent"),
             Queue = Int("--queue") ?? 1000,
+            MirrorSketches = Get("--mirror-sketches") is { } mirror ? bool.Parse(mirror) : null,
             Label = Get("--label"),
         };
         if (values.Count > 0)

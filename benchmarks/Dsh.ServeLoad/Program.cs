@@ -5,7 +5,7 @@
 //   dotnet run -c Release --project benchmarks/Dsh.ServeLoad -- --model M.dshm
 //       [--index G.dshg | --count 1000000 [--bits B]] [--cli src/Dsh.Cli/bin/Release/net10.0/Dsh.Cli.dll]
 //       [--sketches samples/data/pacs-mini/test/sketch] [--clients 1,4,16] [--warmup 5] [--seconds 30] [--repeat 1]
-//       [--k 10] [--max-concurrent N] [--queue 1000] [--label TEXT]
+//       [--k 10] [--max-concurrent N] [--queue 1000] [--mirror-sketches true|false] [--label TEXT]
 //
 // Build the CLI first (dotnet build -c Release src/Dsh.Cli). Without --index a gallery of --count random codes of the
 // model's code length is written to a temporary folder and deleted at the end. --repeat R measures each client count
@@ -57,6 +57,10 @@ var serveArgs = new List<string>
 if (options.MaxConcurrent is { } maxConcurrent)
 {
     serveArgs.AddRange(["--max-concurrent", maxConcurrent.ToString(inv)]);
+}
+if (options.MirrorSketches is { } mirrorSketches)
+{
+    serveArgs.AddRange(["--mirror-sketches", mirrorSketches ? "true" : "false"]);
 }
 string maxConcurrentText = options.MaxConcurrent?.ToString(inv) ?? "2 (default)";
 

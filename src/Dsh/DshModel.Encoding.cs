@@ -54,8 +54,9 @@ public sealed partial class DshModel
 
     /// <summary>
     /// Whether every sketch is also encoded mirrored left to right and the two outputs averaged before the code is taken
-    /// (default false). It costs a second network pass a sketch (both in one batch: about twice a sketch's time) and
-    /// changed PACS mAP by +0.001 to +0.013 on the default's models, +0.006 on average (docs/results.md). Photo codes do
+    /// (initially the model's <see cref="DshArchitecture.MirrorSketches"/>: true for the ResNet18 profile's models). It
+    /// costs a second network pass a sketch (both in one batch: about twice a sketch's time) and raised mAP by +0.003 to
+    /// +0.010 on PACS with the profile's models and by +0.008 on QuickDraw × CIFAR-10 (docs/results.md). Photo codes do
     /// not depend on it (a model mirrors photos only with <see cref="DshArchitecture.MirrorPhotos"/>, fixed when it is
     /// trained), so codes of photos already in a gallery stay valid. Set it before sharing the model between threads.
     /// </summary>

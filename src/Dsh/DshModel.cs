@@ -28,6 +28,7 @@ public sealed partial class DshModel : IDshEncoder
         Summary = summary;
         TokenExtractorName = tokenExtractorName;
         TrainingOptions = trainingOptions;
+        MirrorSketches = network.Architecture.MirrorSketches;
         network.eval();
     }
 

@@ -3,7 +3,10 @@ using Dsh.Cli.Tests.Support;
 
 namespace Dsh.Cli.Tests;
 
-/// <summary><c>--mirror-sketches</c>: the commands encode sketches as <see cref="DshModel.MirrorSketches"/> does, and refuse it for photos.</summary>
+/// <summary>
+/// <c>--mirror-sketches [true|false]</c>: the commands encode sketches as <see cref="DshModel.MirrorSketches"/> does, as
+/// the model says when the option is absent, and refuse it for photos.
+/// </summary>
 public sealed class MirrorSketchesOptionTests(TinyModel model) : IClassFixture<TinyModel>, IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -12,12 +15,12 @@ public sealed class MirrorSketchesOptionTests(TinyModel model) : IClassFixture<T
 
     /// <summary>
     /// A model of ImageNet trunks with untrained heads: codes that vary from sketch to sketch (the briefly trained
-    /// fixture gives every sketch one code, mirrored or not).
+    /// fixture gives every sketch one code, mirrored or not); its sketches mirrored by default or not.
     /// </summary>
-    private string ImageNetModel()
+    private string ImageNetModel(bool mirrorsSketches = false)
     {
-        string path = _temp.Combine("imagenet.dshm");
-        var network = new DshNetwork(DshArchitecture.ResNet18(64));
+        string path = _temp.Combine($"imagenet-{mirrorsSketches}.dshm");
+        var network = new DshNetwork(DshArchitecture.ResNet18(64) with { MirrorSketches = mirrorsSketches });
         network.LoadPretrainedWeights();
         using var untrained = new DshModel(network, ["dog", "guitar", "house"], new Dsh.Training.TrainingSummary(), new Dsh.Imaging.Contours.ContourTokenExtractor().Name);
         untrained.Save(path);
@@ -39,6 +42,25 @@ public sealed class MirrorSketchesOptionTests(TinyModel model) : IClassFixture<T
         dsh.MirrorSketches = true;
         Assert.Equal(paths.Select(p => dsh.EncodeSketch(p).ToString()), rows.Select(r => r.Split(',')[^1]));
         Assert.NotEqual(plain, rows.Select(r => r.Split(',')[^1])); // mirroring changes some code, so the test tells the two apart
+    }
+
+    [Fact]
+    public void Without_the_option_sketches_are_mirrored_as_the_model_says_and_false_turns_that_off()
+    {
+        string sketches = Path.Combine(model.Data, "test", "sketch");
+        string modelPath = ImageNetModel(mirrorsSketches: true);
+        string byDefault = _temp.Combine("default.csv"), once = _temp.Combine("once.csv");
+        DshRun.Run("encode", "--model", modelPath, "--domain", "sketch", "--input", sketches, "--out", byDefault).AssertSuccess();
+        DshRun.Run("encode", "--model", modelPath, "--domain", "sketch", "--input", sketches, "--out", once, "--mirror-sketches", "false").AssertSuccess();
+        string[] Codes(string csv) => [.. File.ReadAllLines(csv).Skip(1).Select(r => r.Split(',')[^1])];
+        string[] paths = [.. File.ReadAllLines(byDefault).Skip(1).Select(r => Path.Combine(sketches, r.Split(',')[1]))];
+
+        using DshModel dsh = DshModel.Load(modelPath);
+        Assert.True(dsh.MirrorSketches);
+        Assert.Equal(paths.Select(p => dsh.EncodeSketch(p).ToString()), Codes(byDefault));
+        dsh.MirrorSketches = false;
+        Assert.Equal(paths.Select(p => dsh.EncodeSketch(p).ToString()), Codes(once));
+        Assert.NotEqual(Codes(byDefault), Codes(once));
     }
 
     [Fact]

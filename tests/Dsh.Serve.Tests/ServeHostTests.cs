@@ -235,14 +235,19 @@ public sealed class ServeHostTests(ServeData data) : IDisposable
     }
 
     [Fact]
-    public async Task The_served_encoder_mirrors_sketches_only_when_asked()
+    public async Task The_served_encoder_mirrors_sketches_as_asked_or_as_the_model_says()
     {
         ServeOptions plain = Options();
-        foreach (bool mirror in new[] { false, true })
+        bool modelSays;
+        using (DshModel model = DshModel.Load(plain.ModelPath))
+        {
+            modelSays = model.Architecture.MirrorSketches;
+        }
+        foreach (bool? mirror in new bool?[] { null, !modelSays, modelSays })
         {
             ServeOptions options = plain with { MirrorSketches = mirror };
             await using SketchSearch search = ServeCommand.Open(options, new CliContext(TextWriter.Null, TextWriter.Null, CancellationToken.None, interactive: false));
-            Assert.Equal(mirror, search.Encoder.MirrorSketches);
+            Assert.Equal(mirror ?? modelSays, search.Encoder.MirrorSketches);
         }
     }
 

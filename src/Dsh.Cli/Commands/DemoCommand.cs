@@ -29,7 +29,7 @@ internal static class DemoCommand
         var threads = CliOptions.Threads();
         var queries = CliOptions.Int("--queries", "How many sample queries to show.", 3, 0, 100);
         var top = CliOptions.Int("--top", "Photos shown per sample query.", 5, 1, 100, "-k");
-        var output = CliOptions.OutputPath("--out", "Where to save the trained model (default: <temp>/dsh-demo-<user>/pacs-mini-<profile>-<bits>.dshm).", required: false);
+        var output = CliOptions.OutputPath("--out", "Where to save the trained model (default: pacs-mini-<profile>-<bits>.dshm in the demo folder of the user's dsh cache, ~/.cache/dsh/demo on Linux).", required: false);
         var json = CliOptions.Json();
         var command = new Command("demo", "Train on the bundled real data (pacs-mini), evaluate, show timings and a few queries: the whole loop, no arguments needed.")
         {

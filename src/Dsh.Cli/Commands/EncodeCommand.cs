@@ -32,7 +32,7 @@ internal static class EncodeCommand
         command.SetAction(parse =>
         {
             bool photos = parse.GetValue(domain) == "photo";
-            if (photos && parse.GetValue(mirror))
+            if (photos && parse.Given(mirror) == true)
             {
                 throw new UsageException("--mirror-sketches applies to sketches; photos are mirrored only by a model that mirrors them (dsh train --mirror-photos, the resnet18 default; the model decides, so that every code in a gallery is made the same way)");
             }
@@ -42,7 +42,10 @@ internal static class EncodeCommand
             string outPath = OutputPaths.CheckFile(parse.GetValue(output)!, "--out");
             bool asJson = parse.GetValue(json);
             using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
-            dsh.MirrorSketches = parse.GetValue(mirror);
+            if (parse.Given(mirror) is { } mirrored)
+            {
+                dsh.MirrorSketches = mirrored;
+            }
             var (codes, items, skipped) = ProgressSurface.Run(context,
                 sink => CodeEncoder.EncodeFiles(dsh, files, photos, parse.GetValue(strict), 0, sink, context.CancellationToken));
             string root = Directory.Exists(inputPath) ? inputPath : Path.GetDirectoryName(inputPath)!;

@@ -47,7 +47,10 @@ internal static class EvalCommand
                 ? null
                 : OutputPaths.CheckFolder(parse.GetValue(report) ?? EvalReportWriter.DefaultFolder(modelPath), "--report");
             using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
-            dsh.MirrorSketches = parse.GetValue(mirror);
+            if (parse.Given(mirror) is { } mirrored)
+            {
+                dsh.MirrorSketches = mirrored;
+            }
             EvaluationOutcome outcome = ProgressSurface.Run(context, sink => EvaluationRunner.Run(dsh, sketchDir, photoDir, parse.GetValue(k),
                 parse.GetValue(gallerySeed), parse.GetValue(strict), parse.GetValue(rerank), sink, context.CancellationToken));
             string? reportPath = null;

@@ -50,7 +50,10 @@ internal static class SearchCommand
             Gallery gallery = GalleryFiles.LoadForReading(galleryPath, context.Err, out _);
             string modelPath = ModelFiles.FullPath(parse.GetValue(model)!);
             using IDshEncoder dsh = ModelFiles.LoadEncoder(modelPath, parse.GetValue(runtime) == "onnx");
-            dsh.MirrorSketches = parse.GetValue(mirror);
+            if (parse.Given(mirror) is { } mirrored)
+            {
+                dsh.MirrorSketches = mirrored;
+            }
             GalleryFiles.CheckModel(gallery, dsh.CodeLength, ModelFiles.Identity(dsh, modelPath), galleryPath, context.Err);
             int k = parse.GetValue(top), depth = parse.GetValue(rerank);
             bool asJson = parse.GetValue(json);

@@ -146,11 +146,18 @@ internal static class CliOptions
         Int("--rerank", "Re-order the first N Hamming candidates by the sketch's real-valued network output against their codes; 0 = Hamming order only.",
             Dsh.Serving.SketchSearchOptions.DefaultRerankDepth, 0, 1_000_000);
 
-    /// <summary>Whether each sketch is also encoded mirrored and the two outputs averaged (<see cref="DshModel.MirrorSketches"/>).</summary>
+    /// <summary>
+    /// Whether each sketch is also encoded mirrored and the two outputs averaged (<see cref="DshModel.MirrorSketches"/>);
+    /// <see cref="Given"/> is null when the option is absent, leaving the model's choice.
+    /// </summary>
     public static Option<bool> MirrorSketches() => new("--mirror-sketches")
     {
-        Description = "Also encode each sketch mirrored left to right and average the two outputs: a second network pass a sketch for slightly better ranking (photo codes are unchanged).",
+        Description = "Whether each sketch is also encoded mirrored left to right and the two outputs averaged: a second network pass a sketch for slightly better ranking (photo codes are unchanged). Default: as the model says (on for models of the resnet18 profile); --mirror-sketches false encodes each sketch once.",
     };
+
+    /// <summary>The value of a true/false option when the command line gives it, null when it is absent.</summary>
+    public static bool? Given(this ParseResult parse, Option<bool> option) =>
+        parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option) : null;
 
     /// <summary>
     /// The class vectors of the semantic term (<see cref="DshTrainerOptions.ClassVectors"/>); a value that is neither a name

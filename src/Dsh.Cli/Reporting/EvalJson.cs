@@ -11,7 +11,7 @@ internal static class EvalJson
     /// <param name="outcome">What was measured.</param>
     /// <param name="modelPath">The model file.</param>
     /// <param name="reportPath">The report folder, or null with <c>--no-report</c>.</param>
-    /// <param name="mirrorSketches">Whether the queries were encoded with <c>--mirror-sketches</c>.</param>
+    /// <param name="mirrorSketches">Whether the queries were encoded mirrored too (the model's choice or <c>--mirror-sketches</c>).</param>
     /// <param name="mirrorPhotos">Whether the model encodes photos mirrored too (<c>dsh train --mirror-photos</c>).</param>
     public static JsonObject Build(EvaluationOutcome outcome, string modelPath, string? reportPath, bool mirrorSketches = false, bool mirrorPhotos = false)
     {

@@ -54,7 +54,7 @@ internal static class ServeCommand
                 MaxQueuedEncodes = parse.GetValue(queue),
                 RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 RerankDepth = parse.GetValue(rerank),
-                MirrorSketches = parse.GetValue(mirror),
+                MirrorSketches = parse.Given(mirror),
             }.Validated();
             SketchSearch search = Open(options, context);
             WarnIfReadOnly(search, context);

@@ -44,8 +44,8 @@ internal sealed record ServeOptions
     /// <summary>Hamming candidates each search re-orders by the sketch's real-valued output (<c>--rerank</c>; 0: none).</summary>
     public int RerankDepth { get; init; } = Dsh.Serving.SketchSearchOptions.DefaultRerankDepth;
 
-    /// <summary>Whether each sketch is also encoded mirrored and the outputs averaged (<c>--mirror-sketches</c>).</summary>
-    public bool MirrorSketches { get; init; }
+    /// <summary>Whether each sketch is also encoded mirrored and the outputs averaged (<c>--mirror-sketches</c>); null: as the model says.</summary>
+    public bool? MirrorSketches { get; init; }
 
     /// <summary>The largest k of a search (default 1000).</summary>
     public int MaxK { get; init; } = 1000;

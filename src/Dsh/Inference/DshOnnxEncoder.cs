@@ -31,10 +31,10 @@ public sealed class DshOnnxEncoder : IDshEncoder
         _photo = photo;
         _options = options;
         _imageDecoding = options.ImageDecoding;
-        MirrorSketches = options.MirrorSketches;
         Metadata = sketch.ModelMetadata.CustomMetadataMap.Where(p => p.Key != DshOnnxExport.HeaderMetadataKey)
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         Architecture = header.Architecture;
+        MirrorSketches = options.MirrorSketches ?? header.Architecture.MirrorSketches;
         Categories = header.Categories;
         _trainedTokenExtractor = header.TokenExtractor ?? "";
         Directory = directory;
@@ -233,7 +233,7 @@ public sealed class DshOnnxEncoder : IDshEncoder
     public EncodedFiles EncodePhotoFiles(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken = default) =>
         EncodeFiles(imagePaths, photos: true, strict: false, keepEmbeddings: false, cancellationToken);
 
-    /// <summary>As <see cref="DshModel.MirrorSketches"/> (initially <see cref="DshOnnxEncoderOptions.MirrorSketches"/>).</summary>
+    /// <summary>As <see cref="DshModel.MirrorSketches"/> (initially <see cref="DshOnnxEncoderOptions.MirrorSketches"/>, or the model's <see cref="DshArchitecture.MirrorSketches"/>).</summary>
     public bool MirrorSketches { get; set; }
 
     /// <inheritdoc/>

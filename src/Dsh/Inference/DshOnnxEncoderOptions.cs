@@ -14,8 +14,11 @@ public sealed record DshOnnxEncoderOptions
     /// <summary>Images per inference call of the batched file encoders (at least 1).</summary>
     public int EncodeBatchSize { get; init; } = 64;
 
-    /// <summary>Whether sketches are also encoded mirrored and the outputs averaged (see <see cref="DshModel.MirrorSketches"/>).</summary>
-    public bool MirrorSketches { get; init; }
+    /// <summary>
+    /// Whether sketches are also encoded mirrored and the outputs averaged (see <see cref="DshModel.MirrorSketches"/>); null
+    /// (the default): as the exported model says (<see cref="DshArchitecture.MirrorSketches"/>).
+    /// </summary>
+    public bool? MirrorSketches { get; init; }
 
     /// <summary>The limits image files and streams are decoded within.</summary>
     public ImageDecodingOptions ImageDecoding { get; init; } = ImageDecodingOptions.Default;

@@ -73,6 +73,15 @@ public sealed partial record DshArchitecture
     public bool MirrorPhotos { get; init; }
 
     /// <summary>
+    /// Whether the model's queries are encoded mirrored too by default: the starting value of
+    /// <see cref="DshModel.MirrorSketches"/> (and of an ONNX export's encoder), which each query may change (the property's
+    /// default false, files that do not store it; <see cref="ResNet18"/> sets true). Not part of the network, and photo
+    /// codes do not depend on it. It costs a second network pass a sketch. Measured with the ResNet18 profile's models:
+    /// +0.003 to +0.010 mAP on PACS in every regime, +0.008 on QuickDraw × CIFAR-10 (docs/results.md, "Test-time mirroring").
+    /// </summary>
+    public bool MirrorSketches { get; init; }
+
+    /// <summary>
     /// The official deploy network (Sketchy dropouts): sketch/token input 200 px, photo input 227 px, 256×7×7 trunk
     /// outputs, 4096/1024 hidden layers. 281,763,264 learnable parameters at K = 128.
     /// </summary>
@@ -123,7 +132,8 @@ public sealed partial record DshArchitecture
     /// fusion (tokens first) 1024 → 2×1024 → 2×512 → K. Sketches and photos are 224 px, a photo's sketch-token map 128 px
     /// (<see cref="TokenInputSize"/>: a third less training time and a fifth less photo time than 224 px); the sketch trunk learns its last stage
     /// (<c>FrozenStages = 3</c>), the photo trunk is frozen (4); every photo is encoded as it is and mirrored
-    /// (<see cref="MirrorPhotos"/>); choices measured on a 2-core CPU, see docs/results.md.
+    /// (<see cref="MirrorPhotos"/>), and so are sketches unless a query says otherwise (<see cref="MirrorSketches"/>);
+    /// choices measured on a 2-core CPU, see docs/results.md.
     /// </summary>
     /// <param name="codeLength">Code length K in bits (≥ 8).</param>
     public static DshArchitecture ResNet18(int codeLength) => new DshArchitecture
@@ -136,6 +146,7 @@ public sealed partial record DshArchitecture
         Initialization = DshInitialization.TorchDefault,
         TokenInputSize = 128,
         MirrorPhotos = true,
+        MirrorSketches = true,
     }.Validated();
 
     /// <summary>How sketches and sketch-tokens become network inputs (the sketch trunk's input in the sketch role).</summary>

@@ -41,6 +41,7 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
                 Initialization = stored.Initialization,
                 TokenInputSize = stored.TokenInputSize,
                 MirrorPhotos = stored.MirrorPhotos,
+                MirrorSketches = stored.MirrorSketches,
             };
         }
         return (element.Deserialize<FlatDocument>(options) ?? throw new JsonException("Empty architecture.")).ToArchitecture();
@@ -58,6 +59,7 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
             Initialization = value.Initialization,
             TokenInputSize = value.TokenInputSize,
             MirrorPhotos = value.MirrorPhotos,
+            MirrorSketches = value.MirrorSketches,
         }, options);
 
     /// <summary>The stored form.</summary>
@@ -86,6 +88,10 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
         /// <summary>Written only when true, so that files of models without it stay byte for byte what they were.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
         public bool MirrorPhotos { get; init; }
+
+        /// <summary>Written only when true, like <see cref="MirrorPhotos"/>.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public bool MirrorSketches { get; init; }
     }
 
     /// <summary>The flat record of the first file format, with its defaults.</summary>

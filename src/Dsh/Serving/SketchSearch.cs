@@ -46,7 +46,7 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
     /// <see cref="SketchSearchOptions.GalleryPath"/> are not read.</param>
     /// <param name="log">Where background problems (a failed reload) are logged; null for nowhere.</param>
     /// <exception cref="ArgumentException">The model's code length is not the gallery's.</exception>
-    /// <exception cref="NotSupportedException"><see cref="SketchSearchOptions.MirrorSketches"/> is set and the encoder cannot mirror.</exception>
+    /// <exception cref="NotSupportedException"><see cref="SketchSearchOptions.MirrorSketches"/> is true and the encoder cannot mirror.</exception>
     public SketchSearch(IDshEncoder model, Gallery gallery, string galleryPath, SketchSearchOptions? options = null, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -59,7 +59,10 @@ public sealed class SketchSearch : IAsyncDisposable, IDisposable
         }
         Encoder = model;
         Encoder.ImageDecoding = options.ImageDecoding;
-        Encoder.MirrorSketches = options.MirrorSketches;
+        if (options.MirrorSketches is { } mirror)
+        {
+            Encoder.MirrorSketches = mirror;
+        }
         Gallery = gallery;
         GalleryPath = Path.GetFullPath(galleryPath);
         PhotosRoot = Path.GetFullPath(options.PhotosRoot ?? DefaultPhotosRoot(gallery, GalleryPath));

@@ -37,8 +37,11 @@ public sealed record SketchSearchOptions
     /// </summary>
     public int RerankDepth { get; set; } = DefaultRerankDepth;
 
-    /// <summary>Whether each sketch is also encoded mirrored and the outputs averaged (<see cref="DshModel.MirrorSketches"/>; default false).</summary>
-    public bool MirrorSketches { get; set; }
+    /// <summary>
+    /// Whether each sketch is also encoded mirrored and the outputs averaged (<see cref="DshModel.MirrorSketches"/>); null
+    /// (the default) leaves the encoder's own choice, the model's <see cref="DshArchitecture.MirrorSketches"/> unless set.
+    /// </summary>
+    public bool? MirrorSketches { get; set; }
 
     /// <summary>The limits every uploaded image is decoded within.</summary>
     public ImageDecodingOptions ImageDecoding { get; set; } = ImageDecodingOptions.Default;

@@ -40,7 +40,7 @@ public sealed record DshProfile
 
     /// <summary>
     /// <c>resnet18</c>: <see cref="DshArchitecture.ResNet18"/>, ImageNet ResNet-18 trunks at 224 px (sketch-token maps at
-    /// 128 px), photos encoded as they are and mirrored, the best measured (mAP@all 0.893 / 0.917 at 64 / 128 bits on PACS in about 8 minutes on two CPU cores,
+    /// 128 px), sketches and photos encoded as they are and mirrored, the best measured (mAP@all 0.903 / 0.920 at 64 / 128 bits on PACS in about 8 minutes on two CPU cores,
     /// docs/results.md). Needs the
     /// ImageNet ONNX file (<see cref="DshTrainerOptions.ImageNetWeightsPath"/>).
     /// </summary>

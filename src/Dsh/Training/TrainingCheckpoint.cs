@@ -121,8 +121,10 @@ internal sealed class TrainingCheckpoint
             using (reader)
             {
                 string? mismatch =
-                    // MirrorPhotos only changes how the finished model encodes photos, not training: a run may resume with it changed
-                    !(header.Architecture with { MirrorPhotos = options.Architecture.MirrorPhotos }).Equals(options.Architecture) ? "the architecture" :
+                    // MirrorPhotos and MirrorSketches only change how the finished model encodes, not training: a run may resume
+                    // with them changed
+                    !(header.Architecture with { MirrorPhotos = options.Architecture.MirrorPhotos, MirrorSketches = options.Architecture.MirrorSketches })
+                        .Equals(options.Architecture) ? "the architecture" :
                     header.Seed != options.Seed ? $"the seed ({header.Seed})" :
                     header.BatchSize != options.BatchSize ? $"the batch size ({header.BatchSize})" :
                     header.DataFingerprint != fingerprint ? "the training data" :

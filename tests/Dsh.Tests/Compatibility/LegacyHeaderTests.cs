@@ -19,7 +19,7 @@ public sealed class LegacyHeaderTests
     private const string PaperModelHeader = "paper-128.model.header.json";
 
     /// <summary>The ResNet18 profile's network at 64 bits as those files were written: token maps at the sketch side.</summary>
-    internal static DshArchitecture ResNet18Of64 => DshArchitecture.ResNet18(64) with { TokenInputSize = null, MirrorPhotos = false };
+    internal static DshArchitecture ResNet18Of64 => DshArchitecture.ResNet18(64) with { TokenInputSize = null, MirrorPhotos = false, MirrorSketches = false };
 
     private static string Json(string file) => File.ReadAllText(LegacyFiles.File(file), Encoding.UTF8);
 

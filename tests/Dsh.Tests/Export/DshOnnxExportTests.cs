@@ -27,7 +27,8 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
     {
         public ExportedModel()
         {
-            var network = Network(DshArchitecture.ResNet18(64));
+            // sketches encoded once: the equality tests compare single passes; the profile's default is tested on its own
+            var network = Network(DshArchitecture.ResNet18(64) with { MirrorSketches = false });
             Model = new DshModel(network, ["dog", "elephant", "giraffe", "guitar", "horse", "house", "person"], new TrainingSummary(), new ContourTokenExtractor().Name);
             Files = DshOnnxExport.Export(Model, _folder.Path);
             Encoder = DshOnnxEncoder.Load(_folder.Path, new DshOnnxEncoderOptions { EncodeBatchSize = 3 });
@@ -152,15 +153,25 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
     }
 
     [Fact]
-    public void A_model_that_mirrors_photos_exports_the_choice_and_its_photo_outputs_equal_TorchSharp()
+    public void A_model_that_mirrors_exports_the_choices_and_its_outputs_equal_TorchSharp()
     {
-        var network = new DshNetwork(_exported.Model.Architecture with { MirrorPhotos = true });
+        var network = new DshNetwork(_exported.Model.Architecture with { MirrorPhotos = true, MirrorSketches = true });
         network.load_state_dict(_exported.Model.Network.state_dict());
         using var model = new DshModel(network, _exported.Model.Categories, new TrainingSummary(), new ContourTokenExtractor().Name);
         using var folder = new TempFolder("dsh-onnx-mirror-photos-");
         DshOnnxExport.Export(model, folder.Path);
         using var encoder = DshOnnxEncoder.Load(folder.Path, new DshOnnxEncoderOptions { EncodeBatchSize = 3 });
         Assert.True(encoder.Architecture.MirrorPhotos);
+        // sketches: both start mirroring as the model says, and the option overrides it
+        Assert.True(model.MirrorSketches);
+        Assert.True(encoder.MirrorSketches);
+        IReadOnlyList<string> sketches = Sketches(1);
+        AssertSame(model.EmbedSketchFiles(sketches), encoder.EmbedSketchFiles(sketches), sketches.Count);
+        Assert.NotEqual(_exported.Encoder.EmbedSketchFiles(sketches).Embeddings![0], encoder.EmbedSketchFiles(sketches).Embeddings![0]);
+        using (var sketchesOnce = DshOnnxEncoder.Load(folder.Path, new DshOnnxEncoderOptions { MirrorSketches = false }))
+        {
+            Assert.False(sketchesOnce.MirrorSketches);
+        }
 
         IReadOnlyList<string> photos = PretrainedFiles.Photos(1);
         EncodedFiles torch = model.EmbedPhotoFiles(photos);

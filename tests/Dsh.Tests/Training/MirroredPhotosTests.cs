@@ -120,7 +120,7 @@ public sealed class MirroredPhotosTests : IDisposable
     {
         string dir = Path.Combine(_dir, "checkpoints");
         var data = TrainingFixtures.Data();
-        var mirroring = TrainingFixtures.Options(dir, epochs: 2) with { Architecture = TrainingFixtures.TinyArchitecture with { MirrorPhotos = true } };
+        var mirroring = TrainingFixtures.Options(dir, epochs: 2) with { Architecture = TrainingFixtures.TinyArchitecture with { MirrorPhotos = true, MirrorSketches = true } };
         using (TrainingFixtures.Fit(TrainingFixtures.Options(dir, epochs: 1), data))
         {
         }
@@ -130,6 +130,7 @@ public sealed class MirroredPhotosTests : IDisposable
 
         Assert.Contains(messages, m => m.StartsWith("resumed from", StringComparison.Ordinal));
         Assert.True(resumed.Architecture.MirrorPhotos);
+        Assert.True(resumed.MirrorSketches);
         Assert.Equal(straight.Summary.FinalBatchLoss, resumed.Summary.FinalBatchLoss);
         Assert.Equal(TrainingFixtures.Weights(straight), TrainingFixtures.Weights(resumed));
         // any other change of the architecture still refuses to mix two runs

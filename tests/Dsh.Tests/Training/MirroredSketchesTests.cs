@@ -97,6 +97,34 @@ public sealed class MirroredSketchesTests : IDisposable
     }
 
     [Fact]
+    public void A_model_starts_mirroring_sketches_as_its_architecture_says_and_its_file_keeps_that()
+    {
+        Assert.False(_model.MirrorSketches); // the fixture's architecture does not ask for it
+        var network = new DshNetwork(_model.Architecture with { MirrorSketches = true });
+        network.load_state_dict(_model.Network.state_dict());
+        using var mirroring = new DshModel(network, _model.Categories, _model.Summary, _model.TokenExtractorName);
+        Assert.True(mirroring.MirrorSketches);
+        var (sketch, _) = Pair(4);
+        float[] byDefault = mirroring.EmbedSketch(sketch);
+        _model.MirrorSketches = true;
+        Assert.Equal(_model.EmbedSketch(sketch), byDefault);
+
+        string path = Path.Combine(_dir, "mirroring.dshm");
+        mirroring.Save(path);
+        using (DshModel loaded = DshModel.Load(path))
+        {
+            Assert.True(loaded.Architecture.MirrorSketches);
+            Assert.True(loaded.MirrorSketches);
+            loaded.MirrorSketches = false; // each query may still choose
+            Assert.NotEqual(byDefault, loaded.EmbedSketch(sketch));
+        }
+        // written only when set, so a model without it is stored as it was before the property existed
+        Assert.DoesNotContain(nameof(DshArchitecture.MirrorSketches),
+            System.Text.Json.JsonSerializer.Serialize(_model.Architecture, Dsh.Persistence.DshJson.Options), StringComparison.Ordinal);
+        Assert.True(DshArchitecture.ResNet18(64).MirrorSketches);
+    }
+
+    [Fact]
     public void Mirrored_copies_reverse_every_line_of_every_plane()
     {
         DshArchitecture architecture = TrainingFixtures.TinyArchitecture;
