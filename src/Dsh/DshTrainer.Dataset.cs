@@ -49,6 +49,18 @@ public sealed partial class DshTrainer
             });
             return new DshTrainer(adapted).Fit(dataset, progress, cancellationToken);
         }
+        DshTrainerOptions shortRun = FewStepsRule.Apply(Options, dataset, out long plannedSteps);
+        if (!ReferenceEquals(shortRun, Options))
+        {
+            progress?.Report(new DshProgress
+            {
+                Phase = TrainingPhase.Preparing,
+                Epochs = Options.Epochs,
+                Message = FormattableString.Invariant(
+                    $"a short run ({plannedSteps} steps, under {FewStepsRule.ShortRunSteps}): learning rate {shortRun.LearningRate:g3} instead of {Options.LearningRate:g3}"),
+            });
+            return new DshTrainer(shortRun).Fit(dataset, progress, cancellationToken);
+        }
         ClassEmbedding embedding = ChooseClassVectors(dataset.Categories);
         IReadOnlyList<string> missing = embedding.MissingWords;
         if (missing.Count > 0)

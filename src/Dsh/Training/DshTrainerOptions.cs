@@ -76,6 +76,9 @@ public sealed record DshTrainerOptions
         init => _learningRate = value;
     }
 
+    /// <summary>Whether <see cref="LearningRate"/> was set (else it follows the architecture, and the trainer's rules may change it).</summary>
+    internal bool LearningRateIsSet => _learningRate is not null;
+
     /// <summary>Factor applied to the learning rate after every epoch (default 1: constant).</summary>
     public double LearningRateDecay { get; init; } = 1.0;
 

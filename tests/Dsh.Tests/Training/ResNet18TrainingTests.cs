@@ -103,6 +103,7 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
         Assert.All(fixture.Losses, l => Assert.True(double.IsFinite(l)));
         Assert.Equal(6, Trained.Summary.Steps);
         Assert.Equal(TrainedFixture.Architecture, Trained.Architecture);
+        Assert.Equal(1e-2, Trained.TrainingOptions!.LearningRate, 15); // 6 steps, a short run: FewStepsRule
         Assert.False(Trained.Network.training);
     }
 
