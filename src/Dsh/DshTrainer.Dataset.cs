@@ -35,32 +35,41 @@ public sealed partial class DshTrainer
         {
             throw new ArgumentException("The dataset needs photos and training sketches (sketches not held out as queries).", nameof(dataset));
         }
-        DshTrainerOptions adapted = SmallPhotoRule.Apply(Options, dataset, out int medianSide);
-        if (!ReferenceEquals(adapted, Options))
+        DshTrainerOptions adapted = AdaptedTo(dataset, progress);
+        return ReferenceEquals(adapted, Options)
+            ? FitAsGiven(dataset, progress, cancellationToken)
+            : new DshTrainer(adapted).FitAsGiven(dataset, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The options after the profile's rules for <paramref name="dataset"/> (<see cref="SmallPhotoRule"/>, then
+    /// <see cref="FewStepsRule"/>), each change reported as a <see cref="TrainingPhase.Preparing"/> message; the
+    /// trainer's own options when neither applies. Each rule runs once (the small-photo rule reads photo headers).
+    /// </summary>
+    private DshTrainerOptions AdaptedTo(SbirDataset dataset, IProgress<DshProgress>? progress)
+    {
+        void Say(string message) => progress?.Report(new DshProgress { Phase = TrainingPhase.Preparing, Epochs = Options.Epochs, Message = message });
+
+        DshTrainerOptions smallPhotos = SmallPhotoRule.Apply(Options, dataset, out int medianSide);
+        if (!ReferenceEquals(smallPhotos, Options))
         {
-            progress?.Report(new DshProgress
-            {
-                Phase = TrainingPhase.Preparing,
-                Epochs = Options.Epochs,
-                Message = $"small photos (median shorter side {medianSide} px, under {Options.SmallPhotoSide}): the photo trunk's last stage learns too" +
-                    (Options.Architecture.MirrorPhotos ? ", photos are encoded once (not mirrored)" : "") +
-                    (adapted.LearningRate != Options.LearningRate ? FormattableString.Invariant($", learning rate {adapted.LearningRate:g3}") : "") +
-                    (Options.AveragedEpochs is null ? $", and the weights of the last {DshTrainerOptions.LearningPhotoTrunkAveragedEpochs} epochs are averaged" : ""),
-            });
-            return new DshTrainer(adapted).Fit(dataset, progress, cancellationToken);
+            Say($"small photos (median shorter side {medianSide} px, under {Options.SmallPhotoSide}): the photo trunk's last stage learns too" +
+                (Options.Architecture.MirrorPhotos ? ", photos are encoded once (not mirrored)" : "") +
+                (smallPhotos.LearningRate != Options.LearningRate ? FormattableString.Invariant($", learning rate {smallPhotos.LearningRate:g3}") : "") +
+                (Options.AveragedEpochs is null ? $", and the weights of the last {DshTrainerOptions.LearningPhotoTrunkAveragedEpochs} epochs are averaged" : ""));
         }
-        DshTrainerOptions shortRun = FewStepsRule.Apply(Options, dataset, out long plannedSteps);
-        if (!ReferenceEquals(shortRun, Options))
+        DshTrainerOptions shortRun = FewStepsRule.Apply(smallPhotos, dataset, out long plannedSteps);
+        if (!ReferenceEquals(shortRun, smallPhotos))
         {
-            progress?.Report(new DshProgress
-            {
-                Phase = TrainingPhase.Preparing,
-                Epochs = Options.Epochs,
-                Message = FormattableString.Invariant(
-                    $"a short run ({plannedSteps} steps, under {FewStepsRule.ShortRunSteps}): learning rate {shortRun.LearningRate:g3} instead of {Options.LearningRate:g3}"),
-            });
-            return new DshTrainer(shortRun).Fit(dataset, progress, cancellationToken);
+            Say(FormattableString.Invariant(
+                $"a short run ({plannedSteps} steps, under {FewStepsRule.ShortRunSteps}): learning rate {shortRun.LearningRate:g3} instead of {smallPhotos.LearningRate:g3}"));
         }
+        return shortRun;
+    }
+
+    /// <summary>Trains on <paramref name="dataset"/> with <see cref="Options"/> as they are (the rules already applied).</summary>
+    private DshModel FitAsGiven(SbirDataset dataset, IProgress<DshProgress>? progress, CancellationToken cancellationToken)
+    {
         ClassEmbedding embedding = ChooseClassVectors(dataset.Categories);
         IReadOnlyList<string> missing = embedding.MissingWords;
         if (missing.Count > 0)

@@ -52,6 +52,9 @@ public sealed record DshTrainerOptions
     [JsonIgnore]
     public int EffectiveMinimumSteps => MinimumSteps ?? DshProfile.MinimumStepsFor(Architecture);
 
+    /// <summary>Mini-batches an epoch over <paramref name="photos"/> photos and <paramref name="sketches"/> training sketches: ⌈max(photos, sketches) / <see cref="BatchSize"/>⌉ (the smaller domain cycles).</summary>
+    internal int StepsPerEpoch(int photos, int sketches) => (Math.Max(photos, sketches) + BatchSize - 1) / BatchSize;
+
     /// <summary>The epochs a run takes with <paramref name="stepsPerEpoch"/> mini-batches an epoch: max(<see cref="Epochs"/>, ⌈<see cref="EffectiveMinimumSteps"/> / stepsPerEpoch⌉).</summary>
     /// <param name="stepsPerEpoch">⌈max(photos, training sketches) / <see cref="BatchSize"/>⌉, at least 1.</param>
     public int EpochsFor(int stepsPerEpoch)

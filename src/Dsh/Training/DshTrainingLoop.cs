@@ -38,7 +38,7 @@ internal sealed class DshTrainingLoop
         _classVectors = classVectors;
         _semanticSource = semanticSource;
         _settings = TrainingRunSettings.From(options, classVectors, tokenExtractorName);
-        _stepsPerEpoch = (Math.Max(data.PhotoLabels.Length, data.SketchLabels.Length) + options.BatchSize - 1) / options.BatchSize;
+        _stepsPerEpoch = options.StepsPerEpoch(data.PhotoLabels.Length, data.SketchLabels.Length);
         _epochs = options.EpochsFor(Math.Max(1, _stepsPerEpoch));
     }
 

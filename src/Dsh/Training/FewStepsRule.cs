@@ -24,8 +24,7 @@ internal static class FewStepsRule
     /// </summary>
     public static DshTrainerOptions Apply(DshTrainerOptions options, SbirDataset dataset, out long plannedSteps)
     {
-        int larger = Math.Max(dataset.Photos.Count, dataset.TrainingSketches.Count());
-        int stepsPerEpoch = Math.Max(1, (larger + options.BatchSize - 1) / options.BatchSize);
+        int stepsPerEpoch = Math.Max(1, options.StepsPerEpoch(dataset.Photos.Count, dataset.TrainingSketches.Count()));
         plannedSteps = (long)options.EpochsFor(stepsPerEpoch) * stepsPerEpoch;
         double rate = DshProfile.LearningRateAt(options.Architecture.CodeLength);
         return Applies(options, plannedSteps) && rate != options.LearningRate ? options with { LearningRate = rate } : options;
