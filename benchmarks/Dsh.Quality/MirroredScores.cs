@@ -85,26 +85,11 @@ internal static class MirroredScores
     /// <summary>The items' outputs: the files themselves when <paramref name="dir"/> is null, else mirrored copies written there.</summary>
     private static IReadOnlyList<float[]> Embed(DshModel model, IReadOnlyList<SbirItem> items, string? dir, bool photos)
     {
-        var paths = new string[items.Count];
         if (dir is not null)
         {
-            Directory.CreateDirectory(dir);
+            return ImageViews.Embed(model, items, dir, photos, image => image.Clone(x => x.Flip(FlipMode.Horizontal)));
         }
-        for (int i = 0; i < items.Count; i++)
-        {
-            if (dir is null)
-            {
-                paths[i] = items[i].Path!;
-                continue;
-            }
-            paths[i] = Path.Combine(dir, i.ToString("D5", CultureInfo.InvariantCulture) + ".png");
-            if (!File.Exists(paths[i]))
-            {
-                using Image<Rgb24> image = Image.Load<Rgb24>(items[i].Path!);
-                image.Mutate(x => x.Flip(FlipMode.Horizontal));
-                image.SaveAsPng(paths[i]);
-            }
-        }
+        string[] paths = [.. items.Select(item => item.Path!)];
         EncodedFiles encoded = photos ? model.EmbedPhotoFiles(paths) : model.EmbedSketchFiles(paths);
         if (encoded.Skipped.Count > 0)
         {
@@ -113,8 +98,7 @@ internal static class MirroredScores
         return encoded.Embeddings!;
     }
 
-    private static IReadOnlyList<float[]> Average(IReadOnlyList<float[]> a, IReadOnlyList<float[]> b) =>
-        [.. a.Select((x, i) => x.Zip(b[i], (u, v) => (u + v) / 2).ToArray())];
+    private static IReadOnlyList<float[]> Average(IReadOnlyList<float[]> a, IReadOnlyList<float[]> b) => ImageViews.Average(a, 1, [b]);
 
     private static BinaryCodeSet Codes(IReadOnlyList<float[]> embeddings, int k) =>
         BinaryCodeSet.FromSigns([.. embeddings.SelectMany(e => e)], k);

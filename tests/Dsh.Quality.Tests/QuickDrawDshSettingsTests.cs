@@ -31,6 +31,15 @@ public class QuickDrawDshSettingsTests
     }
 
     [Fact]
+    public void MirroringKeysSetTheArchitecturesChoices()
+    {
+        var keys = new Dictionary<string, string> { ["mirrorPhotos"] = "0", ["mirrorSketches"] = "0" };
+        DshArchitecture architecture = QuickDrawDshSettings.Parse([], keys).Architecture;
+        Assert.Equal(DshArchitecture.ResNet18(64) with { MirrorPhotos = false, MirrorSketches = false }, architecture);
+        Assert.True(QuickDrawDshSettings.Parse([], NoKeys).Architecture.MirrorSketches);
+    }
+
+    [Fact]
     public void FrozenStagesGoThroughTheProfile()
     {
         var keys = new Dictionary<string, string> { ["photoFrozen"] = "3" };

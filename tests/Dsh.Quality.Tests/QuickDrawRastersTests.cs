@@ -82,6 +82,22 @@ public class QuickDrawRastersTests
         Assert.DoesNotContain(map, m => m.Cifar == "deer");
     }
 
+    [Fact]
+    public void The_equal_names_protocol_keeps_the_seven_categories_named_alike_in_map_order()
+    {
+        var equal = QuickDrawCifarCategories.For(equalNamesOnly: true);
+        Assert.Equal(["airplane", "bird", "cat", "dog", "frog", "horse", "truck"], equal.Select(m => m.Cifar));
+        Assert.All(equal, m => Assert.Equal(m.QuickDraw, m.Cifar));
+        Assert.Same(QuickDrawCifarCategories.Map, QuickDrawCifarCategories.For(equalNamesOnly: false));
+
+        var keys = new Dictionary<string, string> { ["categories"] = "equal", ["trainPhotos"] = "210", ["galleryPhotos"] = "90" };
+        QuickDrawCifarProtocol protocol = QuickDrawCifarProtocol.From(keys);
+        Assert.True(protocol.EqualNamesOnly);
+        Assert.Equal((210, 90), (protocol.TrainPhotos, protocol.GalleryPhotos));
+        Assert.False(QuickDrawCifarProtocol.From(new Dictionary<string, string>()).EqualNamesOnly);
+        Assert.Throws<ArgumentException>(() => QuickDrawCifarProtocol.From(new Dictionary<string, string> { ["categories"] = "some" }));
+    }
+
     private static void Write(string path, string text)
     {
         using var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest);

@@ -20,4 +20,8 @@ internal static class QuickDrawCifarCategories
         ("cruise ship", "ship"),
         ("truck", "truck"),
     ];
+
+    /// <summary>The categories of a protocol: all nine, or only the seven whose names are equal (<c>categories=equal</c>).</summary>
+    public static IReadOnlyList<(string QuickDraw, string Cifar)> For(bool equalNamesOnly) =>
+        equalNamesOnly ? [.. Map.Where(m => m.QuickDraw == m.Cifar)] : Map;
 }

@@ -19,6 +19,8 @@ internal sealed record QuickDrawCifarProtocol
     public int Canvas { get; init; } = 32;
     /// <summary>The side of the written sketch PNG (the canvas upscaled).</summary>
     public int SketchSize { get; init; } = 224;
+    /// <summary>Only the seven categories whose QuickDraw and CIFAR-10 names are equal (no car / automobile, cruise ship / ship).</summary>
+    public bool EqualNamesOnly { get; init; }
 
     public QuickDrawCifarProtocol Validated()
     {
@@ -37,7 +39,7 @@ internal sealed record QuickDrawCifarProtocol
         return this;
     }
 
-    /// <summary>Overrides from key=value arguments (trainSketches, querySketches, trainPhotos, galleryPhotos, seed, canvas, sketchSize).</summary>
+    /// <summary>Overrides from key=value arguments (trainSketches, querySketches, trainPhotos, galleryPhotos, seed, canvas, sketchSize, categories=all|equal).</summary>
     public static QuickDrawCifarProtocol From(IReadOnlyDictionary<string, string> keys)
     {
         int Get(string name, int fallback) => keys.TryGetValue(name, out string? v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -51,10 +53,16 @@ internal sealed record QuickDrawCifarProtocol
             Seed = Get("seed", d.Seed),
             Canvas = Get("canvas", d.Canvas),
             SketchSize = Get("sketchSize", d.SketchSize),
+            EqualNamesOnly = (keys.TryGetValue("categories", out string? c) ? c : "all") switch
+            {
+                "all" => false,
+                "equal" => true,
+                string other => throw new ArgumentException($"categories={other}: all or equal"),
+            },
         }.Validated();
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"seed {Seed}; per category {TrainSketches} train + {QuerySketches} query drawings, {TrainPhotos} train + {GalleryPhotos} gallery photos; " +
+        $"seed {Seed}; {(EqualNamesOnly ? "the 7 categories with equal names" : "9 categories")}; per category {TrainSketches} train + {QuerySketches} query drawings, {TrainPhotos} train + {GalleryPhotos} gallery photos; " +
         $"drawings centred on a {Canvas} px canvas, upscaled to {SketchSize} px");
 }

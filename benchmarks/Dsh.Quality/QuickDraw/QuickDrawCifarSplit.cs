@@ -24,7 +24,7 @@ internal sealed class QuickDrawCifarSplit
         GalleryPhotos = galleryPhotos;
     }
 
-    /// <summary>CIFAR-10 class names, in <see cref="QuickDrawCifarCategories.Map"/> order (label i = category i).</summary>
+    /// <summary>CIFAR-10 class names, in <see cref="QuickDrawCifarCategories.For"/> order (label i = category i).</summary>
     public IReadOnlyList<string> Categories { get; }
     public IReadOnlyList<SbirItem> TrainSketches { get; }
     public IReadOnlyList<SbirItem> TrainPhotos { get; }
@@ -40,11 +40,12 @@ internal sealed class QuickDrawCifarSplit
     {
         protocol = protocol.Validated();
         string sketchRoot = Path.Combine(workDir, string.Create(CultureInfo.InvariantCulture, $"sketches-{protocol.Canvas}-{protocol.SketchSize}"));
-        var categories = QuickDrawCifarCategories.Map.Select(m => m.Cifar).ToArray();
+        IReadOnlyList<(string QuickDraw, string Cifar)> map = QuickDrawCifarCategories.For(protocol.EqualNamesOnly);
+        var categories = map.Select(m => m.Cifar).ToArray();
         List<SbirItem> trainS = [], trainP = [], queryS = [], galleryP = [];
         for (int label = 0; label < categories.Length; label++)
         {
-            var (quickDraw, cifar) = QuickDrawCifarCategories.Map[label];
+            var (quickDraw, cifar) = map[label];
             IReadOnlyList<float[]> drawings = QuickDrawRasters.ReadCategory(drawingsDir, quickDraw);
             if (drawings.Count < protocol.TrainSketches + protocol.QuerySketches)
             {

@@ -27,6 +27,14 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         {
             architecture = architecture with { TokenInputSize = tokenSize };
         }
+        if (Count("mirrorPhotos") is { } mirrorPhotos)
+        {
+            architecture = architecture with { MirrorPhotos = mirrorPhotos != 0 };
+        }
+        if (Count("mirrorSketches") is { } mirrorSketches)
+        {
+            architecture = architecture with { MirrorSketches = mirrorSketches != 0 };
+        }
         // CIFAR's 32 px photos always trigger the small-photo rule, which lets a frozen ResNet-18 photo trunk's last stage
         // learn; the default rate is that architecture's (DshTrainerOptions.LearningRate follows it the same way).
         DshArchitecture trained = Count("photoFrozen") is null ? SmallPhotoRule.WithLastPhotoStageLearning(architecture) ?? architecture : architecture;
