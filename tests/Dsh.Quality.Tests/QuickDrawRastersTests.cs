@@ -83,7 +83,7 @@ public class QuickDrawRastersTests
     }
 
     [Fact]
-    public void The_equal_names_protocol_keeps_the_seven_categories_named_alike_in_map_order()
+    public void The_equal_names_protocol_keeps_the_seven_categories_named_alike_in_map_order_and_names_its_files_apart()
     {
         var equal = QuickDrawCifarCategories.For(equalNamesOnly: true);
         Assert.Equal(["airplane", "bird", "cat", "dog", "frog", "horse", "truck"], equal.Select(m => m.Cifar));
@@ -94,7 +94,9 @@ public class QuickDrawRastersTests
         QuickDrawCifarProtocol protocol = QuickDrawCifarProtocol.From(keys);
         Assert.True(protocol.EqualNamesOnly);
         Assert.Equal((210, 90), (protocol.TrainPhotos, protocol.GalleryPhotos));
+        Assert.Equal("-categoriesequal-trainPhotos210-galleryPhotos90", protocol.Tag());
         Assert.False(QuickDrawCifarProtocol.From(new Dictionary<string, string>()).EqualNamesOnly);
+        Assert.Equal("", QuickDrawCifarProtocol.From(new Dictionary<string, string>()).Tag());
         Assert.Throws<ArgumentException>(() => QuickDrawCifarProtocol.From(new Dictionary<string, string> { ["categories"] = "some" }));
     }
 

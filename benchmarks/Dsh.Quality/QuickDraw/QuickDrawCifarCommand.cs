@@ -61,7 +61,7 @@ internal static class QuickDrawCifarCommand
         Say($"chance (relevant fraction of the gallery): {1.0 / split.Categories.Count:F3}; P@200 ceiling: {Math.Min(200, protocol.GalleryPhotos) / 200.0:F3}");
         int code = mode == "baselines"
             ? QuickDrawCifarBaselines.Run(split, outDir, Say)
-            : QuickDrawCifarDsh.Run(split, dsh!, keys.ContainsKey("mirror"), keys.ContainsKey("reuse"), outDir, Say);
+            : QuickDrawCifarDsh.Run(split, protocol, dsh!, keys.ContainsKey("mirror"), keys.ContainsKey("reuse"), outDir, Say);
         string file = Path.Combine(outDir, mode == "baselines" ? "baselines.md" : $"dsh-{string.Join('-', positional.Concat(VariantKeys(keys)))}.md");
         File.WriteAllText(file, report.ToString());
         Console.WriteLine($"wrote {file}");

@@ -16,12 +16,13 @@ namespace Dsh.Quality.QuickDraw;
 /// </summary>
 internal static class QuickDrawCifarDsh
 {
-    public static int Run(QuickDrawCifarSplit split, QuickDrawDshSettings settings, bool mirror, bool reuse, string outDir, Action<string> say)
+    public static int Run(QuickDrawCifarSplit split, QuickDrawCifarProtocol protocol, QuickDrawDshSettings settings, bool mirror, bool reuse, string outDir,
+        Action<string> say)
     {
         var inv = CultureInfo.InvariantCulture;
         var (bits, epochs, profile, architecture, lr, photoFrozenGiven, schedule, variants, dissimilar, trainSeed, averaged, sketchTrunkFactor, weightDecay) = settings;
         // without photoFrozen= the small-photo rule decides the photo stages: its checkpoints must not mix with a fixed count's
-        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{(photoFrozenGiven ? FrozenStages(architecture.PhotoTrunk) : "-rule")}{(schedule == LearningRateSchedule.Constant ? "" : "-" + schedule.ToString().ToLowerInvariant())}{(variants == 1 ? "" : "-variants" + variants)}{(dissimilar is null ? "" : "-dissimilar" + dissimilar)}{(architecture.TokenInputSize is { } tokens ? "-tokens" + tokens : "")}{(trainSeed is { } seed ? "-seed" + seed : "")}{(averaged is { } average ? "-average" + average : "")}{(sketchTrunkFactor is { } factor ? "-sketchlr" + factor.ToString(inv) : "")}{(weightDecay is { } wd ? "-wd" + wd.ToString(inv) : "")}");
+        string tag = string.Create(inv, $"{profile}-{bits}-lr{lr:G3}-e{epochs}-f{FrozenStages(architecture.SketchTrunk)}{(photoFrozenGiven ? FrozenStages(architecture.PhotoTrunk) : "-rule")}{(schedule == LearningRateSchedule.Constant ? "" : "-" + schedule.ToString().ToLowerInvariant())}{(variants == 1 ? "" : "-variants" + variants)}{(dissimilar is null ? "" : "-dissimilar" + dissimilar)}{(architecture.TokenInputSize is { } tokens ? "-tokens" + tokens : "")}{(trainSeed is { } seed ? "-seed" + seed : "")}{(averaged is { } average ? "-average" + average : "")}{(sketchTrunkFactor is { } factor ? "-sketchlr" + factor.ToString(inv) : "")}{(weightDecay is { } wd ? "-wd" + wd.ToString(inv) : "")}{MirrorTag(architecture, profile.Architecture(bits))}{protocol.Tag()}");
         DshTrainerOptions options = settings.TrainerOptions() with
         {
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),
@@ -58,6 +59,11 @@ internal static class QuickDrawCifarDsh
         }
         return 0;
     }
+
+    /// <summary>"" when the model mirrors as the profile's do, else what differs (the saved model keeps its choice).</summary>
+    private static string MirrorTag(DshArchitecture architecture, DshArchitecture profiles) =>
+        (architecture.MirrorPhotos == profiles.MirrorPhotos ? "" : "-mirrorphotos" + (architecture.MirrorPhotos ? 1 : 0)) +
+        (architecture.MirrorSketches == profiles.MirrorSketches ? "" : "-mirrorsketches" + (architecture.MirrorSketches ? 1 : 0));
 
     private static int FrozenStages(TrunkSpec trunk) => trunk is ResNet18TrunkSpec resnet ? resnet.FrozenStages : 0;
 }

@@ -62,6 +62,35 @@ internal sealed record QuickDrawCifarProtocol
         }.Validated();
     }
 
+    /// <summary>
+    /// "" for the default protocol, else "-" and what differs from it (e.g. <c>-categoriesequal-trainPhotos210</c>): part of
+    /// the saved model's and the checkpoints' names, so that runs of two protocols never resume or reuse each other's.
+    /// </summary>
+    public string Tag()
+    {
+        var d = new QuickDrawCifarProtocol();
+        var parts = new List<string>();
+        void Add(string name, int value, int fallback)
+        {
+            if (value != fallback)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{name}{value}"));
+            }
+        }
+        if (EqualNamesOnly)
+        {
+            parts.Add("categoriesequal");
+        }
+        Add("trainSketches", TrainSketches, d.TrainSketches);
+        Add("querySketches", QuerySketches, d.QuerySketches);
+        Add("trainPhotos", TrainPhotos, d.TrainPhotos);
+        Add("galleryPhotos", GalleryPhotos, d.GalleryPhotos);
+        Add("seed", Seed, d.Seed);
+        Add("canvas", Canvas, d.Canvas);
+        Add("sketchSize", SketchSize, d.SketchSize);
+        return parts.Count == 0 ? "" : "-" + string.Join('-', parts);
+    }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"seed {Seed}; {(EqualNamesOnly ? "the 7 categories with equal names" : "9 categories")}; per category {TrainSketches} train + {QuerySketches} query drawings, {TrainPhotos} train + {GalleryPhotos} gallery photos; " +
         $"drawings centred on a {Canvas} px canvas, upscaled to {SketchSize} px");
