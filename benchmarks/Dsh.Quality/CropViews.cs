@@ -1,7 +1,5 @@
 using System.Globalization;
 using Dsh.Data;
-using Dsh.Evaluation;
-using Dsh.Hashing;
 using Dsh.Model;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -44,12 +42,7 @@ internal static class CropViews
         })
         {
             IReadOnlyList<float[]> g = ImageViews.Average(run.GalleryEmbeddings!, weight, [.. members.Select(m => views[m])]);
-            BinaryCodeSet gCodes = BinaryCodeSet.FromSigns([.. g.SelectMany(e => e)], model.CodeLength);
-            RankedRetrievalReport plain = RankedRetrievalEvaluation.Evaluate(run.Queries, run.QueryEmbeddings, run.QueryLabels, queryGroups,
-                gCodes, g, run.GalleryLabels, galleryGroups, RerankMode.None, 1);
-            RankedRetrievalReport reranked = RankedRetrievalEvaluation.Evaluate(run.Queries, run.QueryEmbeddings, run.QueryLabels, queryGroups,
-                gCodes, g, run.GalleryLabels, galleryGroups, RerankMode.Codes, depth);
-            say(string.Create(inv, $"| {name} | {plain.MapAll:F3} | {reranked.MapAll:F3} | {reranked.PrecisionAt10:F3} |"));
+            say(ImageViews.Row(name, run, run.Queries, run.QueryEmbeddings, queryGroups, ImageViews.Codes(g, model.CodeLength), g, galleryGroups, depth));
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Dsh.Data;
+using Dsh.Evaluation;
+using Dsh.Hashing;
 using Dsh.Model;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -27,12 +29,36 @@ internal static class ImageViews
                 transformed.SaveAsPng(paths[i]);
             }
         }
+        return EmbedFiles(model, paths, photos);
+    }
+
+    /// <summary>The files' outputs, encoded the way the model encodes photos or sketches; a file it skips is an error here.</summary>
+    public static IReadOnlyList<float[]> EmbedFiles(DshModel model, IReadOnlyList<string> paths, bool photos)
+    {
         EncodedFiles encoded = photos ? model.EmbedPhotoFiles(paths) : model.EmbedSketchFiles(paths);
         if (encoded.Skipped.Count > 0)
         {
             throw new InvalidDataException(encoded.Skipped[0].ToString());
         }
         return encoded.Embeddings!;
+    }
+
+    /// <summary>The codes of real-valued outputs: each output's signs.</summary>
+    public static BinaryCodeSet Codes(IReadOnlyList<float[]> embeddings, int codeLength) =>
+        BinaryCodeSet.FromSigns([.. embeddings.SelectMany(e => e)], codeLength);
+
+    /// <summary>
+    /// One row of the probes' four-column tables: <c>| name | mAP@all | re-ranked mAP@all | re-ranked P@10 |</c>, the
+    /// re-ranking by codes over the first <paramref name="depth"/> Hamming candidates.
+    /// </summary>
+    public static string Row(string name, DshTrainAndEncode run, BinaryCodeSet queryCodes, IReadOnlyList<float[]>? queries, string?[]? queryGroups,
+        BinaryCodeSet galleryCodes, IReadOnlyList<float[]>? gallery, string?[]? galleryGroups, int depth)
+    {
+        RankedRetrievalReport plain = RankedRetrievalEvaluation.Evaluate(queryCodes, queries, run.QueryLabels, queryGroups,
+            galleryCodes, gallery, run.GalleryLabels, galleryGroups, RerankMode.None, 1);
+        RankedRetrievalReport reranked = RankedRetrievalEvaluation.Evaluate(queryCodes, queries, run.QueryLabels, queryGroups,
+            galleryCodes, gallery, run.GalleryLabels, galleryGroups, RerankMode.Codes, depth);
+        return string.Create(CultureInfo.InvariantCulture, $"| {name} | {plain.MapAll:F3} | {reranked.MapAll:F3} | {reranked.PrecisionAt10:F3} |");
     }
 
     /// <summary>Per item, (<paramref name="ownWeight"/> · own + Σ views) / (<paramref name="ownWeight"/> + view count).</summary>

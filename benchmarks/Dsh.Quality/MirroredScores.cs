@@ -53,7 +53,7 @@ internal static class MirroredScores
             ("both", queryAveraged, galleryAveraged),
         })
         {
-            BinaryCodeSet qCodes = Codes(q, k), gCodes = Codes(g, k);
+            BinaryCodeSet qCodes = ImageViews.Codes(q, k), gCodes = ImageViews.Codes(g, k);
             RankedRetrievalReport plain = RankedRetrievalEvaluation.Evaluate(qCodes, q, run.QueryLabels, queryGroups, gCodes, g,
                 run.GalleryLabels, galleryGroups, RerankMode.None, 1);
             RankedRetrievalReport reranked = RankedRetrievalEvaluation.Evaluate(qCodes, q, run.QueryLabels, queryGroups, gCodes, g,
@@ -75,11 +75,8 @@ internal static class MirroredScores
         {
             model.MirrorSketches = libraryMirroring;
         }
-        RankedRetrievalReport libraryPlain = RankedRetrievalEvaluation.Evaluate(mirrored.Codes, mirrored.Embeddings, run.QueryLabels, queryGroups,
-            run.Gallery, run.GalleryEmbeddings, run.GalleryLabels, galleryGroups, RerankMode.None, 1);
-        RankedRetrievalReport libraryReranked = RankedRetrievalEvaluation.Evaluate(mirrored.Codes, mirrored.Embeddings, run.QueryLabels, queryGroups,
-            run.Gallery, run.GalleryEmbeddings, run.GalleryLabels, galleryGroups, RerankMode.Codes, depth);
-        say(string.Create(inv, $"| queries, DshModel.MirrorSketches | {libraryPlain.MapAll:F3} | {libraryReranked.MapAll:F3} | {libraryReranked.PrecisionAt10:F3} |"));
+        say(ImageViews.Row("queries, DshModel.MirrorSketches", run, mirrored.Codes, mirrored.Embeddings, queryGroups,
+            run.Gallery, run.GalleryEmbeddings, galleryGroups, depth));
     }
 
     /// <summary>The items' outputs: the files themselves when <paramref name="dir"/> is null, else mirrored copies written there.</summary>
@@ -89,17 +86,8 @@ internal static class MirroredScores
         {
             return ImageViews.Embed(model, items, dir, photos, image => image.Clone(x => x.Flip(FlipMode.Horizontal)));
         }
-        string[] paths = [.. items.Select(item => item.Path!)];
-        EncodedFiles encoded = photos ? model.EmbedPhotoFiles(paths) : model.EmbedSketchFiles(paths);
-        if (encoded.Skipped.Count > 0)
-        {
-            throw new InvalidDataException(encoded.Skipped[0].ToString());
-        }
-        return encoded.Embeddings!;
+        return ImageViews.EmbedFiles(model, [.. items.Select(item => item.Path!)], photos);
     }
 
     private static IReadOnlyList<float[]> Average(IReadOnlyList<float[]> a, IReadOnlyList<float[]> b) => ImageViews.Average(a, 1, [b]);
-
-    private static BinaryCodeSet Codes(IReadOnlyList<float[]> embeddings, int k) =>
-        BinaryCodeSet.FromSigns([.. embeddings.SelectMany(e => e)], k);
 }

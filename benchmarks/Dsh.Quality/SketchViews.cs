@@ -1,7 +1,5 @@
 using System.Globalization;
 using Dsh.Data;
-using Dsh.Evaluation;
-using Dsh.Hashing;
 using Dsh.Model;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -43,12 +41,7 @@ internal static class SketchViews
         })
         {
             IReadOnlyList<float[]> q = ImageViews.Average(run.QueryEmbeddings!, 1, [.. members.Select(m => views[m])]);
-            BinaryCodeSet qCodes = BinaryCodeSet.FromSigns([.. q.SelectMany(e => e)], model.CodeLength);
-            RankedRetrievalReport plain = RankedRetrievalEvaluation.Evaluate(qCodes, q, run.QueryLabels, queryGroups,
-                run.Gallery, run.GalleryEmbeddings, run.GalleryLabels, galleryGroups, RerankMode.None, 1);
-            RankedRetrievalReport reranked = RankedRetrievalEvaluation.Evaluate(qCodes, q, run.QueryLabels, queryGroups,
-                run.Gallery, run.GalleryEmbeddings, run.GalleryLabels, galleryGroups, RerankMode.Codes, depth);
-            say(string.Create(inv, $"| {name} | {plain.MapAll:F3} | {reranked.MapAll:F3} | {reranked.PrecisionAt10:F3} |"));
+            say(ImageViews.Row(name, run, ImageViews.Codes(q, model.CodeLength), q, queryGroups, run.Gallery, run.GalleryEmbeddings, galleryGroups, depth));
         }
     }
 
