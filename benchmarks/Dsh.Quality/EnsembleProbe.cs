@@ -11,10 +11,11 @@ namespace Dsh.Quality;
 /// </summary>
 internal static class EnsembleProbe
 {
-    public static void Run(DshTrainAndEncode run, IReadOnlyList<SbirItem> queries, IReadOnlyList<SbirItem> gallery, string files, int depth, Action<string> say)
+    /// <param name="groups">Whether the items' groups (the photo a sketch was drawn from) are known.</param>
+    public static void Run(DshTrainAndEncode run, IReadOnlyList<SbirItem> queries, IReadOnlyList<SbirItem> gallery, bool groups, string files, int depth, Action<string> say)
     {
-        string?[] queryGroups = [.. queries.Select(q => q.Group)];
-        string?[] galleryGroups = [.. gallery.Select(g => g.Group)];
+        string?[]? queryGroups = groups ? [.. queries.Select(q => q.Group)] : null;
+        string?[]? galleryGroups = groups ? [.. gallery.Select(g => g.Group)] : null;
         List<float[]> q = [.. run.QueryEmbeddings!], g = [.. run.GalleryEmbeddings!];
         int bits = run.Model.CodeLength;
         say("| ensemble | mAP@all | re-ranked | P@10 |");

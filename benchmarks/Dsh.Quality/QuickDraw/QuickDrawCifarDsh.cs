@@ -12,11 +12,11 @@ namespace Dsh.Quality.QuickDraw;
 /// QuickDraw × CIFAR-10 split and scores the query drawings against the photo gallery. Learning rate: <c>lr=</c>, else
 /// the profile's (<see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>: 1e-2 for K ≤ 64, 1e-2 · 64 / K above with the photo trunk's last stage learning). Frozen ResNet stages:
 /// <c>sketchFrozen=</c>, <c>photoFrozen=</c> (profile defaults 3 and 4). Checkpoints in the output folder,
-/// so an interrupted run resumes. <c>mirror=1</c>: also score test-time mirroring (<see cref="MirroredScores"/>).
+/// so an interrupted run resumes. <c>mirror=1</c>: also score test-time mirroring (<see cref="MirroredScores"/>); <c>ensembleWith=</c>: also score saved models side by side (<see cref="EnsembleProbe"/>).
 /// </summary>
 internal static class QuickDrawCifarDsh
 {
-    public static int Run(QuickDrawCifarSplit split, QuickDrawCifarProtocol protocol, QuickDrawDshSettings settings, bool mirror, bool reuse, string outDir,
+    public static int Run(QuickDrawCifarSplit split, QuickDrawCifarProtocol protocol, QuickDrawDshSettings settings, bool mirror, bool reuse, string? ensembleWith, string outDir,
         Action<string> say)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -56,6 +56,10 @@ internal static class QuickDrawCifarDsh
         if (mirror)
         {
             MirroredScores.Run(model, run, split.QuerySketches, split.GalleryPhotos, groups: false, outDir, tag, 100, say);
+        }
+        if (ensembleWith is not null)
+        {
+            EnsembleProbe.Run(run, split.QuerySketches, split.GalleryPhotos, groups: false, ensembleWith, 100, say);
         }
         return 0;
     }
