@@ -19,7 +19,7 @@ namespace Dsh.Quality.Pacs;
 /// 1e-2 · 32 / K above). The model and report files' names do not include <c>lr</c>: add a <c>tag</c>.
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>augment</c> (default, or flip: exact mirror images), <c>init</c> (random or categorycodes: the initial codes), <c>average</c> (the last epochs averaged into the weights), <c>sketchLr</c> (the sketch trunk's factor on the learning rate), <c>wd</c> (weight decay), <c>photoSize</c> (the photo trunk's input side), <c>mirrorPhotos</c> (0 or 1: whether the model mirrors photos; the profile's default 1), <c>mirrorSketches</c> (0 or 1: likewise the queries), <c>batch</c>, <c>clip</c>,
 /// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
-/// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>crops</c> (a fraction: also score gallery photos averaged with crops keeping it, <see cref="CropViews"/>), <c>sketchViews</c> (also score zoomed and rotated queries, <see cref="SketchViews"/>), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>ensembleWith</c> (comma-separated model files: also score the run's model with theirs, codes side by side, <see cref="EnsembleProbe"/>), <c>tokenSize</c> (train and encode with sketch-token maps of that side), <c>tag</c> (file names),
+/// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>crops</c> (a fraction: also score gallery photos averaged with crops keeping it, <see cref="CropViews"/>), <c>sketchViews</c> (also score zoomed and rotated queries, <see cref="SketchViews"/>), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>ensembleWith</c> (comma-separated model files: also score the run's model with theirs, codes side by side, <see cref="EnsembleProbe"/>), <c>tokenSize</c> (train and encode with sketch-token maps of that side), <c>members</c> (member networks, <see cref="DshArchitecture.Members"/>), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
 /// interrupted run resumes. See docs/results.md.
 /// </summary>
@@ -48,6 +48,10 @@ internal static class DshPacsTraining
                 PhotoTrunk = photoTrunk with { InputSize = Count("photoSize") ?? size, FrozenStages = Count("photoFrozen") ?? photoTrunk.FrozenStages },
             };
         }
+        if (Count("members") is { } members)
+        {
+            architecture = architecture with { Members = members }; // members=N: N member networks of bits/N bits each
+        }
         double lr = keys.TryGetValue("lr", out string? lrText) ? double.Parse(lrText, inv) : DshProfile.DefaultLearningRate(architecture);
         string tag = architecture is { SketchTrunk: ResNet18TrunkSpec s, PhotoTrunk: ResNet18TrunkSpec p }
             ? $"resnet18-{bits}-s{s.InputSize}-f{s.FrozenStages}{p.FrozenStages}"
@@ -61,6 +65,10 @@ internal static class DshPacsTraining
         if (architecture.MirrorPhotos)
         {
             tag += "-mirrorphotos";
+        }
+        if (architecture.Members > 1)
+        {
+            tag += "-members" + architecture.Members.ToString(inv);
         }
         if (Count("mirrorSketches") is { } mirrorSketches)
         {

@@ -12,7 +12,7 @@ namespace Dsh.Quality.QuickDraw;
 /// </summary>
 internal static class QuickDrawCifarCommand
 {
-    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact|paper] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X] [sketchFrozen=N] [photoFrozen=N] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N] [sketchLr=X] [mirror=1] [reuse=1] [ensembleWith=FILE,…] [mirrorPhotos=0|1] [mirrorSketches=0|1] [categories=all|equal] [trainSketches=N] [querySketches=N] [trainPhotos=N] [galleryPhotos=N] [seed=N] [canvas=N] [sketchSize=N]";
+    public const string Usage = "quickdraw-cifar baselines|dsh [bits] [epochs] [resnet18|compact|paper] [quickdraw=DIR] [cifar=DIR] [out=DIR] [lr=X] [sketchFrozen=N] [photoFrozen=N] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [members=N] [trainSeed=N] [average=N] [sketchLr=X] [mirror=1] [reuse=1] [ensembleWith=FILE,…] [mirrorPhotos=0|1] [mirrorSketches=0|1] [categories=all|equal] [trainSketches=N] [querySketches=N] [trainPhotos=N] [galleryPhotos=N] [seed=N] [canvas=N] [sketchSize=N]";
 
     public static int Run(string[] args)
     {

@@ -4,7 +4,7 @@ using Dsh.Training;
 namespace Dsh.Quality.QuickDraw;
 
 /// <summary>
-/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [trainSeed=N] [average=N] [sketchLr=X] [wd=X]</c> trains, parsed and
+/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [members=N] [trainSeed=N] [average=N] [sketchLr=X] [wd=X]</c> trains, parsed and
 /// validated before any data is read, so that a bad argument fails at once. Defaults: 64 bits, the profile's epochs and
 /// learning rate (<see cref="DshProfile"/>: 6 epochs, <see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>), profile resnet18.
 /// </summary>
@@ -26,6 +26,10 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         if (Count("tokenSize") is { } tokenSize)
         {
             architecture = architecture with { TokenInputSize = tokenSize };
+        }
+        if (Count("members") is { } members)
+        {
+            architecture = architecture with { Members = members };
         }
         if (Count("mirrorPhotos") is { } mirrorPhotos)
         {

@@ -66,6 +66,9 @@ internal static class TrainCommand
         {
             Description = "Whether the model's sketches are encoded mirrored too by default (search, eval, encode and serve may say otherwise with their own --mirror-sketches): slightly better ranking for twice a sketch's encoding time. Default: on for the resnet18 profile, off for the others.",
         };
+        var members = CliOptions.OptionalInt("--members",
+            $"Member networks that make the code, 1-{DshArchitecture.MaxMembers} (default 1): each learns its own --bits/N bits on its own codes, batch order and augmentation, sharing the frozen stages; training and a photo's learning stages cost N times as much, so pair it with fewer --epochs (two members of 3 epochs train in about the time of one network of 6 epochs). --bits must be a multiple of N, at least 8 bits a member.",
+            1, DshArchitecture.MaxMembers);
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
         var averagedEpochs = CliOptions.OptionalInt("--average-epochs",
             $"The last N epochs' steps are averaged into the saved weights (stochastic weight averaging); 0 keeps the last step's (default: {DshTrainerOptions.LearningPhotoTrunkAveragedEpochs} when the photo trunk's last stage learns, else 0).",
@@ -77,12 +80,17 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it. Progress lines show the last batch's loss and the objective's terms after each code update ('dsh help conventions' explains them).")
         {
-            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, sketchTrunkFactor, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, mirrorPhotos, mirrorSketches, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, sketchTrunkFactor, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, mirrorPhotos, mirrorSketches, members, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
             int codeLength = parse.GetValue(bits);
             string profileName = parse.GetValue(profile)!;
+            if (parse.GetValue(members) is { } memberCount && (codeLength % memberCount != 0 || codeLength / memberCount < DshArchitecture.MinCodeLength))
+            {
+                throw new UsageException(
+                    $"--members {memberCount} must divide --bits {codeLength} into equal parts of at least {DshArchitecture.MinCodeLength} bits");
+            }
             DshTrainerOptions options = TrainingSetup.Options(TrainingSetup.Profile(profileName), codeLength, o =>
             {
                 o = o with
@@ -105,6 +113,10 @@ internal static class TrainCommand
                 if (parse.GetValue(dissimilarTarget) is { } targetText && Dsh.Objective.DshObjectiveOptions.TryParseDissimilarPairTarget(targetText, out double? target))
                 {
                     o = o with { Objective = o.Objective with { DissimilarPairTarget = target } };
+                }
+                if (parse.GetValue(members) is { } count)
+                {
+                    o = o with { Architecture = o.Architecture with { Members = count } };
                 }
                 if (parse.GetValue(tokenSize) is { } side)
                 {
@@ -129,7 +141,7 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {codeLength} bits, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}{(options.SketchTrunkLearningRateFactor != 1 ? $", sketch trunk ×{options.SketchTrunkLearningRateFactor:g3}" : "")}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
+                sink.Message($"train: profile {profileName}, {codeLength} bits{MembersText(options.Architecture)}, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}{(options.SketchTrunkLearningRateFactor != 1 ? $", sketch trunk ×{options.SketchTrunkLearningRateFactor:g3}" : "")}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
                     (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : "") +
                     MirroringText(options.Architecture) +
                     (options.EffectiveAveragedEpochs > 0 ? $"; weights averaged over the last {options.EffectiveAveragedEpochs} epoch(s)" : ""));
@@ -168,11 +180,15 @@ internal static class TrainCommand
         ["semanticSource"] = model.Summary.SemanticSource,
         ["mirrorPhotos"] = model.Architecture.MirrorPhotos,
         ["mirrorSketches"] = model.Architecture.MirrorSketches,
+        ["members"] = model.Architecture.Members,
         ["trainSeconds"] = elapsed.TotalSeconds,
         ["skipped"] = Reporting.SkippedJson.Build(dataset.Report.SkippedFiles),
     };
 
     /// <summary>The start line's note on test-time mirroring: which sides the model encodes mirrored too.</summary>
+    private static string MembersText(DshArchitecture architecture) =>
+        architecture.Members == 1 ? "" : $" ({architecture.Members} members of {architecture.MemberArchitecture.CodeLength} bits)";
+
     private static string MirroringText(DshArchitecture architecture) => (architecture.MirrorPhotos, architecture.MirrorSketches) switch
     {
         (true, true) => "; sketches and photos encoded mirrored too",

@@ -1,3 +1,4 @@
+using Dsh.Model;
 using Dsh.Persistence;
 using Dsh.Pretrained;
 using Dsh.Trunks;
@@ -117,18 +118,53 @@ public static class DshOnnxExport
             entries[QuantizationMetadataKey] = quantization;
         }
 
+        // The frozen stages run once, from the first member's weights (as DshNetwork runs them); each member's learning
+        // stages and heads follow, and a network of several members joins their outputs, the first member's first.
+        int members = network.MemberCount;
+        string MemberPrefix(int m) => m == 0 ? "" : $"members.{m - 1}.";
+        string MemberOutput(int m) => members == 1 ? OutputName : $"member_output.{m}";
+
         var sketch = new OnnxGraphBuilder("dsh_sketch_encoder");
         string sketchInput = sketch.Input(SketchInputName, 3, a.SketchInputSize, a.SketchInputSize);
-        string sketchFeatures = ResNetOnnxWriter.Write(sketch, sketchTrunk, SketchBranch.Sketch, sketchInput, a.SketchInputSize, "sketch_trunk.");
-        HeadOnnxWriter.Sketch(sketch, network.SketchHead, sketchFeatures, OutputName);
+        var (sketchBoundary, sketchSide) = ResNetOnnxWriter.WriteFrozen(sketch, sketchTrunk, SketchBranch.Sketch, sketchInput, a.SketchInputSize, "sketch_trunk.");
+        var sketchOutputs = new List<string>();
+        for (int m = 0; m < members; m++)
+        {
+            MemberParts member = network.Member(m);
+            string features = ResNetOnnxWriter.WriteFromFrozen(sketch, (ResNet18Trunk)member.SketchTrunk, SketchBranch.Sketch, sketchBoundary, sketchSide,
+                MemberPrefix(m) + "sketch_trunk.");
+            sketchOutputs.Add(HeadOnnxWriter.Sketch(sketch, member.SketchHead, features, MemberOutput(m), MemberPrefix(m)));
+        }
+        if (members > 1)
+        {
+            HeadOnnxWriter.Concat(sketch, "members.output", sketchOutputs, OutputName);
+        }
         sketch.Output(OutputName, a.CodeLength);
 
         var photo = new OnnxGraphBuilder("dsh_photo_encoder");
         string photoInput = photo.Input(PhotoInputName, 3, a.PhotoInputSize, a.PhotoInputSize);
         string tokenInput = photo.Input(SketchTokensInputName, 3, a.SketchTokenInputSize, a.SketchTokenInputSize);
-        string tokenFeatures = ResNetOnnxWriter.Write(photo, sketchTrunk, SketchBranch.Token, tokenInput, a.SketchTokenInputSize, "sketch_trunk.");
-        string photoFeatures = ResNetOnnxWriter.Write(photo, photoTrunk, SketchBranch.Sketch, photoInput, a.PhotoInputSize, "photo_trunk.");
-        HeadOnnxWriter.Fusion(photo, network.FusionHead, tokenFeatures, photoFeatures, OutputName);
+        var (tokenBoundary, tokenSide) = ResNetOnnxWriter.WriteFrozen(photo, sketchTrunk, SketchBranch.Token, tokenInput, a.SketchTokenInputSize, "sketch_trunk.");
+        var photoOutputs = new List<string>();
+        (string photoBoundary, long photoSide) = ("", 0);
+        for (int m = 0; m < members; m++)
+        {
+            MemberParts member = network.Member(m);
+            string tokenFeatures = ResNetOnnxWriter.WriteFromFrozen(photo, (ResNet18Trunk)member.SketchTrunk, SketchBranch.Token, tokenBoundary, tokenSide,
+                MemberPrefix(m) + "sketch_trunk.");
+            if (m == 0)
+            {
+                // After the first member's token stages, as a single network's graph has always been laid out.
+                (photoBoundary, photoSide) = ResNetOnnxWriter.WriteFrozen(photo, photoTrunk, SketchBranch.Sketch, photoInput, a.PhotoInputSize, "photo_trunk.");
+            }
+            string photoFeatures = ResNetOnnxWriter.WriteFromFrozen(photo, (ResNet18Trunk)member.PhotoTrunk, SketchBranch.Sketch, photoBoundary, photoSide,
+                MemberPrefix(m) + "photo_trunk.");
+            photoOutputs.Add(HeadOnnxWriter.Fusion(photo, member.Fusion, tokenFeatures, photoFeatures, MemberOutput(m), MemberPrefix(m)));
+        }
+        if (members > 1)
+        {
+            HeadOnnxWriter.Concat(photo, "members.output", photoOutputs, OutputName);
+        }
         photo.Output(OutputName, a.CodeLength);
         return (sketch.ToModel(entries), photo.ToModel(entries));
     }

@@ -8,33 +8,39 @@ namespace Dsh.Export;
 internal static class HeadOnnxWriter
 {
     /// <summary>[N, F] → fc_a, ReLU → fc_b, ReLU → fc_code: [N, K].</summary>
-    public static string Sketch(OnnxGraphBuilder g, SketchHead head, string features, string output)
+    public static string Sketch(OnnxGraphBuilder g, SketchHead head, string features, string output, string prefix = "")
     {
         IReadOnlyList<Linear> layers = head.Layers;
-        string x = g.Node("Relu", "sketch_head.relu_a", [Gemm(g, layers[0], features, "sketch_head.fc_a")]);
-        x = g.Node("Relu", "sketch_head.relu_b", [Gemm(g, layers[1], x, "sketch_head.fc_b")]);
-        return Gemm(g, layers[2], x, "sketch_head.fc_code", output);
+        string x = g.Node("Relu", $"{prefix}sketch_head.relu_a", [Gemm(g, layers[0], features, $"{prefix}sketch_head.fc_a")]);
+        x = g.Node("Relu", $"{prefix}sketch_head.relu_b", [Gemm(g, layers[1], x, $"{prefix}sketch_head.fc_b")]);
+        return Gemm(g, layers[2], x, $"{prefix}sketch_head.fc_code", output);
     }
 
     /// <summary>
     /// concat(tokens, photo) → (fc_a, fc6) each ReLU → concat → (fc_b, fc7) each ReLU → concat → fc_code: [N, K]. Both
     /// inputs are the trunks' flat [N, 512] features.
     /// </summary>
-    public static string Fusion(OnnxGraphBuilder g, FusionHead head, string tokenFeatures, string photoFeatures, string output)
+    public static string Fusion(OnnxGraphBuilder g, FusionHead head, string tokenFeatures, string photoFeatures, string output, string prefix = "")
     {
         IReadOnlyList<Linear> layers = head.Layers; // fc_a, fc6, fc_b, fc7, fc_code
-        string x = Concat(g, "fusion.input", tokenFeatures, photoFeatures);
-        string a = g.Node("Relu", "fusion.relu_a", [Gemm(g, layers[0], x, "fusion.fc_a")]);
-        string b = g.Node("Relu", "fusion.relu6", [Gemm(g, layers[1], x, "fusion.fc6")]);
-        x = Concat(g, "fusion.hidden1", a, b);
-        a = g.Node("Relu", "fusion.relu_b", [Gemm(g, layers[2], x, "fusion.fc_b")]);
-        b = g.Node("Relu", "fusion.relu7", [Gemm(g, layers[3], x, "fusion.fc7")]);
-        x = Concat(g, "fusion.hidden2", a, b);
-        return Gemm(g, layers[4], x, "fusion.fc_code", output);
+        string p = prefix + "fusion.";
+        string x = Concat(g, p + "input", tokenFeatures, photoFeatures);
+        string a = g.Node("Relu", p + "relu_a", [Gemm(g, layers[0], x, p + "fc_a")]);
+        string b = g.Node("Relu", p + "relu6", [Gemm(g, layers[1], x, p + "fc6")]);
+        x = Concat(g, p + "hidden1", a, b);
+        a = g.Node("Relu", p + "relu_b", [Gemm(g, layers[2], x, p + "fc_b")]);
+        b = g.Node("Relu", p + "relu7", [Gemm(g, layers[3], x, p + "fc7")]);
+        x = Concat(g, p + "hidden2", a, b);
+        return Gemm(g, layers[4], x, p + "fc_code", output);
     }
 
-    private static string Concat(OnnxGraphBuilder g, string name, string first, string second) =>
-        g.Node("Concat", name, [first, second], n => n.Attribute.Add(Int("axis", 1)));
+    /// <summary>Joins [N, a] and [N, b] values into [N, a + b].</summary>
+    public static string Concat(OnnxGraphBuilder g, string name, string first, string second, string? output = null) =>
+        Concat(g, name, [first, second], output);
+
+    /// <summary>Joins [N, aᵢ] values into one, in order.</summary>
+    public static string Concat(OnnxGraphBuilder g, string name, IReadOnlyList<string> values, string? output = null) =>
+        g.Node("Concat", name, values, n => n.Attribute.Add(Int("axis", 1)), output);
 
     private static string Gemm(OnnxGraphBuilder g, Linear layer, string input, string name, string? output = null)
     {

@@ -15,19 +15,45 @@ internal static class ResNetOnnxWriter
     /// <summary>Appends the trunk on <paramref name="input"/> (square maps of <paramref name="size"/> px); returns the [N, 512] value.</summary>
     public static string Write(OnnxGraphBuilder g, ResNet18Trunk trunk, SketchBranch branch, string input, long size, string prefix)
     {
-        BatchNorm2d stemNorm = branch == SketchBranch.Token && trunk.TokenBn1 is not null ? trunk.TokenBn1 : trunk.Bn1;
-        (string x, long s) = Conv(g, trunk.Conv1, input, size, $"{prefix}conv1");
-        x = g.Node("Relu", $"{prefix}relu", [Norm(g, stemNorm, x, $"{prefix}bn1")]);
-        (x, s) = MaxPool(g, trunk.MaxPool, x, s, $"{prefix}maxpool");
-        for (int stage = 0; stage < trunk.Blocks.Count; stage++)
+        (string boundary, long s) = WriteFrozen(g, trunk, branch, input, size, prefix);
+        return WriteFromFrozen(g, trunk, branch, boundary, s, prefix);
+    }
+
+    /// <summary>
+    /// Appends the trunk's frozen part (the stem and stages 1…<see cref="ResNet18Trunk.FrozenStages"/>; nothing when none
+    /// is frozen) on <paramref name="input"/>; returns its output and side: the input of <see cref="WriteFromFrozen"/>.
+    /// </summary>
+    public static (string Output, long Size) WriteFrozen(OnnxGraphBuilder g, ResNet18Trunk trunk, SketchBranch branch, string input, long size, string prefix) =>
+        Stages(g, trunk, branch, input, size, prefix, 0, trunk.FrozenStages);
+
+    /// <summary>Appends the rest of the trunk on the frozen part's output; returns the [N, 512] value.</summary>
+    public static string WriteFromFrozen(OnnxGraphBuilder g, ResNet18Trunk trunk, SketchBranch branch, string boundary, long size, string prefix)
+    {
+        (string x, _) = Stages(g, trunk, branch, boundary, size, prefix, trunk.FrozenStages, trunk.Blocks.Count);
+        string pooled = g.Node("GlobalAveragePool", $"{prefix}pool", [x]);
+        return g.Node("Flatten", $"{prefix}features", [pooled], n => n.Attribute.Add(Int("axis", 1)));
+    }
+
+    /// <summary>Stages <paramref name="from"/>+1 … <paramref name="to"/>, with the stem first when the range starts at the input.</summary>
+    private static (string Output, long Size) Stages(OnnxGraphBuilder g, ResNet18Trunk trunk, SketchBranch branch, string input, long size,
+        string prefix, int from, int to)
+    {
+        (string x, long s) = (input, size);
+        if (from == 0 && to > 0)
+        {
+            BatchNorm2d stemNorm = branch == SketchBranch.Token && trunk.TokenBn1 is not null ? trunk.TokenBn1 : trunk.Bn1;
+            (x, s) = Conv(g, trunk.Conv1, x, s, $"{prefix}conv1");
+            x = g.Node("Relu", $"{prefix}relu", [Norm(g, stemNorm, x, $"{prefix}bn1")]);
+            (x, s) = MaxPool(g, trunk.MaxPool, x, s, $"{prefix}maxpool");
+        }
+        for (int stage = from; stage < to; stage++)
         {
             for (int b = 0; b < trunk.Blocks[stage].Count; b++)
             {
                 (x, s) = Block(g, trunk.Blocks[stage][b], branch, x, s, $"{prefix}layer{stage + 1}.{b}.");
             }
         }
-        string pooled = g.Node("GlobalAveragePool", $"{prefix}pool", [x]);
-        return g.Node("Flatten", $"{prefix}features", [pooled], n => n.Attribute.Add(Int("axis", 1)));
+        return (x, s);
     }
 
     private static (string Output, long Size) Block(OnnxGraphBuilder g, ResNetBasicBlock block, SketchBranch branch, string input, long size, string prefix)

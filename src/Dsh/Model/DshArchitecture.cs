@@ -31,6 +31,9 @@ public sealed partial record DshArchitecture
     /// <summary>Upper bound of every size and width (keeps a crafted model header from allocating absurd networks).</summary>
     public const int MaxDimension = DshLimits.MaxDimension;
 
+    /// <summary>The most <see cref="Members"/> a network may have.</summary>
+    public const int MaxMembers = 8;
+
     static DshArchitecture() => BuiltInTrunks.Register();
 
     /// <summary>Code length K in bits (<see cref="MinCodeLength"/>–<see cref="MaxCodeLength"/>; the paper uses 32, 64, 128, 256).</summary>
@@ -80,6 +83,21 @@ public sealed partial record DshArchitecture
     /// +0.003 to +0.010 mAP on PACS in every regime, +0.008 on QuickDraw × CIFAR-10 (docs/results.md, "Test-time mirroring").
     /// </summary>
     public bool MirrorSketches { get; init; }
+
+    /// <summary>
+    /// How many member networks make the code (default 1). Each member owns everything that learns (the trunks' learning
+    /// stages with their batch norms, both heads) and, in training, its own initial codes, batch order and augmentation;
+    /// it writes <see cref="CodeLength"/> / <see cref="Members"/> consecutive bits, so a code's Hamming distance is the sum
+    /// of the members'. The frozen stages hold the same ImageNet weights in every member, so they run (and, in training,
+    /// are cached) once: training costs the learning stages once per member, and encoding a photo adds one pass of the
+    /// learning stages per member. <see cref="CodeLength"/> must be a multiple of it, with at least
+    /// <see cref="MinCodeLength"/> bits a member; see docs/results.md, "Ensembles", for what it buys.
+    /// </summary>
+    public int Members { get; init; } = 1;
+
+    /// <summary>The architecture of one member: this one with <see cref="CodeLength"/> / <see cref="Members"/> bits and one member.</summary>
+    [JsonIgnore]
+    public DshArchitecture MemberArchitecture => Members <= 1 ? this : this with { CodeLength = CodeLength / Members, Members = 1 };
 
     /// <summary>
     /// The official deploy network (Sketchy dropouts): sketch/token input 200 px, photo input 227 px, 256×7×7 trunk
@@ -207,6 +225,12 @@ public sealed partial record DshArchitecture
         {
             throw new ArgumentException(
                 $"CodeLength must be {MinCodeLength} to {MaxCodeLength} bits (the index's limit), not {CodeLength}.", nameof(CodeLength));
+        }
+        if (Members < 1 || Members > MaxMembers || CodeLength % Members != 0 || CodeLength / Members < MinCodeLength)
+        {
+            throw new ArgumentException(
+                $"Members must be 1 to {MaxMembers} and divide CodeLength into parts of at least {MinCodeLength} bits; {Members} members of a {CodeLength}-bit code do not.",
+                nameof(Members));
         }
         if (SketchTrunk is null || PhotoTrunk is null)
         {

@@ -42,6 +42,7 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
                 TokenInputSize = stored.TokenInputSize,
                 MirrorPhotos = stored.MirrorPhotos,
                 MirrorSketches = stored.MirrorSketches,
+                Members = stored.Members ?? 1,
             };
         }
         return (element.Deserialize<FlatDocument>(options) ?? throw new JsonException("Empty architecture.")).ToArchitecture();
@@ -60,6 +61,7 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
             TokenInputSize = value.TokenInputSize,
             MirrorPhotos = value.MirrorPhotos,
             MirrorSketches = value.MirrorSketches,
+            Members = value.Members == 1 ? null : value.Members,
         }, options);
 
     /// <summary>The stored form.</summary>
@@ -92,6 +94,10 @@ internal sealed class DshArchitectureJsonConverter : JsonConverter<DshArchitectu
         /// <summary>Written only when true, like <see cref="MirrorPhotos"/>.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
         public bool MirrorSketches { get; init; }
+
+        /// <summary>Absent (null) for one member, so that files of single networks stay byte for byte what they were.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? Members { get; init; }
     }
 
     /// <summary>The flat record of the first file format, with its defaults.</summary>

@@ -3,6 +3,7 @@ using Dsh.Model;
 using Dsh.Native;
 using Dsh.Trunks;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dsh;
@@ -19,7 +20,10 @@ namespace Dsh;
 /// <c>sketch_head.fc_a|fc_b|fc_code.*</c>, <c>photo_trunk.conv1..conv5.*</c>,
 /// <c>fusion.fc_a|fc6|fc_b|fc7|fc_code.*</c>. docs/model.md maps them to the deploy files' layer names. The ResNet18
 /// backbone has torchvision's ResNet keys under <c>sketch_trunk.</c> and <c>photo_trunk.</c> (<c>layer4.2.conv2.weight</c>, …),
-/// plus the token branch's <c>sketch_trunk.token_bn1.*</c> and <c>sketch_trunk.layerN.M.token_bn1|token_bn2|token_downsample_bn.*</c>.</para>
+/// plus the token branch's <c>sketch_trunk.token_bn1.*</c> and <c>sketch_trunk.layerN.M.token_bn1|token_bn2|token_downsample_bn.*</c>.
+/// A network of several <see cref="DshArchitecture.Members"/> holds its first member under those keys and member
+/// m (m ≥ 2) under <c>members.{m − 2}.</c> with the same keys (<c>members.0.sketch_head.fc_code.weight</c>, …); its
+/// outputs are the members' side by side, the first member's bits first.</para>
 /// <para><c>Forward*</c> run in the current mode with autograd (training); <c>Encode*</c> switch to eval mode without
 /// gradients for the call and restore the previous mode. A network is not thread-safe, with one exception: while every
 /// module is in eval mode (<c>eval()</c>), <c>Encode*</c> change nothing, so any number of threads may call them at once
@@ -35,7 +39,11 @@ public sealed class DshNetwork : nn.Module
     private readonly SketchHead sketch_head;
     private readonly DshTrunk photo_trunk;
     private readonly FusionHead fusion;
+    private readonly ModuleList<DshNetworkMember> members;
 #pragma warning restore IDE1006
+
+    /// <summary>Every member's modules, the first member (this network's own fields) first.</summary>
+    private readonly MemberParts[] _members;
 
     /// <summary>
     /// Builds the network (float32, CPU): each trunk from its spec, then the heads, and initialises it as
@@ -51,18 +59,12 @@ public sealed class DshNetwork : nn.Module
         architecture.Validate();
         TorchRuntime.EnsureLoaded();
         Architecture = architecture;
-        sketch_trunk = architecture.SketchTrunk.Build(tokenBranch: architecture.TokenBatchNorm == TokenBatchNorm.PerBranch);
-        photo_trunk = architecture.PhotoTrunk.Build(tokenBranch: false);
-        sketch_head = new SketchHead(architecture);
-        fusion = new FusionHead(architecture);
+        DshArchitecture member = architecture.MemberArchitecture;
+        MemberParts first = MemberParts.Build(member);
+        (sketch_trunk, sketch_head, photo_trunk, fusion) = (first.SketchTrunk, first.SketchHead, first.PhotoTrunk, first.Fusion);
+        members = new ModuleList<DshNetworkMember>(Enumerable.Range(1, architecture.Members - 1).Select(_ => new DshNetworkMember(member)).ToArray());
+        _members = [first, .. members.Select(m => m.Parts)];
         RegisterComponents();
-        if (architecture.Initialization == DshInitialization.PaperFillers)
-        {
-            sketch_trunk.ApplyPaperFillers();
-            photo_trunk.ApplyPaperFillers();
-            sketch_head.ApplyPaperFillers();
-            fusion.ApplyPaperFillers();
-        }
     }
 
     /// <summary>The shapes this network was built with.</summary>
@@ -80,6 +82,12 @@ public sealed class DshNetwork : nn.Module
     /// <summary>C1-Net's cross-weight late-fusion head.</summary>
     public FusionHead FusionHead => fusion;
 
+    /// <summary>How many members make the code (<see cref="DshArchitecture.Members"/>); the properties above are the first member's.</summary>
+    public int MemberCount => _members.Length;
+
+    /// <summary>Member <paramref name="index"/>'s modules (0: the first member, this network's own fields).</summary>
+    internal MemberParts Member(int index) => _members[index];
+
     /// <summary>
     /// Fills every trunk whose spec has pretrained weights (<see cref="TrunkSpec.HasPretrainedWeights"/>, e.g. the
     /// ImageNet ResNet-18) with them; <paramref name="path"/> overrides where they are read from (null: each spec's
@@ -89,8 +97,11 @@ public sealed class DshNetwork : nn.Module
     /// <exception cref="InvalidDataException">The weights file does not fit the trunk.</exception>
     public void LoadPretrainedWeights(string? path = null)
     {
-        Architecture.SketchTrunk.LoadPretrainedWeights(sketch_trunk, path);
-        Architecture.PhotoTrunk.LoadPretrainedWeights(photo_trunk, path);
+        foreach (MemberParts member in _members)
+        {
+            Architecture.SketchTrunk.LoadPretrainedWeights(member.SketchTrunk, path);
+            Architecture.PhotoTrunk.LoadPretrainedWeights(member.PhotoTrunk, path);
+        }
     }
 
     /// <summary>Number of learnable parameters (each shared tensor counted once), frozen ones included.</summary>
@@ -101,6 +112,16 @@ public sealed class DshNetwork : nn.Module
 
     /// <summary>The parameters that require gradients, in <c>parameters()</c> order.</summary>
     internal IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters() => parameters().Where(p => p.requires_grad);
+
+    /// <summary>The parameters of member <paramref name="index"/> that require gradients.</summary>
+    internal IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters(int index)
+    {
+        MemberParts m = _members[index];
+        return new nn.Module[] { m.SketchTrunk, m.SketchHead, m.PhotoTrunk, m.Fusion }.SelectMany(module => module.parameters()).Where(p => p.requires_grad);
+    }
+
+    /// <summary>Every member's sketch trunk parameters (the ones a sketch-trunk learning-rate factor applies to).</summary>
+    internal IEnumerable<TorchSharp.Modules.Parameter> SketchTrunkParameters() => _members.SelectMany(m => m.SketchTrunk.parameters());
 
     /// <summary>The device of the network's parameters.</summary>
     public Device Device => parameters().First().device;
@@ -196,7 +217,7 @@ public sealed class DshNetwork : nn.Module
 
     /// <summary>
     /// What the frozen part of the sketch trunk makes of images (no gradients, eval mode; on <see cref="Device"/>): the
-    /// input of <see cref="ForwardSketchFrom"/> / the token part of <see cref="ForwardPhotoFrom"/>. Without a frozen
+    /// input of <see cref="ForwardSketchFrom(Tensor)"/> / the token part of <see cref="ForwardPhotoFrom(Tensor, Tensor)"/>. Without a frozen
     /// part, the images themselves (on <see cref="Device"/>).
     /// </summary>
     internal Tensor SketchBoundary(Tensor images, SketchBranch branch) => sketch_trunk.ForwardFrozen(images.to(Device), branch);
@@ -204,20 +225,44 @@ public sealed class DshNetwork : nn.Module
     /// <summary>What the frozen part of the photo trunk makes of photos (or the photos themselves), on <see cref="Device"/>.</summary>
     internal Tensor PhotoBoundary(Tensor photos) => photo_trunk.ForwardFrozen(photos.to(Device), SketchBranch.Sketch);
 
-    /// <summary>C2-Net from the sketch trunk's frozen boundary (see <see cref="SketchBoundary"/>) to [N, K], with autograd.</summary>
+    /// <summary>
+    /// C2-Net from the sketch trunk's frozen boundary (see <see cref="SketchBoundary"/>) to [N, K], with autograd: every
+    /// member's outputs side by side.
+    /// </summary>
     internal Tensor ForwardSketchFrom(Tensor boundary)
     {
         using var scope = NewDisposeScope();
-        return sketch_head.forward(sketch_trunk.ForwardFromFrozen(boundary.to(Device), SketchBranch.Sketch)).MoveToOuterDisposeScope();
+        Tensor onDevice = boundary.to(Device);
+        Tensor result = _members.Length == 1 ? _members[0].SketchFrom(onDevice) : cat(_members.Select(m => m.SketchFrom(onDevice)).ToArray(), 1);
+        return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>C1-Net from both frozen boundaries to [N, K], with autograd: token trunk and photo trunk, fused tokens first.</summary>
+    /// <summary>Member <paramref name="index"/>'s part of <see cref="ForwardSketchFrom(Tensor)"/>: [N, K / members].</summary>
+    internal Tensor ForwardSketchFrom(Tensor boundary, int index)
+    {
+        using var scope = NewDisposeScope();
+        return _members[index].SketchFrom(boundary.to(Device)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// C1-Net from both frozen boundaries to [N, K], with autograd: token trunk and photo trunk, fused tokens first; every
+    /// member's outputs side by side.
+    /// </summary>
     internal Tensor ForwardPhotoFrom(Tensor photoBoundary, Tensor tokenBoundary)
     {
         using var scope = NewDisposeScope();
-        Tensor tokens = sketch_trunk.ForwardFromFrozen(tokenBoundary.to(Device), SketchBranch.Token);
-        Tensor image = photo_trunk.ForwardFromFrozen(photoBoundary.to(Device), SketchBranch.Sketch);
-        return fusion.forward(tokens, image).MoveToOuterDisposeScope();
+        Tensor photos = photoBoundary.to(Device), tokens = tokenBoundary.to(Device);
+        Tensor result = _members.Length == 1
+            ? _members[0].PhotoFrom(photos, tokens)
+            : cat(_members.Select(m => m.PhotoFrom(photos, tokens)).ToArray(), 1);
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Member <paramref name="index"/>'s part of <see cref="ForwardPhotoFrom(Tensor, Tensor)"/>: [N, K / members].</summary>
+    internal Tensor ForwardPhotoFrom(Tensor photoBoundary, Tensor tokenBoundary, int index)
+    {
+        using var scope = NewDisposeScope();
+        return _members[index].PhotoFrom(photoBoundary.to(Device), tokenBoundary.to(Device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>C2-Net outputs [N, K] from frozen-boundary tensors, in eval mode without gradients.</summary>

@@ -167,7 +167,8 @@ public sealed record DshProfile
     /// bits and 1e-2 · 64 / K above (5e-3 at 128 bits), since a learning photo trunk trains too little at the smaller
     /// rates; measured on QuickDraw doodles against 32 px CIFAR-10 photos at 128 bits: mAP@all 0.591 with 2.5e-3, 0.625
     /// with 5e-3, 0.616 with 1e-2 (training seed 2: 0.566, 0.602, 0.596). Other networks:
-    /// <see cref="DefaultLearningRate(int)"/> of the code length.
+    /// <see cref="DefaultLearningRate(int)"/> of the code length. With several <see cref="DshArchitecture.Members"/>, K is a
+    /// member's bits.
     /// </summary>
     /// <param name="architecture">A network's architecture.</param>
     /// <exception cref="ArgumentNullException"><paramref name="architecture"/> is null.</exception>
@@ -190,7 +191,7 @@ public sealed record DshProfile
     internal static double LearningRateAt(DshArchitecture? architecture)
     {
         architecture ??= DshArchitecture.ResNet18(DefaultCodeLength);
-        int codeLength = architecture.CodeLength;
+        int codeLength = architecture.MemberArchitecture.CodeLength; // each member trains as a network of its own bits
         if (SmallPhotoRule.PhotoTrunkLearns(architecture))
         {
             return codeLength > LongCodeLength ? BaseLearningRate * LongCodeLength / codeLength : BaseLearningRate;

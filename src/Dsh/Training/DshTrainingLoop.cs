@@ -89,7 +89,7 @@ internal sealed class DshTrainingLoop
                 InitialWeights.Load(network, o.InitialWeightsPath);
             }
             network.to(device);
-            var sketchTrunk = network.SketchTrunk.parameters().Select(p => p.Handle).ToHashSet();
+            var sketchTrunk = network.SketchTrunkParameters().Select(p => p.Handle).ToHashSet();
             double sketchFactor = o.SketchTrunkLearningRateFactor;
             using var optimizer = new MomentumSgd(network.TrainableParameters(), o.Momentum, o.WeightDecay,
                 p => sketchTrunk.Contains(p.Handle) ? sketchFactor : 1);
@@ -104,7 +104,8 @@ internal sealed class DshTrainingLoop
                     tensor(_data.PhotoLabels.Select(l => (long)l).ToArray()), tensor(_data.SketchLabels.Select(l => (long)l).ToArray()), _classVectors);
             }
             using var problemScope = problem;
-            (photoCodes, sketchCodes) = InitialCodes.Create(o.InitialCodes, o.Seed, codeLength, _data.Categories.Count, _data.PhotoLabels, _data.SketchLabels);
+            int members = network.MemberCount;
+            (photoCodes, sketchCodes) = InitialCodes.CreateForMembers(o.InitialCodes, o.Seed, codeLength, members, _data.Categories.Count, _data.PhotoLabels, _data.SketchLabels);
             photoCodes.DetachFromDisposeScope();
             sketchCodes.DetachFromDisposeScope();
             int startEpoch = 0, startStep = 0;
@@ -145,7 +146,6 @@ internal sealed class DshTrainingLoop
                 if (firstStep == 0)
                 {
                     using var scope = NewDisposeScope();
-                    Tensor newD = DshSolvers.UpdateD(problem, photoCodes, sketchCodes, o.Objective);
                     // F enters only the quantisation term; with γ = 0 the code update needs no pass over the training set.
                     Tensor? fI = null, fS = null;
                     if (o.Objective.Gamma > 0)
@@ -156,22 +156,23 @@ internal sealed class DshTrainingLoop
                                 : "network outputs over the training set");
                         (fI, fS) = EncodeAll(network, inputs, cancellationToken);
                     }
-                    var photoUpdate = DshSolvers.UpdatePhotoCodes(problem, photoCodes, sketchCodes, newD, fI, o.Objective, cancellationToken);
-                    var sketchUpdate = DshSolvers.UpdateSketchCodes(problem, sketchCodes, photoUpdate.Codes, newD, fS, o.Objective, cancellationToken);
-                    terms = DshObjective.Evaluate(problem, photoUpdate.Codes, sketchUpdate.Codes, newD, fI, fS, o.Objective);
-                    bitsChanged = photoUpdate.BitsChanged + sketchUpdate.BitsChanged;
+                    var update = MemberCodeUpdate.Run(problem, photoCodes, sketchCodes, fI, fS, o.Objective, members, cancellationToken);
+                    terms = update.Terms;
+                    bitsChanged = update.BitsChanged;
                     photoCodes?.Dispose();
                     sketchCodes?.Dispose();
                     d?.Dispose();
-                    photoCodes = photoUpdate.Codes.MoveToOuterDisposeScope().DetachFromDisposeScope();
-                    sketchCodes = sketchUpdate.Codes.MoveToOuterDisposeScope().DetachFromDisposeScope();
-                    d = newD.MoveToOuterDisposeScope().DetachFromDisposeScope();
+                    photoCodes = update.PhotoCodes.MoveToOuterDisposeScope().DetachFromDisposeScope();
+                    sketchCodes = update.SketchCodes.MoveToOuterDisposeScope().DetachFromDisposeScope();
+                    d = update.D.MoveToOuterDisposeScope().DetachFromDisposeScope();
                     Report(progress, TrainingPhase.CodeUpdate, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, 0,
                         $"codes updated: {bitsChanged} bits changed, pairwise/pair {terms.Value.PairwisePerPair:F2}");
                 }
 
-                int[] photoOrder = Permutation(nI, SeedMixer.MixInt(o.Seed, epoch, 1));
-                int[] sketchOrder = Permutation(nS, SeedMixer.MixInt(o.Seed, epoch, 2));
+                // Each member its own batch order and augmentation, as if it were trained alone (the first member: the run's).
+                int[] memberSeeds = Enumerable.Range(0, members).Select(m => MemberCodeUpdate.MemberSeed(o.Seed, m)).ToArray();
+                int[][] photoOrders = memberSeeds.Select(seed => Permutation(nI, SeedMixer.MixInt(seed, epoch, 1))).ToArray();
+                int[][] sketchOrders = memberSeeds.Select(seed => Permutation(nS, SeedMixer.MixInt(seed, epoch, 2))).ToArray();
                 int larger = Math.Max(nI, nS);
                 network.train();
                 for (int step = firstStep; step < stepsPerEpoch; step++)
@@ -180,11 +181,12 @@ internal sealed class DshTrainingLoop
                     thetaClock.Start();
                     int start = step * o.BatchSize;
                     int count = Math.Min(o.BatchSize, larger - start);
-                    int[] sketchIndices = Enumerable.Range(start, count).Select(i => sketchOrder[i % nS]).ToArray();
-                    int[] photoIndices = Enumerable.Range(start, count).Select(i => photoOrder[i % nI]).ToArray();
+                    var batches = Enumerable.Range(0, members).Select(m => new MemberBatch(
+                        Enumerable.Range(start, count).Select(i => photoOrders[m][i % nI]).ToArray(),
+                        Enumerable.Range(start, count).Select(i => sketchOrders[m][i % nS]).ToArray(),
+                        new Random(SeedMixer.MixInt(memberSeeds[m], epoch, step, 4)))).ToArray();
                     double learningRate = o.LearningRateAt(epoch, globalStep, totalSteps);
-                    batchLoss = ThetaStep(network, inputs, optimizer, photoCodes, sketchCodes, photoIndices, sketchIndices, learningRate,
-                        SeedMixer.Mix(o.Seed, epoch, step, 3), new Random(SeedMixer.MixInt(o.Seed, epoch, step, 4)));
+                    batchLoss = ThetaStep(network, inputs, optimizer, photoCodes, sketchCodes, batches, learningRate, SeedMixer.Mix(o.Seed, epoch, step, 3));
                     if (average is not null && epoch >= averageFrom)
                     {
                         average.Add();
@@ -239,21 +241,37 @@ internal sealed class DshTrainingLoop
         }
     }
 
-    /// <summary>One mini-batch: both networks in training mode regress onto their codes; SGD step.</summary>
+    /// <summary>One member's mini-batch: its photos and sketches (indices into the training set) and its augmentation.</summary>
+    private sealed record MemberBatch(int[] PhotoIndices, int[] SketchIndices, Random Augmentation);
+
+    /// <summary>
+    /// One mini-batch: both networks in training mode regress onto their codes; SGD step. With several members, each
+    /// member regresses its own batch onto its rows of the codes, and its gradients are clipped on their own.
+    /// </summary>
     private double ThetaStep(DshNetwork network, FrozenStageInputs inputs, MomentumSgd optimizer, Tensor photoCodes, Tensor sketchCodes,
-        int[] photoIndices, int[] sketchIndices, double learningRate, long dropoutSeed, Random augmentation)
+        MemberBatch[] batches, double learningRate, long dropoutSeed)
     {
         using var scope = NewDisposeScope();
         torch.manual_seed(dropoutSeed);
-        Tensor sketches = inputs.Sketches(sketchIndices, augmentation);
-        (Tensor photos, Tensor tokens) = inputs.Photos(photoIndices, augmentation);
         Device device = network.Device;
-        Tensor sketchTargets = sketchCodes.index_select(1, tensor(sketchIndices.Select(i => (long)i).ToArray(), device: sketchCodes.device)).T.to(device);
-        Tensor photoTargets = photoCodes.index_select(1, tensor(photoIndices.Select(i => (long)i).ToArray(), device: photoCodes.device)).T.to(device);
+        long bits = photoCodes.shape[0] / batches.Length;
+        Tensor? loss = null;
         optimizer.ZeroGrad();
-        Tensor loss = DshObjective.RegressionLoss(network.ForwardSketchFrom(sketches), sketchTargets)
-            .add(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens), photoTargets));
-        double value = loss.item<float>();
+        for (int m = 0; m < batches.Length; m++)
+        {
+            var (photoIndices, sketchIndices, augmentation) = batches[m];
+            Tensor sketches = inputs.Sketches(sketchIndices, augmentation);
+            (Tensor photos, Tensor tokens) = inputs.Photos(photoIndices, augmentation);
+            Tensor Targets(Tensor codes, int[] indices) =>
+                codes.narrow(0, m * bits, bits).index_select(1, tensor(indices.Select(i => (long)i).ToArray(), device: codes.device)).T.to(device);
+            Tensor memberLoss = batches.Length == 1
+                ? DshObjective.RegressionLoss(network.ForwardSketchFrom(sketches), Targets(sketchCodes, sketchIndices))
+                    .add(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens), Targets(photoCodes, photoIndices)))
+                : DshObjective.RegressionLoss(network.ForwardSketchFrom(sketches, m), Targets(sketchCodes, sketchIndices))
+                    .add(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens, m), Targets(photoCodes, photoIndices)));
+            loss = loss is null ? memberLoss : loss.add(memberLoss);
+        }
+        double value = loss!.item<float>();
         if (!double.IsFinite(value))
         {
             // Checked before the update, so the weights (and the last checkpoint) stay usable.
@@ -263,7 +281,17 @@ internal sealed class DshTrainingLoop
         loss.backward();
         if (_options.GradientClipNorm > 0)
         {
-            nn.utils.clip_grad_norm_(network.TrainableParameters(), _options.GradientClipNorm);
+            if (batches.Length == 1)
+            {
+                nn.utils.clip_grad_norm_(network.TrainableParameters(), _options.GradientClipNorm);
+            }
+            else
+            {
+                for (int m = 0; m < batches.Length; m++)
+                {
+                    nn.utils.clip_grad_norm_(network.TrainableParameters(m), _options.GradientClipNorm);
+                }
+            }
         }
         optimizer.Step(learningRate);
         return value;

@@ -10,6 +10,25 @@ internal static class InitialCodes
     /// <summary>Category-code draws compared: the linear hash's default (<see cref="LinearHashOptions.CodeDraws"/>).</summary>
     public static int CategoryCodeDraws { get; } = new LinearHashOptions().CodeDraws;
 
+    /// <summary>
+    /// The codes of a network of <paramref name="members"/> members: each member's <paramref name="codeLength"/> / members
+    /// rows drawn with its own seed (<see cref="MemberCodeUpdate.MemberSeed"/>), in member order; one member: <see cref="Create"/>.
+    /// </summary>
+    public static (Tensor PhotoCodes, Tensor SketchCodes) CreateForMembers(CodeInitialization initialization, int seed, int codeLength,
+        int members, int classCount, int[] photoLabels, int[] sketchLabels)
+    {
+        if (members == 1)
+        {
+            return Create(initialization, seed, codeLength, classCount, photoLabels, sketchLabels);
+        }
+        using var scope = NewDisposeScope();
+        var parts = Enumerable.Range(0, members)
+            .Select(m => Create(initialization, MemberCodeUpdate.MemberSeed(seed, m), codeLength / members, classCount, photoLabels, sketchLabels))
+            .ToList();
+        return (cat(parts.Select(p => p.PhotoCodes).ToArray(), 0).MoveToOuterDisposeScope(),
+            cat(parts.Select(p => p.SketchCodes).ToArray(), 0).MoveToOuterDisposeScope());
+    }
+
     public static (Tensor PhotoCodes, Tensor SketchCodes) Create(CodeInitialization initialization, int seed, int codeLength,
         int classCount, int[] photoLabels, int[] sketchLabels)
     {

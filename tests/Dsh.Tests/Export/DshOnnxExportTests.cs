@@ -187,6 +187,40 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
     }
 
     [Fact]
+    public void A_model_of_two_members_runs_the_frozen_stages_once_and_its_outputs_equal_TorchSharp()
+    {
+        var network = ExportedModel.Network(DshArchitecture.ResNet18(64) with { Members = 2, MirrorSketches = false });
+        using var model = new DshModel(network, _exported.Model.Categories, new TrainingSummary(), new ContourTokenExtractor().Name);
+        using var folder = new TempFolder("dsh-onnx-members-");
+        DshOnnxExportResult files = DshOnnxExport.Export(model, folder.Path);
+        foreach (string path in new[] { files.SketchEncoderPath, files.PhotoEncoderPath })
+        {
+            var initializers = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph.Initializer.Select(i => i.Name).ToHashSet();
+            Assert.Contains("sketch_trunk.conv1.weight", initializers);
+            Assert.Contains("members.0.sketch_trunk.layer4.0.conv1.weight", initializers);
+            Assert.DoesNotContain("members.0.sketch_trunk.conv1.weight", initializers); // the frozen stages once, the first member's
+            Assert.DoesNotContain("members.0.sketch_trunk.layer3.0.conv1.weight", initializers);
+        }
+        using var encoder = DshOnnxEncoder.Load(folder.Path, new DshOnnxEncoderOptions { EncodeBatchSize = 3 });
+        Assert.Equal(2, encoder.Architecture.Members);
+        IReadOnlyList<string> sketches = Sketches(1);
+        AssertSame(model.EmbedSketchFiles(sketches), encoder.EmbedSketchFiles(sketches), sketches.Count);
+        IReadOnlyList<string> photos = PretrainedFiles.Photos(1);
+        EncodedFiles torch = model.EmbedPhotoFiles(photos);
+        Assert.Equal(64, torch.Embeddings![0].Length);
+        AssertSame(torch, encoder.EmbedPhotoFiles(photos), photos.Count);
+
+        // INT8: the same layout quantises, and its codes stay close to the float32 codes
+        using var int8Folder = new TempFolder("dsh-onnx-members-int8-");
+        DshOnnxExport.ExportInt8(model, int8Folder.Path, sketches, photos);
+        using var int8 = DshOnnxEncoder.Load(int8Folder.Path);
+        EncodedFiles quantised = int8.EmbedPhotoFiles(photos);
+        double agreement = Enumerable.Range(0, photos.Count)
+            .Average(i => torch.Embeddings![i].Zip(quantised.Embeddings![i]).Count(p => p.First > 0 == p.Second > 0) / 64.0);
+        Assert.True(agreement > 0.9, $"INT8 photo codes agree with float32 on {agreement:P1} of the bits");
+    }
+
+    [Fact]
     public void StreamEncoders_equal_the_file_encoders()
     {
         string sketch = Sketches(1)[2];

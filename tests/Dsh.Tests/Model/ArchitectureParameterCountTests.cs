@@ -39,6 +39,9 @@ public class ArchitectureParameterCountTests
         ["resnet18-frozen-2-1"] = DshArchitecture.ResNet18(32).WithFrozen(2, 1),
         ["resnet18-frozen-4-4-shared"] = DshArchitecture.ResNet18(32).WithFrozen(4, 4) with { TokenBatchNorm = TokenBatchNorm.Shared },
         ["resnet18-32px-wide"] = DshArchitecture.ResNet18(128).WithSizes(32, 64).WithHeadWidths([3000, 5], [64, 2048]),
+        ["tiny-2-members"] = Training.TrainingFixtures.TinyArchitecture with { Members = 2 },
+        ["resnet18-64-2-members"] = DshArchitecture.ResNet18(64) with { Members = 2 },
+        ["compact-24-3-members"] = DshArchitecture.Compact(24) with { Members = 3 },
     };
 
     public static TheoryData<string> Names => new(Architectures.Keys);
