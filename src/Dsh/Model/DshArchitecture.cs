@@ -91,7 +91,7 @@ public sealed partial record DshArchitecture
     /// of the members'. The frozen stages hold the same ImageNet weights in every member, so they run (and, in training,
     /// are cached) once: training costs the learning stages once per member, and encoding a photo adds one pass of the
     /// learning stages per member. <see cref="CodeLength"/> must be a multiple of it, with at least
-    /// <see cref="MinCodeLength"/> bits a member; see docs/results.md, "Ensembles", for what it buys.
+    /// <see cref="MinCodeLength"/> bits a member; see docs/results.md, "Ensembles and members", for what it buys.
     /// </summary>
     public int Members { get; init; } = 1;
 

@@ -116,6 +116,11 @@ public sealed class DshNetwork : nn.Module
     /// <summary>The parameters of member <paramref name="index"/> that require gradients.</summary>
     internal IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters(int index)
     {
+        if (_members.Length == 1)
+        {
+            ArgumentOutOfRangeException.ThrowIfNotEqual(index, 0);
+            return TrainableParameters();
+        }
         MemberParts m = _members[index];
         return new nn.Module[] { m.SketchTrunk, m.SketchHead, m.PhotoTrunk, m.Fusion }.SelectMany(module => module.parameters()).Where(p => p.requires_grad);
     }

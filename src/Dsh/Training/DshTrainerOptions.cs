@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Dsh.Imaging.Augmentation;
 using Dsh.Imaging.Contours;
 using Dsh.Imaging;
+using Dsh.Model;
 using Dsh.Objective;
 using Dsh.Pretrained;
 using Dsh.Training;
@@ -270,6 +271,10 @@ public sealed record DshTrainerOptions
     {
         ArgumentNullException.ThrowIfNull(Architecture, nameof(Architecture));
         Architecture.Validate();
+        // A model that DshModel.Load would refuse with its default limits is not worth hours of training (several members
+        // of the paper's network reach them).
+        Require(Architecture.ParameterCount <= DshModelLoadOptions.DefaultMaxParameters && Architecture.StateByteCount <= DshModelLoadOptions.DefaultMaxStateBytes,
+            nameof(Architecture), $"has {Architecture.ParameterCount:N0} parameters ({Architecture.StateByteCount:N0} bytes of weights): more than a model file loads with the default limits ({DshModelLoadOptions.DefaultMaxParameters:N0} parameters, {DshModelLoadOptions.DefaultMaxStateBytes:N0} bytes); use fewer Members or smaller layers");
         ArgumentNullException.ThrowIfNull(Objective, nameof(Objective));
         Objective.Validated();
         ArgumentNullException.ThrowIfNull(Augmentation, nameof(Augmentation));

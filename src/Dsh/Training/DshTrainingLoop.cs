@@ -264,11 +264,8 @@ internal sealed class DshTrainingLoop
             (Tensor photos, Tensor tokens) = inputs.Photos(photoIndices, augmentation);
             Tensor Targets(Tensor codes, int[] indices) =>
                 codes.narrow(0, m * bits, bits).index_select(1, tensor(indices.Select(i => (long)i).ToArray(), device: codes.device)).T.to(device);
-            Tensor memberLoss = batches.Length == 1
-                ? DshObjective.RegressionLoss(network.ForwardSketchFrom(sketches), Targets(sketchCodes, sketchIndices))
-                    .add(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens), Targets(photoCodes, photoIndices)))
-                : DshObjective.RegressionLoss(network.ForwardSketchFrom(sketches, m), Targets(sketchCodes, sketchIndices))
-                    .add(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens, m), Targets(photoCodes, photoIndices)));
+            Tensor memberLoss = DshObjective.RegressionLoss(network.ForwardSketchFrom(sketches, m), Targets(sketchCodes, sketchIndices))
+                .add(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens, m), Targets(photoCodes, photoIndices)));
             loss = loss is null ? memberLoss : loss.add(memberLoss);
         }
         double value = loss!.item<float>();
@@ -281,16 +278,9 @@ internal sealed class DshTrainingLoop
         loss.backward();
         if (_options.GradientClipNorm > 0)
         {
-            if (batches.Length == 1)
+            for (int m = 0; m < batches.Length; m++)
             {
-                nn.utils.clip_grad_norm_(network.TrainableParameters(), _options.GradientClipNorm);
-            }
-            else
-            {
-                for (int m = 0; m < batches.Length; m++)
-                {
-                    nn.utils.clip_grad_norm_(network.TrainableParameters(m), _options.GradientClipNorm);
-                }
+                nn.utils.clip_grad_norm_(network.TrainableParameters(m), _options.GradientClipNorm);
             }
         }
         optimizer.Step(learningRate);

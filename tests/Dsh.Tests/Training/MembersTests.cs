@@ -32,6 +32,16 @@ public sealed class MembersTests : IDisposable
     }
 
     [Fact]
+    public void Training_options_refuse_members_whose_model_the_default_load_limits_would_refuse()
+    {
+        var options = new DshTrainerOptions { Architecture = DshArchitecture.Paper(128) with { Members = 2 } };
+        var e = Assert.Throws<ArgumentException>(() => options.Validated());
+        Assert.Equal(nameof(DshTrainerOptions.Architecture), e.ParamName);
+        Assert.Contains("fewer Members", e.Message);
+        _ = (options with { Architecture = DshArchitecture.Paper(128) }).Validated(); // one member fits
+    }
+
+    [Fact]
     public void The_member_architecture_has_the_members_bits_and_the_file_keeps_the_count_only_when_it_is_not_one()
     {
         DshArchitecture three = DshArchitecture.ResNet18(96) with { Members = 3 };
