@@ -67,7 +67,7 @@ internal static class TrainCommand
             Description = "Whether the model's sketches are encoded mirrored too by default (search, eval, encode and serve may say otherwise with their own --mirror-sketches): slightly better ranking for twice a sketch's encoding time. Default: on for the resnet18 profile, off for the others.",
         };
         var members = CliOptions.OptionalInt("--members",
-            $"Member networks that make the code, 1-{DshArchitecture.MaxMembers} (default 1): each learns its own --bits/N bits on its own codes, batch order and augmentation, sharing the frozen stages; training and a photo's learning stages cost N times as much, so pair it with fewer --epochs (two members of 3 epochs train in about the time of one network of 6 epochs). --bits must be a multiple of N, at least 8 bits a member.",
+            $"Member networks that make the code, 1-{DshArchitecture.MaxMembers} (default 1): each learns its own --bits/N bits on its own codes, batch order and augmentation, sharing the frozen stages: better codes for about N times the training time and one more pass of the learning stages per member when encoding. --bits must be a multiple of N, at least 8 bits a member.",
             1, DshArchitecture.MaxMembers);
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
         var averagedEpochs = CliOptions.OptionalInt("--average-epochs",
