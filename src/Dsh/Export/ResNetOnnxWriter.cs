@@ -12,13 +12,6 @@ namespace Dsh.Export;
 /// </summary>
 internal static class ResNetOnnxWriter
 {
-    /// <summary>Appends the trunk on <paramref name="input"/> (square maps of <paramref name="size"/> px); returns the [N, 512] value.</summary>
-    public static string Write(OnnxGraphBuilder g, ResNet18Trunk trunk, SketchBranch branch, string input, long size, string prefix)
-    {
-        (string boundary, long s) = WriteFrozen(g, trunk, branch, input, size, prefix);
-        return WriteFromFrozen(g, trunk, branch, boundary, s, prefix);
-    }
-
     /// <summary>
     /// Appends the trunk's frozen part (the stem and stages 1…<see cref="ResNet18Trunk.FrozenStages"/>; nothing when none
     /// is frozen) on <paramref name="input"/>; returns its output and side: the input of <see cref="WriteFromFrozen"/>.

@@ -238,8 +238,7 @@ public sealed class DshNetwork : nn.Module
     {
         using var scope = NewDisposeScope();
         Tensor onDevice = boundary.to(Device);
-        Tensor result = _members.Length == 1 ? _members[0].SketchFrom(onDevice) : cat(_members.Select(m => m.SketchFrom(onDevice)).ToArray(), 1);
-        return result.MoveToOuterDisposeScope();
+        return SideBySide(m => m.SketchFrom(onDevice)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Member <paramref name="index"/>'s part of <see cref="ForwardSketchFrom(Tensor)"/>: [N, K / members].</summary>
@@ -257,11 +256,12 @@ public sealed class DshNetwork : nn.Module
     {
         using var scope = NewDisposeScope();
         Tensor photos = photoBoundary.to(Device), tokens = tokenBoundary.to(Device);
-        Tensor result = _members.Length == 1
-            ? _members[0].PhotoFrom(photos, tokens)
-            : cat(_members.Select(m => m.PhotoFrom(photos, tokens)).ToArray(), 1);
-        return result.MoveToOuterDisposeScope();
+        return SideBySide(m => m.PhotoFrom(photos, tokens)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Every member's [N, K / members] outputs joined into [N, K], the first member's first (one member: its own, uncopied).</summary>
+    private Tensor SideBySide(Func<MemberParts, Tensor> forward) =>
+        _members.Length == 1 ? forward(_members[0]) : cat(_members.Select(forward).ToArray(), 1);
 
     /// <summary>Member <paramref name="index"/>'s part of <see cref="ForwardPhotoFrom(Tensor, Tensor)"/>: [N, K / members].</summary>
     internal Tensor ForwardPhotoFrom(Tensor photoBoundary, Tensor tokenBoundary, int index)

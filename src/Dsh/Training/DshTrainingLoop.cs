@@ -170,7 +170,7 @@ internal sealed class DshTrainingLoop
                 }
 
                 // Each member its own batch order and augmentation, as if it were trained alone (the first member: the run's).
-                int[] memberSeeds = Enumerable.Range(0, members).Select(m => MemberCodeUpdate.MemberSeed(o.Seed, m)).ToArray();
+                int[] memberSeeds = Enumerable.Range(0, members).Select(m => SeedMixer.MemberSeed(o.Seed, m)).ToArray();
                 int[][] photoOrders = memberSeeds.Select(seed => Permutation(nI, SeedMixer.MixInt(seed, epoch, 1))).ToArray();
                 int[][] sketchOrders = memberSeeds.Select(seed => Permutation(nS, SeedMixer.MixInt(seed, epoch, 2))).ToArray();
                 int larger = Math.Max(nI, nS);

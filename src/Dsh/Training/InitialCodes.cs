@@ -12,7 +12,7 @@ internal static class InitialCodes
 
     /// <summary>
     /// The codes of a network of <paramref name="members"/> members: each member's <paramref name="codeLength"/> / members
-    /// rows drawn with its own seed (<see cref="MemberCodeUpdate.MemberSeed"/>), in member order; one member: <see cref="Create"/>.
+    /// rows drawn with its own seed (<see cref="SeedMixer.MemberSeed"/>), in member order; one member: <see cref="Create"/>.
     /// </summary>
     public static (Tensor PhotoCodes, Tensor SketchCodes) CreateForMembers(CodeInitialization initialization, int seed, int codeLength,
         int members, int classCount, int[] photoLabels, int[] sketchLabels)
@@ -23,7 +23,7 @@ internal static class InitialCodes
         }
         using var scope = NewDisposeScope();
         var parts = Enumerable.Range(0, members)
-            .Select(m => Create(initialization, MemberCodeUpdate.MemberSeed(seed, m), codeLength / members, classCount, photoLabels, sketchLabels))
+            .Select(m => Create(initialization, SeedMixer.MemberSeed(seed, m), codeLength / members, classCount, photoLabels, sketchLabels))
             .ToList();
         return (cat(parts.Select(p => p.PhotoCodes).ToArray(), 0).MoveToOuterDisposeScope(),
             cat(parts.Select(p => p.SketchCodes).ToArray(), 0).MoveToOuterDisposeScope());

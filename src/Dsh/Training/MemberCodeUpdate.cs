@@ -13,9 +13,6 @@ internal static class MemberCodeUpdate
     /// <summary>The updated codes [K, n_I] / [K, n_S] and D [d, K] (the members' rows and columns in order), their terms summed.</summary>
     public sealed record Result(Tensor PhotoCodes, Tensor SketchCodes, Tensor D, DshLossTerms Terms, long BitsChanged);
 
-    /// <summary>The seed member <paramref name="member"/> draws its initial codes, batch order and augmentation from: the run's for the first.</summary>
-    public static int MemberSeed(int seed, int member) => member == 0 ? seed : SeedMixer.MixInt(seed, -3, member);
-
     /// <summary>Updates every member's block of codes in turn; tensors are created in the caller's dispose scope.</summary>
     public static Result Run(DshCodeProblem problem, Tensor photoCodes, Tensor sketchCodes, Tensor? photoOutputs, Tensor? sketchOutputs,
         DshObjectiveOptions objective, int members, CancellationToken cancellationToken)

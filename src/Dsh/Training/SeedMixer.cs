@@ -14,6 +14,9 @@ internal static class SeedMixer
 
     public static int MixInt(int seed, long a, long b = 0, long c = 0) => (int)(Mix(seed, a, b, c) & int.MaxValue);
 
+    /// <summary>The seed member <paramref name="member"/> of a network draws its initial codes, batch order and augmentation from: the run's for the first.</summary>
+    public static int MemberSeed(int seed, int member) => member == 0 ? seed : MixInt(seed, -3, member);
+
     private static ulong Step(ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;
