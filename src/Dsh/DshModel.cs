@@ -144,7 +144,7 @@ public sealed partial class DshModel : IDshEncoder
             DshNetwork network = LoadFailures.Guard(path, "building the network in its header", () => new DshNetwork(header.Architecture));
             try
             {
-                LoadFailures.Guard(path, "reading the weights", () => StateDictReader.ReadInto(reader, network, path));
+                LoadFailures.Guard(path, "reading the weights", () => StateDictReader.ReadInto(reader, network, path, network.SharedMemberState()));
                 if (reader.BaseStream.Position != reader.BaseStream.Length)
                 {
                     throw new InvalidDataException(

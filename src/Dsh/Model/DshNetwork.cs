@@ -22,8 +22,9 @@ namespace Dsh;
 /// backbone has torchvision's ResNet keys under <c>sketch_trunk.</c> and <c>photo_trunk.</c> (<c>layer4.2.conv2.weight</c>, …),
 /// plus the token branch's <c>sketch_trunk.token_bn1.*</c> and <c>sketch_trunk.layerN.M.token_bn1|token_bn2|token_downsample_bn.*</c>.
 /// A network of several <see cref="DshArchitecture.Members"/> holds its first member under those keys and member
-/// m (m ≥ 2) under <c>members.{m − 2}.</c> with the same keys (<c>members.0.sketch_head.fc_code.weight</c>, …); its
-/// outputs are the members' side by side, the first member's bits first.</para>
+/// m (m ≥ 2) under <c>members.{m − 2}.</c> with the same keys (<c>members.0.sketch_head.fc_code.weight</c>, …) less its
+/// trunks' frozen stages, which are the first member's tensors; its outputs are the members' side by side, the first
+/// member's bits first.</para>
 /// <para><c>Forward*</c> run in the current mode with autograd (training); <c>Encode*</c> switch to eval mode without
 /// gradients for the call and restore the previous mode. A network is not thread-safe, with one exception: while every
 /// module is in eval mode (<c>eval()</c>), <c>Encode*</c> change nothing, so any number of threads may call them at once
@@ -65,6 +66,64 @@ public sealed class DshNetwork : nn.Module
         members = new ModuleList<DshNetworkMember>(Enumerable.Range(1, architecture.Members - 1).Select(_ => new DshNetworkMember(member)).ToArray());
         _members = [first, .. members.Select(m => m.Parts)];
         RegisterComponents();
+        ShareFrozenStages(member);
+    }
+
+    /// <summary>
+    /// The keys of the tensors that members after the first share with it (their trunks' frozen stages,
+    /// <see cref="DshStateLayout.IsSharedByMembers"/>), left out of <see cref="state_dict"/>.
+    /// </summary>
+    private readonly HashSet<string> _sharedKeys = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Points every frozen-stage tensor of the members after the first at the first member's (one copy in memory and in
+    /// files): those stages never run in them (<see cref="SketchBoundary"/> and <see cref="PhotoBoundary"/> are the first
+    /// member's), so sharing changes no output, and whatever fills the first member's tensors fills them all.
+    /// </summary>
+    private void ShareFrozenStages(DshArchitecture member)
+    {
+        if (_members.Length == 1)
+        {
+            return;
+        }
+        Dictionary<string, Tensor> firstMember = base.state_dict();
+        using var noGrad = no_grad();
+        for (int m = 1; m < _members.Length; m++)
+        {
+            foreach ((string name, Tensor tensor) in members[m - 1].state_dict())
+            {
+                if (DshStateLayout.IsSharedByMembers(member, name))
+                {
+                    tensor.set_(firstMember[name]);
+                    _sharedKeys.Add($"members.{m - 1}.{name}");
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Leaves out the tensors members after the first share with it (their trunks' frozen stages): model files and
+    /// checkpoints hold them once, under the first member's keys (<see cref="DshStateLayout"/>).
+    /// </remarks>
+    public override Dictionary<string, Tensor> state_dict(Dictionary<string, Tensor>? destination = null, string? prefix = null)
+    {
+        Dictionary<string, Tensor> state = base.state_dict(destination, prefix);
+        foreach (string key in _sharedKeys)
+        {
+            state.Remove(string.IsNullOrEmpty(prefix) ? key : $"{prefix}.{key}");
+        }
+        return state;
+    }
+
+    /// <summary>
+    /// The tensors <see cref="state_dict"/> leaves out, by the keys model files of several members written before they
+    /// were shared hold them under (such files load: <see cref="Persistence.StateDictReader"/> checks and skips them).
+    /// </summary>
+    internal IReadOnlyDictionary<string, Tensor> SharedMemberState()
+    {
+        Dictionary<string, Tensor> all = base.state_dict();
+        return _sharedKeys.ToDictionary(key => key, key => all[key], StringComparer.Ordinal);
     }
 
     /// <summary>The shapes this network was built with.</summary>
@@ -105,7 +164,7 @@ public sealed class DshNetwork : nn.Module
     }
 
     /// <summary>Number of learnable parameters (each shared tensor counted once), frozen ones included.</summary>
-    public long ParameterCount => parameters().Sum(p => p.numel());
+    public long ParameterCount => named_parameters().Where(p => !_sharedKeys.Contains(p.name)).Sum(p => p.parameter.numel());
 
     /// <summary>Number of parameters training updates: <see cref="ParameterCount"/> less the frozen stages.</summary>
     public long TrainableParameterCount => TrainableParameters().Sum(p => p.numel());

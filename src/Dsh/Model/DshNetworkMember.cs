@@ -9,8 +9,8 @@ namespace Dsh.Model;
 /// sketch head, photo trunk and fusion head, built from <see cref="DshArchitecture.MemberArchitecture"/>. Its
 /// <c>state_dict</c> keys are a single network's (<c>sketch_trunk.</c>, <c>sketch_head.</c>, <c>photo_trunk.</c>,
 /// <c>fusion.</c>). Only the learning stages of its trunks ever run: the frozen stages' output comes from the network's
-/// first member (<see cref="DshNetwork.SketchBoundary"/>), so their weights here are the same ImageNet weights, kept so
-/// that every member loads and saves like a whole network.
+/// first member (<see cref="DshNetwork.SketchBoundary"/>), and the network points this member's frozen-stage tensors at
+/// the first member's, so they take no memory of their own and no place in model files.
 /// </summary>
 internal sealed class DshNetworkMember : nn.Module
 {

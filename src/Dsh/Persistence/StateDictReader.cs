@@ -27,22 +27,26 @@ internal static class StateDictReader
 
     /// <summary>
     /// Fills every tensor of <paramref name="module"/>'s <c>state_dict</c> from <paramref name="reader"/>: each key
-    /// exactly once, in any order, none missing and none unknown, each with the same element type and shape.
+    /// exactly once, in any order, none missing and none unknown, each with the same element type and shape. Entries
+    /// named in <paramref name="skippable"/> may also appear, at most once each: their type and shape are checked
+    /// against the tensor there and their data is stepped over (the copies of shared tensors older files hold).
     /// </summary>
     /// <exception cref="InvalidDataException">The entries do not match the module, or the data ends early or is malformed.</exception>
-    public static void ReadInto(BinaryReader reader, nn.Module module, string path)
+    public static void ReadInto(BinaryReader reader, nn.Module module, string path, IReadOnlyDictionary<string, Tensor>? skippable = null)
     {
         Dictionary<string, Tensor> state = module.state_dict();
+        int most = state.Count + (skippable?.Count ?? 0);
         long count = ReadNumber(reader, path, "the weights' tensor count");
-        if (count > state.Count)
+        if (count > most)
         {
-            throw Bad(path, $"the weights list {count} tensors; the architecture in the header has {state.Count}");
+            throw Bad(path, $"the weights list {count} tensors; the architecture in the header has {most}");
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (long i = 0; i < count; i++)
         {
             string name = ReadName(reader, path, i, count);
-            if (!state.TryGetValue(name, out Tensor? target))
+            Tensor? skipped = null;
+            if (!state.TryGetValue(name, out Tensor? target) && skippable?.TryGetValue(name, out skipped) != true)
             {
                 throw Bad(path, $"tensor '{Printable(name)}' is not part of the architecture in the header");
             }
@@ -50,12 +54,19 @@ internal static class StateDictReader
             {
                 throw Bad(path, $"tensor '{name}' appears twice");
             }
-            ReadTensorInto(reader, target, name, path);
+            if (skipped is not null)
+            {
+                ReadHeader(reader, skipped.dtype, skipped.shape, name, path);
+                Skip(reader.BaseStream, skipped.numel() * skipped.ElementSize, name, path);
+                continue;
+            }
+            ReadTensorInto(reader, target!, name, path);
         }
-        if (seen.Count < state.Count)
+        int filled = state.Keys.Count(seen.Contains);
+        if (filled < state.Count)
         {
             string missing = state.Keys.First(key => !seen.Contains(key));
-            throw Bad(path, $"tensor '{missing}' is missing (the weights hold {seen.Count} of the architecture's {state.Count} tensors)");
+            throw Bad(path, $"tensor '{missing}' is missing (the weights hold {filled} of the architecture's {state.Count} tensors)");
         }
     }
 

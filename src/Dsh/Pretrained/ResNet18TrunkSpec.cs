@@ -119,6 +119,31 @@ public sealed record ResNet18TrunkSpec : TrunkSpec
     }
 
     /// <inheritdoc />
+    /// <remarks>The stem (<c>conv1</c>, <c>bn1</c>, <c>token_bn1</c>) and <c>layer1</c> … <c>layer{FrozenStages}</c>, as
+    /// <see cref="ResNet18Trunk.Freeze"/> freezes them.</remarks>
+    public override bool IsFrozenStateEntry(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (FrozenStages == 0)
+        {
+            return false;
+        }
+        if (name.StartsWith("conv1.", StringComparison.Ordinal) || name.StartsWith("bn1.", StringComparison.Ordinal)
+            || name.StartsWith("token_bn1.", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        for (int stage = 1; stage <= FrozenStages; stage++)
+        {
+            if (name.StartsWith($"layer{stage}.", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <inheritdoc />
     public override void CheckPretrainedWeights(string? path)
     {
         if (!File.Exists(path ?? ResNet18Onnx.DefaultPath))

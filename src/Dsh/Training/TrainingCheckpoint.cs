@@ -147,7 +147,7 @@ internal sealed class TrainingCheckpoint
     private static Restored ReadPayload(BinaryReader reader, string path, Header header, DshNetwork network, MomentumSgd optimizer,
         WeightAverage? average, long codeLength, long photoCount, long sketchCount, long vectorDimension)
     {
-        StateDictReader.ReadInto(reader, network, path);
+        StateDictReader.ReadInto(reader, network, path, network.SharedMemberState());
         int count = StateDictReader.ReadInt32(reader, path, "the momentum buffer count");
         if (count != optimizer.Buffers.Count)
         {

@@ -74,6 +74,14 @@ public abstract record TrunkSpec
             .ToArray();
     }
 
+    /// <summary>
+    /// Whether the <c>state_dict</c> entry <paramref name="name"/> (a key of <see cref="StateLayout"/>) belongs to the
+    /// trunk's frozen part: what <see cref="DshTrunk.ForwardFrozen"/> runs and training never changes. A network of
+    /// several members keeps these once, in its first member (<see cref="DshArchitecture.Members"/>). The default:
+    /// none (a trunk without a frozen part).
+    /// </summary>
+    public virtual bool IsFrozenStateEntry(string name) => false;
+
     /// <summary>Checks that the pretrained weights can be found at <paramref name="path"/> (null: the default place).</summary>
     /// <exception cref="FileNotFoundException">They cannot; the message says where to get them.</exception>
     public virtual void CheckPretrainedWeights(string? path)
