@@ -78,7 +78,9 @@ public sealed class DshNetwork : nn.Module
     /// <summary>
     /// Points every frozen-stage tensor of the members after the first at the first member's (one copy in memory and in
     /// files): those stages never run in them (<see cref="SketchBoundary"/> and <see cref="PhotoBoundary"/> are the first
-    /// member's), so sharing changes no output, and whatever fills the first member's tensors fills them all.
+    /// member's), so sharing changes no output, and whatever fills the first member's tensors fills them all. Moving the
+    /// network to another device or element type (<c>to</c>) gives each member its own copy again, of the same values;
+    /// <see cref="state_dict"/> still leaves them out.
     /// </summary>
     private void ShareFrozenStages(DshArchitecture member)
     {
