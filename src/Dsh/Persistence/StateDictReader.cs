@@ -39,7 +39,8 @@ internal static class StateDictReader
         long count = ReadNumber(reader, path, "the weights' tensor count");
         if (count > most)
         {
-            throw Bad(path, $"the weights list {count} tensors; the architecture in the header has {most}");
+            string copies = most > state.Count ? $" (and {most - state.Count} shared tensors an older file may hold a copy of)" : "";
+            throw Bad(path, $"the weights list {count} tensors; the architecture in the header has {state.Count}{copies}");
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (long i = 0; i < count; i++)
