@@ -66,7 +66,7 @@ public sealed class DshNetwork : nn.Module
         members = new ModuleList<DshNetworkMember>(Enumerable.Range(1, architecture.Members - 1).Select(_ => new DshNetworkMember(member)).ToArray());
         _members = [first, .. members.Select(m => m.Parts)];
         RegisterComponents();
-        ShareFrozenStages(member);
+        ShareFrozenStages();
     }
 
     /// <summary>
@@ -79,28 +79,59 @@ public sealed class DshNetwork : nn.Module
     /// Points every frozen-stage tensor of the members after the first at the first member's (one copy in memory and in
     /// files): those stages never run in them (<see cref="SketchBoundary"/> and <see cref="PhotoBoundary"/> are the first
     /// member's), so sharing changes no output, and whatever fills the first member's tensors fills them all. Moving the
-    /// network to another device or element type (<c>to</c>) gives each member its own copy again, of the same values;
-    /// <see cref="state_dict"/> still leaves them out.
+    /// network (<c>to</c>, which makes new tensors) shares them again.
     /// </summary>
-    private void ShareFrozenStages(DshArchitecture member)
+    /// <exception cref="InvalidOperationException">A trunk spec calls a tensor that learns frozen (<see cref="TrunkSpec.IsFrozenStateEntry"/>).</exception>
+    private void ShareFrozenStages()
     {
         if (_members.Length == 1)
         {
             return;
         }
+        DshArchitecture member = Architecture.MemberArchitecture;
         Dictionary<string, Tensor> firstMember = base.state_dict();
         using var noGrad = no_grad();
         for (int m = 1; m < _members.Length; m++)
         {
             foreach ((string name, Tensor tensor) in members[m - 1].state_dict())
             {
-                if (DshStateLayout.IsSharedByMembers(member, name))
+                if (!DshStateLayout.IsSharedByMembers(member, name))
                 {
-                    tensor.set_(firstMember[name]);
-                    _sharedKeys.Add($"members.{m - 1}.{name}");
+                    continue;
                 }
+                if (tensor.requires_grad || firstMember[name].requires_grad)
+                {
+                    throw new InvalidOperationException(
+                        $"'{name}' learns, yet its trunk spec calls it frozen (IsFrozenStateEntry): members cannot share it.");
+                }
+                tensor.set_(firstMember[name]);
+                _sharedKeys.Add($"members.{m - 1}.{name}");
             }
         }
+    }
+
+    /// <inheritdoc />
+    protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
+    {
+        base._to(device, dtype, non_blocking);
+        ShareFrozenStages();
+        return this;
+    }
+
+    /// <inheritdoc />
+    protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
+    {
+        base._to(deviceType, deviceIndex, non_blocking);
+        ShareFrozenStages();
+        return this;
+    }
+
+    /// <inheritdoc />
+    protected override nn.Module _to(ScalarType dtype, bool non_blocking)
+    {
+        base._to(dtype, non_blocking);
+        ShareFrozenStages();
+        return this;
     }
 
     /// <inheritdoc />

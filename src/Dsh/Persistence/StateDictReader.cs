@@ -58,7 +58,12 @@ internal static class StateDictReader
             if (skipped is not null)
             {
                 ReadHeader(reader, skipped.dtype, skipped.shape, name, path);
-                Skip(reader.BaseStream, skipped.numel() * skipped.ElementSize, name, path);
+                long bytes = skipped.numel() * skipped.ElementSize;
+                if (reader.BaseStream.CanSeek && bytes > reader.BaseStream.Length - reader.BaseStream.Position)
+                {
+                    throw Bad(path, $"the payload ends inside tensor '{name}'");
+                }
+                Skip(reader.BaseStream, bytes, name, path);
                 continue;
             }
             ReadTensorInto(reader, target!, name, path);
