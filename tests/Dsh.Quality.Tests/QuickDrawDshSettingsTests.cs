@@ -75,4 +75,14 @@ public class QuickDrawDshSettingsTests
         Assert.Equal(QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions() with { WeightDecay = 5e-3 }, settings.TrainerOptions());
         Assert.Throws<FormatException>(() => QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["wd"] = "much" }));
     }
+
+    [Fact]
+    public void BatchSetsTheBatchSizeOnly()
+    {
+        QuickDrawDshSettings settings = QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["batch"] = "64" });
+        Assert.Equal(64, settings.TrainerOptions().BatchSize);
+        Assert.Equal(new DshTrainerOptions().BatchSize, QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions().BatchSize);
+        Assert.Equal(QuickDrawDshSettings.Parse([], NoKeys).TrainerOptions() with { BatchSize = 64 }, settings.TrainerOptions());
+        Assert.Throws<FormatException>(() => QuickDrawDshSettings.Parse([], new Dictionary<string, string> { ["batch"] = "many" }));
+    }
 }

@@ -4,13 +4,13 @@ using Dsh.Training;
 namespace Dsh.Quality.QuickDraw;
 
 /// <summary>
-/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [members=N] [trainSeed=N] [average=N] [sketchLr=X] [wd=X]</c> trains, parsed and
+/// What <c>quickdraw-cifar dsh [bits] [epochs] [profile] [lr=] [sketchFrozen=] [photoFrozen=] [schedule=constant|cosine] [variants=N] [dissimilar=paper|simplex|X] [tokenSize=N] [members=N] [trainSeed=N] [average=N] [sketchLr=X] [wd=X] [batch=N]</c> trains, parsed and
 /// validated before any data is read, so that a bad argument fails at once. Defaults: 64 bits, the profile's epochs and
 /// learning rate (<see cref="DshProfile"/>: 6 epochs, <see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>), profile resnet18.
 /// </summary>
 internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Profile, DshArchitecture Architecture, double LearningRate,
     bool PhotoFrozenGiven = false, LearningRateSchedule Schedule = LearningRateSchedule.Constant, int CacheVariants = 1, string? Dissimilar = null, int? TrainSeed = null, int? AveragedEpochs = null,
-    double? SketchTrunkLearningRateFactor = null, double? WeightDecay = null)
+    double? SketchTrunkLearningRateFactor = null, double? WeightDecay = null, int? BatchSize = null)
 {
     /// <summary>Parses and validates the settings.</summary>
     /// <exception cref="FormatException">A number does not parse.</exception>
@@ -49,7 +49,7 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         return new QuickDrawDshSettings(bits, epochs ?? profile.Epochs, profile, architecture.Validated(), lr, Count("photoFrozen") is not null, schedule,
             Count("variants") ?? 1, keys.TryGetValue("dissimilar", out string? dissimilar) ? Checked(dissimilar) : null,
             Count("trainSeed"), Count("average"), keys.TryGetValue("sketchLr", out string? sketchLr) ? double.Parse(sketchLr, inv) : null,
-            keys.TryGetValue("wd", out string? wd) ? double.Parse(wd, inv) : null);
+            keys.TryGetValue("wd", out string? wd) ? double.Parse(wd, inv) : null, Count("batch"));
 
         static string Checked(string target)
         {
@@ -70,6 +70,7 @@ internal sealed record QuickDrawDshSettings(int Bits, int Epochs, DshProfile Pro
         AveragedEpochs = AveragedEpochs, // null: the architecture decides
         SketchTrunkLearningRateFactor = SketchTrunkLearningRateFactor ?? 1,
         WeightDecay = WeightDecay ?? new DshTrainerOptions().WeightDecay,
+        BatchSize = BatchSize ?? Profile.TrainerOptions(Bits).BatchSize,
         Threads = 2,
         SmallPhotoSide = PhotoFrozenGiven ? 0 : new DshTrainerOptions().SmallPhotoSide, // photoFrozen= is what trains
         Objective = Dissimilar is null
