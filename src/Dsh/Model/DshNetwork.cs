@@ -111,27 +111,11 @@ public sealed class DshNetwork : nn.Module
     }
 
     /// <inheritdoc />
-    protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
+    /// <remarks>Every <c>to</c> ends here after moving or converting the tensors (new ones): the members share the first one's frozen stages again.</remarks>
+    protected override void _toEpilog(ScalarType? dtype, Device? device, bool non_blocking)
     {
-        base._to(device, dtype, non_blocking);
+        base._toEpilog(dtype, device, non_blocking);
         ShareFrozenStages();
-        return this;
-    }
-
-    /// <inheritdoc />
-    protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
-    {
-        base._to(deviceType, deviceIndex, non_blocking);
-        ShareFrozenStages();
-        return this;
-    }
-
-    /// <inheritdoc />
-    protected override nn.Module _to(ScalarType dtype, bool non_blocking)
-    {
-        base._to(dtype, non_blocking);
-        ShareFrozenStages();
-        return this;
     }
 
     /// <inheritdoc />
