@@ -58,12 +58,7 @@ internal static class StateDictReader
             if (skipped is not null)
             {
                 ReadHeader(reader, skipped.dtype, skipped.shape, name, path);
-                long bytes = skipped.numel() * skipped.ElementSize;
-                if (reader.BaseStream.CanSeek && bytes > reader.BaseStream.Length - reader.BaseStream.Position)
-                {
-                    throw Bad(path, $"the payload ends inside tensor '{name}'");
-                }
-                Skip(reader.BaseStream, bytes, name, path);
+                Skip(reader.BaseStream, skipped.numel() * skipped.ElementSize, name, path);
                 continue;
             }
             ReadTensorInto(reader, target!, name, path);
@@ -242,11 +237,15 @@ internal static class StateDictReader
         }
     }
 
-    /// <summary>Steps over <paramref name="bytes"/> bytes of data.</summary>
+    /// <summary>Steps over <paramref name="bytes"/> bytes of data; a file that ends sooner is refused (a seek alone would not notice).</summary>
     private static void Skip(Stream stream, long bytes, string name, string path)
     {
         if (stream.CanSeek)
         {
+            if (bytes > stream.Length - stream.Position)
+            {
+                throw Bad(path, $"the payload ends inside tensor '{name}'");
+            }
             stream.Seek(bytes, SeekOrigin.Current);
             return;
         }
