@@ -35,7 +35,11 @@ public sealed record DshProgress
     /// <summary>Time since <c>Fit</c> started.</summary>
     public TimeSpan Elapsed { get; init; }
 
-    /// <summary>Estimated time to the end, from the θ-step rate (null until known).</summary>
+    /// <summary>
+    /// Estimated time to the end (null until known): the steps left at this run's mean step time (each epoch's code
+    /// update included), plus, while the first epoch fills the frozen-stage cache, the items it has still to take at the
+    /// mean fill time per item, which later epochs do not pay again.
+    /// </summary>
     public TimeSpan? Eta { get; init; }
 
     /// <summary>A line for people (what happened, resumed from where, which class vectors, …).</summary>

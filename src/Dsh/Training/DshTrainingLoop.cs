@@ -195,9 +195,9 @@ internal sealed class DshTrainingLoop
                     globalStep++;
                     stepsThisRun++;
                     double itemsPerSecond = stepsThisRun * 2.0 * o.BatchSize / Math.Max(thetaClock.Elapsed.TotalSeconds, 1e-9);
-                    // ETA from wall time (θ-steps plus each epoch's encoding and code updates) per step of this run.
                     Report(progress, TrainingPhase.NetworkStep, epoch + 1, globalStep, batchLoss, terms, bitsChanged, clock, itemsPerSecond, "",
-                        eta: TimeSpan.FromSeconds((clock.Elapsed - loopStart).TotalSeconds / stepsThisRun * (totalSteps - globalStep)));
+                        eta: TrainingEta.Estimate(clock.Elapsed - loopStart, stepsThisRun, totalSteps - globalStep,
+                            inputs.FillElapsed, inputs.ItemsFilled, inputs.ItemsLeftToFill));
                     bool lastOfEpoch = step == stepsPerEpoch - 1;
                     if (o.CheckpointDirectory is not null && o.CheckpointInterval > 0 && globalStep % o.CheckpointInterval == 0 && !lastOfEpoch)
                     {

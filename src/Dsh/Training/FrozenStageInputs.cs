@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Dsh.Trunks;
 using static TorchSharp.torch;
 
@@ -30,6 +31,8 @@ internal sealed class FrozenStageInputs : IDisposable
     private readonly Tensor?[][] _tokens;
     private readonly ScalarType _storedType;
     private readonly ScalarType _servedType;
+    private readonly Stopwatch _fillClock = new();
+    private long _itemsFilled;
 
     public FrozenStageInputs(DshNetwork network, IDshTrainingData data, bool cache, CachePrecision precision = CachePrecision.Float32,
         int variants = 1, int seed = 0)
@@ -54,6 +57,15 @@ internal sealed class FrozenStageInputs : IDisposable
     /// <summary>Whether photos and their sketch-tokens are cached too.</summary>
     public bool CachingPhotos => _cachePhotos;
 
+    /// <summary>Time spent computing the frozen outputs the cache holds (decoding and augmenting included).</summary>
+    public TimeSpan FillElapsed => _fillClock.Elapsed;
+
+    /// <summary>Item versions cached so far (a photo and its sketch-token map count as one).</summary>
+    public long ItemsFilled => _itemsFilled;
+
+    /// <summary>Item versions the cache can still take: every version of every cached sketch and photo not computed yet.</summary>
+    public long ItemsLeftToFill => (long)_variants * (_sketches[0].Length + _photos[0].Length) - _itemsFilled;
+
     /// <summary>Bytes held by the cache so far.</summary>
     public long CachedBytes =>
         _sketches.Concat(_photos).Concat(_tokens).SelectMany(v => v).Sum(t => t is null ? 0 : t.numel() * t.element_size());
@@ -77,9 +89,14 @@ internal sealed class FrozenStageInputs : IDisposable
             {
                 continue;
             }
-            using var scope = NewDisposeScope();
-            Tensor images = v == 0 ? _data.SketchBatch(missing, null) : cat(missing.Select(i => _data.SketchBatch(new[] { i }, VariantRandom(v, i, 0))).ToArray(), 0);
-            Store(_sketches[v], missing, _network.SketchBoundary(images, SketchBranch.Sketch).to(_storedType));
+            _fillClock.Start();
+            using (var scope = NewDisposeScope())
+            {
+                Tensor images = v == 0 ? _data.SketchBatch(missing, null) : cat(missing.Select(i => _data.SketchBatch(new[] { i }, VariantRandom(v, i, 0))).ToArray(), 0);
+                Store(_sketches[v], missing, _network.SketchBoundary(images, SketchBranch.Sketch).to(_storedType));
+            }
+            _fillClock.Stop();
+            _itemsFilled += missing.Length;
         }
         return Gather(_sketches, indices, versions);
     }
@@ -101,10 +118,15 @@ internal sealed class FrozenStageInputs : IDisposable
             {
                 continue;
             }
-            using var scope = NewDisposeScope();
-            (Tensor p, Tensor t) = v == 0 ? _data.PhotoBatch(missing, null) : Concatenated(missing.Select(i => _data.PhotoBatch(new[] { i }, VariantRandom(v, i, 1))).ToArray());
-            Store(_photos[v], missing, _network.PhotoBoundary(p).to(_storedType));
-            Store(_tokens[v], missing, _network.SketchBoundary(t, SketchBranch.Token).to(_storedType));
+            _fillClock.Start();
+            using (var scope = NewDisposeScope())
+            {
+                (Tensor p, Tensor t) = v == 0 ? _data.PhotoBatch(missing, null) : Concatenated(missing.Select(i => _data.PhotoBatch(new[] { i }, VariantRandom(v, i, 1))).ToArray());
+                Store(_photos[v], missing, _network.PhotoBoundary(p).to(_storedType));
+                Store(_tokens[v], missing, _network.SketchBoundary(t, SketchBranch.Token).to(_storedType));
+            }
+            _fillClock.Stop();
+            _itemsFilled += missing.Length;
         }
         return (Gather(_photos, indices, versions), Gather(_tokens, indices, versions));
     }

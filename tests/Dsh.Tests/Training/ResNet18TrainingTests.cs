@@ -313,6 +313,47 @@ public sealed class ResNet18FrozenStageInputsTests
     }
 
     [Fact]
+    public void FillCounters_CountEachItemOnce_AndTheFillTime_NotServingFromTheCache()
+    {
+        var (network, data) = Setup(); // 6 sketches, 6 photos
+        using var _ = network;
+        using var inputs = new FrozenStageInputs(network, data, cache: true, variants: 2, seed: 3);
+        using var scope = NewDisposeScope();
+        Assert.Equal((0L, 24L, TimeSpan.Zero), (inputs.ItemsFilled, inputs.ItemsLeftToFill, inputs.FillElapsed)); // 2 versions × 12 items
+
+        inputs.Sketches(new[] { 4, 0, 4 }, null); // version 0 of two distinct sketches
+        Assert.Equal((2L, 22L), (inputs.ItemsFilled, inputs.ItemsLeftToFill));
+        TimeSpan afterFill = inputs.FillElapsed;
+        Assert.True(afterFill > TimeSpan.Zero);
+
+        inputs.Sketches(new[] { 0, 4 }, null); // served from the cache: no item and no time added
+        Assert.Equal((2L, afterFill), (inputs.ItemsFilled, inputs.FillElapsed));
+
+        inputs.Photos(new[] { 1, 5 }, null); // a photo and its sketch-token map count as one item
+        Assert.Equal((4L, 20L), (inputs.ItemsFilled, inputs.ItemsLeftToFill));
+
+        int[] all = { 0, 1, 2, 3, 4, 5 };
+        for (int step = 0; step < 30; step++) // every version of every item, drawn at random
+        {
+            inputs.Sketches(all, new Random(step));
+            inputs.Photos(all, new Random(100 + step));
+        }
+        Assert.Equal((24L, 0L), (inputs.ItemsFilled, inputs.ItemsLeftToFill));
+    }
+
+    [Fact]
+    public void Uncached_FillsNothing()
+    {
+        var (network, data) = Setup();
+        using var _ = network;
+        using var inputs = new FrozenStageInputs(network, data, cache: false);
+        using var scope = NewDisposeScope();
+        inputs.Sketches(new[] { 0, 1 }, new Random(1));
+        inputs.Photos(new[] { 0, 1 }, new Random(2));
+        Assert.Equal((0L, 0L, TimeSpan.Zero), (inputs.ItemsFilled, inputs.ItemsLeftToFill, inputs.FillElapsed));
+    }
+
+    [Fact]
     public void AHalfPrecisionCache_HoldsHalfTheBytes_AndServesFloat32WithinHalfPrecisionRounding()
     {
         var (network, data) = Setup();
