@@ -89,14 +89,11 @@ internal sealed class FrozenStageInputs : IDisposable
             {
                 continue;
             }
-            _fillClock.Start();
-            using (var scope = NewDisposeScope())
+            Fill(missing, () => // runs at once: v is this iteration's
             {
                 Tensor images = v == 0 ? _data.SketchBatch(missing, null) : cat(missing.Select(i => _data.SketchBatch(new[] { i }, VariantRandom(v, i, 0))).ToArray(), 0);
                 Store(_sketches[v], missing, _network.SketchBoundary(images, SketchBranch.Sketch).to(_storedType));
-            }
-            _fillClock.Stop();
-            _itemsFilled += missing.Length;
+            });
         }
         return Gather(_sketches, indices, versions);
     }
@@ -118,17 +115,30 @@ internal sealed class FrozenStageInputs : IDisposable
             {
                 continue;
             }
-            _fillClock.Start();
-            using (var scope = NewDisposeScope())
+            Fill(missing, () => // runs at once: v is this iteration's
             {
                 (Tensor p, Tensor t) = v == 0 ? _data.PhotoBatch(missing, null) : Concatenated(missing.Select(i => _data.PhotoBatch(new[] { i }, VariantRandom(v, i, 1))).ToArray());
                 Store(_photos[v], missing, _network.PhotoBoundary(p).to(_storedType));
                 Store(_tokens[v], missing, _network.SketchBoundary(t, SketchBranch.Token).to(_storedType));
-            }
-            _fillClock.Stop();
-            _itemsFilled += missing.Length;
+            });
         }
         return (Gather(_photos, indices, versions), Gather(_tokens, indices, versions));
+    }
+
+    /// <summary>Runs <paramref name="compute"/>, which caches <paramref name="missing"/>, in its own dispose scope, on the fill clock and count.</summary>
+    private void Fill(int[] missing, Action compute)
+    {
+        _fillClock.Start();
+        try
+        {
+            using var scope = NewDisposeScope();
+            compute();
+        }
+        finally
+        {
+            _fillClock.Stop();
+        }
+        _itemsFilled += missing.Length;
     }
 
     private Tensor?[][] Stores(int items) => Enumerable.Range(0, _variants).Select(_ => new Tensor?[items]).ToArray();
