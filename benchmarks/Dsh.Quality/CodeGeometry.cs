@@ -11,7 +11,7 @@ namespace Dsh.Quality;
 /// </summary>
 internal static class CodeGeometry
 {
-    public static void Run(DshTrainAndEncode run, Action<string> say)
+    public static void Run(DshTrainAndEncode run, Action<string> say, IReadOnlyList<string>? categoryNames = null)
     {
         var inv = CultureInfo.InvariantCulture;
         BinaryCodeSet gallery = run.Gallery, queries = run.Queries;
@@ -63,10 +63,12 @@ internal static class CodeGeometry
             }
         }
         int nearestOwn = 0;
+        var confusion = new int[classes, classes];
         for (int q = 0; q < queries.Count; q++)
         {
             int best = Enumerable.Range(0, classes).MinBy(c => BinaryCode.Distance(queries[q], centres[c]));
             nearestOwn += best == run.QueryLabels[q] ? 1 : 0;
+            confusion[run.QueryLabels[q], best]++;
         }
         int photosNearestOwn = 0;
         for (int g = 0; g < gallery.Count; g++)
@@ -80,5 +82,22 @@ internal static class CodeGeometry
         say(string.Create(inv, $"code geometry ({k} bits): sketch to photos of its class {same / sameCount:F1} bits, to other classes' photos {other / otherCount:F1}; " +
             $"between classes' photo codes min {between.Min()} / mean {between.Average():F1} / max {between.Max()}; sketches nearest their own class's code {nearestOwn / (double)queries.Count:F3}; " +
             $"gallery photos nearest their own class's code {photosNearestOwn / (double)gallery.Count:F3}; mAP with every photo at its class's code {centredMap:F3}"));
+        // Which class's code each query sketch lies nearest (rows: the sketch's class), beside the Hamming distance
+        // between the classes' photo codes: where the sketches that land in another class go.
+        string Name(int c) => categoryNames is not null && c < categoryNames.Count ? categoryNames[c] : c.ToString(inv);
+        say("| query sketches of | " + string.Join(" | ", Enumerable.Range(0, classes).Select(Name)) + " | own class's code nearest |");
+        say("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", classes + 1)));
+        for (int a = 0; a < classes; a++)
+        {
+            int total = Enumerable.Range(0, classes).Sum(b => confusion[a, b]);
+            say(string.Create(inv, $"| {Name(a)} | ") + string.Join(" | ", Enumerable.Range(0, classes).Select(b => confusion[a, b].ToString(inv))) +
+                string.Create(inv, $" | {(total == 0 ? double.NaN : confusion[a, a] / (double)total):F3} |"));
+        }
+        say("| photo codes' distance (bits) | " + string.Join(" | ", Enumerable.Range(0, classes).Select(Name)) + " |");
+        say("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", classes)));
+        for (int a = 0; a < classes; a++)
+        {
+            say($"| {Name(a)} | " + string.Join(" | ", Enumerable.Range(0, classes).Select(b => BinaryCode.Distance(centres[a], centres[b]).ToString(inv))) + " |");
+        }
     }
 }

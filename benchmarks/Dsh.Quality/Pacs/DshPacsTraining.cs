@@ -272,7 +272,7 @@ internal static class DshPacsTraining
         }
         if (keys.ContainsKey("geometry"))
         {
-            CodeGeometry.Run(run, Say);
+            CodeGeometry.Run(run, Say, split.Categories);
         }
         if (keys.ContainsKey("mirror"))
         {

@@ -52,7 +52,7 @@ internal static class QuickDrawCifarDsh
                 run.Gallery, null, run.GalleryLabels, null, mode, depth);
             say(string.Create(inv, $"| {mode} | {depth} | {r.MapAll:F3} | {r.PrecisionAt10:F3} |"));
         }
-        CodeGeometry.Run(run, say);
+        CodeGeometry.Run(run, say, split.Categories);
         if (mirror)
         {
             MirroredScores.Run(model, run, split.QuerySketches, split.GalleryPhotos, groups: false, outDir, tag, 100, say);
