@@ -74,15 +74,47 @@ public sealed class DshCodeProblem : IDisposable
     public long SketchCount => SketchLabels.shape[0];
 
     /// <summary>Number of (photo, sketch) pairs of one class: Σ_c n_I(c)·n_S(c).</summary>
-    public double SameClassPairs
+    public double SameClassPairs => SameClassPairWeight(balance: false);
+
+    /// <summary>
+    /// Summed weight of the (photo, sketch) pairs of one class, each pair weighing its photo's <see cref="PhotoWeights"/>:
+    /// <see cref="SameClassPairs"/> without balance.
+    /// </summary>
+    internal double SameClassPairWeight(bool balance)
+    {
+        using var scope = NewDisposeScope();
+        Tensor photos = zeros(ClassCount, ScalarType.Float64).index_add(0, PhotoLabels, PhotoWeights(balance), 1);
+        Tensor sketches = bincount(SketchLabels, minlength: ClassCount).to(ScalarType.Float64);
+        return photos.dot(sketches).item<double>();
+    }
+
+    /// <summary>True when every class that has photos has equally many: balancing them then changes nothing.</summary>
+    internal bool PhotoClassesEqual
     {
         get
         {
             using var scope = NewDisposeScope();
-            Tensor photos = bincount(PhotoLabels, minlength: ClassCount).to(ScalarType.Float64);
-            Tensor sketches = bincount(SketchLabels, minlength: ClassCount).to(ScalarType.Float64);
-            return photos.dot(sketches).item<double>();
+            Tensor counts = bincount(PhotoLabels, minlength: ClassCount);
+            Tensor present = counts.masked_select(counts.gt(0));
+            return present.min().item<long>() == present.max().item<long>();
         }
+    }
+
+    /// <summary>
+    /// Each photo's weight in the pairwise term, float64 [n_I] on the CPU: 1 unless <paramref name="balance"/>, else
+    /// n_I / (c · n_I(class)) with c the classes that have photos (so the weights sum to n_I and each such class's to n_I / c).
+    /// </summary>
+    internal Tensor PhotoWeights(bool balance)
+    {
+        if (!balance)
+        {
+            return ones(PhotoCount, ScalarType.Float64);
+        }
+        using var scope = NewDisposeScope();
+        Tensor counts = bincount(PhotoLabels, minlength: ClassCount).to(ScalarType.Float64);
+        double present = counts.gt(0).sum().item<long>();
+        Tensor perClass = counts.clamp_min(1).reciprocal().mul(PhotoCount / present);
+        return perClass.index_select(0, PhotoLabels).MoveToOuterDisposeScope();
     }
 
     /// <summary>Labels of one domain.</summary>

@@ -50,15 +50,19 @@ public static class DshObjective
 
         // Pairwise: ‖BᵢᵀBₛ‖² − 2m⟨W, BᵢᵀBₛ⟩ + m²‖W‖², with ‖BᵢᵀBₛ‖² = ⟨BᵢBᵢᵀ, BₛBₛᵀ⟩ and, for W = (1 − w)YᵢᵀYₛ + w·11ᵀ
         // (w: the dissimilar-pair target), ⟨W, BᵢᵀBₛ⟩ = (1 − w)⟨BᵢYᵢᵀ, BₛYₛᵀ⟩ + w(Bᵢ1)ᵀ(Bₛ1) and
-        // ‖W‖² = same-class pairs + w²·other pairs.
+        // ‖W‖² = same-class pairs + w²·other pairs. With photo-class balance each pair is weighted by its photo's ω: the
+        // photos' codes enter every product times their weights (BᵢΩ), and the pair counts become weighted sums.
         Tensor gi = bi.matmul(bi.T);
         Tensor gs = bs.matmul(bs.T);
         Tensor ci = problem.ClassSums(bi, CodeDomain.Photo);
         Tensor cs = problem.ClassSums(bs, CodeDomain.Sketch);
-        double crossSquared = Scalar(gi.mul(gs).sum());
+        bool balance = options.BalancePhotoClasses && !problem.PhotoClassesEqual; // equal classes: every weight is 1
+        Tensor biW = balance ? bi.mul(problem.PhotoWeights(true).to(bi.device)) : bi;
+        double crossSquared = Scalar((balance ? biW.matmul(bi.T) : gi).mul(gs).sum());
         double w = options.DissimilarTargetFor(problem.ClassCount);
-        double crossW = (1 - w) * Scalar(ci.mul(cs).sum()) + w * Scalar(bi.sum(1).dot(bs.sum(1)));
-        double samePairs = problem.SameClassPairs;
+        Tensor ciW = balance ? problem.ClassSums(biW, CodeDomain.Photo) : ci;
+        double crossW = (1 - w) * Scalar(ciW.mul(cs).sum()) + w * Scalar(biW.sum(1).dot(bs.sum(1)));
+        double samePairs = problem.SameClassPairWeight(balance);
         double wSquared = samePairs + w * w * (nI * nS - samePairs);
         double pairwise = crossSquared - 2 * m * crossW + (double)m * m * wSquared;
 

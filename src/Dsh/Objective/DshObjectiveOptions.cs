@@ -70,6 +70,13 @@ public sealed record DshObjectiveOptions
         double t => t.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
     };
 
+    /// <summary>
+    /// Weighs each photo's pairs in the pairwise term by n_I / (c · n_I(class)) (c: the classes that have photos), so
+    /// that a sketch's code heeds every class's photos alike however many photos the class has; the weights still sum
+    /// to n_I. Default false: every pair weighs 1, as in the paper.
+    /// </summary>
+    public bool BalancePhotoClasses { get; init; }
+
     /// <summary>Maximum sweeps over the m bit-rows in one B update (default 3); a sweep that changes no bit stops early.</summary>
     public int MaxCodeSweeps { get; init; } = 3;
 
@@ -86,7 +93,8 @@ public sealed record DshObjectiveOptions
             null => ", DissimilarPairTarget = simplex",
             double t => $", DissimilarPairTarget = {t}",
         };
-        return $"{nameof(DshObjectiveOptions)} {{ {weights}{target} }}";
+        string balance = BalancePhotoClasses ? ", BalancePhotoClasses = True" : "";
+        return $"{nameof(DshObjectiveOptions)} {{ {weights}{target}{balance} }}";
     }
 
     /// <summary>Throws when a weight is negative, not finite, or λ is 0, or the dissimilar-pair target is outside [−1, 0].</summary>

@@ -108,10 +108,22 @@ public static class DshSolvers
         double nOther = own == CodeDomain.Photo ? problem.SketchCount : problem.PhotoCount;
         double w = options.DissimilarTargetFor(problem.ClassCount);
 
+        // Photo-class balance (off by default) weighs each photo's pairs by its ω: in the sketch update the photos' codes
+        // enter every product times their weights (B_I Ω r, Y_I Ω r, 1ᵀ Ω r, and Σω for the removed row), and in the photo
+        // update each photo's pairwise part is scaled by its own weight. Without it the argument is the paper's, as before.
+        bool balance = options.BalancePhotoClasses && !problem.PhotoClassesEqual; // equal classes: every weight is 1
+        Tensor? ownWeights = balance && own == CodeDomain.Photo ? problem.PhotoWeights(true).to(b.device) : null;
+        Tensor? otherWeights = balance && other == CodeDomain.Photo ? problem.PhotoWeights(true).to(b.device) : null;
+        Tensor ow = otherWeights is null ? o : o.mul(otherWeights);
+        if (otherWeights is not null)
+        {
+            nOther = otherWeights.sum().item<double>();  // r·Ω r for the removed row: Σω
+        }
+
         // Fixed during the update: Gram matrices and class sums of the other side, D's products.
-        Tensor otherGram = o.matmul(o.T);                                   // (B_o B_oᵀ)[:, k] = B_o s
-        Tensor otherClassSums = problem.ClassSums(o, other);                // row k: Y_o s per class
-        Tensor otherRowSums = o.sum(1);                                     // 1ᵀ s
+        Tensor otherGram = ow.matmul(o.T);                                  // (B_o Ω B_oᵀ)[:, k] = B_o Ω s
+        Tensor otherClassSums = problem.ClassSums(ow, other);               // row k: Y_o Ω s per class
+        Tensor otherRowSums = ow.sum(1);                                    // 1ᵀ Ω s
         Tensor dGram = dd.T.matmul(dd);                                     // Dᵀ d_k = column k
         Tensor vTd = problem.ClassVectors.to(dd.device).T.matmul(dd);       // [c, m]: Vᵀ d_k = column k
         Tensor dNormsSquared = dd.square().sum(dim: 0);                          // ‖d_k‖²
@@ -128,14 +140,29 @@ public static class DshSolvers
                 Tensor z = b[k];
                 // (W s) or (Wᵀ r), with W = (1 − w)YᵀY' + w·11ᵀ: (1 − w)·(own class's sum) + w·(sum of all)
                 Tensor ws = otherClassSums[k].index_select(0, ownLabels).mul(1 - w).add(otherRowSums[k].mul(w));
-                Tensor u = otherGram[TensorIndex.Colon, k].add(dGram[TensorIndex.Colon, k], lambda);  // B_o s + λ Dᵀ d_k
-                Tensor coupled = b.T.matmul(u).sub(z.mul(nOther + lambda * dNormsSquared[k].item<double>())); // B̂ᵀ(…) with row k removed
-                Tensor argument = ws.mul(m).add(vTd[TensorIndex.Colon, k].index_select(0, ownLabels), lambda);
-                if (f is not null)
+                Tensor argument;
+                if (!balance)
                 {
-                    argument = argument.add(f[k], options.Gamma);
+                    Tensor u = otherGram[TensorIndex.Colon, k].add(dGram[TensorIndex.Colon, k], lambda);  // B_o s + λ Dᵀ d_k
+                    Tensor coupled = b.T.matmul(u).sub(z.mul(nOther + lambda * dNormsSquared[k].item<double>())); // B̂ᵀ(…) with row k removed
+                    argument = ws.mul(m).add(vTd[TensorIndex.Colon, k].index_select(0, ownLabels), lambda);
+                    if (f is not null)
+                    {
+                        argument = argument.add(f[k], options.Gamma);
+                    }
+                    argument = argument.sub(coupled);
                 }
-                argument = argument.sub(coupled);
+                else
+                {
+                    Tensor pairwise = ws.mul(m).sub(b.T.matmul(otherGram[TensorIndex.Colon, k]).sub(z.mul(nOther)));
+                    Tensor semantic = vTd[TensorIndex.Colon, k].index_select(0, ownLabels)
+                        .sub(b.T.matmul(dGram[TensorIndex.Colon, k]).sub(z.mul(dNormsSquared[k].item<double>())));
+                    argument = (ownWeights is null ? pairwise : pairwise.mul(ownWeights)).add(semantic, lambda);
+                    if (f is not null)
+                    {
+                        argument = argument.add(f[k], options.Gamma);
+                    }
+                }
                 Tensor updated = where(argument.gt(0), ones_like(z), where(argument.lt(0), ones_like(z).neg(), z));
                 changedThisSweep += updated.ne(z).sum().item<long>();
                 b[k] = updated;

@@ -63,7 +63,10 @@ internal sealed class RandomProblem : IDisposable
         Tensor w = same.add(same.neg().add(1).mul(dissimilar));          // 1 for a pair of one class, the target otherwise
         Tensor phiI = Problem.ClassVectors.matmul(yi);
         Tensor phiS = Problem.ClassVectors.matmul(ys);
-        double pairwise = PhotoCodes.T.matmul(SketchCodes).sub(w.mul(M)).square().sum().item<double>();
+        Tensor pairWeights = Options.BalancePhotoClasses
+            ? BalancedWeights(Problem.PhotoLabels).unsqueeze(1).expand(w.shape)
+            : torch.ones_like(w);
+        double pairwise = PhotoCodes.T.matmul(SketchCodes).sub(w.mul(M)).square().mul(pairWeights).sum().item<double>();
         double semI = phiI.sub(D.matmul(PhotoCodes)).square().sum().item<double>();
         double semS = phiS.sub(D.matmul(SketchCodes)).square().sum().item<double>();
         double dNorm = D.square().sum().item<double>();
@@ -71,6 +74,14 @@ internal sealed class RandomProblem : IDisposable
         double qS = SketchOutputs.sub(SketchCodes).square().sum().item<double>();
         double total = pairwise + Options.Lambda * (semI + semS) + Options.DRegularization * dNorm + Options.Gamma * (qI + qS);
         return new DshLossTerms(pairwise, pairwise / (Problem.PhotoCount * Problem.SketchCount), semI, semS, dNorm, qI, qS, total);
+    }
+
+    /// <summary>n / (classes present · items of the item's class), counted item by item.</summary>
+    public static Tensor BalancedWeights(Tensor labels)
+    {
+        long[] values = labels.data<long>().ToArray();
+        var counts = values.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
+        return torch.tensor(values.Select(v => values.Length / (double)(counts.Count * counts[v])).ToArray(), ScalarType.Float64);
     }
 
     public void Dispose() => Problem.Dispose();
