@@ -66,6 +66,10 @@ internal static class TrainCommand
         {
             Description = "Whether the model's sketches are encoded mirrored too by default (search, eval, encode and serve may say otherwise with their own --mirror-sketches): slightly better ranking for twice a sketch's encoding time. Default: on for the resnet18 profile, off for the others.",
         };
+        var balancePhotoClasses = new Option<bool>("--balance-photo-classes")
+        {
+            Description = "Whether the pairwise term weighs each photo by how few photos its class has, so that every class's photos count alike however many each class has (matters when the classes have unequal numbers of photos; equal classes train exactly as without it). Default: off.",
+        };
         var members = CliOptions.OptionalInt("--members",
             $"Member networks that make the code, 1-{DshArchitecture.MaxMembers} (default 1): each learns its own --bits/N bits on its own codes, batch order and augmentation, sharing the frozen stages: better codes for about N times the training time and one more pass of the learning stages per member when encoding. --bits must be a multiple of N, at least 8 bits a member.",
             1, DshArchitecture.MaxMembers);
@@ -80,7 +84,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it. Progress lines show the last batch's loss and the objective's terms after each code update ('dsh help conventions' explains them).")
         {
-            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, sketchTrunkFactor, schedule, dissimilarTarget, photoFrozen, sketchFrozen, tokenSize, mirrorPhotos, mirrorSketches, members, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, sketchTrunkFactor, schedule, dissimilarTarget, balancePhotoClasses, photoFrozen, sketchFrozen, tokenSize, mirrorPhotos, mirrorSketches, members, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -114,6 +118,10 @@ internal static class TrainCommand
                 {
                     o = o with { Objective = o.Objective with { DissimilarPairTarget = target } };
                 }
+                if (parse.Given(balancePhotoClasses) is { } balanced)
+                {
+                    o = o with { Objective = o.Objective with { BalancePhotoClasses = balanced } };
+                }
                 if (parse.GetValue(members) is { } count)
                 {
                     o = o with { Architecture = o.Architecture with { Members = count } };
@@ -142,6 +150,7 @@ internal static class TrainCommand
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
                 sink.Message($"train: profile {profileName}, {codeLength} bits{MembersText(options.Architecture)}, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}{(options.SketchTrunkLearningRateFactor != 1 ? $", sketch trunk ×{options.SketchTrunkLearningRateFactor:g3}" : "")}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
+                    (options.Objective.BalancePhotoClasses ? "; photo classes balanced" : "") +
                     (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : "") +
                     MirroringText(options.Architecture) +
                     (options.EffectiveAveragedEpochs > 0 ? $"; weights averaged over the last {options.EffectiveAveragedEpochs} epoch(s)" : ""));
@@ -151,7 +160,7 @@ internal static class TrainCommand
             {
                 if (asJson)
                 {
-                    context.Out.WriteLine(Summary(model, modelPath, profileName, elapsed, dataset).ToJsonString(CliJson.Options));
+                    context.Out.WriteLine(Summary(model, modelPath, profileName, elapsed, dataset, options.Objective).ToJsonString(CliJson.Options));
                 }
                 else
                 {
@@ -165,7 +174,7 @@ internal static class TrainCommand
     }
 
     /// <summary>The JSON summary of a training run.</summary>
-    internal static JsonObject Summary(DshModel model, string modelPath, string profile, TimeSpan elapsed, SbirDataset dataset) => new()
+    internal static JsonObject Summary(DshModel model, string modelPath, string profile, TimeSpan elapsed, SbirDataset dataset, Dsh.Objective.DshObjectiveOptions objective) => new()
     {
         ["model"] = modelPath,
         ["profile"] = profile,
@@ -181,6 +190,7 @@ internal static class TrainCommand
         ["mirrorPhotos"] = model.Architecture.MirrorPhotos,
         ["mirrorSketches"] = model.Architecture.MirrorSketches,
         ["members"] = model.Architecture.Members,
+        ["balancePhotoClasses"] = objective.BalancePhotoClasses,
         ["trainSeconds"] = elapsed.TotalSeconds,
         ["skipped"] = Reporting.SkippedJson.Build(dataset.Report.SkippedFiles),
     };
