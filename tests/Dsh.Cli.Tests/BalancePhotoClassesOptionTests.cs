@@ -4,7 +4,7 @@ using Dsh.Cli.Tests.Support;
 namespace Dsh.Cli.Tests;
 
 /// <summary>
-/// <c>dsh train --balance-photo-classes [true|false]</c>: the choice reaches the objective (printed at the start and in
+/// <c>dsh train --balance-photo-classes [true|false]</c> (default true): the choice reaches the objective (printed at the start and in
 /// <c>--json</c>); what it does to the code updates is tested in the library (<c>BalancedPhotoClassesTests</c>).
 /// </summary>
 public sealed class BalancePhotoClassesOptionTests(TinyModel model) : IClassFixture<TinyModel>, IDisposable
@@ -19,9 +19,18 @@ public sealed class BalancePhotoClassesOptionTests(TinyModel model) : IClassFixt
     public void The_choice_is_printed_and_reported(string value, bool balanced)
     {
         CliResult train = Train(_temp.Combine($"{value}.dshm"), "--balance-photo-classes", value);
-        Assert.Equal(balanced, train.Err.Contains("; photo classes balanced", StringComparison.Ordinal));
+        Assert.Contains(balanced ? "; photo classes balanced" : "; photo classes not balanced", train.Err, StringComparison.Ordinal);
         using JsonDocument json = JsonDocument.Parse(train.Out);
         Assert.Equal(balanced, json.RootElement.GetProperty("balancePhotoClasses").GetBoolean());
+    }
+
+    [Fact]
+    public void Balanced_is_the_default()
+    {
+        CliResult train = Train(_temp.Combine("default.dshm"));
+        Assert.Contains("; photo classes balanced", train.Err, StringComparison.Ordinal);
+        using JsonDocument json = JsonDocument.Parse(train.Out);
+        Assert.True(json.RootElement.GetProperty("balancePhotoClasses").GetBoolean());
     }
 
     [Fact]

@@ -19,7 +19,7 @@ namespace Dsh.Quality.Pacs;
 /// 1e-2 · 32 / K above). The model and report files' names do not include <c>lr</c>: add a <c>tag</c>.
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>augment</c> (default, or flip: exact mirror images), <c>init</c> (random or categorycodes: the initial codes), <c>average</c> (the last epochs averaged into the weights), <c>sketchLr</c> (the sketch trunk's factor on the learning rate), <c>wd</c> (weight decay), <c>photoSize</c> (the photo trunk's input side), <c>mirrorPhotos</c> (0 or 1: whether the model mirrors photos; the profile's default 1), <c>mirrorSketches</c> (0 or 1: likewise the queries), <c>batch</c>, <c>clip</c>,
 /// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
-/// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>crops</c> (a fraction: also score gallery photos averaged with crops keeping it, <see cref="CropViews"/>), <c>sketchViews</c> (also score zoomed and rotated queries, <see cref="SketchViews"/>), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>balance</c> (1: weigh the photos by class, <see cref="Dsh.Objective.DshObjectiveOptions.BalancePhotoClasses"/>), <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>ensembleWith</c> (comma-separated model files: also score the run's model with theirs, codes side by side, <see cref="EnsembleProbe"/>), <c>tokenSize</c> (train and encode with sketch-token maps of that side), <c>members</c> (member networks, <see cref="DshArchitecture.Members"/>), <c>sketchDropout</c> (the sketch head's dropout), <c>tag</c> (file names),
+/// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>crops</c> (a fraction: also score gallery photos averaged with crops keeping it, <see cref="CropViews"/>), <c>sketchViews</c> (also score zoomed and rotated queries, <see cref="SketchViews"/>), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>balance</c> (0: every pair weighs 1, file names get <c>-unbalanced</c>; 1, the default: weigh the photos by class, <see cref="Dsh.Objective.DshObjectiveOptions.BalancePhotoClasses"/>), <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>ensembleWith</c> (comma-separated model files: also score the run's model with theirs, codes side by side, <see cref="EnsembleProbe"/>), <c>tokenSize</c> (train and encode with sketch-token maps of that side), <c>members</c> (member networks, <see cref="DshArchitecture.Members"/>), <c>sketchDropout</c> (the sketch head's dropout), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
 /// interrupted run resumes. See docs/results.md.
 /// </summary>
@@ -178,6 +178,10 @@ internal static class DshPacsTraining
         {
             tag += "-wd" + wdText;
         }
+        if (keys.TryGetValue("balance", out string? balanceText) && balanceText != "1")
+        {
+            tag += "-unbalanced"; // every pair weighs 1, unlike the default
+        }
         if (keys.TryGetValue("tag", out string? extraTag))
         {
             tag += "-" + extraTag;
@@ -230,7 +234,7 @@ internal static class DshPacsTraining
             {
                 Lambda = double.Parse(Key("lambda", options.Objective.Lambda.ToString(inv)), inv),
                 Gamma = double.Parse(Key("gamma", options.Objective.Gamma.ToString(inv)), inv),
-                BalancePhotoClasses = keys.TryGetValue("balance", out string? balance) ? balance == "1" : options.Objective.BalancePhotoClasses,
+                BalancePhotoClasses = balanceText is null ? options.Objective.BalancePhotoClasses : balanceText == "1",
                 DissimilarPairTarget = keys.TryGetValue("dissimilar", out string? dissimilar)
                     ? DissimilarTarget.Parse(dissimilar)
                     : options.Objective.DissimilarPairTarget,

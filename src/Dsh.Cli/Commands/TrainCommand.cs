@@ -68,7 +68,7 @@ internal static class TrainCommand
         };
         var balancePhotoClasses = new Option<bool>("--balance-photo-classes")
         {
-            Description = "Whether the pairwise term weighs each photo by how few photos its class has, so that every class's photos count alike however many each class has (matters when the classes have unequal numbers of photos; equal classes train exactly as without it). Default: off.",
+            Description = "Whether the pairwise term weighs each photo by how few photos its class has, so that every class's photos count alike however many each class has (matters when the classes have unequal numbers of photos; equal classes train exactly as without it). Default: on; false weighs every photo alike, as in the paper.",
         };
         var members = CliOptions.OptionalInt("--members",
             $"Member networks that make the code, 1-{DshArchitecture.MaxMembers} (default 1): each learns its own --bits/N bits on its own codes, batch order and augmentation, sharing the frozen stages: better codes for about N times the training time and one more pass of the learning stages per member when encoding. --bits must be a multiple of N, at least 8 bits a member.",
@@ -150,7 +150,7 @@ internal static class TrainCommand
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
                 sink.Message($"train: profile {profileName}, {codeLength} bits{MembersText(options.Architecture)}, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}{(options.SketchTrunkLearningRateFactor != 1 ? $", sketch trunk ×{options.SketchTrunkLearningRateFactor:g3}" : "")}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
-                    (options.Objective.BalancePhotoClasses ? "; photo classes balanced" : "") +
+                    (options.Objective.BalancePhotoClasses ? "; photo classes balanced" : "; photo classes not balanced") +
                     (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : "") +
                     MirroringText(options.Architecture) +
                     (options.EffectiveAveragedEpochs > 0 ? $"; weights averaged over the last {options.EffectiveAveragedEpochs} epoch(s)" : ""));

@@ -40,9 +40,9 @@ public sealed record DshProfile
 
     /// <summary>
     /// <c>resnet18</c>: <see cref="DshArchitecture.ResNet18"/>, ImageNet ResNet-18 trunks at 224 px (sketch-token maps at
-    /// 128 px), sketches and photos encoded as they are and mirrored, the best measured (mAP@all 0.903 / 0.920 at 64 / 128 bits on PACS in about 8 minutes on two CPU cores,
-    /// docs/results.md). Needs the
-    /// ImageNet ONNX file (<see cref="DshTrainerOptions.ImageNetWeightsPath"/>).
+    /// 128 px), sketches and photos encoded as they are and mirrored, the best measured (mAP@all 0.908 / 0.9015 at 64 / 128 bits on PACS,
+    /// the mean of four training seeds, in about 9 minutes on two CPU cores, docs/results.md). Needs the ImageNet ONNX
+    /// file (<see cref="DshTrainerOptions.ImageNetWeightsPath"/>).
     /// </summary>
     public static DshProfile ResNet18 { get; } = new("resnet18", DshArchitecture.ResNet18, hasFrozenStages: true, epochs: 6, seed: 1, minimumSteps: 250);
 

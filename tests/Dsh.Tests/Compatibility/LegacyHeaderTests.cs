@@ -85,6 +85,7 @@ public sealed class LegacyHeaderTests
         Assert.Equal(new[] { "dog", "elephant", "guitar" }, model.Categories);
         Assert.Equal(1, model.TrainingOptions?.Epochs);
         Assert.Equal(5, model.TrainingOptions?.Seed);
+        Assert.False(model.TrainingOptions?.Objective.BalancePhotoClasses); // trained when every pair weighed 1
         Assert.Equal(LegacyFiles.ReadLayout(LegacyFiles.LayoutFile("resnet18-64")), LegacyFiles.Layout(model.Network));
     }
 }

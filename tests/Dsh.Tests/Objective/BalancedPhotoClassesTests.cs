@@ -1,3 +1,4 @@
+using Dsh.Persistence;
 using Dsh.Objective;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public class BalancedPhotoClassesTests
     public void Evaluate_EqualsTheDenseWeightedSum(int seed)
     {
         using var scope = NewDisposeScope();
-        using var plain = new RandomProblem(seed);
+        using var plain = new RandomProblem(seed, balancePhotoClasses: false);
         using var p = new RandomProblem(seed) { Options = plain.Options with { BalancePhotoClasses = true } };
         DshLossTerms fast = p.Evaluate();
         DshLossTerms dense = p.DenseReference();
@@ -62,7 +63,7 @@ public class BalancedPhotoClassesTests
         for (int seed = 200; seed < 240; seed++)
         {
             using var scope = NewDisposeScope();
-            using var plain = new RandomProblem(seed);
+            using var plain = new RandomProblem(seed, balancePhotoClasses: false);
             using var p = new RandomProblem(seed) { Options = plain.Options with { BalancePhotoClasses = true } };
             double before = p.DenseReference().Total;
 
@@ -147,7 +148,7 @@ public class BalancedPhotoClassesTests
         Tensor bi = DshSolvers.RandomCodes(8, 6, g).to(ScalarType.Float64);
         Tensor bs = DshSolvers.RandomCodes(8, 9, g).to(ScalarType.Float64);
         Tensor d = torch.randn(new long[] { 4, 8 }, ScalarType.Float64, generator: g);
-        var plain = new DshObjectiveOptions { Lambda = 0.3 };
+        var plain = new DshObjectiveOptions { Lambda = 0.3, BalancePhotoClasses = false };
         var balanced = plain with { BalancePhotoClasses = true };
 
         Tensor a = DshSolvers.UpdatePhotoCodes(problem, bi, bs, d, null, plain).Codes;
@@ -169,11 +170,25 @@ public class BalancedPhotoClassesTests
         Tensor bi = DshSolvers.RandomCodes(6, 10, g).to(ScalarType.Float64);
         Tensor bs = DshSolvers.RandomCodes(6, 8, g).to(ScalarType.Float64);
         Tensor d = torch.zeros(2, 6, ScalarType.Float64);
-        var plain = new DshObjectiveOptions();
+        var plain = new DshObjectiveOptions { BalancePhotoClasses = false };
         var balanced = plain with { BalancePhotoClasses = true };
 
         Tensor a = DshSolvers.UpdateSketchCodes(problem, bs, bi, d, null, plain).Codes;
         Tensor b = DshSolvers.UpdateSketchCodes(problem, bs, bi, d, null, balanced).Codes;
         Assert.False(a.eq(b).all().item<bool>());
+    }
+
+    [Fact]
+    public void StoredOptions_ReadBackAsWritten_AndOptionsStoredWithoutTheField_WeighEveryPairOne()
+    {
+        Assert.True(new DshObjectiveOptions().BalancePhotoClasses);
+        foreach (bool balanced in new[] { true, false })
+        {
+            var written = new DshObjectiveOptions { Lambda = 0.3, BalancePhotoClasses = balanced };
+            Assert.Equal(written, DshJson.Deserialize<DshObjectiveOptions>(DshJson.Serialize(written), "test"));
+        }
+        // What model files stored before the option existed: every pair weighed 1 then.
+        var old = DshJson.Deserialize<DshObjectiveOptions>("""{ "Lambda": 0.3, "Gamma": 0, "DRegularization": 0.01, "MaxCodeSweeps": 3 }""", "old");
+        Assert.Equal(new DshObjectiveOptions { Lambda = 0.3, BalancePhotoClasses = false }, old);
     }
 }

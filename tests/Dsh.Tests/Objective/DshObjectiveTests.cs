@@ -114,13 +114,19 @@ public class DshObjectiveTests
         Tensor bs = classCode.mul(labelsS.mul(-2).add(1).to(ScalarType.Float64).unsqueeze(0));
         Tensor d = torch.zeros(4, m, ScalarType.Float64);
 
-        var t = DshObjective.Evaluate(problem, bi, bs, d, bi, bs);
+        var everyPairOne = new DshObjectiveOptions { BalancePhotoClasses = false };
+        var t = DshObjective.Evaluate(problem, bi, bs, d, bi, bs, everyPairOne);
         Assert.Equal(0, t.Pairwise);
 
         // Flip one photo's code: its 15,000 products change from ±m to ∓m, each off by 2m.
         bi[TensorIndex.Colon, 0] = bi[TensorIndex.Colon, 0].neg();
-        t = DshObjective.Evaluate(problem, bi, bs, d, bi, bs);
+        t = DshObjective.Evaluate(problem, bi, bs, d, bi, bs, everyPairOne);
         Assert.Equal(15_000.0 * (2 * m) * (2 * m), t.Pairwise);
+
+        // The default weighs that photo's pairs by 20,000 / (2 · the photos of its class).
+        long sameClass = labelsI.eq(labelsI[0]).sum().item<long>();
+        double expected = 20_000.0 / (2 * sameClass) * 15_000.0 * (2 * m) * (2 * m);
+        Assert.Equal(expected, DshObjective.Evaluate(problem, bi, bs, d, bi, bs).Pairwise, 1e-9 * expected);
     }
 
     [Fact]

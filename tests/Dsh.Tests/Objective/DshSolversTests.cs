@@ -105,7 +105,7 @@ public class DshSolversTests
         using var scope = NewDisposeScope();
         using var p = new RandomProblem(seed, m: 6, nI: 10, nS: 9) 
         {
-            Options = new DshObjectiveOptions { Lambda = 0.7, Gamma = 0.9, MaxCodeSweeps = 50, DissimilarPairTarget = seed switch { 8 => null, 9 => 0.0, _ => -1.0 } },
+            Options = new DshObjectiveOptions { Lambda = 0.7, Gamma = 0.9, MaxCodeSweeps = 50, BalancePhotoClasses = false, DissimilarPairTarget = seed switch { 8 => null, 9 => 0.0, _ => -1.0 } },
         };
         var update = DshSolvers.UpdatePhotoCodes(p.Problem, p.PhotoCodes, p.SketchCodes, p.D, p.PhotoOutputs, p.Options);
         Assert.True(update.Sweeps < 50, "did not converge");
@@ -194,7 +194,7 @@ public class DshSolversTests
             using var scope = NewDisposeScope();
             using var p = new RandomProblem(41, m: m, nI: 140, nS: 210, classes: classes, dim: 3)
             {
-                Options = new DshObjectiveOptions { DissimilarPairTarget = target },
+                Options = new DshObjectiveOptions { DissimilarPairTarget = target, BalancePhotoClasses = false },
             };
             Tensor bi = p.PhotoCodes, bs = p.SketchCodes;
             for (int round = 0; round < 6; round++)

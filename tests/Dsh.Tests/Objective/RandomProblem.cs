@@ -7,7 +7,7 @@ namespace Dsh.Tests.Objective;
 /// <summary>A small random DSH problem plus a dense reference evaluation that forms W and Φ explicitly.</summary>
 internal sealed class RandomProblem : IDisposable
 {
-    public RandomProblem(int seed, int m = 0, int nI = 0, int nS = 0, int classes = 0, int dim = 0)
+    public RandomProblem(int seed, int m = 0, int nI = 0, int nS = 0, int classes = 0, int dim = 0, bool balancePhotoClasses = false)
     {
         var random = new Random(seed);
         var g = new torch.Generator((ulong)seed);
@@ -34,6 +34,8 @@ internal sealed class RandomProblem : IDisposable
         {
             // The paper's W, the simplex target −1/(c − 1) and unrelated codes, each with every weight set above.
             DissimilarPairTarget = (seed / 3 % 3) switch { 0 => -1.0, 1 => null, _ => 0.0 },
+            // Every pair weighs 1 (the paper's W) unless asked: BalancedPhotoClassesTests turn the weights on.
+            BalancePhotoClasses = balancePhotoClasses,
         };
     }
 

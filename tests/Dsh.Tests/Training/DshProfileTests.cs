@@ -167,7 +167,7 @@ public class DshProfileTests
         using var classVectors = eye(3, dtype: ScalarType.Float64);
         TrainingRunSettings Settings(DshTrainerOptions o) => TrainingRunSettings.From(o, classVectors, "contour");
         var paper = DshProfile.Compact.TrainerOptions(64);
-        paper = paper with { Objective = paper.Objective with { Gamma = 1e-5 } }; // the γ of those versions
+        paper = paper with { Objective = paper.Objective with { Gamma = 1e-5, BalancePhotoClasses = false } }; // the γ and the unweighted pairs of those versions
         var simplex = paper with { Objective = paper.Objective with { DissimilarPairTarget = null } };
         var zero = paper with { Objective = paper.Objective with { DissimilarPairTarget = 0 } };
 
@@ -177,6 +177,10 @@ public class DshProfileTests
         // The text checkpoints stored before the target existed (the record's own ToString of that version).
         string before = $"DshObjectiveOptions {{ Lambda = {0.01}, Gamma = {1e-5}, DRegularization = {0.01}, MaxCodeSweeps = {3} }}";
         Assert.Equal(before, Settings(paper).Objective);
+        // Balanced photo classes (the default) never resume from those: they trained another objective.
+        var balanced = paper with { Objective = paper.Objective with { BalancePhotoClasses = true } };
+        Assert.Equal(new[] { "Objective" }, Settings(paper).Differences(Settings(balanced)));
+        Assert.True(DshProfile.Compact.TrainerOptions(64).Objective.BalancePhotoClasses);
     }
 
     [Fact]
