@@ -41,7 +41,7 @@ public class BalancedPhotoClassesTests
     {
         using var scope = NewDisposeScope();
         using var plain = new RandomProblem(seed, balancePhotoClasses: false);
-        using var p = new RandomProblem(seed) { Options = plain.Options with { BalancePhotoClasses = true } };
+        using var p = new RandomProblem(seed, balancePhotoClasses: true);
         DshLossTerms fast = p.Evaluate();
         DshLossTerms dense = p.DenseReference();
 
@@ -64,7 +64,7 @@ public class BalancedPhotoClassesTests
         {
             using var scope = NewDisposeScope();
             using var plain = new RandomProblem(seed, balancePhotoClasses: false);
-            using var p = new RandomProblem(seed) { Options = plain.Options with { BalancePhotoClasses = true } };
+            using var p = new RandomProblem(seed, balancePhotoClasses: true);
             double before = p.DenseReference().Total;
 
             var photo = DshSolvers.UpdatePhotoCodes(p.Problem, p.PhotoCodes, p.SketchCodes, p.D, p.PhotoOutputs, p.Options);
