@@ -19,7 +19,7 @@ namespace Dsh.Quality.Pacs;
 /// 1e-2 · 32 / K above). The model and report files' names do not include <c>lr</c>: add a <c>tag</c>.
 /// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>augment</c> (default, or flip: exact mirror images), <c>init</c> (random or categorycodes: the initial codes), <c>average</c> (the last epochs averaged into the weights), <c>sketchLr</c> (the sketch trunk's factor on the learning rate), <c>wd</c> (weight decay), <c>photoSize</c> (the photo trunk's input side), <c>mirrorPhotos</c> (0 or 1: whether the model mirrors photos; the profile's default 1), <c>mirrorSketches</c> (0 or 1: likewise the queries), <c>batch</c>, <c>clip</c>,
 /// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
-/// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>crops</c> (a fraction: also score gallery photos averaged with crops keeping it, <see cref="CropViews"/>), <c>sketchViews</c> (also score zoomed and rotated queries, <see cref="SketchViews"/>), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>balance</c> (0: every pair weighs 1, file names get <c>-unbalanced</c>; 1, the default: weigh the photos by class, <see cref="Dsh.Objective.DshObjectiveOptions.BalancePhotoClasses"/>), <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>ensembleWith</c> (comma-separated model files: also score the run's model with theirs, codes side by side, <see cref="EnsembleProbe"/>), <c>tokenSize</c> (train and encode with sketch-token maps of that side), <c>members</c> (member networks, <see cref="DshArchitecture.Members"/>), <c>sketchDropout</c> (the sketch head's dropout), <c>tag</c> (file names),
+/// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>crops</c> (a fraction: also score gallery photos averaged with crops keeping it, <see cref="CropViews"/>), <c>sketchViews</c> (also score zoomed and rotated queries, <see cref="SketchViews"/>), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>balance</c> (0: every pair weighs 1, file names get <c>-unbalanced</c>; 1, the default: weigh the photos by class, <see cref="Dsh.Objective.DshObjectiveOptions.BalancePhotoClasses"/>), <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>ensembleWith</c> (comma-separated model files: also score the run's model with theirs, codes side by side, <see cref="EnsembleProbe"/>), <c>tokenSize</c> (train and encode with sketch-token maps of that side), <c>members</c> (member networks, <see cref="DshArchitecture.Members"/>), <c>sketchDropout</c> (the sketch head's dropout), <c>fusionDropout</c> (A,B: the fusion head's two branches' dropout), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
 /// interrupted run resumes. See docs/results.md.
 /// </summary>
@@ -53,6 +53,12 @@ internal static class DshPacsTraining
             // sketchDropout=P: the sketch head's dropout after both hidden layers (the profile's 0.25)
             double dropout = double.Parse(sketchDropout, inv);
             architecture = architecture with { SketchHead = architecture.SketchHead with { Dropout = new[] { dropout, dropout } } };
+        }
+        if (keys.TryGetValue("fusionDropout", out string? fusionDropout))
+        {
+            // fusionDropout=A,B: the fusion head's dropout after both hidden layers of its two branches (the profile's 0.3, 0.4)
+            double[] ab = fusionDropout.Split(',').Select(v => double.Parse(v, inv)).ToArray();
+            architecture = architecture with { FusionHead = architecture.FusionHead with { DropoutA = new[] { ab[0], ab[0] }, DropoutB = new[] { ab[1], ab[1] } } };
         }
         if (Count("members") is { } members)
         {
@@ -89,6 +95,10 @@ internal static class DshPacsTraining
         if (sketchDropout is not null)
         {
             tag += "-sdrop" + sketchDropout;
+        }
+        if (fusionDropout is not null)
+        {
+            tag += "-fdrop" + fusionDropout.Replace(',', '-');
         }
         if (keys.TryGetValue("clip", out string? clip))
         {
