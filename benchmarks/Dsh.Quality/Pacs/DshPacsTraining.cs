@@ -58,6 +58,10 @@ internal static class DshPacsTraining
         {
             // fusionDropout=A,B: the fusion head's dropout after both hidden layers of its two branches (the profile's 0.3, 0.4)
             double[] ab = fusionDropout.Split(',').Select(v => double.Parse(v, inv)).ToArray();
+            if (ab.Length != 2)
+            {
+                throw new ArgumentException($"fusionDropout={fusionDropout}: two probabilities, A,B");
+            }
             architecture = architecture with { FusionHead = architecture.FusionHead with { DropoutA = new[] { ab[0], ab[0] }, DropoutB = new[] { ab[1], ab[1] } } };
         }
         if (Count("members") is { } members)
