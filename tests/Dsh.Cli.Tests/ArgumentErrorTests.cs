@@ -127,6 +127,8 @@ public sealed class ArgumentErrorTests : IDisposable
     [InlineData("--sketch-trunk-lr-factor", "0")]
     [InlineData("--sketch-trunk-lr-factor", "11")]
     [InlineData("--sketch-trunk-lr-factor", "fast")]
+    [InlineData("--fusion-head-lr-factor", "0")]
+    [InlineData("--fusion-head-lr-factor", "10.5")]
     [InlineData("--dissimilar-target", "0.5")]
     [InlineData("--dissimilar-target", "-2")]
     [InlineData("--dissimilar-target", "orthogonal")]

@@ -40,6 +40,18 @@ internal static class TrainCommand
                 r.AddError($"--sketch-trunk-lr-factor must be in (0, 10], not {v}");
             }
         });
+        var fusionHeadFactor = new Option<double?>("--fusion-head-lr-factor")
+        {
+            Description = "Factor on the learning rate of the photo network's fusion head, in (0, 10] (default 1: the rate of the sketch side).",
+            HelpName = "FACTOR",
+        };
+        fusionHeadFactor.Validators.Add(r =>
+        {
+            if (CliOptions.TryGetValue(r, out double? value) && value is { } v && !(v > 0 && v <= 10))
+            {
+                r.AddError($"--fusion-head-lr-factor must be in (0, 10], not {v}");
+            }
+        });
         string[] schedules = Enum.GetNames<LearningRateSchedule>().Select(n => n.ToLowerInvariant()).ToArray();
         var schedule = new Option<string?>("--lr-schedule")
         {
@@ -84,7 +96,7 @@ internal static class TrainCommand
         var json = CliOptions.Json();
         var command = new Command("train", "Train a model on <category>/ folders of sketches and photos and save it. Progress lines show the last batch's loss and the objective's terms after each code update ('dsh help conventions' explains them).")
         {
-            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, sketchTrunkFactor, schedule, dissimilarTarget, balancePhotoClasses, photoFrozen, sketchFrozen, tokenSize, mirrorPhotos, mirrorSketches, members, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
+            sketches, photos, bits, output, profile, epochs, seed, classVectors, learningRate, sketchTrunkFactor, fusionHeadFactor, schedule, dissimilarTarget, balancePhotoClasses, photoFrozen, sketchFrozen, tokenSize, mirrorPhotos, mirrorSketches, members, batchSize, averagedEpochs, threads, checkpoint, imageNet, strict, json,
         };
         command.SetAction(parse =>
         {
@@ -106,6 +118,7 @@ internal static class TrainCommand
                     BatchSize = parse.GetValue(batchSize),
                     AveragedEpochs = parse.GetValue(averagedEpochs),
                     SketchTrunkLearningRateFactor = parse.GetValue(sketchTrunkFactor) ?? 1,
+                    FusionHeadLearningRateFactor = parse.GetValue(fusionHeadFactor) ?? 1,
                     Threads = parse.GetValue(threads),
                     CheckpointDirectory = parse.GetValue(checkpoint),
                     ImageNetWeightsPath = parse.GetValue(imageNet),
@@ -149,7 +162,7 @@ internal static class TrainCommand
             var (model, elapsed, dataset) = ProgressSurface.Run(context, sink =>
             {
                 SbirDataset data = TrainingRunner.LoadDataset(parse.GetValue(sketches)!, parse.GetValue(photos)!, sink, parse.GetValue(strict));
-                sink.Message($"train: profile {profileName}, {codeLength} bits{MembersText(options.Architecture)}, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}{(options.SketchTrunkLearningRateFactor != 1 ? $", sketch trunk ×{options.SketchTrunkLearningRateFactor:g3}" : "")}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
+                sink.Message($"train: profile {profileName}, {codeLength} bits{MembersText(options.Architecture)}, {TrainingSetup.EpochsText(options)}, lr {options.LearningRate:g3} ({options.LearningRateSchedule.ToString().ToLowerInvariant()}{(options.SketchTrunkLearningRateFactor != 1 ? $", sketch trunk ×{options.SketchTrunkLearningRateFactor:g3}" : "")}{(options.FusionHeadLearningRateFactor != 1 ? $", fusion head ×{options.FusionHeadLearningRateFactor:g3}" : "")}), seed {options.Seed}; class vectors {options.EffectiveClassVectors}; different classes' target {options.Objective.DissimilarPairTargetText}" +
                     (options.Objective.BalancePhotoClasses ? "; photo classes balanced" : "; photo classes not balanced") +
                     (options.Architecture.TokenInputSize is { } side ? $"; sketch-token maps {side} px" : "") +
                     MirroringText(options.Architecture) +

@@ -204,6 +204,9 @@ public sealed class DshNetwork : nn.Module
     /// <summary>Every member's sketch trunk parameters (the ones a sketch-trunk learning-rate factor applies to).</summary>
     internal IEnumerable<TorchSharp.Modules.Parameter> SketchTrunkParameters() => _members.SelectMany(m => m.SketchTrunk.parameters());
 
+    /// <summary>Every member's fusion head parameters (the ones a fusion-head learning-rate factor applies to).</summary>
+    internal IEnumerable<TorchSharp.Modules.Parameter> FusionHeadParameters() => _members.SelectMany(m => m.Fusion.parameters());
+
     /// <summary>The device of the network's parameters.</summary>
     public Device Device => parameters().First().device;
 

@@ -135,6 +135,12 @@ public sealed record DshTrainerOptions
     /// </summary>
     public double SketchTrunkLearningRateFactor { get; init; } = 1;
 
+    /// <summary>
+    /// Factor on the learning rate of C1-Net's fusion head, the only part of a photo's network that learns while the photo
+    /// trunk is frozen; the sketch trunk and the sketch head keep theirs (default 1: the full rate). In (0, 10].
+    /// </summary>
+    public double FusionHeadLearningRateFactor { get; init; } = 1;
+
     /// <summary>SGD momentum (default 0.9).</summary>
     public double Momentum { get; init; } = 0.9;
 
@@ -286,6 +292,7 @@ public sealed record DshTrainerOptions
         Require(SmallPhotoSide is >= 0 and <= 100_000, nameof(SmallPhotoSide), $"must be 0 (off) to 100,000 pixels, not {SmallPhotoSide}");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite value > 0, not {LearningRate}");
         Require(SketchTrunkLearningRateFactor is > 0 and <= 10, nameof(SketchTrunkLearningRateFactor), $"must be in (0, 10], not {SketchTrunkLearningRateFactor}");
+        Require(FusionHeadLearningRateFactor is > 0 and <= 10, nameof(FusionHeadLearningRateFactor), $"must be in (0, 10], not {FusionHeadLearningRateFactor}");
         Require(LearningRateDecay is > 0 and <= 1, nameof(LearningRateDecay), $"must be in (0, 1], not {LearningRateDecay}");
         Require(FrozenStageCacheVariants is >= 1 and <= 16, nameof(FrozenStageCacheVariants), $"must be 1 to 16, not {FrozenStageCacheVariants}");
         RequireDefined(InitialCodes, nameof(InitialCodes));

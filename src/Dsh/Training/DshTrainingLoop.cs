@@ -90,9 +90,10 @@ internal sealed class DshTrainingLoop
             }
             network.to(device);
             var sketchTrunk = network.SketchTrunkParameters().Select(p => p.Handle).ToHashSet();
-            double sketchFactor = o.SketchTrunkLearningRateFactor;
+            var fusionHead = network.FusionHeadParameters().Select(p => p.Handle).ToHashSet();
+            double sketchFactor = o.SketchTrunkLearningRateFactor, fusionFactor = o.FusionHeadLearningRateFactor;
             using var optimizer = new MomentumSgd(network.TrainableParameters(), o.Momentum, o.WeightDecay,
-                p => sketchTrunk.Contains(p.Handle) ? sketchFactor : 1);
+                p => sketchTrunk.Contains(p.Handle) ? sketchFactor : fusionHead.Contains(p.Handle) ? fusionFactor : 1);
             // Stochastic weight averaging over the θ-steps of the last AveragedEpochs epochs (all of them when that is more).
             int averageFrom = Math.Max(0, _epochs - o.EffectiveAveragedEpochs);
             using WeightAverage? average = o.EffectiveAveragedEpochs > 0 ? new WeightAverage(network) : null;

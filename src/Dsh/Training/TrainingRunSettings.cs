@@ -30,6 +30,9 @@ internal sealed record TrainingRunSettings
     /// <summary>The sketch trunk's factor on the learning rate (1 in checkpoints written before it existed).</summary>
     public double SketchTrunkLearningRateFactor { get; init; } = 1;
 
+    /// <summary>The fusion head's factor on the learning rate (1 in checkpoints written before it existed).</summary>
+    public double FusionHeadLearningRateFactor { get; init; } = 1;
+
     public static TrainingRunSettings From(DshTrainerOptions o, Tensor classVectors, string tokenExtractor) => new()
     {
         LearningRate = o.LearningRate,
@@ -48,6 +51,7 @@ internal sealed record TrainingRunSettings
         InitialCodes = o.InitialCodes.ToString(),
         AveragedEpochs = o.EffectiveAveragedEpochs,
         SketchTrunkLearningRateFactor = o.SketchTrunkLearningRateFactor,
+        FusionHeadLearningRateFactor = o.FusionHeadLearningRateFactor,
     };
 
     /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
@@ -81,6 +85,7 @@ internal sealed record TrainingRunSettings
         Check(InitialCodes == other.InitialCodes, nameof(InitialCodes));
         Check(AveragedEpochs == other.AveragedEpochs, nameof(AveragedEpochs));
         Check(SketchTrunkLearningRateFactor.Equals(other.SketchTrunkLearningRateFactor), nameof(SketchTrunkLearningRateFactor));
+        Check(FusionHeadLearningRateFactor.Equals(other.FusionHeadLearningRateFactor), nameof(FusionHeadLearningRateFactor));
         return names;
     }
 
