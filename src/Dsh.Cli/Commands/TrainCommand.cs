@@ -28,30 +28,10 @@ internal static class TrainCommand
                 r.AddError($"--lr must be a finite number > 0, not {v}");
             }
         });
-        var sketchTrunkFactor = new Option<double?>("--sketch-trunk-lr-factor")
-        {
-            Description = "Factor on the learning rate of the sketch trunk's learning stages, in (0, 10] (default 1: the rate of the heads).",
-            HelpName = "FACTOR",
-        };
-        sketchTrunkFactor.Validators.Add(r =>
-        {
-            if (CliOptions.TryGetValue(r, out double? value) && value is { } v && !(v > 0 && v <= 10))
-            {
-                r.AddError($"--sketch-trunk-lr-factor must be in (0, 10], not {v}");
-            }
-        });
-        var fusionHeadFactor = new Option<double?>("--fusion-head-lr-factor")
-        {
-            Description = "Factor on the learning rate of the photo network's fusion head, in (0, 10] (default 1: the rate of the sketch side).",
-            HelpName = "FACTOR",
-        };
-        fusionHeadFactor.Validators.Add(r =>
-        {
-            if (CliOptions.TryGetValue(r, out double? value) && value is { } v && !(v > 0 && v <= 10))
-            {
-                r.AddError($"--fusion-head-lr-factor must be in (0, 10], not {v}");
-            }
-        });
+        var sketchTrunkFactor = LearningRateFactor("--sketch-trunk-lr-factor",
+            "Factor on the learning rate of the sketch trunk's learning stages, in (0, 10] (default 1: the rate of the heads).");
+        var fusionHeadFactor = LearningRateFactor("--fusion-head-lr-factor",
+            "Factor on the learning rate of the photo network's fusion head, in (0, 10] (default 1: the rate of the sketch side).");
         string[] schedules = Enum.GetNames<LearningRateSchedule>().Select(n => n.ToLowerInvariant()).ToArray();
         var schedule = new Option<string?>("--lr-schedule")
         {
@@ -209,6 +189,20 @@ internal static class TrainCommand
     };
 
     /// <summary>The start line's note on test-time mirroring: which sides the model encodes mirrored too.</summary>
+    /// <summary>An option taking a factor on part of the network's learning rate, in (0, 10].</summary>
+    private static Option<double?> LearningRateFactor(string name, string description)
+    {
+        var option = new Option<double?>(name) { Description = description, HelpName = "FACTOR" };
+        option.Validators.Add(r =>
+        {
+            if (CliOptions.TryGetValue(r, out double? value) && value is { } v && !(v > 0 && v <= 10))
+            {
+                r.AddError($"{name} must be in (0, 10], not {v}");
+            }
+        });
+        return option;
+    }
+
     private static string MembersText(DshArchitecture architecture) =>
         architecture.Members == 1 ? "" : $" ({architecture.Members} members of {architecture.MemberArchitecture.CodeLength} bits)";
 
