@@ -188,7 +188,6 @@ internal static class TrainCommand
         ["skipped"] = Reporting.SkippedJson.Build(dataset.Report.SkippedFiles),
     };
 
-    /// <summary>The start line's note on test-time mirroring: which sides the model encodes mirrored too.</summary>
     /// <summary>An option taking a factor on part of the network's learning rate, in (0, 10].</summary>
     private static Option<double?> LearningRateFactor(string name, string description)
     {
@@ -203,9 +202,11 @@ internal static class TrainCommand
         return option;
     }
 
+    /// <summary>The start line's note on the members, when there are several.</summary>
     private static string MembersText(DshArchitecture architecture) =>
         architecture.Members == 1 ? "" : $" ({architecture.Members} members of {architecture.MemberArchitecture.CodeLength} bits)";
 
+    /// <summary>The start line's note on test-time mirroring: which sides the model encodes mirrored too.</summary>
     private static string MirroringText(DshArchitecture architecture) => (architecture.MirrorPhotos, architecture.MirrorSketches) switch
     {
         (true, true) => "; sketches and photos encoded mirrored too",

@@ -136,10 +136,11 @@ public sealed record DshTrainerOptions
     public double SketchTrunkLearningRateFactor { get; init; } = 1;
 
     /// <summary>
-    /// Factor on the learning rate of C1-Net's fusion head, the only part of a photo's network that learns while the photo
-    /// trunk is frozen; the sketch trunk and the sketch head keep theirs (default 1: the full rate). Measured on PACS with
+    /// Factor on the learning rate of C1-Net's fusion head, the part of a photo's network that only photos train (with the
+    /// photo trunk frozen, the rest that learns is the sketch trunk's last stage, which the sketch-token branch shares with
+    /// the sketches); the sketch trunk and the sketch head keep their rates (default 1: the full rate). Measured on PACS with
     /// the ResNet18 profile, 0.5 scores within the seed spread of the full rate (128 bits: +0.0035 mAP on average over four
-    /// training seeds, two higher and two lower; 64 bits: the same), so the default keeps the full rate (docs/results.md,
+    /// training seeds, two higher and two lower; 64 bits, one seed: the same), so the default keeps the full rate (docs/results.md,
     /// "Learning rate of the fusion head"). In (0, 10].
     /// </summary>
     public double FusionHeadLearningRateFactor { get; init; } = 1;
