@@ -182,21 +182,19 @@ internal static class DshPacsTraining
         {
             tag += "-average" + averagedEpochs.ToString(inv);
         }
-        double sketchTrunkFactor = keys.TryGetValue("sketchLr", out string? sketchLrText) ? double.Parse(sketchLrText, inv) : 1;
-        if (sketchLrText is not null)
+        // a number given by key, its text appended to the file tag after the suffix; the fallback when absent
+        double TaggedNumber(string name, string suffix, double fallback)
         {
-            tag += "-sketchlr" + sketchLrText;
+            if (!keys.TryGetValue(name, out string? text))
+            {
+                return fallback;
+            }
+            tag += "-" + suffix + text;
+            return double.Parse(text, inv);
         }
-        double fusionHeadFactor = keys.TryGetValue("fusionLr", out string? fusionLrText) ? double.Parse(fusionLrText, inv) : 1;
-        if (fusionLrText is not null)
-        {
-            tag += "-fusionlr" + fusionLrText;
-        }
-        double weightDecay = keys.TryGetValue("wd", out string? wdText) ? double.Parse(wdText, inv) : new DshTrainerOptions().WeightDecay;
-        if (wdText is not null)
-        {
-            tag += "-wd" + wdText;
-        }
+        double sketchTrunkFactor = TaggedNumber("sketchLr", "sketchlr", 1);
+        double fusionHeadFactor = TaggedNumber("fusionLr", "fusionlr", 1);
+        double weightDecay = TaggedNumber("wd", "wd", new DshTrainerOptions().WeightDecay);
         if (keys.TryGetValue("balance", out string? balanceText) && balanceText != "1")
         {
             tag += "-unbalanced"; // every pair weighs 1, unlike the default
