@@ -161,12 +161,17 @@ internal static class DshPacsTraining
             tag += "-variants" + variants;
         }
         // augment=flip: the augmented cache versions are exact mirror images (no crop, rotation or scaling); with variants=2
-        // every item is cached as it is and mirrored.
+        // every item is cached as it is and mirrored. augment=photos: only the photos' versions are augmented.
         AugmentationOptions? augmentation = Key("augment", "default") switch
         {
             "default" => null, // the profile's
             "flip" => AugmentationOptions.None with { PhotoFlipProbability = 1, SketchFlipProbability = 1 },
-            string other => throw new ArgumentException($"augment={other}: default or flip"),
+            // the profile's photo crops and flips, sketches left as drawn
+            "photos" => AugmentationOptions.Default with
+            {
+                SketchFlipProbability = 0, SketchMaxRotationDegrees = 0, SketchMinScale = 1, SketchMaxScale = 1, SketchMaxTranslation = 0,
+            },
+            string other => throw new ArgumentException($"augment={other}: default, flip or photos"),
         };
         if (augmentation is not null)
         {
