@@ -1,3 +1,4 @@
+using Dsh.Native;
 using static TorchSharp.torch;
 
 namespace Dsh.Baselines;
@@ -36,8 +37,8 @@ internal static class CategoryCodes
         {
             return (int)k;
         }
-        Tensor distances = codes.matmul(codes.T).neg().add(k).div(2);                        // (K − ⟨a, b⟩) / 2
-        distances = distances.add(eye(c, dtype: ScalarType.Float64).mul(k + 1));             // exclude the diagonal
+        Tensor distances = codes.matmul(codes.T).neg().Plus(k).DividedBy(2);                        // (K − ⟨a, b⟩) / 2
+        distances = distances.Plus(eye(c, dtype: ScalarType.Float64).Times(k + 1));             // exclude the diagonal
         return (int)Math.Round(distances.min().item<double>());
     }
 }

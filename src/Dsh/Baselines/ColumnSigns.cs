@@ -1,3 +1,4 @@
+using Dsh.Native;
 using static TorchSharp.torch;
 
 namespace Dsh.Baselines;
@@ -14,7 +15,7 @@ internal static class ColumnSigns
         using var scope = NewDisposeScope();
         Tensor largest = matrix.abs().argmax(0).unsqueeze(0);         // [1, K]
         Tensor signs = matrix.gather(0, largest).squeeze(0).sign();  // [K]
-        return where(signs.eq(0), ones_like(signs), signs).MoveToOuterDisposeScope();
+        return where(signs.EqualTo(0), ones_like(signs), signs).MoveToOuterDisposeScope();
     }
 
     /// <summary>The matrix with its columns signed by the convention.</summary>

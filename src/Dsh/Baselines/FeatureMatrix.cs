@@ -84,7 +84,7 @@ internal static class FeatureMatrix
         {
             return BinaryCodeSet.FromSigns(ReadOnlySpan<float>.Empty, k);
         }
-        float[] signs = projections.gt(0).to(ScalarType.Float32).mul(2).sub(1).contiguous().data<float>().ToArray();
+        float[] signs = projections.GreaterThan(0).to(ScalarType.Float32).Times(2).Minus(1).contiguous().data<float>().ToArray();
         return BinaryCodeSet.FromSigns(signs, k);
     }
 

@@ -1,3 +1,4 @@
+using Dsh.Native;
 using static TorchSharp.torch;
 
 namespace Dsh.Baselines;
@@ -23,7 +24,7 @@ internal static class ItqRotation
         {
             Tensor projected = v.matmul(r);
             Tensor b = Sgn(projected);
-            losses[t] = b.sub(projected).square().sum().item<double>();
+            losses[t] = b.sub(projected).Squared().sum().item<double>();
             if (t == iterations)
             {
                 break;
@@ -35,5 +36,5 @@ internal static class ItqRotation
     }
 
     /// <summary>±1 with +1 where the value is &gt; 0 (the bit rule of the codes).</summary>
-    public static Tensor Sgn(Tensor values) => values.gt(0).to(values.dtype).mul(2).sub(1);
+    public static Tensor Sgn(Tensor values) => values.GreaterThan(0).to(values.dtype).Times(2).Minus(1);
 }

@@ -1,3 +1,4 @@
+using Dsh.Native;
 using static TorchSharp.torch;
 
 namespace Dsh.Baselines;
@@ -14,12 +15,12 @@ internal static class Pca
     {
         using var scope = NewDisposeScope();
         long n = centered.shape[0];
-        Tensor covariance = centered.T.matmul(centered).div(n - 1);
-        covariance = covariance.add(covariance.T).mul(0.5); // exactly symmetric for eigh
+        Tensor covariance = centered.T.matmul(centered).DividedBy(n - 1);
+        covariance = covariance.Plus(covariance.T).Times(0.5); // exactly symmetric for eigh
         var (values, vectors) = linalg.eigh(covariance);     // ascending
         Tensor order = values.argsort(descending: true).narrow(0, 0, components);
         Tensor directions = ColumnSigns.Normalize(vectors.index_select(1, order));
-        Tensor variances = values.index_select(0, order).clamp_min(0);
+        Tensor variances = values.index_select(0, order).AtLeast(0);
         return (directions.MoveToOuterDisposeScope(), variances.MoveToOuterDisposeScope());
     }
 }

@@ -1,3 +1,4 @@
+using Dsh.Native;
 using static TorchSharp.torch;
 
 namespace Dsh.Baselines;
@@ -23,8 +24,8 @@ internal sealed record RidgeRegression(double[] Mean, double[] Weights, double[]
             throw new ArgumentException($"{paramName}: every row is the same, so there is nothing to regress on.", paramName);
         }
         double lambda = alpha * trace / d;
-        Tensor system = gram.add(eye(d, dtype: ScalarType.Float64).mul(lambda));
-        system = system.add(system.T).mul(0.5);
+        Tensor system = gram.Plus(eye(d, dtype: ScalarType.Float64).Times(lambda));
+        system = system.Plus(system.T).Times(0.5);
         Tensor weights = cholesky_solve(centered.T.matmul(y), linalg.cholesky(system));
         Tensor bias = y.mean(new long[] { 0 });
         return new RidgeRegression(FeatureMatrix.ToArray(mean), FeatureMatrix.ToArray(weights), FeatureMatrix.ToArray(bias),
@@ -35,5 +36,5 @@ internal sealed record RidgeRegression(double[] Mean, double[] Weights, double[]
     public Tensor Predict(Tensor x) =>
         x.sub(FeatureMatrix.FromArray(Mean, 1, InputDimensions))
             .matmul(FeatureMatrix.FromArray(Weights, InputDimensions, OutputDimensions))
-            .add(FeatureMatrix.FromArray(Bias, 1, OutputDimensions));
+            .Plus(FeatureMatrix.FromArray(Bias, 1, OutputDimensions));
 }

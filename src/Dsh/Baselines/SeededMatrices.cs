@@ -1,3 +1,4 @@
+using Dsh.Native;
 using static TorchSharp.torch;
 
 namespace Dsh.Baselines;
@@ -35,7 +36,7 @@ internal static class SeededMatrices
         using var scope = NewDisposeScope();
         var (q, r) = linalg.qr(Gaussian(random, n, n));
         Tensor signs = r.diagonal().sign();
-        signs = where(signs.eq(0), ones_like(signs), signs);
+        signs = where(signs.EqualTo(0), ones_like(signs), signs);
         return q.mul(signs.unsqueeze(0)).MoveToOuterDisposeScope();
     }
 

@@ -83,7 +83,7 @@ public sealed class DshCodeProblem : IDisposable
     internal double SameClassPairWeight(bool balance)
     {
         using var scope = NewDisposeScope();
-        Tensor photos = zeros(ClassCount, ScalarType.Float64).index_add(0, PhotoLabels, PhotoWeights(balance), 1);
+        Tensor photos = zeros(ClassCount, ScalarType.Float64).IndexAdd(0, PhotoLabels, PhotoWeights(balance));
         Tensor sketches = bincount(SketchLabels, minlength: ClassCount).to(ScalarType.Float64);
         return photos.dot(sketches).item<double>();
     }
@@ -95,7 +95,7 @@ public sealed class DshCodeProblem : IDisposable
         {
             using var scope = NewDisposeScope();
             Tensor counts = bincount(PhotoLabels, minlength: ClassCount);
-            Tensor present = counts.masked_select(counts.gt(0));
+            Tensor present = counts.masked_select(counts.GreaterThan(0));
             return present.min().item<long>() == present.max().item<long>();
         }
     }
@@ -112,8 +112,8 @@ public sealed class DshCodeProblem : IDisposable
         }
         using var scope = NewDisposeScope();
         Tensor counts = bincount(PhotoLabels, minlength: ClassCount).to(ScalarType.Float64);
-        double present = counts.gt(0).sum().item<long>();
-        Tensor perClass = counts.clamp_min(1).reciprocal().mul(PhotoCount / present);
+        double present = counts.GreaterThan(0).sum().item<long>();
+        Tensor perClass = counts.AtLeast(1).reciprocal().Times(PhotoCount / present);
         return perClass.index_select(0, PhotoLabels).MoveToOuterDisposeScope();
     }
 
@@ -122,7 +122,7 @@ public sealed class DshCodeProblem : IDisposable
 
     /// <summary>Per-class sums of the columns of <paramref name="matrix"/> [r, n] → [r, c] (that is, matrix · Yᵀ).</summary>
     internal Tensor ClassSums(Tensor matrix, CodeDomain domain) =>
-        zeros(new[] { matrix.shape[0], (long)ClassCount }, matrix.dtype, matrix.device).index_add(1, Labels(domain).to(matrix.device), matrix, 1);
+        zeros(new[] { matrix.shape[0], (long)ClassCount }, matrix.dtype, matrix.device).IndexAdd(1, Labels(domain).to(matrix.device), matrix);
 
     /// <summary>Throws unless <paramref name="matrix"/> is m×n for <paramref name="domain"/>, floating point and finite.</summary>
     internal void CheckColumns(Tensor matrix, CodeDomain domain, long rows, string name)
@@ -151,7 +151,7 @@ public sealed class DshCodeProblem : IDisposable
     {
         CheckColumns(codes, domain, m, name);
         using var scope = NewDisposeScope();
-        if (!codes.abs().eq(1).all().item<bool>())
+        if (!codes.abs().EqualTo(1).all().item<bool>())
         {
             throw new ArgumentException($"{name} must hold only −1 and +1.", name);
         }

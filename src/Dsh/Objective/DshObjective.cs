@@ -1,3 +1,4 @@
+using Dsh.Native;
 using Dsh.Objective;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -68,9 +69,9 @@ public static class DshObjective
 
         double semanticPhoto = Semantic(problem, dd, ci, gi, CodeDomain.Photo);
         double semanticSketch = Semantic(problem, dd, cs, gs, CodeDomain.Sketch);
-        double dNorm = Scalar(dd.square().sum());
-        double quantPhoto = photoOutputs is null ? double.NaN : Scalar(photoOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bi).square().sum());
-        double quantSketch = sketchOutputs is null ? double.NaN : Scalar(sketchOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bs).square().sum());
+        double dNorm = Scalar(dd.Squared().sum());
+        double quantPhoto = photoOutputs is null ? double.NaN : Scalar(photoOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bi).Squared().sum());
+        double quantSketch = sketchOutputs is null ? double.NaN : Scalar(sketchOutputs.detach().to(ScalarType.Float64).to(bi.device).sub(bs).Squared().sum());
         double total = pairwise + options.Lambda * (semanticPhoto + semanticSketch) + options.DRegularization * dNorm;
         if (options.Gamma > 0)
         {
@@ -87,7 +88,7 @@ public static class DshObjective
     public static Tensor Quantization(Tensor outputs, Tensor codes)
     {
         CheckPair(outputs, codes);
-        return outputs.sub(codes.to(outputs.dtype).to(outputs.device)).square().sum();
+        return outputs.sub(codes.to(outputs.dtype).to(outputs.device)).Squared().sum();
     }
 
     /// <summary>
@@ -102,7 +103,7 @@ public static class DshObjective
         {
             throw new ArgumentException($"outputs must be [N, K], not [{string.Join(", ", outputs.shape)}].", nameof(outputs));
         }
-        return Quantization(outputs, targets).div(outputs.shape[0]);
+        return Quantization(outputs, targets).DividedBy(outputs.shape[0]);
     }
 
     /// <summary>‖Φ − D B‖² = Σ_c n_c‖v_c‖² − 2⟨V, D·B Yᵀ⟩ + ⟨DᵀD, B Bᵀ⟩.</summary>
@@ -110,7 +111,7 @@ public static class DshObjective
     {
         Tensor v = problem.ClassVectors.to(d.device);
         Tensor counts = bincount(problem.Labels(domain), minlength: problem.ClassCount).to(d.device).to(ScalarType.Float64);
-        double phiSquared = Scalar(counts.dot(v.square().sum(dim: 0)));
+        double phiSquared = Scalar(counts.dot(v.Squared().sum(dim: 0)));
         double cross = Scalar(v.mul(d.matmul(classSums)).sum());
         double dbSquared = Scalar(d.T.matmul(d).mul(gram).sum());
         return phiSquared - 2 * cross + dbSquared;

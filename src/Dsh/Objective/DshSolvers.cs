@@ -32,12 +32,12 @@ public static class DshSolvers
         Tensor bi = photoCodes.detach().to(ScalarType.Float64);
         Tensor bs = sketchCodes.detach().to(ScalarType.Float64).to(bi.device);
         Tensor v = problem.ClassVectors.to(bi.device);
-        Tensor rhs = v.matmul(problem.ClassSums(bi, CodeDomain.Photo).T).add(v.matmul(problem.ClassSums(bs, CodeDomain.Sketch).T)); // [d, m]
-        Tensor a = bi.matmul(bi.T).add(bs.matmul(bs.T));
+        Tensor rhs = v.matmul(problem.ClassSums(bi, CodeDomain.Photo).T).Plus(v.matmul(problem.ClassSums(bs, CodeDomain.Sketch).T)); // [d, m]
+        Tensor a = bi.matmul(bi.T).Plus(bs.matmul(bs.T));
         double ridge = options.DRegularization / options.Lambda;
         if (ridge > 0)
         {
-            a = a.add(eye(m, dtype: ScalarType.Float64, device: bi.device).mul(ridge));
+            a = a.Plus(eye(m, dtype: ScalarType.Float64, device: bi.device).Times(ridge));
         }
         // Dᵀ = A⁻¹ Rᵀ (A symmetric). With a ridge A is positive definite: Cholesky. Without one A may be singular
         // (codes repeat within a class), so use the SVD-based pseudo-inverse: the minimum-norm least-squares D.
@@ -79,7 +79,7 @@ public static class DshSolvers
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         TorchRuntime.EnsureLoaded();
         using var scope = NewDisposeScope();
-        return randint(0, 2, new[] { (long)codeLength, count }, generator: generator).mul(2).sub(1).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return randint(0, 2, new[] { (long)codeLength, count }, generator: generator).Times(2).Minus(1).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     private static DshCodeUpdate UpdateCodes(DshCodeProblem problem, CodeDomain own, Tensor ownCodes, Tensor otherCodes,
@@ -126,7 +126,7 @@ public static class DshSolvers
         Tensor otherRowSums = ow.sum(1);                                    // 1ᵀ Ω s
         Tensor dGram = dd.T.matmul(dd);                                     // Dᵀ d_k = column k
         Tensor vTd = problem.ClassVectors.to(dd.device).T.matmul(dd);       // [c, m]: Vᵀ d_k = column k
-        Tensor dNormsSquared = dd.square().sum(dim: 0);                          // ‖d_k‖²
+        Tensor dNormsSquared = dd.Squared().sum(dim: 0);                          // ‖d_k‖²
 
         int sweeps = 0;
         long changedThisSweep;
@@ -139,31 +139,31 @@ public static class DshSolvers
                 using var rowScope = NewDisposeScope();
                 Tensor z = b[k];
                 // (W s) or (Wᵀ r), with W = (1 − w)YᵀY' + w·11ᵀ: (1 − w)·(own class's sum) + w·(sum of all)
-                Tensor ws = otherClassSums[k].index_select(0, ownLabels).mul(1 - w).add(otherRowSums[k].mul(w));
+                Tensor ws = otherClassSums[k].index_select(0, ownLabels).Times(1 - w).Plus(otherRowSums[k].Times(w));
                 Tensor argument;
                 if (!balance)
                 {
-                    Tensor u = otherGram[TensorIndex.Colon, k].add(dGram[TensorIndex.Colon, k], lambda);  // B_o s + λ Dᵀ d_k
-                    Tensor coupled = b.T.matmul(u).sub(z.mul(nOther + lambda * dNormsSquared[k].item<double>())); // B̂ᵀ(…) with row k removed
-                    argument = ws.mul(m).add(vTd[TensorIndex.Colon, k].index_select(0, ownLabels), lambda);
+                    Tensor u = otherGram[TensorIndex.Colon, k].Plus(dGram[TensorIndex.Colon, k], lambda);  // B_o s + λ Dᵀ d_k
+                    Tensor coupled = b.T.matmul(u).sub(z.Times(nOther + lambda * dNormsSquared[k].item<double>())); // B̂ᵀ(…) with row k removed
+                    argument = ws.Times(m).Plus(vTd[TensorIndex.Colon, k].index_select(0, ownLabels), lambda);
                     if (f is not null)
                     {
-                        argument = argument.add(f[k], options.Gamma);
+                        argument = argument.Plus(f[k], options.Gamma);
                     }
                     argument = argument.sub(coupled);
                 }
                 else
                 {
-                    Tensor pairwise = ws.mul(m).sub(b.T.matmul(otherGram[TensorIndex.Colon, k]).sub(z.mul(nOther)));
+                    Tensor pairwise = ws.Times(m).sub(b.T.matmul(otherGram[TensorIndex.Colon, k]).sub(z.Times(nOther)));
                     Tensor semantic = vTd[TensorIndex.Colon, k].index_select(0, ownLabels)
-                        .sub(b.T.matmul(dGram[TensorIndex.Colon, k]).sub(z.mul(dNormsSquared[k].item<double>())));
-                    argument = (ownWeights is null ? pairwise : pairwise.mul(ownWeights)).add(semantic, lambda);
+                        .sub(b.T.matmul(dGram[TensorIndex.Colon, k]).sub(z.Times(dNormsSquared[k].item<double>())));
+                    argument = (ownWeights is null ? pairwise : pairwise.mul(ownWeights)).Plus(semantic, lambda);
                     if (f is not null)
                     {
-                        argument = argument.add(f[k], options.Gamma);
+                        argument = argument.Plus(f[k], options.Gamma);
                     }
                 }
-                Tensor updated = where(argument.gt(0), ones_like(z), where(argument.lt(0), ones_like(z).neg(), z));
+                Tensor updated = where(argument.GreaterThan(0), ones_like(z), where(argument.LessThan(0), ones_like(z).neg(), z));
                 changedThisSweep += updated.ne(z).sum().item<long>();
                 b[k] = updated;
             }

@@ -1,3 +1,4 @@
+using Dsh.Native;
 using Dsh.Trunks;
 using TorchSharp.Modules;
 using TorchSharp;
@@ -88,6 +89,6 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
                 "through its shortcut: the trunk's padding does not fit this input size (the shipped model's takes sides of 32·n to 32·n + 3 px).",
                 nameof(input));
         }
-        return nn.functional.relu(x.add_(shortcut)).MoveToOuterDisposeScope();
+        return nn.functional.relu(x.PlusInPlace(shortcut)).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using Dsh.Imaging;
+using Dsh.Native;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp;
 using TorchSharp;
@@ -91,7 +92,7 @@ public static class ResNetPreprocessing
     {
         using var scope = NewDisposeScope();
         Tensor unit = TensorWriter.ToTensor(images, new ImageInputSpec(size, PadColor(meanImage), UnitPixels));
-        return FromRgb(unit.mul_(255f).round_(), meanImage).MoveToOuterDisposeScope();
+        return FromRgb(unit.TimesInPlace(255).round_(), meanImage).MoveToOuterDisposeScope();
     }
 
     /// <summary>As <see cref="ToTensor(IReadOnlyList{RgbImage}, Tensor, int)"/>, for ImageSharp images.</summary>
@@ -125,7 +126,7 @@ public static class ResNetPreprocessing
     {
         // The writer yields byte / 255 with this normalisation; × 255 and rounding gives the bytes back exactly.
         Tensor unit = TensorWriter.ToTensor(images, new ImageInputSpec(size, padColor, UnitPixels));
-        return unit.mul_(255f).round_();
+        return unit.TimesInPlace(255).round_();
     }
 
     private static ImageNormalization UnitPixels { get; } = new(0f, 0f, 0f, 1f, 1f, 1f);

@@ -1,3 +1,4 @@
+using Dsh.Native;
 using System.Diagnostics;
 using Dsh.Pretrained;
 using TorchSharp;
@@ -266,8 +267,8 @@ internal sealed class DshTrainingLoop
             Tensor Targets(Tensor codes, int[] indices) =>
                 codes.narrow(0, m * bits, bits).index_select(1, tensor(indices.Select(i => (long)i).ToArray(), device: codes.device)).T.to(device);
             Tensor memberLoss = DshObjective.RegressionLoss(network.ForwardSketchFrom(sketches, m), Targets(sketchCodes, sketchIndices))
-                .add(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens, m), Targets(photoCodes, photoIndices)));
-            loss = loss is null ? memberLoss : loss.add(memberLoss);
+                .Plus(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens, m), Targets(photoCodes, photoIndices)));
+            loss = loss is null ? memberLoss : loss.Plus(memberLoss);
         }
         double value = loss!.item<float>();
         if (!double.IsFinite(value))

@@ -1,3 +1,4 @@
+using Dsh.Native;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -48,9 +49,9 @@ internal sealed class MomentumSgd : IDisposable
             {
                 continue;
             }
-            Tensor g = _weightDecay > 0 ? grad.add(_parameters[i], _weightDecay) : grad;
-            _buffers[i].mul_(_momentum).add_(g);
-            _parameters[i].add_(_buffers[i], -learningRate * _rateFactors[i]);
+            Tensor g = _weightDecay > 0 ? grad.Plus(_parameters[i], _weightDecay) : grad;
+            _buffers[i].TimesInPlace(_momentum).PlusInPlace(g);
+            _parameters[i].PlusInPlace(_buffers[i], -learningRate * _rateFactors[i]);
         }
     }
 

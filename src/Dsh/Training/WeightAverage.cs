@@ -1,3 +1,4 @@
+using Dsh.Native;
 using Dsh.Persistence;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ internal sealed class WeightAverage : IDisposable
         {
             // mean += (x − mean) / n: exact for the first state, stable for later ones.
             using Tensor step = _targets[i].sub(_means[i]); // under no_grad: no graph is recorded
-            _means[i].add_(step, weight);
+            _means[i].PlusInPlace(step, weight);
         }
     }
 

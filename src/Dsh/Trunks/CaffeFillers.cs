@@ -1,3 +1,4 @@
+using Dsh.Native;
 using TorchSharp.Modules;
 using TorchSharp;
 
@@ -23,7 +24,7 @@ public static class CaffeFillers
         torch.nn.init.normal_(weight, 0, std);
         if (bias is not null)
         {
-            torch.nn.init.constant_(bias, biasValue);
+            bias.FillInPlace(biasValue);
         }
     }
 }
