@@ -132,4 +132,44 @@ public sealed class DshModelSafeEncodingTests : IDisposable
         Assert.Empty(mismatches);
         Assert.False(_model.Network.training);
     }
+
+    [Fact]
+    public void Encoding_gives_the_same_outputs_while_another_thread_collects_garbage()
+    {
+        // A server's other requests collect garbage while one request encodes; a tensor or scalar that only the managed
+        // stack holds could be finalized during its native call (see Dsh.Native.HeldScalars).
+        var random = new Random(11);
+        string sketch = Write("gc-sketch.png", ShapeImages.Sketch("circle", 80, random));
+        string photo = Write("gc-photo.png", ShapeImages.Photo("square", 80, random));
+        float[] sketchOutput = _model.EmbedSketchFiles([sketch]).Embeddings![0];
+        float[] photoOutput = _model.EmbedPhotoFiles([photo]).Embeddings![0];
+        byte[] sketchBytes = File.ReadAllBytes(sketch);
+
+        using var stop = new CancellationTokenSource();
+        var collector = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }) { IsBackground = true };
+        collector.Start();
+        int mismatches = 0;
+        try
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                mismatches += _model.EmbedSketchFiles([sketch]).Embeddings![0].SequenceEqual(sketchOutput) ? 0 : 1;
+                mismatches += _model.EmbedPhotoFiles([photo]).Embeddings![0].SequenceEqual(photoOutput) ? 0 : 1;
+                mismatches += _model.EncodeSketch(new MemoryStream(sketchBytes)) == BinaryCodeSet.FromSigns(sketchOutput, _model.CodeLength)[0] ? 0 : 1;
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+        Assert.Equal(0, mismatches);
+    }
 }
