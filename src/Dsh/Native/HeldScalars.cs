@@ -26,87 +26,54 @@ internal static class HeldScalars
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
     /// <summary><paramref name="a"/> + <paramref name="alpha"/> · <paramref name="b"/>.</summary>
-    public static Tensor Plus(this Tensor a, Tensor b, double alpha)
-    {
-        using Scalar s = alpha.ToScalar();
-        return a.add(b, s);
-    }
+    public static Tensor Plus(this Tensor a, Tensor b, double alpha) =>
+        Held(alpha, s => a.add(b, s));
 
     /// <summary><paramref name="a"/> + <paramref name="value"/>, elementwise.</summary>
-    public static Tensor Plus(this Tensor a, double value)
-    {
-        using Scalar s = value.ToScalar();
-        return a.add(s);
-    }
+    public static Tensor Plus(this Tensor a, double value) =>
+        Held(value, s => a.add(s, One));
 
     /// <summary><paramref name="a"/> += <paramref name="b"/>, in place.</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
 
     /// <summary><paramref name="a"/> += <paramref name="alpha"/> · <paramref name="b"/>, in place.</summary>
-    public static Tensor PlusInPlace(this Tensor a, Tensor b, double alpha)
-    {
-        using Scalar s = alpha.ToScalar();
-        return a.add_(b, s);
-    }
+    public static Tensor PlusInPlace(this Tensor a, Tensor b, double alpha) =>
+        Held(alpha, s => a.add_(b, s));
 
     /// <summary><paramref name="a"/> − <paramref name="value"/>, elementwise.</summary>
-    public static Tensor Minus(this Tensor a, double value)
-    {
-        using Scalar s = value.ToScalar();
-        return a.sub(s);
-    }
+    public static Tensor Minus(this Tensor a, double value) =>
+        Held(value, s => a.sub(s));
 
     /// <summary><paramref name="a"/> · <paramref name="value"/>.</summary>
-    public static Tensor Times(this Tensor a, double value)
-    {
-        using Scalar s = value.ToScalar();
-        return a.mul(s);
-    }
+    public static Tensor Times(this Tensor a, double value) =>
+        Held(value, s => a.mul(s));
 
     /// <summary><paramref name="a"/> ·= <paramref name="value"/>, in place.</summary>
-    public static Tensor TimesInPlace(this Tensor a, double value)
-    {
-        using Scalar s = value.ToScalar();
-        return a.mul_(s);
-    }
+    public static Tensor TimesInPlace(this Tensor a, double value) =>
+        Held(value, s => a.mul_(s));
 
     /// <summary><paramref name="a"/> / <paramref name="value"/>.</summary>
-    public static Tensor DividedBy(this Tensor a, double value)
-    {
-        using Scalar s = value.ToScalar();
-        return a.div(s);
-    }
+    public static Tensor DividedBy(this Tensor a, double value) =>
+        Held(value, s => a.div(s));
 
     /// <summary><paramref name="a"/>², elementwise (what <c>square()</c> computes, with a held exponent).</summary>
     public static Tensor Squared(this Tensor a) => a.pow(Two);
 
     /// <summary>Whether each element is greater than <paramref name="value"/>.</summary>
-    public static Tensor GreaterThan(this Tensor a, double value)
-    {
-        using Scalar s = value.ToScalar();
-        return a.gt(s);
-    }
+    public static Tensor GreaterThan(this Tensor a, double value) =>
+        Held(value, s => a.gt(s));
 
     /// <summary>Whether each element is less than <paramref name="value"/>.</summary>
-    public static Tensor LessThan(this Tensor a, double value)
-    {
-        using Scalar s = value.ToScalar();
-        return a.lt(s);
-    }
+    public static Tensor LessThan(this Tensor a, double value) =>
+        Held(value, s => a.lt(s));
 
     /// <summary>Whether each element equals <paramref name="value"/>.</summary>
-    public static Tensor EqualTo(this Tensor a, double value)
-    {
-        using Scalar s = value.ToScalar();
-        return a.eq(s);
-    }
+    public static Tensor EqualTo(this Tensor a, double value) =>
+        Held(value, s => a.eq(s));
 
     /// <summary>Each element, or <paramref name="min"/> where it is smaller.</summary>
-    public static Tensor AtLeast(this Tensor a, double min)
-    {
-        using Scalar s = min.ToScalar();
-        return a.clamp_min(s);
-    }
+    public static Tensor AtLeast(this Tensor a, double min) =>
+        Held(min, s => a.clamp_min(s));
 
     /// <summary>
     /// <paramref name="a"/> with <paramref name="source"/>'s slices added at <paramref name="index"/> along
@@ -115,9 +82,16 @@ internal static class HeldScalars
     public static Tensor IndexAdd(this Tensor a, long dim, Tensor index, Tensor source) => a.index_add(dim, index, source, One);
 
     /// <summary>Sets every element of <paramref name="a"/> to <paramref name="value"/>, in place.</summary>
-    public static Tensor FillInPlace(this Tensor a, double value)
+    public static Tensor FillInPlace(this Tensor a, double value) =>
+        Held(value, s => a.fill_(s));
+
+    /// <summary>
+    /// <paramref name="call"/> given <paramref name="value"/> as a <see cref="Scalar"/> that stays reachable until the
+    /// call has returned, then disposed.
+    /// </summary>
+    private static Tensor Held(double value, Func<Scalar, Tensor> call)
     {
         using Scalar s = value.ToScalar();
-        return a.fill_(s);
+        return call(s);
     }
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Dsh.Native;
+using Dsh.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +21,7 @@ public sealed class HeldScalarsTests
         using var scope = NewDisposeScope();
         using var a = zeros(4, dtype: ScalarType.Float64);
         using var b = ones(4, dtype: ScalarType.Float64);
-        using var _ = Collecting();
+        using var collector = new GarbageCollectingThread();
         const int Calls = 400_000;
         for (int i = 0; i < Calls; i++)
         {
@@ -60,15 +61,13 @@ public sealed class HeldScalarsTests
         var offenders = new List<string>();
         foreach (Type type in typeof(DshModel).Assembly.GetTypes())
         {
-            if (type == typeof(HeldScalars))
-            {
-                continue;
-            }
+            // HeldScalars makes its scalars itself, but must not call a TorchSharp method that makes another
+            bool held = type == typeof(HeldScalars) || type.DeclaringType == typeof(HeldScalars);
             foreach (MethodBase method in MethodsOf(type))
             {
                 foreach (MethodBase called in Calls(method))
                 {
-                    if (MakesScalar(called) || makesScalars.Contains(called))
+                    if ((!held && MakesScalar(called)) || makesScalars.Contains(called))
                     {
                         offenders.Add($"{type.FullName}.{method.Name} calls {called.DeclaringType?.Name}.{called.Name}");
                     }
@@ -76,32 +75,6 @@ public sealed class HeldScalarsTests
             }
         }
         Assert.True(offenders.Count == 0, "use Dsh.Native.HeldScalars instead:\n" + string.Join("\n", offenders.Distinct()));
-    }
-
-    /// <summary>A thread that collects garbage and runs finalizers until disposed.</summary>
-    private static IDisposable Collecting()
-    {
-        var stop = new CancellationTokenSource();
-        var thread = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }) { IsBackground = true };
-        thread.Start();
-        return new Stopper(stop, thread);
-    }
-
-    private sealed class Stopper(CancellationTokenSource stop, Thread thread) : IDisposable
-    {
-        public void Dispose()
-        {
-            stop.Cancel();
-            thread.Join();
-            stop.Dispose();
-        }
     }
 
     /// <summary>Whether a call makes a Scalar: an implicit conversion or a ToScalar extension.</summary>

@@ -145,18 +145,8 @@ public sealed class DshModelSafeEncodingTests : IDisposable
         float[] photoOutput = _model.EmbedPhotoFiles([photo]).Embeddings![0];
         byte[] sketchBytes = File.ReadAllBytes(sketch);
 
-        using var stop = new CancellationTokenSource();
-        var collector = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }) { IsBackground = true };
-        collector.Start();
         int mismatches = 0;
-        try
+        using (new GarbageCollectingThread())
         {
             for (int i = 0; i < 300; i++)
             {
@@ -164,11 +154,6 @@ public sealed class DshModelSafeEncodingTests : IDisposable
                 mismatches += _model.EmbedPhotoFiles([photo]).Embeddings![0].SequenceEqual(photoOutput) ? 0 : 1;
                 mismatches += _model.EncodeSketch(new MemoryStream(sketchBytes)) == BinaryCodeSet.FromSigns(sketchOutput, _model.CodeLength)[0] ? 0 : 1;
             }
-        }
-        finally
-        {
-            stop.Cancel();
-            collector.Join();
         }
         Assert.Equal(0, mismatches);
     }
