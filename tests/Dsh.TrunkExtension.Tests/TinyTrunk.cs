@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Dsh.Imaging;
+using Dsh.Native;
 using Dsh.Trunks;
 using TorchSharp.Modules;
 using TorchSharp;
@@ -91,8 +92,8 @@ public sealed class TinyTrunk : DshTrunk
 {
 #pragma warning disable IDE1006 // field names are the state_dict keys
     private readonly Conv2d conv;
-    private readonly BatchNorm2d sketch_bn;
-    private readonly BatchNorm2d? token_bn;
+    private readonly HeldBatchNorm2d sketch_bn;
+    private readonly HeldBatchNorm2d? token_bn;
     private readonly AdaptiveAvgPool2d pool;
 #pragma warning restore IDE1006
 
@@ -104,8 +105,8 @@ public sealed class TinyTrunk : DshTrunk
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         conv = nn.Conv2d(3, spec.Channels, 3, stride: 2, padding: 1);
-        sketch_bn = nn.BatchNorm2d(spec.Channels, eps: spec.BatchNormEpsilon);
-        token_bn = tokenBranch ? nn.BatchNorm2d(spec.Channels, eps: spec.BatchNormEpsilon) : null;
+        sketch_bn = new HeldBatchNorm2d(spec.Channels, eps: spec.BatchNormEpsilon);
+        token_bn = tokenBranch ? new HeldBatchNorm2d(spec.Channels, eps: spec.BatchNormEpsilon) : null;
         pool = nn.AdaptiveAvgPool2d(spec.PooledSide);
         RegisterComponents();
     }
@@ -116,7 +117,7 @@ public sealed class TinyTrunk : DshTrunk
     /// <inheritdoc />
     public override Tensor forward(Tensor input, SketchBranch branch)
     {
-        BatchNorm2d norm = branch == SketchBranch.Token && token_bn is not null ? token_bn : sketch_bn;
+        HeldBatchNorm2d norm = branch == SketchBranch.Token && token_bn is not null ? token_bn : sketch_bn;
         using var scope = NewDisposeScope();
         return pool.forward(nn.functional.relu(norm.forward(conv.forward(input)))).MoveToOuterDisposeScope();
     }

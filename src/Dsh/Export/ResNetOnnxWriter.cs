@@ -1,3 +1,4 @@
+using Dsh.Native;
 using Dsh.Pretrained;
 using Dsh.Trunks;
 using Onnx;
@@ -34,7 +35,7 @@ internal static class ResNetOnnxWriter
         (string x, long s) = (input, size);
         if (from == 0 && to > 0)
         {
-            BatchNorm2d stemNorm = branch == SketchBranch.Token && trunk.TokenBn1 is not null ? trunk.TokenBn1 : trunk.Bn1;
+            HeldBatchNorm2d stemNorm = branch == SketchBranch.Token && trunk.TokenBn1 is not null ? trunk.TokenBn1 : trunk.Bn1;
             (x, s) = Conv(g, trunk.Conv1, x, s, $"{prefix}conv1");
             x = g.Node("Relu", $"{prefix}relu", [Norm(g, stemNorm, x, $"{prefix}bn1")]);
             (x, s) = MaxPool(g, trunk.MaxPool, x, s, $"{prefix}maxpool");
@@ -101,7 +102,7 @@ internal static class ResNetOnnxWriter
         return (output, SpatialPadding.OutputLength(size, p.Top, p.Bottom, pool.Kernel[0], pool.Stride[0], pool.Dilation[0], pool.CeilMode));
     }
 
-    private static string Norm(OnnxGraphBuilder g, BatchNorm2d norm, string input, string name)
+    private static string Norm(OnnxGraphBuilder g, HeldBatchNorm2d norm, string input, string name)
     {
         string scale = g.Initializer(name + ".weight", norm.weight!);
         string bias = g.Initializer(name + ".bias", norm.bias!);

@@ -15,7 +15,8 @@ namespace Dsh.Native;
 /// every scalar is either a constant held in a static field (never collected) or made, used and disposed within the
 /// method (the <c>using</c> keeps it reachable until the call returns). Library code calls these instead of the
 /// TorchSharp overloads that take or make a <see cref="Scalar"/>; <c>HeldScalarsTests</c> checks the compiled assembly
-/// for it. Out of reach here: TorchSharp's batch-norm modules make one for their batch counter in training mode.
+/// for it. TorchSharp's batch-norm modules make one for their batch counter in training mode: library code uses
+/// <see cref="HeldBatchNorm2d"/> instead.
 /// </summary>
 internal static class HeldScalars
 {
@@ -35,6 +36,9 @@ internal static class HeldScalars
 
     /// <summary><paramref name="a"/> += <paramref name="b"/>, in place.</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
+
+    /// <summary><paramref name="a"/> += 1, in place (an integer 1: an integer tensor, such as a counter, stays one).</summary>
+    public static Tensor IncrementInPlace(this Tensor a) => a.add_(One, One);
 
     /// <summary><paramref name="a"/> += <paramref name="alpha"/> · <paramref name="b"/>, in place.</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b, double alpha) =>

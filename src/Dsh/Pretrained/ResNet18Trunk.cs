@@ -1,3 +1,4 @@
+using Dsh.Native;
 using Dsh.Trunks;
 using TorchSharp.Modules;
 using TorchSharp;
@@ -38,13 +39,13 @@ public sealed class ResNet18Trunk : DshTrunk
 
 #pragma warning disable IDE1006 // field names are the state_dict keys
     private readonly PaddedConv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly HeldBatchNorm2d bn1;
     private readonly PaddedMaxPool2d maxpool;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
     private readonly Sequential layer3;
     private readonly Sequential layer4;
-    private readonly BatchNorm2d? token_bn1;
+    private readonly HeldBatchNorm2d? token_bn1;
 #pragma warning restore IDE1006
     private readonly ResNetBasicBlock[][] blocks;
 
@@ -79,8 +80,8 @@ public sealed class ResNet18Trunk : DshTrunk
         }
         BlocksPerStage = blocksPerStage.ToArray();
         conv1 = new PaddedConv2d(3, 64, 7, 2, StemConvPadding);
-        bn1 = nn.BatchNorm2d(64);
-        token_bn1 = tokenBranch ? nn.BatchNorm2d(64) : null;
+        bn1 = new HeldBatchNorm2d(64);
+        token_bn1 = tokenBranch ? new HeldBatchNorm2d(64) : null;
         maxpool = new PaddedMaxPool2d(3, 2, StridedPadding);
         blocks = new ResNetBasicBlock[4][];
         long inChannels = 64;
@@ -140,9 +141,9 @@ public sealed class ResNet18Trunk : DshTrunk
 
     internal PaddedConv2d Conv1 => conv1;
 
-    internal BatchNorm2d Bn1 => bn1;
+    internal HeldBatchNorm2d Bn1 => bn1;
 
-    internal BatchNorm2d? TokenBn1 => token_bn1;
+    internal HeldBatchNorm2d? TokenBn1 => token_bn1;
 
     internal PaddedMaxPool2d MaxPool => maxpool;
 
@@ -178,7 +179,7 @@ public sealed class ResNet18Trunk : DshTrunk
             throw new ArgumentException($"Expected images [N, 3, H, W], got [{string.Join(", ", input.shape)}].", nameof(input));
         }
         using var scope = NewDisposeScope();
-        BatchNorm2d stemNorm = branch == SketchBranch.Token && token_bn1 is not null ? token_bn1 : bn1;
+        HeldBatchNorm2d stemNorm = branch == SketchBranch.Token && token_bn1 is not null ? token_bn1 : bn1;
         Tensor x = maxpool.forward(nn.functional.relu(stemNorm.forward(conv1.forward(input))));
         return RunStages(x, 0, upToStage, branch).MoveToOuterDisposeScope();
     }

@@ -16,13 +16,13 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // field names are the state_dict keys
     private readonly PaddedConv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly HeldBatchNorm2d bn1;
     private readonly PaddedConv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly HeldBatchNorm2d bn2;
     private readonly Sequential? downsample;
-    private readonly BatchNorm2d? token_bn1;
-    private readonly BatchNorm2d? token_bn2;
-    private readonly BatchNorm2d? token_downsample_bn;
+    private readonly HeldBatchNorm2d? token_bn1;
+    private readonly HeldBatchNorm2d? token_bn2;
+    private readonly HeldBatchNorm2d? token_downsample_bn;
 #pragma warning restore IDE1006
 
     public ResNetBasicBlock(long inChannels, long outChannels, long stride, bool tokenBranch = false) : base(nameof(ResNetBasicBlock))
@@ -30,44 +30,44 @@ internal sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         // The shipped CNTK export pads stride-2 3×3 convolutions [1,1,0,0] (begin-heavy); stride 1 is symmetric.
         SpatialPadding first = stride == 1 ? SpatialPadding.Symmetric(1) : ResNet18Trunk.StridedPadding;
         conv1 = new PaddedConv2d(inChannels, outChannels, 3, stride, first);
-        bn1 = nn.BatchNorm2d(outChannels);
+        bn1 = new HeldBatchNorm2d(outChannels);
         conv2 = new PaddedConv2d(outChannels, outChannels, 3, 1, SpatialPadding.Symmetric(1));
-        bn2 = nn.BatchNorm2d(outChannels);
+        bn2 = new HeldBatchNorm2d(outChannels);
         bool projects = stride != 1 || inChannels != outChannels;
         if (projects)
         {
             DownsampleConv = new PaddedConv2d(inChannels, outChannels, 1, stride, SpatialPadding.Symmetric(0));
-            DownsampleNorm = nn.BatchNorm2d(outChannels);
+            DownsampleNorm = new HeldBatchNorm2d(outChannels);
             downsample = nn.Sequential(DownsampleConv, DownsampleNorm);
         }
         if (tokenBranch)
         {
-            token_bn1 = nn.BatchNorm2d(outChannels);
-            token_bn2 = nn.BatchNorm2d(outChannels);
-            token_downsample_bn = projects ? nn.BatchNorm2d(outChannels) : null;
+            token_bn1 = new HeldBatchNorm2d(outChannels);
+            token_bn2 = new HeldBatchNorm2d(outChannels);
+            token_downsample_bn = projects ? new HeldBatchNorm2d(outChannels) : null;
         }
         RegisterComponents();
     }
 
     public PaddedConv2d Conv1 => conv1;
 
-    public BatchNorm2d Bn1 => bn1;
+    public HeldBatchNorm2d Bn1 => bn1;
 
     public PaddedConv2d Conv2 => conv2;
 
-    public BatchNorm2d Bn2 => bn2;
+    public HeldBatchNorm2d Bn2 => bn2;
 
     /// <summary>The projection shortcut's convolution, or null for an identity shortcut.</summary>
     public PaddedConv2d? DownsampleConv { get; }
 
     /// <summary>The projection shortcut's batch norm, or null.</summary>
-    public BatchNorm2d? DownsampleNorm { get; }
+    public HeldBatchNorm2d? DownsampleNorm { get; }
 
     /// <summary>Whether the block has batch norm of its own for sketch-tokens.</summary>
     public bool HasTokenBranch => token_bn1 is not null;
 
     /// <summary>The batch norms <paramref name="branch"/> uses: bn1, bn2 and the shortcut's (null for an identity shortcut).</summary>
-    public (BatchNorm2d Bn1, BatchNorm2d Bn2, BatchNorm2d? Downsample) Norms(SketchBranch branch) =>
+    public (HeldBatchNorm2d Bn1, HeldBatchNorm2d Bn2, HeldBatchNorm2d? Downsample) Norms(SketchBranch branch) =>
         branch == SketchBranch.Token && token_bn1 is not null
             ? (token_bn1, token_bn2!, token_downsample_bn)
             : (bn1, bn2, DownsampleNorm);

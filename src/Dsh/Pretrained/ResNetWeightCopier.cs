@@ -1,3 +1,4 @@
+using Dsh.Native;
 using Dsh.Trunks;
 using TorchSharp.Modules;
 using TorchSharp;
@@ -55,7 +56,7 @@ internal static class ResNetWeightCopier
     }
 
     /// <summary>Fills <paramref name="to"/> and, when the trunk has a sketch-token branch, its twin with the same values.</summary>
-    private static void Norm(NormPlan from, BatchNorm2d to, BatchNorm2d? twin)
+    private static void Norm(NormPlan from, HeldBatchNorm2d to, HeldBatchNorm2d? twin)
     {
         Norm(from, to);
         if (twin is not null)
@@ -64,7 +65,7 @@ internal static class ResNetWeightCopier
         }
     }
 
-    private static void Norm(NormPlan from, BatchNorm2d to)
+    private static void Norm(NormPlan from, HeldBatchNorm2d to)
     {
         Copy(from.Scale, to.weight!, from.Label + " scale");
         Copy(from.Bias, to.bias!, from.Label + " bias");

@@ -1,3 +1,4 @@
+using Dsh.Native;
 using Dsh.Model;
 using TorchSharp.Modules;
 using TorchSharp;
@@ -19,8 +20,8 @@ public sealed class CaffeSketchTrunk : DshTrunk
     private readonly Conv2d conv2_2;
     private readonly Conv2d conv3_1;
     private readonly Conv2d conv3_2;
-    private readonly ModuleList<BatchNorm2d> sketch_bn;
-    private readonly ModuleList<BatchNorm2d>? token_bn;
+    private readonly ModuleList<HeldBatchNorm2d> sketch_bn;
+    private readonly ModuleList<HeldBatchNorm2d>? token_bn;
     private readonly MaxPool2d pool;
 #pragma warning restore IDE1006
 
@@ -47,15 +48,15 @@ public sealed class CaffeSketchTrunk : DshTrunk
     public IReadOnlyList<Conv2d> Convolutions => new[] { conv1, conv2_1, conv2_2, conv3_1, conv3_2 };
 
     /// <summary>The batch-norm layers used for <paramref name="branch"/>.</summary>
-    public IReadOnlyList<BatchNorm2d> BatchNorms(SketchBranch branch) => Norms(branch).ToArray();
+    public IReadOnlyList<BatchNorm> BatchNorms(SketchBranch branch) => Norms(branch).ToArray();
 
-    private ModuleList<BatchNorm2d> Norms(SketchBranch branch) =>
+    private ModuleList<HeldBatchNorm2d> Norms(SketchBranch branch) =>
         branch == SketchBranch.Token && token_bn is not null ? token_bn : sketch_bn;
 
     /// <summary>[N,3,S,S] → [N,C,s,s] (256×7×7 in the paper profile).</summary>
     public override Tensor forward(Tensor input, SketchBranch branch)
     {
-        ModuleList<BatchNorm2d> bn = Norms(branch);
+        ModuleList<HeldBatchNorm2d> bn = Norms(branch);
         using var scope = NewDisposeScope();
         Tensor x = pool.forward(Block(conv1, bn[0], input));
         x = pool.forward(Block(conv2_2, bn[2], Block(conv2_1, bn[1], x)));
@@ -66,9 +67,9 @@ public sealed class CaffeSketchTrunk : DshTrunk
     /// <summary>The deploy file's fillers: N(0, 0.01) weights, biases 0 for conv1 and 1 for the others.</summary>
     public override void ApplyPaperFillers() => CaffeFillers.Fill(Convolutions, [0, 1, 1, 1, 1]);
 
-    private static Tensor Block(Conv2d conv, BatchNorm2d norm, Tensor x) =>
+    private static Tensor Block(Conv2d conv, HeldBatchNorm2d norm, Tensor x) =>
         nn.functional.relu(norm.forward(conv.forward(x)));
 
-    private static ModuleList<BatchNorm2d> NewNorms(CaffeSketchTrunkSpec spec) =>
-        nn.ModuleList(spec.Channels.Select(ch => nn.BatchNorm2d(ch, eps: spec.BatchNormEpsilon, momentum: spec.BatchNormMomentum)).ToArray());
+    private static ModuleList<HeldBatchNorm2d> NewNorms(CaffeSketchTrunkSpec spec) =>
+        nn.ModuleList(spec.Channels.Select(ch => new HeldBatchNorm2d(ch, spec.BatchNormEpsilon, spec.BatchNormMomentum)).ToArray());
 }

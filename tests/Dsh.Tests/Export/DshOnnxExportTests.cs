@@ -4,6 +4,7 @@ using Dsh.Imaging;
 using Dsh.Imaging.Contours;
 using Dsh.Inference;
 using Dsh.Model;
+using Dsh.Native;
 using Dsh.Tests.Pretrained;
 using Dsh.Tests.Support;
 using Dsh.Training;
@@ -67,7 +68,7 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
             var generator = new Generator(7);
             foreach (var (name, module) in network.named_modules())
             {
-                if (module is BatchNorm2d norm && name.Contains("token_", StringComparison.Ordinal))
+                if (module is HeldBatchNorm2d norm && name.Contains("token_", StringComparison.Ordinal))
                 {
                     norm.running_mean!.copy_(randn(norm.running_mean.shape, generator: generator) * 0.2);
                     norm.running_var!.copy_(rand(norm.running_var.shape, generator: generator) + 0.5);

@@ -57,6 +57,7 @@ public sealed class HeldScalarsTests
         HashSet<MethodBase> makesScalars = TorchSharpMethodsThatMakeScalars(torchSharp);
         Assert.Contains(typeof(Tensor).GetMethod(nameof(Tensor.add_), [typeof(Tensor)])!, makesScalars); // the scan finds what it must
         Assert.Contains(typeof(Tensor).GetMethod(nameof(Tensor.square), Type.EmptyTypes)!, makesScalars);
+        Assert.True(MakesModuleThatMakesScalars(typeof(nn).GetMethod(nameof(nn.BatchNorm2d))!, makesScalars)); // its batch counter
 
         var offenders = new List<string>();
         foreach (Type type in typeof(DshModel).Assembly.GetTypes())
@@ -67,14 +68,38 @@ public sealed class HeldScalarsTests
             {
                 foreach (MethodBase called in Calls(method))
                 {
-                    if ((!held && MakesScalar(called)) || makesScalars.Contains(called))
+                    // a module's constructor calling its TorchSharp base's makes no module of the base's type
+                    bool baseConstructor = method is ConstructorInfo && called is ConstructorInfo && type.IsSubclassOf(called.DeclaringType!);
+                    if ((!held && MakesScalar(called)) || makesScalars.Contains(called) ||
+                        (!baseConstructor && MakesModuleThatMakesScalars(called, makesScalars)))
                     {
                         offenders.Add($"{type.FullName}.{method.Name} calls {called.DeclaringType?.Name}.{called.Name}");
                     }
                 }
             }
         }
-        Assert.True(offenders.Count == 0, "use Dsh.Native.HeldScalars instead:\n" + string.Join("\n", offenders.Distinct()));
+        Assert.True(offenders.Count == 0, "use Dsh.Native.HeldScalars (or HeldBatchNorm2d) instead:\n" + string.Join("\n", offenders.Distinct()));
+    }
+
+    /// <summary>
+    /// Whether a call makes a TorchSharp module (a constructor or a factory such as <c>nn.BatchNorm2d</c>) whose
+    /// <c>forward</c>, its own or inherited, makes a Scalar: the module's caller cannot hold it.
+    /// </summary>
+    private static bool MakesModuleThatMakesScalars(MethodBase called, HashSet<MethodBase> makesScalars)
+    {
+        Type? made = called is ConstructorInfo ? called.DeclaringType : (called as MethodInfo)?.ReturnType;
+        if (made is null || made.Assembly != typeof(Scalar).Assembly || !typeof(nn.Module).IsAssignableFrom(made))
+        {
+            return false;
+        }
+        for (Type? type = made; type is not null && type.Assembly == typeof(Scalar).Assembly; type = type.BaseType)
+        {
+            if (MethodsOf(type).Any(m => m.Name == "forward" && makesScalars.Contains(m)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Whether a call makes a Scalar: an implicit conversion or a ToScalar extension.</summary>
