@@ -48,7 +48,7 @@ public sealed class CaffeSketchTrunk : DshTrunk
     public IReadOnlyList<Conv2d> Convolutions => new[] { conv1, conv2_1, conv2_2, conv3_1, conv3_2 };
 
     /// <summary>The batch-norm layers used for <paramref name="branch"/>.</summary>
-    public IReadOnlyList<BatchNorm> BatchNorms(SketchBranch branch) => Norms(branch).ToArray();
+    public IReadOnlyList<HeldBatchNorm2d> BatchNorms(SketchBranch branch) => Norms(branch).ToArray();
 
     private ModuleList<HeldBatchNorm2d> Norms(SketchBranch branch) =>
         branch == SketchBranch.Token && token_bn is not null ? token_bn : sketch_bn;
