@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Dsh.Imaging;
-using Dsh.Native;
 using Dsh.Trunks;
 using TorchSharp.Modules;
 using TorchSharp;

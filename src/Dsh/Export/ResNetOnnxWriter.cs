@@ -1,4 +1,3 @@
-using Dsh.Native;
 using Dsh.Pretrained;
 using Dsh.Trunks;
 using Onnx;

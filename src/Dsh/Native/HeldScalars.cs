@@ -16,7 +16,7 @@ namespace Dsh.Native;
 /// method (the <c>using</c> keeps it reachable until the call returns). Library code calls these instead of the
 /// TorchSharp overloads that take or make a <see cref="Scalar"/>; <c>HeldScalarsTests</c> checks the compiled assembly
 /// for it. TorchSharp's batch-norm modules make one for their batch counter in training mode: library code uses
-/// <see cref="HeldBatchNorm2d"/> instead.
+/// <see cref="Trunks.HeldBatchNorm2d"/> instead.
 /// </summary>
 internal static class HeldScalars
 {

@@ -1,4 +1,3 @@
-using Dsh.Native;
 using Dsh.Trunks;
 using TorchSharp.Modules;
 using TorchSharp;

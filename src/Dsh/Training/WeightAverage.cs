@@ -33,8 +33,9 @@ internal sealed class WeightAverage : IDisposable
         double weight = 1.0 / Count;
         for (int i = 0; i < _targets.Length; i++)
         {
+            using var scope = NewDisposeScope();
             // mean += (x − mean) / n: exact for the first state, stable for later ones.
-            using Tensor step = _targets[i].sub(_means[i]); // under no_grad: no graph is recorded
+            Tensor step = _targets[i].sub(_means[i]); // under no_grad: no graph is recorded
             _means[i].PlusInPlace(step, weight);
         }
     }

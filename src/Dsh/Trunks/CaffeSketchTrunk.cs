@@ -1,4 +1,3 @@
-using Dsh.Native;
 using Dsh.Model;
 using TorchSharp.Modules;
 using TorchSharp;

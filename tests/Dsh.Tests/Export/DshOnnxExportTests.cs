@@ -4,10 +4,10 @@ using Dsh.Imaging;
 using Dsh.Imaging.Contours;
 using Dsh.Inference;
 using Dsh.Model;
-using Dsh.Native;
 using Dsh.Tests.Pretrained;
 using Dsh.Tests.Support;
 using Dsh.Training;
+using Dsh.Trunks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

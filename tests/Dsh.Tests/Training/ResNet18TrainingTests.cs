@@ -217,6 +217,36 @@ public sealed class ResNet18TrainingTests(ResNet18TrainingTests.TrainedFixture f
     }
 
     [Fact]
+    public void TrainingAndEncoding_MakeNoTensorOutsideADisposeScope()
+    {
+        // The ResNet18 paths the compact profile lacks: the frozen-stage cache with augmented versions, weight
+        // averaging, two members sharing the frozen stages, mirrored sketches and photos when encoding.
+        var probe = new DisposeScopeProbe();
+        var options = fixture.Options() with
+        {
+            Architecture = TrainedFixture.Architecture with { Members = 2 },
+            AveragedEpochs = 1,
+            FrozenStageCacheVariants = 2,
+            Augmentation = AugmentationOptions.Default,
+        };
+        using DshModel model = new DshTrainer(options).Fit(fixture.Dataset, probe);
+        Assert.True(probe.Reports > 4, $"{probe.Reports} reports");
+        Assert.True(probe.MadeInScopes > 0, "the probe counts nothing");
+        Assert.Equal(0, probe.MadeOutsideScopes);
+
+        Assert.True(model.Architecture.MirrorSketches && model.Architecture.MirrorPhotos);
+        model.EncodeSketch(QueryPaths[0]); // first calls may set up state the model keeps
+        var (outside, inside) = DisposeScopeProbe.TensorsMadeOutsideScopes(() =>
+        {
+            model.EncodeSketches(QueryPaths);
+            model.EncodePhotos(PhotoPaths);
+            model.EmbedSketchFiles(QueryPaths.Take(2).ToList());
+        });
+        Assert.True(inside > 0, "the probe counts nothing");
+        Assert.Equal(0, outside);
+    }
+
+    [Fact]
     public void CancelledMidEpochAndResumed_EndsBitEqualToAnUninterruptedRun()
     {
         string checkpoints = Path.Combine(_dir, "ckpt");

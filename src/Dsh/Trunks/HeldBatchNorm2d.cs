@@ -1,7 +1,8 @@
+using Dsh.Native;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Dsh.Native;
+namespace Dsh.Trunks;
 
 /// <summary>
 /// Batch norm over [N, C, H, W], as TorchSharp's <c>BatchNorm2d</c> (the same parameters, buffers, state-dict keys
