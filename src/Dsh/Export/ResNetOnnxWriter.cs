@@ -34,9 +34,8 @@ internal static class ResNetOnnxWriter
         (string x, long s) = (input, size);
         if (from == 0 && to > 0)
         {
-            HeldBatchNorm2d stemNorm = branch == SketchBranch.Token && trunk.TokenBn1 is not null ? trunk.TokenBn1 : trunk.Bn1;
             (x, s) = Conv(g, trunk.Conv1, x, s, $"{prefix}conv1");
-            x = g.Node("Relu", $"{prefix}relu", [Norm(g, stemNorm, x, $"{prefix}bn1")]);
+            x = g.Node("Relu", $"{prefix}relu", [Norm(g, trunk.StemNorm(branch), x, $"{prefix}bn1")]);
             (x, s) = MaxPool(g, trunk.MaxPool, x, s, $"{prefix}maxpool");
         }
         for (int stage = from; stage < to; stage++)

@@ -11,9 +11,8 @@ namespace Dsh.Native;
 /// <c>square()</c>) can be finalized by a garbage collection on another thread while the call still reads it. The
 /// call then fails ("Expected false to be true" from <c>c10::Scalar::toFloat</c>) or reads whatever the freed memory
 /// holds. Any thread that allocates can set off such a collection (a server's other requests, a progress reporter); one
-/// long training run failed so. Here
-/// every scalar is either a constant held in a static field (never collected) or made, used and disposed within the
-/// method (the <c>using</c> keeps it reachable until the call returns). Library code calls these instead of the
+/// long training run failed so. Here every scalar is either a constant held in a static field (never collected) or
+/// made, used and disposed within the method (the <c>using</c> keeps it reachable until the call returns). Library code calls these instead of the
 /// TorchSharp overloads that take or make a <see cref="Scalar"/>; <c>HeldScalarsTests</c> checks the compiled assembly
 /// for it. TorchSharp's batch-norm modules make one for their batch counter in training mode: library code uses
 /// <see cref="Trunks.HeldBatchNorm2d"/> instead.
@@ -37,12 +36,12 @@ internal static class HeldScalars
     /// <summary><paramref name="a"/> += <paramref name="b"/>, in place.</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
 
-    /// <summary><paramref name="a"/> += 1, in place (an integer 1: an integer tensor, such as a counter, stays one).</summary>
-    public static Tensor IncrementInPlace(this Tensor a) => a.add_(One, One);
-
     /// <summary><paramref name="a"/> += <paramref name="alpha"/> · <paramref name="b"/>, in place.</summary>
     public static Tensor PlusInPlace(this Tensor a, Tensor b, double alpha) =>
         Held(alpha, s => a.add_(b, s));
+
+    /// <summary><paramref name="a"/> += 1, in place (an integer 1: an integer tensor, such as a counter, stays one).</summary>
+    public static Tensor IncrementInPlace(this Tensor a) => a.add_(One, One);
 
     /// <summary><paramref name="a"/> − <paramref name="value"/>, elementwise.</summary>
     public static Tensor Minus(this Tensor a, double value) =>

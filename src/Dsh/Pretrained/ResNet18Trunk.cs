@@ -144,6 +144,9 @@ public sealed class ResNet18Trunk : DshTrunk
 
     internal HeldBatchNorm2d? TokenBn1 => token_bn1;
 
+    /// <summary>The stem's batch norm for <paramref name="branch"/> (the only one when the trunk has no token branch).</summary>
+    internal HeldBatchNorm2d StemNorm(SketchBranch branch) => branch == SketchBranch.Token && token_bn1 is not null ? token_bn1 : bn1;
+
     internal PaddedMaxPool2d MaxPool => maxpool;
 
     internal IReadOnlyList<IReadOnlyList<ResNetBasicBlock>> Blocks => blocks;
@@ -178,8 +181,7 @@ public sealed class ResNet18Trunk : DshTrunk
             throw new ArgumentException($"Expected images [N, 3, H, W], got [{string.Join(", ", input.shape)}].", nameof(input));
         }
         using var scope = NewDisposeScope();
-        HeldBatchNorm2d stemNorm = branch == SketchBranch.Token && token_bn1 is not null ? token_bn1 : bn1;
-        Tensor x = maxpool.forward(nn.functional.relu(stemNorm.forward(conv1.forward(input))));
+        Tensor x = maxpool.forward(nn.functional.relu(StemNorm(branch).forward(conv1.forward(input))));
         return RunStages(x, 0, upToStage, branch).MoveToOuterDisposeScope();
     }
 
