@@ -45,12 +45,12 @@ public sealed class WeightAverageTests : IDisposable
         double[] mean = Values(learning);
         for (int j = 0; j < mean.Length; j++)
         {
-            Assert.Equal((learningStates[0][j] + learningStates[1][j] + learningStates[2][j]) / 3, mean[j], 5);
+            Assert.Equal((learningStates[0][j] + learningStates[1][j] + learningStates[2][j]) / 3, mean[j], 1e-6); // a tolerance: rounding both to 5 places failed on values 1e-8 apart
         }
         double[] bufferMean = Values(buffer);
         for (int j = 0; j < bufferMean.Length; j++)
         {
-            Assert.Equal((bufferStates[0][j] + bufferStates[1][j] + bufferStates[2][j]) / 3, bufferMean[j], 5);
+            Assert.Equal((bufferStates[0][j] + bufferStates[1][j] + bufferStates[2][j]) / 3, bufferMean[j], 1e-6);
         }
         Assert.Equal(frozenBefore, Values(frozen)); // frozen {frozenName} is not averaged
         Assert.Equal(counterBefore, counter.item<long>()); // nor integer buffers (batch counts)
