@@ -265,6 +265,7 @@ internal static class StateDictReader
             return;
         }
         long perChunk = Math.Max(1, ChunkBytes / tensor.ElementSize);
+        using var scope = NewDisposeScope(); // the views below are made in a scope, like every temporary (see Native.HeldScalars)
         using Tensor flat = tensor.view(-1);
         for (long start = 0; start < elements; start += perChunk)
         {

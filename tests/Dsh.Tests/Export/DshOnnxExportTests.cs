@@ -92,6 +92,15 @@ public sealed class DshOnnxExportTests : IClassFixture<DshOnnxExportTests.Export
     }
 
     [Fact]
+    public void Export_makes_no_tensor_outside_a_dispose_scope()
+    {
+        using var folder = new TempFolder("dsh-onnx-scope-");
+        var (outside, inside) = DisposeScopeProbe.TensorsMadeOutsideScopes(() => DshOnnxExport.Export(_exported.Model, folder.Path));
+        Assert.True(inside > 0, "the probe counts nothing");
+        Assert.Equal(0, outside);
+    }
+
+    [Fact]
     public void SketchOutputs_equal_TorchSharp_on_real_sketches()
     {
         IReadOnlyList<string> sketches = Sketches(1);

@@ -44,6 +44,27 @@ public sealed class DisposeScopeCoverageTests : IDisposable
     }
 
     [Fact]
+    public void Saving_and_loading_make_no_tensor_outside_a_dispose_scope_beyond_the_networks_own()
+    {
+        using DshModel model = TrainingFixtures.Fit(TrainingFixtures.Options(epochs: 1), TrainingFixtures.Data());
+        string path = Path.Combine(_dir, "m.dshm");
+        var (savedOutside, _) = DisposeScopeProbe.TensorsMadeOutsideScopes(() => model.Save(path));
+        Assert.Equal(0, savedOutside);
+
+        // Building a network makes its parameters and buffers outside any scope (the modules hold them), and TorchSharp's
+        // convolution constructors one temporary each; reading the weights into them must add nothing outside a scope.
+        var (builtOutside, _) = DisposeScopeProbe.TensorsMadeOutsideScopes(() => new DshNetwork(model.Architecture).Dispose());
+        DshModel? loaded = null;
+        var (loadedOutside, loadedInside) = DisposeScopeProbe.TensorsMadeOutsideScopes(() => loaded = DshModel.Load(path));
+        using (loaded)
+        {
+            Assert.True(loadedInside > 0, "the probe counts nothing");
+            Assert.True(builtOutside >= loaded!.Network.parameters().Count() + loaded.Network.buffers().Count(), $"{builtOutside} outside");
+            Assert.Equal(builtOutside, loadedOutside);
+        }
+    }
+
+    [Fact]
     public void Training_steps_make_no_tensor_outside_a_dispose_scope()
     {
         var probe = new DisposeScopeProbe();
