@@ -17,7 +17,7 @@ namespace Dsh.Quality.Pacs;
 /// rate <see cref="DshProfile.DefaultLearningRate(DshArchitecture)"/>: for resnet18 2.5e-3 up to 128 bits and 1e-2 · 32 / K
 /// above, or 1e-2 up to 64 bits and 64 / K above with <c>photoFrozen</c> under 4; compact and paper 1e-2 up to 64 bits and
 /// 1e-2 · 32 / K above). The model and report files' names do not include <c>lr</c>: add a <c>tag</c>.
-/// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>augment</c> (default; flip: exact mirror images; photos: the photos only), <c>init</c> (random or categorycodes: the initial codes), <c>average</c> (the last epochs averaged into the weights), <c>sketchLr</c> (the sketch trunk's factor on the learning rate), <c>fusionLr</c> (the fusion head's), <c>wd</c> (weight decay), <c>photoSize</c> (the photo trunk's input side), <c>mirrorPhotos</c> (0 or 1: whether the model mirrors photos; the profile's default 1), <c>mirrorSketches</c> (0 or 1: likewise the queries), <c>batch</c>, <c>clip</c>,
+/// Keys: <c>size</c> (input side), <c>sketchFrozen</c>, <c>photoFrozen</c> (ResNet stages), <c>lr</c>, <c>schedule</c> (constant or cosine), <c>cache</c> (float32 or float16: the frozen-stage cache), <c>variants</c> (augmented versions in that cache), <c>augment</c> (default; flip: exact mirror images; photos: the photos only), <c>init</c> (random or categorycodes: the initial codes), <c>average</c> (the last epochs averaged into the weights), <c>sketchLr</c> (the sketch trunk's factor on the learning rate), <c>fusionLr</c> (the fusion head's), <c>wd</c> (weight decay), <c>classCode</c> and <c>classScale</c> (the class-code term's weight and logit scale), <c>photoSize</c> (the photo trunk's input side), <c>mirrorPhotos</c> (0 or 1: whether the model mirrors photos; the profile's default 1), <c>mirrorSketches</c> (0 or 1: likewise the queries), <c>batch</c>, <c>clip</c>,
 /// <c>subset</c> (SxP: at most S sketches and P photos a category), <c>linear</c> (also fit the linear hash on the same items),
 /// <c>minSteps</c>, <c>tokens</c> (<c>blank</c>: white sketch-token maps), <c>onnx</c> (also score the ONNX exports, float32 and INT8), <c>mirror</c> (also score test-time mirroring), <c>crops</c> (a fraction: also score gallery photos averaged with crops keeping it, <see cref="CropViews"/>), <c>sketchViews</c> (also score zoomed and rotated queries, <see cref="SketchViews"/>), <c>expand</c> (also score query expansion, <see cref="QueryExpansionProbe"/>), <c>geometry</c> (where the codes lie, <see cref="CodeGeometry"/>), <c>dissimilar</c> (paper, simplex or a number: the pairwise term's target for different classes), <c>trainSeed</c> (the training seed; the split keeps its own), <c>vectors</c> (class vectors), <c>lambda</c>, <c>gamma</c>, <c>balance</c> (0: every pair weighs 1, file names get <c>-unbalanced</c>; 1, the default: weigh the photos by class, <see cref="Dsh.Objective.DshObjectiveOptions.BalancePhotoClasses"/>), <c>depth</c> (re-ranking), <c>reuse</c> (score the model file a run with the same keys saved, without training), <c>tokenSide</c> (the sketch-token trunk at lower input sizes, <see cref="TokenSideProbe"/>), <c>ensembleWith</c> (comma-separated model files: also score the run's model with theirs, codes side by side, <see cref="EnsembleProbe"/>), <c>tokenSize</c> (train and encode with sketch-token maps of that side), <c>members</c> (member networks, <see cref="DshArchitecture.Members"/>), <c>sketchDropout</c> (the sketch head's dropout), <c>fusionDropout</c> (A,B: the fusion head's two branches' dropout), <c>tag</c> (file names),
 /// <c>pacs</c> (data folder), <c>out</c> (output folder, default /tmp/dsh-results). Checkpoints in the output folder, so an
@@ -200,6 +200,8 @@ internal static class DshPacsTraining
         double sketchTrunkFactor = TaggedNumber("sketchLr", "sketchlr", 1);
         double fusionHeadFactor = TaggedNumber("fusionLr", "fusionlr", 1);
         double weightDecay = TaggedNumber("wd", "wd", new DshTrainerOptions().WeightDecay);
+        double classCodeWeight = TaggedNumber("classCode", "classcode", 0);
+        double classCodeScale = TaggedNumber("classScale", "classscale", new DshTrainerOptions().ClassCodeScale);
         if (keys.TryGetValue("balance", out string? balanceText) && balanceText != "1")
         {
             tag += "-unbalanced"; // every pair weighs 1, unlike the default
@@ -226,6 +228,8 @@ internal static class DshPacsTraining
             SketchTrunkLearningRateFactor = sketchTrunkFactor,
             FusionHeadLearningRateFactor = fusionHeadFactor,
             WeightDecay = weightDecay,
+            ClassCodeWeight = classCodeWeight,
+            ClassCodeScale = classCodeScale,
             Threads = 2,
             SmallPhotoSide = Count("photoFrozen") is null ? new DshTrainerOptions().SmallPhotoSide : 0, // photoFrozen= is what trains
             TokenCacheDirectory = Path.Combine(outDir, "tokens"),

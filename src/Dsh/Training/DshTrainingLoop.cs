@@ -1,4 +1,5 @@
 using Dsh.Native;
+using Dsh.Objective;
 using System.Diagnostics;
 using Dsh.Pretrained;
 using TorchSharp;
@@ -247,7 +248,8 @@ internal sealed class DshTrainingLoop
     private sealed record MemberBatch(int[] PhotoIndices, int[] SketchIndices, Random Augmentation);
 
     /// <summary>
-    /// One mini-batch: both networks in training mode regress onto their codes; SGD step. With several members, each
+    /// One mini-batch: both networks in training mode regress onto their codes (plus the class-code term when
+    /// ClassCodeWeight &gt; 0); SGD step. With several members, each
     /// member regresses its own batch onto its rows of the codes, and its gradients are clipped on their own.
     /// </summary>
     private double ThetaStep(DshNetwork network, FrozenStageInputs inputs, MomentumSgd optimizer, Tensor photoCodes, Tensor sketchCodes,
@@ -266,8 +268,16 @@ internal sealed class DshTrainingLoop
             (Tensor photos, Tensor tokens) = inputs.Photos(photoIndices, augmentation);
             Tensor Targets(Tensor codes, int[] indices) =>
                 codes.narrow(0, m * bits, bits).index_select(1, tensor(indices.Select(i => (long)i).ToArray(), device: codes.device)).T.to(device);
-            Tensor memberLoss = DshObjective.RegressionLoss(network.ForwardSketchFrom(sketches, m), Targets(sketchCodes, sketchIndices))
-                .Plus(DshObjective.RegressionLoss(network.ForwardPhotoFrom(photos, tokens, m), Targets(photoCodes, photoIndices)));
+            Tensor sketchOutputs = network.ForwardSketchFrom(sketches, m), photoOutputs = network.ForwardPhotoFrom(photos, tokens, m);
+            Tensor memberLoss = DshObjective.RegressionLoss(sketchOutputs, Targets(sketchCodes, sketchIndices))
+                .Plus(DshObjective.RegressionLoss(photoOutputs, Targets(photoCodes, photoIndices)));
+            if (_options.ClassCodeWeight > 0)
+            {
+                Tensor classCodes = ClassCodeTerm.ClassCodes(photoCodes.narrow(0, m * bits, bits), _data.PhotoLabels, _data.Categories.Count).to(device);
+                Tensor term = ClassCodeTerm.Loss(sketchOutputs, classCodes, sketchIndices.Select(i => _data.SketchLabels[i]).ToArray(), _options.ClassCodeScale)
+                    .Plus(ClassCodeTerm.Loss(photoOutputs, classCodes, photoIndices.Select(i => _data.PhotoLabels[i]).ToArray(), _options.ClassCodeScale));
+                memberLoss = memberLoss.Plus(term, _options.ClassCodeWeight);
+            }
             loss = loss is null ? memberLoss : loss.Plus(memberLoss);
         }
         double value = loss!.item<float>();

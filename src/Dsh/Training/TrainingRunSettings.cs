@@ -33,6 +33,12 @@ internal sealed record TrainingRunSettings
     /// <summary>The fusion head's factor on the learning rate (1 in checkpoints written before it existed).</summary>
     public double FusionHeadLearningRateFactor { get; init; } = 1;
 
+    /// <summary>The class-code term's weight (0 in checkpoints written before it existed).</summary>
+    public double ClassCodeWeight { get; init; }
+
+    /// <summary>The class-code term's logit scale (16 in checkpoints written before it existed).</summary>
+    public double ClassCodeScale { get; init; } = 16;
+
     public static TrainingRunSettings From(DshTrainerOptions o, Tensor classVectors, string tokenExtractor) => new()
     {
         LearningRate = o.LearningRate,
@@ -52,6 +58,8 @@ internal sealed record TrainingRunSettings
         AveragedEpochs = o.EffectiveAveragedEpochs,
         SketchTrunkLearningRateFactor = o.SketchTrunkLearningRateFactor,
         FusionHeadLearningRateFactor = o.FusionHeadLearningRateFactor,
+        ClassCodeWeight = o.ClassCodeWeight,
+        ClassCodeScale = o.ClassCodeScale,
     };
 
     /// <summary>The names of the settings that differ from <paramref name="other"/> (empty when none).</summary>
@@ -86,6 +94,8 @@ internal sealed record TrainingRunSettings
         Check(AveragedEpochs == other.AveragedEpochs, nameof(AveragedEpochs));
         Check(SketchTrunkLearningRateFactor.Equals(other.SketchTrunkLearningRateFactor), nameof(SketchTrunkLearningRateFactor));
         Check(FusionHeadLearningRateFactor.Equals(other.FusionHeadLearningRateFactor), nameof(FusionHeadLearningRateFactor));
+        Check(ClassCodeWeight.Equals(other.ClassCodeWeight), nameof(ClassCodeWeight));
+        Check(ClassCodeScale.Equals(other.ClassCodeScale), nameof(ClassCodeScale));
         return names;
     }
 
