@@ -28,13 +28,7 @@ public static class ClassCodeTerm
             throw new ArgumentException(
                 $"photoCodes must be [K, {photoLabels.Count}] (one column a labelled photo), not [{string.Join(", ", photoCodes.shape)}].", nameof(photoCodes));
         }
-        long[] labels = new long[photoLabels.Count];
-        for (int i = 0; i < labels.Length; i++)
-        {
-            labels[i] = photoLabels[i] >= 0 && photoLabels[i] < classCount
-                ? photoLabels[i]
-                : throw new ArgumentException($"photo label {photoLabels[i]} (photo {i}) is outside 0 … {classCount - 1}.", nameof(photoLabels));
-        }
+        long[] labels = CheckedLabels(photoLabels, classCount, nameof(photoLabels));
         using var scope = NewDisposeScope();
         Tensor index = tensor(labels, device: photoCodes.device);
         return zeros(classCount, photoCodes.shape[0], dtype: ScalarType.Float32, device: photoCodes.device)
@@ -62,16 +56,22 @@ public static class ClassCodeTerm
             throw new ArgumentException(
                 $"outputs [N, K], classCodes [classes, K] and N labels, N > 0, were expected; got [{string.Join(", ", outputs.shape)}], [{string.Join(", ", classCodes.shape)}] and {labels.Count}.");
         }
-        long classes = classCodes.shape[0];
-        long[] targets = new long[labels.Count];
-        for (int i = 0; i < targets.Length; i++)
-        {
-            targets[i] = labels[i] >= 0 && labels[i] < classes
-                ? labels[i]
-                : throw new ArgumentException($"label {labels[i]} (item {i}) is outside 0 … {classes - 1}.", nameof(labels));
-        }
+        long[] targets = CheckedLabels(labels, classCodes.shape[0], nameof(labels));
         using var scope = NewDisposeScope();
         Tensor logits = outputs.matmul(classCodes.to(outputs.dtype).to(outputs.device).T).Times(scale / outputs.shape[1]);
         return nn.functional.cross_entropy(logits, tensor(targets, device: outputs.device)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The labels as int64, each checked to lie in 0 … <paramref name="classes"/> − 1.</summary>
+    private static long[] CheckedLabels(IReadOnlyList<int> labels, long classes, string parameter)
+    {
+        long[] checkedLabels = new long[labels.Count];
+        for (int i = 0; i < checkedLabels.Length; i++)
+        {
+            checkedLabels[i] = labels[i] >= 0 && labels[i] < classes
+                ? labels[i]
+                : throw new ArgumentException($"label {labels[i]} (item {i}) is outside 0 … {classes - 1}.", parameter);
+        }
+        return checkedLabels;
     }
 }
