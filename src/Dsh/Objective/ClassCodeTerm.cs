@@ -7,8 +7,8 @@ namespace Dsh.Objective;
 /// <summary>
 /// The class-code term of a θ-step (<see cref="DshTrainerOptions.ClassCodeWeight"/>): a softmax cross-entropy that asks
 /// each item's network output f to lie nearer its own class's code than any other class's, with the logits
-/// s · f · c / K over the class codes c. A class's code is the bitwise majority of its photos' current codes, the code
-/// its photos are ranked by. The regression loss pulls each output onto its own item's code; this term pushes it away
+/// s · f · c / K over the class codes c. A class's code is the bitwise majority of its photos' current codes (the codes
+/// the network regresses onto in this epoch). The regression loss pulls each output onto its own item's code; this term pushes it away
 /// from the other classes' codes as well.
 /// </summary>
 public static class ClassCodeTerm
