@@ -63,7 +63,7 @@ internal static class TrainCommand
             Description = "Whether the pairwise term weighs each photo by how few photos its class has, so that every class's photos count alike however many each class has (matters when the classes have unequal numbers of photos; equal classes train exactly as without it). Default: on; false weighs every photo alike, as in the paper.",
         };
         var members = CliOptions.OptionalInt("--members",
-            $"Member networks that make the code, 1-{DshArchitecture.MaxMembers} (default 1): each learns its own --bits/N bits on its own codes, batch order and augmentation, sharing the frozen stages: better codes for about N times the training time and one more pass of the learning stages per member when encoding. --bits must be a multiple of N, at least 8 bits a member.",
+            $"Member networks that make the code, 1-{DshArchitecture.MaxMembers} (default 1): each learns its own --bits/N bits on its own codes, batch order and augmentation, sharing the frozen stages, for about N times the training time and one more pass of the learning stages per member when encoding (on PACS not better on average than one network: docs/results.md). --bits must be a multiple of N, at least 8 bits a member.",
             1, DshArchitecture.MaxMembers);
         var batchSize = CliOptions.Int("--batch-size", "Mini-batch size per domain.", 32, 1, 4096);
         var averagedEpochs = CliOptions.OptionalInt("--average-epochs",
