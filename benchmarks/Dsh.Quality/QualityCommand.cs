@@ -25,6 +25,7 @@ internal static class QualityCommand
             "wordnet-table" => WordNetTableCommand.Run,
             "instance-probe" => InstanceProbe.Run,
             "class-probe" => ClassProbe.Run,
+            "sketch-classifier" => SketchClassifierProbe.Run,
             _ => null,
         };
         if (run == null)

@@ -12,7 +12,8 @@ namespace Dsh.Quality.Pacs;
 /// training photos is scored on the gallery photos, and one fitted on the training sketches on the query sketches: the
 /// photo side's ceiling when the photo trunk stays frozen, beside what the trained DSH photo codes reach
 /// (<c>geometry=1</c>: gallery photos nearest their own class's code). <c>class-probe photos SIZE…</c> recomputes the
-/// photos' features at each input side, as they are and averaged with their mirror image, and probes those.
+/// photos' features at each input side, as they are and averaged with their mirror image, and probes those;
+/// <c>class-probe pooling</c> probes the sketches and photos with the last stage's maps pooled four ways.
 /// </summary>
 internal static class ClassProbe
 {
@@ -21,6 +22,10 @@ internal static class ClassProbe
         if (args.Length > 0 && args[0] == "photos")
         {
             return PhotoSizes(args[1..].Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray());
+        }
+        if (args.Length > 0 && args[0] == "pooling")
+        {
+            return Pooling();
         }
         string pacsRoot = Path.GetFullPath(args.Length > 0 ? args[0] : Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs"));
         string outDir = args.Length > 1 ? args[1] : "/tmp/dsh-results";
@@ -112,6 +117,75 @@ internal static class ClassProbe
             int classes = split.Categories.Count;
             Row($"photos at {size} px", train.Plain, Labels(split.TrainPhotos), gallery.Plain, Labels(split.GalleryPhotos), classes);
             Row($"photos at {size} px, averaged with the mirror image", train.Mirrored, Labels(split.TrainPhotos), gallery.Mirrored, Labels(split.GalleryPhotos), classes);
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// The sketch and photo rows with the last stage's 7 × 7 maps pooled four ways: average (the trunk's), max,
+    /// generalised mean (p = 3) and average and max side by side.
+    /// </summary>
+    private static int Pooling()
+    {
+        string pacsRoot = Path.GetFullPath(Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs"));
+        SbirDataset all = SbirDataset.FromFolders(Path.Combine(pacsRoot, "sketch"), Path.Combine(pacsRoot, "photo"));
+        var split = GroupedValidationSplit.Create(all, 0.2, DshPacsTraining.Seed);
+        set_num_threads(2);
+        using ResNet18Trunk trunk = ResNet18Onnx.Import(ResNet18Onnx.DefaultPath);
+        trunk.eval();
+        using Tensor meanImage = ResNetPreprocessing.LoadMeanImage();
+        var poolings = new (string Name, Func<Tensor, Tensor> Pool)[]
+        {
+            ("average", m => m.mean([2L, 3L])),
+            ("max", m => m.amax([2L, 3L])),
+            ("GeM p=3", m => m.clamp_min(1e-6).pow(3).mean([2L, 3L]).pow(1.0 / 3)),
+            ("average + max", m => cat([m.mean([2L, 3L]), m.amax([2L, 3L])], 1)),
+        };
+        Header();
+        Tensor[] Features(IReadOnlyList<SbirItem> items, bool sketches)
+        {
+            var parts = poolings.Select(_ => new List<Tensor>()).ToArray();
+            for (int first = 0; first < items.Count; first += 32)
+            {
+                var images = items.Skip(first).Take(32).Select(i =>
+                {
+                    var image = DshImaging.Load(i.Path!);
+                    if (!sketches)
+                    {
+                        return image;
+                    }
+                    var prepared = DshImaging.PrepareSketch(image);
+                    image.Dispose();
+                    return prepared;
+                }).ToArray();
+                using (no_grad())
+                {
+                    Tensor maps = trunk.ForwardFeatures(ResNetPreprocessing.ToTensor(images, meanImage, 224), 4);
+                    for (int p = 0; p < poolings.Length; p++)
+                    {
+                        parts[p].Add(poolings[p].Pool(maps));
+                    }
+                }
+                foreach (var image in images)
+                {
+                    image.Dispose();
+                }
+            }
+            return parts.Select(p => cat(p, 0)).ToArray();
+        }
+        int classes = split.Categories.Count;
+        foreach (var (name, train, test, sketches) in new[]
+        {
+            ("sketches", split.TrainSketches, split.QuerySketches, true),
+            ("photos", split.TrainPhotos, split.GalleryPhotos, false),
+        })
+        {
+            using var scope = NewDisposeScope();
+            Tensor[] x = Features(train, sketches), t = Features(test, sketches);
+            for (int p = 0; p < poolings.Length; p++)
+            {
+                Row($"{name}, {poolings[p].Name} pooling", x[p], Labels(train), t[p], Labels(test), classes);
+            }
         }
         return 0;
     }
