@@ -158,12 +158,13 @@ internal static class ClassProbe
                     image.Dispose();
                     return prepared;
                 }).ToArray();
+                using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
                     Tensor maps = trunk.ForwardFeatures(ResNetPreprocessing.ToTensor(images, meanImage, 224), 4);
                     for (int p = 0; p < poolings.Length; p++)
                     {
-                        parts[p].Add(poolings[p].Pool(maps));
+                        parts[p].Add(poolings[p].Pool(maps).MoveToOuterDisposeScope());
                     }
                 }
                 foreach (var image in images)

@@ -54,9 +54,10 @@ internal static class SketchClassifierProbe
             for (int first = 0; first < images.Count; first += 32)
             {
                 var batch = images.Skip(first).Take(32).Select(f => f()).ToArray();
+                using (var scope = NewDisposeScope())
                 using (no_grad())
                 {
-                    parts.Add(trunk.ForwardFeatures(ResNetPreprocessing.ToTensor(batch, meanImage, 224), frozen).to(ScalarType.BFloat16));
+                    parts.Add(trunk.ForwardFeatures(ResNetPreprocessing.ToTensor(batch, meanImage, 224), frozen).to(ScalarType.BFloat16).MoveToOuterDisposeScope());
                 }
                 foreach (var image in batch)
                 {
@@ -64,7 +65,9 @@ internal static class SketchClassifierProbe
                 }
             }
             Console.WriteLine($"{what}: {images.Count} layer{frozen} maps in {clock.Elapsed.TotalSeconds:F0} s");
-            return cat(parts, 0);
+            Tensor maps = cat(parts, 0);
+            parts.ForEach(p => p.Dispose());
+            return maps;
         }
         Func<Image<Rgb24>> Sketch(SbirItem item) => () =>
         {
