@@ -80,9 +80,7 @@ internal static class ClassProbe
     /// <summary>The photo rows at other input sides: the trunk's pooled features as they are and averaged with the mirror image's.</summary>
     private static int PhotoSizes(int[] sizes)
     {
-        string pacsRoot = Path.GetFullPath(Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs"));
-        SbirDataset all = SbirDataset.FromFolders(Path.Combine(pacsRoot, "sketch"), Path.Combine(pacsRoot, "photo"));
-        var split = GroupedValidationSplit.Create(all, 0.2, DshPacsTraining.Seed);
+        var split = GroupedValidationSplit.OfSharedPacs();
         set_num_threads(2);
         using ResNet18Trunk trunk = ResNet18Onnx.Import(ResNet18Onnx.DefaultPath);
         trunk.eval();
@@ -127,9 +125,7 @@ internal static class ClassProbe
     /// </summary>
     private static int Pooling()
     {
-        string pacsRoot = Path.GetFullPath(Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs"));
-        SbirDataset all = SbirDataset.FromFolders(Path.Combine(pacsRoot, "sketch"), Path.Combine(pacsRoot, "photo"));
-        var split = GroupedValidationSplit.Create(all, 0.2, DshPacsTraining.Seed);
+        var split = GroupedValidationSplit.OfSharedPacs();
         set_num_threads(2);
         using ResNet18Trunk trunk = ResNet18Onnx.Import(ResNet18Onnx.DefaultPath);
         trunk.eval();

@@ -42,6 +42,13 @@ internal sealed class GroupedValidationSplit
     public static string UnitKey(SbirItem item, string domain) =>
         item.Group is { } g ? "g:" + g : $"{domain}:{item.Path ?? throw new ArgumentException("Items must be files.")}";
 
+    /// <summary>The benchmark's split of <c>../shared/data/pacs</c>: a fifth held out, seed <see cref="DshPacsTraining.Seed"/>.</summary>
+    public static GroupedValidationSplit OfSharedPacs()
+    {
+        string pacsRoot = Path.GetFullPath(Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs"));
+        return Create(SbirDataset.FromFolders(Path.Combine(pacsRoot, "sketch"), Path.Combine(pacsRoot, "photo")), 0.2, DshPacsTraining.Seed);
+    }
+
     public static GroupedValidationSplit Create(SbirDataset dataset, double fraction = 0.2, int seed = 2017)
     {
         ArgumentNullException.ThrowIfNull(dataset);

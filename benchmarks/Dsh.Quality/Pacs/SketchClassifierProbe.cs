@@ -40,9 +40,7 @@ internal static class SketchClassifierProbe
         var learning = Enumerable.Range(frozen + 1, 4 - frozen).Select(s => $"layer{s}.").ToArray();
         set_num_threads(2);
         manual_seed(seed);
-        string pacsRoot = Path.GetFullPath(Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs"));
-        SbirDataset all = SbirDataset.FromFolders(Path.Combine(pacsRoot, "sketch"), Path.Combine(pacsRoot, "photo"));
-        var split = GroupedValidationSplit.Create(all, 0.2, DshPacsTraining.Seed);
+        var split = GroupedValidationSplit.OfSharedPacs();
         using ResNet18Trunk trunk = ResNet18Onnx.Import(ResNet18Onnx.DefaultPath);
         trunk.eval();
         using Tensor meanImage = ResNetPreprocessing.LoadMeanImage();
