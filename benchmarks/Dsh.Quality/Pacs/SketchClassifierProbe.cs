@@ -25,6 +25,11 @@ internal static class SketchClassifierProbe
     public static int Run(string[] args)
     {
         var keys = args.Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+        string[] known = ["epochs", "lr", "qd", "qdEpochs", "seed", "thicken", "frozen"];
+        if (keys.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
+        {
+            throw new ArgumentException($"Unknown key '{unknown}': use {string.Join(", ", known)}.", nameof(args));
+        }
         string Key(string name, string fallback) => keys.TryGetValue(name, out string? v) ? v : fallback;
         int epochs = int.Parse(Key("epochs", "6"), CultureInfo.InvariantCulture);
         double lr = double.Parse(Key("lr", "1e-2"), CultureInfo.InvariantCulture);
@@ -36,6 +41,10 @@ internal static class SketchClassifierProbe
         if (frozen is < 1 or > 3)
         {
             throw new ArgumentOutOfRangeException(nameof(args), "frozen must be 1, 2 or 3.");
+        }
+        if (epochs < 0 || qd < 0 || qdEpochs < 0 || thicken is < 0 or > 8 || !(lr > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(args), "epochs, qd and qdEpochs must be ≥ 0, thicken 0 to 8 and lr > 0.");
         }
         var learning = Enumerable.Range(frozen + 1, 4 - frozen).Select(s => $"layer{s}.").ToArray();
         set_num_threads(2);
