@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dsh.Data;
 using Dsh.Imaging;
+using Dsh.Imaging.Contours;
 using Dsh.Pretrained;
 using static TorchSharp.torch;
 
@@ -130,6 +131,7 @@ internal static class ClassProbe
         using ResNet18Trunk trunk = ResNet18Onnx.Import(ResNet18Onnx.DefaultPath);
         trunk.eval();
         using Tensor meanImage = ResNetPreprocessing.LoadMeanImage();
+        using var source = new DshImageSource(new ContourTokenExtractor(), tokenCacheDirectory: null); // sketches prepared as training prepares them
         var poolings = new (string Name, Func<Tensor, Tensor> Pool)[]
         {
             ("average", m => m.mean([2L, 3L])),
@@ -143,17 +145,7 @@ internal static class ClassProbe
             var parts = poolings.Select(_ => new List<Tensor>()).ToArray();
             for (int first = 0; first < items.Count; first += 32)
             {
-                var images = items.Skip(first).Take(32).Select(i =>
-                {
-                    var image = DshImaging.Load(i.Path!);
-                    if (!sketches)
-                    {
-                        return image;
-                    }
-                    var prepared = DshImaging.PrepareSketch(image);
-                    image.Dispose();
-                    return prepared;
-                }).ToArray();
+                var images = items.Skip(first).Take(32).Select(i => sketches ? source.Sketch(i) : DshImaging.Load(i.Path!)).ToArray();
                 using (var scope = NewDisposeScope())
                 using (no_grad())
                 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Dsh.Data;
 using Dsh.Imaging;
+using Dsh.Imaging.Contours;
 using Dsh.Pretrained;
 using Dsh.Quality.QuickDraw;
 using SixLabors.ImageSharp;
@@ -76,11 +77,10 @@ internal static class SketchClassifierProbe
             parts.ForEach(p => p.Dispose());
             return maps;
         }
+        using var source = new DshImageSource(new ContourTokenExtractor(), tokenCacheDirectory: null); // sketches prepared as training prepares them
         Func<Image<Rgb24>> Sketch(SbirItem item) => () =>
         {
-            var image = DshImaging.Load(item.Path!);
-            var prepared = DshImaging.PrepareSketch(image);
-            image.Dispose();
+            var prepared = source.Sketch(item);
             if (thicken > 0)
             {
                 Thicken(prepared, thicken);
@@ -125,48 +125,36 @@ internal static class SketchClassifierProbe
         return 0;
     }
 
-    /// <summary>Widens dark strokes on white by <paramref name="radius"/> px: each pixel becomes the darkest of its (2r + 1)² square.</summary>
+    /// <summary>
+    /// Widens dark strokes on white by <paramref name="radius"/> px: each pixel becomes the darkest of its (2r + 1)²
+    /// square (the contour extractor's <see cref="Morphology.Dilate"/> applied to the ink, 255 − grey).
+    /// </summary>
     internal static void Thicken(Image<Rgb24> image, int radius)
     {
-        int w = image.Width, h = image.Height;
-        var grey = new byte[w * h];
+        var ink = new Plane(image.Width, image.Height);
         image.ProcessPixelRows(rows =>
         {
-            for (int y = 0; y < h; y++)
+            for (int y = 0; y < rows.Height; y++)
             {
-                var row = rows.GetRowSpan(y);
-                for (int x = 0; x < w; x++)
+                Span<Rgb24> row = rows.GetRowSpan(y);
+                Span<float> output = ink.Row(y);
+                for (int x = 0; x < row.Length; x++)
                 {
-                    grey[y * w + x] = row[x].R;
+                    output[x] = 255 - row[x].R;
                 }
             }
         });
-        var across = new byte[w * h];
-        for (int y = 0; y < h; y++)
-        {
-            for (int x = 0; x < w; x++)
-            {
-                byte m = 255;
-                for (int d = Math.Max(0, x - radius); d <= Math.Min(w - 1, x + radius); d++)
-                {
-                    m = Math.Min(m, grey[y * w + d]);
-                }
-                across[y * w + x] = m;
-            }
-        }
+        Plane wide = Morphology.Dilate(ink, radius);
         image.ProcessPixelRows(rows =>
         {
-            for (int y = 0; y < h; y++)
+            for (int y = 0; y < rows.Height; y++)
             {
-                var row = rows.GetRowSpan(y);
-                for (int x = 0; x < w; x++)
+                Span<Rgb24> row = rows.GetRowSpan(y);
+                ReadOnlySpan<float> input = wide.Row(y);
+                for (int x = 0; x < row.Length; x++)
                 {
-                    byte m = 255;
-                    for (int d = Math.Max(0, y - radius); d <= Math.Min(h - 1, y + radius); d++)
-                    {
-                        m = Math.Min(m, across[d * w + x]);
-                    }
-                    row[x] = new Rgb24(m, m, m);
+                    byte grey = (byte)(255 - input[x]);
+                    row[x] = new Rgb24(grey, grey, grey);
                 }
             }
         });
