@@ -92,24 +92,8 @@ internal static class ClassProbe
             using var scope = NewDisposeScope();
             (Tensor Plain, Tensor Mirrored) Features(IReadOnlyList<SbirItem> items)
             {
-                var plain = new List<Tensor>();
-                var mirrored = new List<Tensor>();
-                for (int first = 0; first < items.Count; first += 32)
-                {
-                    var images = items.Skip(first).Take(32).Select(i => DshImaging.Load(i.Path!)).ToArray();
-                    using (no_grad())
-                    {
-                        Tensor input = ResNetPreprocessing.ToTensor(images, meanImage, size);
-                        plain.Add(trunk.forward(input));
-                        mirrored.Add(trunk.forward(input.flip(3)));
-                    }
-                    foreach (var image in images)
-                    {
-                        image.Dispose();
-                    }
-                }
-                Tensor p = cat(plain, 0);
-                return (p, (p + cat(mirrored, 0)) / 2);
+                Tensor[] f = TrunkBatches.Run(items, i => DshImaging.Load(i.Path!), meanImage, size, input => [trunk.forward(input), trunk.forward(input.flip(3))]);
+                return (f[0], (f[0] + f[1]) / 2);
             }
             var train = Features(split.TrainPhotos);
             var gallery = Features(split.GalleryPhotos);
@@ -140,28 +124,12 @@ internal static class ClassProbe
             ("average + max", m => cat([m.mean([2L, 3L]), m.amax([2L, 3L])], 1)),
         };
         Header();
-        Tensor[] Features(IReadOnlyList<SbirItem> items, bool sketches)
-        {
-            var parts = poolings.Select(_ => new List<Tensor>()).ToArray();
-            for (int first = 0; first < items.Count; first += 32)
+        Tensor[] Features(IReadOnlyList<SbirItem> items, bool sketches) =>
+            TrunkBatches.Run(items, i => sketches ? source.Sketch(i) : DshImaging.Load(i.Path!), meanImage, 224, input =>
             {
-                var images = items.Skip(first).Take(32).Select(i => sketches ? source.Sketch(i) : DshImaging.Load(i.Path!)).ToArray();
-                using (var scope = NewDisposeScope())
-                using (no_grad())
-                {
-                    Tensor maps = trunk.ForwardFeatures(ResNetPreprocessing.ToTensor(images, meanImage, 224), 4);
-                    for (int p = 0; p < poolings.Length; p++)
-                    {
-                        parts[p].Add(poolings[p].Pool(maps).MoveToOuterDisposeScope());
-                    }
-                }
-                foreach (var image in images)
-                {
-                    image.Dispose();
-                }
-            }
-            return parts.Select(p => cat(p, 0)).ToArray();
-        }
+                Tensor maps = trunk.ForwardFeatures(input, 4);
+                return poolings.Select(p => p.Pool(maps)).ToArray();
+            });
         int classes = split.Categories.Count;
         foreach (var (name, train, test, sketches) in new[]
         {

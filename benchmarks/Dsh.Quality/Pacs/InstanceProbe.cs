@@ -22,9 +22,7 @@ internal static class InstanceProbe
     {
         using DshModel model = DshModel.Load(args[0]);
         int depth = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
-        string pacsRoot = Path.GetFullPath(Path.Combine(RepoRoot.Find(), "..", "shared", "data", "pacs"));
-        SbirDataset all = SbirDataset.FromFolders(Path.Combine(pacsRoot, "sketch"), Path.Combine(pacsRoot, "photo"));
-        var split = GroupedValidationSplit.Create(all, 0.2, 2017);
+        var split = GroupedValidationSplit.OfSharedPacs();
         var q = model.EmbedSketchFiles(split.QuerySketches.Select(x => x.Path!).ToArray());
         var g = model.EmbedPhotoFiles(split.GalleryPhotos.Select(x => x.Path!).ToArray());
         var trunk = (ResNet18Trunk)model.Network.SketchTrunk;

@@ -35,24 +35,9 @@ internal static class SketchClassifierProbe
 
         Tensor Maps(IReadOnlyList<Func<Image<Rgb24>>> images, string what)
         {
-            var parts = new List<Tensor>();
             var clock = Stopwatch.StartNew();
-            for (int first = 0; first < images.Count; first += 32)
-            {
-                var batch = images.Skip(first).Take(32).Select(f => f()).ToArray();
-                using (var scope = NewDisposeScope())
-                using (no_grad())
-                {
-                    parts.Add(trunk.ForwardFeatures(ResNetPreprocessing.ToTensor(batch, meanImage, 224), frozen).to(ScalarType.BFloat16).MoveToOuterDisposeScope());
-                }
-                foreach (var image in batch)
-                {
-                    image.Dispose();
-                }
-            }
+            Tensor maps = TrunkBatches.Run(images, make => make(), meanImage, 224, input => [trunk.ForwardFeatures(input, frozen).to(ScalarType.BFloat16)])[0];
             Console.WriteLine($"{what}: {images.Count} layer{frozen} maps in {clock.Elapsed.TotalSeconds:F0} s");
-            Tensor maps = cat(parts, 0);
-            parts.ForEach(p => p.Dispose());
             return maps;
         }
         // Sketches prepared as training prepares them; photos' token maps from dsh-pacs's cache.
